@@ -1,0 +1,55 @@
+import Link from "next/link";
+import { Webhook } from "lucide-react";
+import { OrgSwitcher } from "@/components/layout/org-switcher";
+import { SidebarNav } from "@/components/layout/sidebar-nav";
+import { UserMenu } from "@/components/layout/user-menu";
+import type { Role } from "@/lib/auth/roles";
+import type { SessionUser } from "@/lib/auth/session";
+import { orgPath } from "@/lib/routes";
+
+export interface ShellOrganization {
+  name: string;
+  slug: string;
+  role: Role;
+}
+
+export function AppShell({
+  user,
+  current,
+  organizations,
+  children,
+}: {
+  user: SessionUser;
+  current: ShellOrganization;
+  organizations: ShellOrganization[];
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 flex h-14 items-center gap-4 border-b bg-background px-4">
+        <Link href={orgPath(current.slug)} className="flex items-center gap-2 font-semibold">
+          <Webhook className="size-5 text-primary" aria-hidden />
+          HookRelay
+        </Link>
+        <span className="text-muted-foreground" aria-hidden>
+          /
+        </span>
+        <OrgSwitcher current={current} organizations={organizations} />
+        <div className="ml-auto">
+          <UserMenu email={user.email} name={user.name} isStaff={user.isStaff} />
+        </div>
+      </header>
+      <div className="flex flex-1">
+        <aside className="hidden w-60 shrink-0 border-r bg-muted/30 md:block">
+          <SidebarNav org={current.slug} isStaff={user.isStaff} />
+        </aside>
+        <main id="main" className="min-w-0 flex-1 p-6 lg:p-8">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/lib/utils";
+import { webhooksPath } from "@/lib/routes";
+
+interface NavGroup {
+  label: string;
+  items: { label: string; href: string }[];
+}
+
+export function navGroups(org: string): NavGroup[] {
+  return [{ label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] }];
+}
+
+export function SidebarNav({ org, isStaff: _isStaff }: { org: string; isStaff: boolean }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="space-y-6 p-4">
+      {navGroups(org).map((group) => (
+        <div key={group.label}>
+          <p className="mb-2 px-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{group.label}</p>
+          <ul className="space-y-1">
+            {group.items.map((item) => {
+              const active = pathname === item.href || pathname.startsWith(item.href + "/");
+              return (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    aria-current={active ? "page" : undefined}
+                    className={cn(
+                      "block rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
+                      active && "bg-accent font-medium text-accent-foreground",
+                    )}
+                  >
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,25 @@
+/** `npm run db:seed`: idempotent seed of DATABASE_URL, or of the embedded database. */
+import { createPrismaClient } from "../lib/db";
+import { parseEnv } from "../lib/env";
+import { seed } from "../lib/seed";
+import { prepareDatabase } from "../lib/server/bootstrap";
+
+const log = (line: string) => console.log(`[seed] ${line}`);
+
+async function main() {
+  const env = parseEnv();
+  const database = await prepareDatabase(env, log);
+  const prisma = createPrismaClient(database.url);
+  try {
+    await seed(prisma, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, log });
+    log("done");
+  } finally {
+    await prisma.$disconnect();
+    await database.cluster?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, seed, a production
+ * build when sources changed, then the dashboard. Ctrl-C stops the server and the database.
+ *
+ *   npm start            production server (builds first when needed)
+ *   npm run dev          next dev, same database bootstrap
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createPrismaClient } from "../lib/db";
+import { EnvError, parseEnv } from "../lib/env";
+import { seed } from "../lib/seed";
+import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
+import { buildIfNeeded } from "./lib/build";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[hookrelay] ${line}`);
+
+async function main() {
+  const env = parseEnv();
+  const database = await prepareDatabase(env, log);
+  const running: { child?: ChildProcess } = {};
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log("stopping ...");
+    const child = running.child;
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    await database.cluster?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
+  if (env.SEED_DEMO) {
+    const prisma = createPrismaClient(database.url);
+    try {
+      const { createdAdmin } = await seed(prisma, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, log });
+      if (createdAdmin && !process.env.ADMIN_PASSWORD) log(`default password for ${env.ADMIN_EMAIL}: ${env.ADMIN_PASSWORD} (change it, or set ADMIN_PASSWORD before the first start)`);
+    } finally {
+      await prisma.$disconnect();
+    }
+  }
+
+  if (!dev) buildIfNeeded(root, log, process.env.FORCE_BUILD === "1");
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    AUTH_SECRET: authSecret,
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(env.PORT),
+  };
+  const child = spawn(path.join(root, "node_modules/.bin/next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: childEnv,
+  });
+  running.child = child;
+  child.once("exit", (code) => {
+    if (!stopping) {
+      log(`next exited with code ${code}`);
+      void shutdown(code ?? 1);
+    }
+  });
+  log(`dashboard: http://localhost:${env.PORT}  (sign in as ${env.ADMIN_EMAIL})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+});
