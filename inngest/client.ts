@@ -1,0 +1,7 @@
+import { Inngest } from "inngest";
+
+/**
+ * The one Inngest client. Mode (embedded executor or real Inngest) is decided by configuration
+ * only; see docs/executor.md. App code sends events with `inngest.send()` either way.
+ */
+export const inngest = new Inngest({ id: "hookrelay" });

@@ -1,0 +1,14 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/**
+ * Domain events published through `inngest.send()`. Each schema is the single source of truth for
+ * its payload: senders build events with `.create()`, functions trigger on the same object.
+ */
+const endpointRef = z.object({ organizationId: z.string().min(1), endpointId: z.string().min(1) });
+
+/** An endpoint was disabled: pending deliveries to it stop (cancelOn + a check before each attempt). */
+export const endpointDisabled = eventType("endpoint/disabled", { schema: endpointRef });
+
+/** An endpoint was deleted: same effect as disabled; its history stays readable. */
+export const endpointDeleted = eventType("endpoint/deleted", { schema: endpointRef });
