@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hashPassword } from "@/lib/auth/credentials";
+import { seedCatalog } from "@/lib/catalog/event-types";
+import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 
 export interface SeedOptions {
   adminEmail: string;
@@ -13,7 +15,7 @@ export const DEMO_ORG = { name: "Acme Cloud", slug: "acme" } as const;
  * Idempotent: every row is found by its natural key and only created when missing, so a second
  * start neither duplicates nor overwrites what users changed (e.g. the admin's password).
  */
-export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ createdAdmin: boolean }> {
+export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ createdAdmin: boolean; createdEventTypes: string[] }> {
   const log = options.log ?? (() => {});
   const email = options.adminEmail.trim().toLowerCase();
 
@@ -36,5 +38,7 @@ export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ cr
     update: {},
     create: { userId: admin.id, organizationId: organization.id, role: "OWNER" },
   });
-  return { createdAdmin };
+  const createdEventTypes = await seedCatalog(db, SEED_CATALOG);
+  if (createdEventTypes.length) log(`added ${createdEventTypes.length} event types to the catalog`);
+  return { createdAdmin, createdEventTypes };
 }

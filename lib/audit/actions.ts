@@ -1,0 +1,20 @@
+/** Every audited action, with the label the Activity tab shows. */
+export const AUDIT_ACTIONS = {
+  "endpoint.created": "Endpoint created",
+  "endpoint.updated": "Configuration changed",
+  "endpoint.secret_rotated": "Signing secret rotated",
+  "endpoint.secret_revealed": "Signing secret revealed",
+  "endpoint.disabled": "Endpoint disabled",
+  "endpoint.enabled": "Endpoint enabled",
+  "endpoint.deleted": "Endpoint deleted",
+  "event_type.created": "Event type created",
+  "event_type.updated": "Event type changed",
+  "event_type.archived": "Event type archived",
+  "event_type.unarchived": "Event type restored",
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export function auditLabel(action: string): string {
+  return action in AUDIT_ACTIONS ? AUDIT_ACTIONS[action as AuditAction] : action;
+}

@@ -1,0 +1,27 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { AuditAction } from "@/lib/audit/actions";
+import type { Changes } from "@/lib/audit/diff";
+
+export interface Actor {
+  id: string;
+  email: string;
+}
+
+type AuditClient = Pick<Prisma.TransactionClient, "auditLog">;
+
+/** Written in the same transaction as the change it describes, so neither exists without the other. */
+export async function recordAudit(
+  client: AuditClient,
+  entry: { actor: Actor; action: AuditAction; organizationId?: string | null; endpointId?: string | null; changes?: Changes | Record<string, unknown> },
+) {
+  await client.auditLog.create({
+    data: {
+      actorId: entry.actor.id,
+      actorEmail: entry.actor.email,
+      action: entry.action,
+      organizationId: entry.organizationId ?? null,
+      endpointId: entry.endpointId ?? null,
+      changes: (entry.changes ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
+  });
+}

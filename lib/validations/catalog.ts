@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { compileSchema, formatPayloadErrors, validatePayload } from "@/lib/catalog/ajv";
+import { EVENT_TYPE_NAME } from "@/lib/catalog/names";
+
+/**
+ * The one set of rules for event types (staff form, server actions, API). Schemas and payloads are
+ * accepted as JSON objects or as JSON text (the form's textareas); the output is always parsed.
+ */
+const jsonObject = (what: string) =>
+  z.union([z.string(), z.record(z.string(), z.unknown())], { error: `${what} must be a JSON object` }).transform((input, ctx) => {
+    if (typeof input !== "string") return input;
+    try {
+      const value: unknown = JSON.parse(input);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+      ctx.addIssue({ code: "custom", message: `${what} must be a JSON object ({ ... })` });
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    return z.NEVER;
+  });
+
+export const eventTypeNameSchema = z
+  .string({ error: "Name is required" })
+  .trim()
+  .min(3, "Name is required")
+  .max(100, "Name must be at most 100 characters")
+  .regex(EVENT_TYPE_NAME, "Use lowercase dotted names such as contract.created (letters, digits and _; at least one dot)");
+
+export const catalogExampleSchema = z.object({
+  name: z.string().trim().min(1, "Example name is required").max(100, "Example name must be at most 100 characters"),
+  payload: jsonObject("Example payload"),
+});
+
+/** Create and edit share it; on edit the name identifies the type and cannot change (filters store it). */
+export const eventTypeSchema = z
+  .object({
+    name: eventTypeNameSchema,
+    description: z.string().trim().min(1, "Description is required").max(2000, "Description must be at most 2,000 characters"),
+    deprecated: z.boolean().default(false),
+    schema: jsonObject("Schema"),
+    examples: z.array(catalogExampleSchema).min(1, "Add at least one example payload").max(20, "At most 20 examples"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.schema.type !== "object") {
+      ctx.addIssue({ code: "custom", path: ["schema"], message: 'Event payloads are JSON objects: the schema needs "type": "object" at its root' });
+      return;
+    }
+    const compiled = compileSchema(value.schema);
+    if (!compiled.ok) {
+      ctx.addIssue({ code: "custom", path: ["schema"], message: compiled.error });
+      return;
+    }
+    const names = new Set<string>();
+    value.examples.forEach((example, i) => {
+      if (names.has(example.name)) ctx.addIssue({ code: "custom", path: ["examples", i, "name"], message: `Another example is already named "${example.name}"` });
+      names.add(example.name);
+      const errors = validatePayload(compiled.validate, example.payload);
+      if (errors.length) {
+        ctx.addIssue({ code: "custom", path: ["examples", i, "payload"], message: `Does not match the schema: ${formatPayloadErrors(errors)}` });
+      }
+    });
+  });
+
+
+export const archiveEventTypeSchema = z.object({
+  name: eventTypeNameSchema,
+  archived: z.boolean({ error: "archived must be true or false" }),
+});
+
+export type EventTypeInput = z.input<typeof eventTypeSchema>;
+export type EventTypeData = z.output<typeof eventTypeSchema>;
