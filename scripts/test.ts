@@ -17,6 +17,8 @@ import { buildIfNeeded } from "./lib/build";
 import { createTestDatabase, freePort } from "./lib/test-database";
 
 const root = path.resolve(import.meta.dirname, "..");
+// Builds for the end-to-end suite go to their own folder: a running `npm start` keeps its build.
+process.env.NEXT_DIST_DIR = ".next-test";
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 const only = process.argv[2];
 const log = (line: string) => console.log(`\n[test] ${line}`);
