@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", ".data/**", "node_modules/**", "lib/generated/**", "tools/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-test/**", ".data/**", "node_modules/**", "lib/generated/**", "tools/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
   {
     rules: {

@@ -1,4 +1,4 @@
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
 import { db } from "@/lib/db";
@@ -65,6 +65,20 @@ export async function requireUserPage(callbackPath?: string): Promise<SessionUse
   const user = await currentUser();
   if (!user) redirect(callbackPath ? `/sign-in?callbackUrl=${encodeURIComponent(callbackPath)}` : "/sign-in");
   return user;
+}
+
+/**
+ * For pages and layouts (which Next renders in parallel, so each checks on its own): signed-out
+ * visitors go to sign-in; non-members and insufficient roles get the 404 page.
+ */
+export async function requireMemberPage(orgSlug: string, role: Role = "VIEWER"): Promise<MemberContext> {
+  const user = await requireUserPage(`/${orgSlug}`);
+  try {
+    return await memberOf(user, orgSlug, role);
+  } catch (error) {
+    if (error instanceof AuthorizationError) notFound();
+    throw error;
+  }
 }
 
 export async function requireStaff(): Promise<SessionUser> {

@@ -9,7 +9,7 @@ const INPUTS = [
   "auth.ts", "auth.config.ts", "proxy.ts", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs",
   "tailwind.config.ts", "tsconfig.json", "package-lock.json",
 ];
-const SKIP = new Set(["node_modules", ".next", ".data", "generated"]);
+const SKIP = new Set(["node_modules", ".next", ".next-test", ".data", "generated"]);
 
 function walk(root: string, rel: string, out: string[]) {
   const full = path.join(root, rel);
@@ -31,13 +31,13 @@ export function sourceHash(root: string): string {
   return hash.digest("hex");
 }
 
-const STAMP = ".next/hookrelay-source-hash";
+const distDir = () => process.env.NEXT_DIST_DIR || ".next";
 
 /** Runs `next build` unless the last build was made from the same sources. */
 export function buildIfNeeded(root: string, log: (line: string) => void, force = false): void {
   const hash = sourceHash(root);
-  const stampFile = path.join(root, STAMP);
-  if (!force && existsSync(path.join(root, ".next/BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) {
+  const stampFile = path.join(root, distDir(), "hookrelay-source-hash");
+  if (!force && existsSync(path.join(root, distDir(), "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) {
     log("build is up to date");
     return;
   }

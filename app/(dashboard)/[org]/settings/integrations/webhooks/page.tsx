@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import { WebhooksStatusCard } from "@/components/webhooks/webhooks-status-card";
 import { PageHeader } from "@/components/layout/page-header";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
-import { requireMember } from "@/lib/auth/session";
+import { requireMemberPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organization, role } = await requireMember(org);
+  const { organization, role } = await requireMemberPage(org);
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <PageHeader

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+import bcrypt from "bcryptjs";
+import pg from "pg";
+
+/**
+ * Shared end-to-end helpers. Accounts and organizations are created straight in the test database
+ * (the app has no sign-up flow); everything else goes through the browser.
+ */
+export const ADMIN = { email: "admin@acme.test", password: "e2e-admin-password" };
+export const DEMO_ORG = "acme";
+export const PASSWORD = "e2e-member-password";
+const PASSWORD_HASH = bcrypt.hashSync(PASSWORD, 4);
+
+export type Role = "OWNER" | "ADMIN" | "VIEWER";
+
+export interface Account {
+  id: string;
+  email: string;
+  password: string;
+}
+
+export class E2eData {
+  constructor(private readonly pool: pg.Pool) {}
+
+  query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
+    return this.pool.query<T>(sql, params);
+  }
+
+  async createOrg(options: { name?: string; webhooksEnabled?: boolean } = {}) {
+    const slug = `e2e-${randomUUID().slice(0, 8)}`;
+    const id = randomUUID();
+    await this.pool.query(
+      `INSERT INTO "Organization" (id, name, slug, "webhooksEnabled", "updatedAt") VALUES ($1, $2, $3, $4, now())`,
+      [id, options.name ?? `E2E ${slug}`, slug, options.webhooksEnabled ?? false],
+    );
+    return { id, slug, name: options.name ?? `E2E ${slug}` };
+  }
+
+  async createAccount(options: { isStaff?: boolean } = {}): Promise<Account> {
+    const id = randomUUID();
+    const email = `user-${id.slice(0, 8)}@e2e.test`;
+    await this.pool.query(
+      `INSERT INTO "User" (id, email, "passwordHash", "isStaff", "updatedAt") VALUES ($1, $2, $3, $4, now())`,
+      [id, email, PASSWORD_HASH, options.isStaff ?? false],
+    );
+    return { id, email, password: PASSWORD };
+  }
+
+  async addMember(orgSlug: string, account: Account, role: Role) {
+    await this.pool.query(
+      `INSERT INTO "Membership" (id, "userId", "organizationId", role)
+       SELECT $1, $2, o.id, $3::"Role" FROM "Organization" o WHERE o.slug = $4`,
+      [randomUUID(), account.id, role, orgSlug],
+    );
+  }
+
+  /** A new account with the given role in the organization. */
+  async member(orgSlug: string, role: Role, options: { isStaff?: boolean } = {}): Promise<Account> {
+    const account = await this.createAccount(options);
+    await this.addMember(orgSlug, account, role);
+    return account;
+  }
+}
+
+export async function signIn(page: Page, account: { email: string; password: string }, path = "/") {
+  await page.goto(path);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export const test = base.extend<object, { data: E2eData }>({
+  data: [
+    async ({}, use) => {
+      const pool = new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 2 });
+      await use(new E2eData(pool));
+      await pool.end();
+    },
+    { scope: "worker" },
+  ],
+});
+
+export { expect };
