@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** Tests read secrets back, so they need a key; a fresh one per run keeps nothing on disk. */
-export function useTestEncryptionKey() {
+export function setTestEncryptionKey() {
   process.env.APP_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 }
 

@@ -13,12 +13,12 @@ import { activeSigningSecrets, openSecret, ROTATION_GRACE_MS } from "@/lib/endpo
 import { rotateEndpointSecret } from "@/lib/endpoints/endpoints";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
-import { createArchivedEventType, endpointInput, ensureCatalog, startInngestReceiver, useTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+import { createArchivedEventType, endpointInput, ensureCatalog, startInngestReceiver, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
 
-useTestEncryptionKey();
+setTestEncryptionKey();
 let receiver: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {

@@ -1,22 +1,35 @@
 import type { Metadata } from "next";
-import { WebhooksStatusCard } from "@/components/webhooks/webhooks-status-card";
-import { PageHeader } from "@/components/layout/page-header";
+import Link from "next/link";
+import { Plus } from "lucide-react";
+import { EndpointsTable } from "@/components/endpoints/endpoints-table";
+import { Button } from "@/components/ui/button";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
+import { listEndpoints } from "@/lib/endpoints/endpoints";
+import { newEndpointPath } from "@/lib/routes";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export const metadata: Metadata = { title: "Endpoints · Webhooks" };
 
-export default async function WebhooksPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function EndpointsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const { organization, role } = await requireMemberPage(org);
+  const canManage = hasRole(role, MANAGE_ROLE);
+  const endpoints = await listEndpoints(organization.id);
   return (
-    <div className="mx-auto max-w-5xl space-y-6">
-      <PageHeader
-        breadcrumb={["Settings", "Integrations"]}
-        title="Webhooks"
-        description={`Push ${organization.name}'s events to your own systems as signed HTTP requests.`}
-      />
-      <WebhooksStatusCard org={organization.slug} enabled={organization.webhooksEnabled} canManage={hasRole(role, MANAGE_ROLE)} />
-    </div>
+    <section aria-labelledby="endpoints-heading" className="space-y-4">
+      <div className="flex items-center justify-between gap-4">
+        <h2 id="endpoints-heading" className="text-lg font-semibold">
+          Endpoints
+        </h2>
+        {canManage && endpoints.length > 0 ? (
+          <Button asChild>
+            <Link href={newEndpointPath(org)}>
+              <Plus aria-hidden /> Add endpoint
+            </Link>
+          </Button>
+        ) : null}
+      </div>
+      <EndpointsTable org={org} endpoints={endpoints} canManage={canManage} />
+    </section>
   );
 }

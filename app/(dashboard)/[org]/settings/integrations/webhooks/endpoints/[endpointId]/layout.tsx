@@ -1,0 +1,32 @@
+import { notFound } from "next/navigation";
+import { EndpointControls } from "@/components/endpoints/endpoint-controls";
+import { EndpointNav } from "@/components/endpoints/endpoint-nav";
+import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
+import { requireMemberPage } from "@/lib/auth/session";
+import { getEndpoint } from "@/lib/endpoints/endpoints";
+
+export default async function EndpointLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string; endpointId: string }> }) {
+  const { org, endpointId } = await params;
+  const { organization, role } = await requireMemberPage(org);
+  const endpoint = await getEndpoint(organization.id, endpointId);
+  if (!endpoint) notFound();
+  return (
+    <section className="space-y-4" aria-labelledby="endpoint-heading">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0 space-y-1">
+          <div className="flex items-center gap-2">
+            <h2 id="endpoint-heading" className="truncate font-mono text-lg font-semibold" title={endpoint.url}>
+              {endpoint.url}
+            </h2>
+            <EndpointStatusBadge disabled={endpoint.disabled} />
+          </div>
+          {endpoint.description ? <p className="text-sm text-muted-foreground">{endpoint.description}</p> : null}
+        </div>
+        {hasRole(role, MANAGE_ROLE) ? <EndpointControls org={org} endpointId={endpoint.id} url={endpoint.url} disabled={endpoint.disabled} /> : null}
+      </div>
+      <EndpointNav org={org} endpointId={endpoint.id} />
+      {children}
+    </section>
+  );
+}

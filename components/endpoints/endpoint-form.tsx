@@ -1,0 +1,212 @@
+"use client";
+
+import { AlertTriangle } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { createEndpointAction, updateEndpointAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+import { EventTypePicker, type PickableType } from "@/components/endpoints/event-type-picker";
+import { HeadersEditor } from "@/components/endpoints/headers-editor";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Textarea } from "@/components/ui/textarea";
+import { FieldError } from "@/components/webhooks/field-error";
+import { endpointPath, webhooksPath } from "@/lib/routes";
+import {
+  createEndpointSchema,
+  EVENT_FILTER_REQUIRED_MESSAGE,
+  RATE_LIMIT_MAX,
+  RATE_LIMIT_MIN,
+  URL_CHANGE_CONFIRMATION_MESSAGE,
+  URL_MAX_LENGTH,
+} from "@/lib/validations/endpoint";
+import { fieldErrorsByPath } from "@/lib/validations/field-errors";
+
+export interface EndpointFormValues {
+  url: string;
+  description: string;
+  eventTypes: string[];
+  rateLimit: string;
+  headers: { name: string; value: string }[];
+}
+
+export const emptyEndpoint: EndpointFormValues = { url: "", description: "", eventTypes: [], rateLimit: "", headers: [] };
+
+type Mode = { kind: "create" } | { kind: "edit"; endpointId: string; originalUrl: string };
+
+export function EndpointForm({ org, mode, types, initial }: { org: string; mode: Mode; types: PickableType[]; initial: EndpointFormValues }) {
+  const router = useRouter();
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [confirmingUrl, setConfirmingUrl] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  const set = <K extends keyof EndpointFormValues>(key: K, value: EndpointFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const urlChanged = mode.kind === "edit" && values.url.trim() !== mode.originalUrl;
+  const nothingSelected = values.eventTypes.length === 0;
+
+  function save(confirmUrlChange: boolean) {
+    const input = { org, ...values };
+    const parsed = createEndpointSchema.safeParse(input);
+    if (!parsed.success) {
+      setErrors(fieldErrorsByPath(parsed.error));
+      return;
+    }
+    if (urlChanged && !confirmUrlChange) {
+      setConfirmingUrl(true);
+      return;
+    }
+    setErrors({});
+    startTransition(async () => {
+      const result =
+        mode.kind === "create"
+          ? await createEndpointAction(input)
+          : await updateEndpointAction({ ...input, endpointId: mode.endpointId, confirmUrlChange });
+      setConfirmingUrl(false);
+      if (!result.ok) {
+        setErrors(result.fieldErrors ?? {});
+        toast.error(result.error);
+        return;
+      }
+      const target = mode.kind === "edit" ? mode.endpointId : "id" in result.data ? result.data.id : null;
+      toast.success(mode.kind === "create" ? "Endpoint added" : "Endpoint saved");
+      router.push(target ? endpointPath(org, target) : webhooksPath(org));
+    });
+  }
+
+  const describedBy = (key: string, hint?: string) => [errors[key] ? `${key}-error` : null, hint ?? null].filter(Boolean).join(" ") || undefined;
+
+  return (
+    <form
+      noValidate
+      className="space-y-8"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save(false);
+      }}
+    >
+      <div className="space-y-2">
+        <Label htmlFor="url">Endpoint URL</Label>
+        <Input
+          id="url"
+          type="url"
+          inputMode="url"
+          placeholder="https://example.com/webhooks"
+          maxLength={URL_MAX_LENGTH}
+          value={values.url}
+          onChange={(e) => set("url", e.target.value)}
+          className="font-mono"
+          aria-invalid={!!errors.url}
+          aria-describedby={describedBy("url", urlChanged ? "url-change-warning" : undefined)}
+        />
+        <FieldError id="url-error" messages={errors.url} />
+        {urlChanged ? (
+          <Alert variant="warning" id="url-change-warning" data-testid="url-change-warning">
+            <AlertTriangle aria-hidden />
+            <AlertTitle>Changing the URL is not recommended</AlertTitle>
+            <AlertDescription>{URL_CHANGE_CONFIRMATION_MESSAGE}</AlertDescription>
+          </Alert>
+        ) : null}
+      </div>
+
+      <div className="space-y-2">
+        <Label htmlFor="description">Description</Label>
+        <Textarea
+          id="description"
+          placeholder="What receives these events, e.g. Billing system (production)"
+          value={values.description}
+          onChange={(e) => set("description", e.target.value)}
+          aria-invalid={!!errors.description}
+          aria-describedby={describedBy("description")}
+        />
+        <FieldError id="description-error" messages={errors.description} />
+      </div>
+
+      <div className="space-y-2">
+        <p id="event-types-label" className="text-sm font-medium">
+          Message filtering: event types
+        </p>
+        <EventTypePicker types={types} selected={values.eventTypes} onChange={(next) => set("eventTypes", next)} describedBy={describedBy("eventTypes")} />
+        <FieldError id="eventTypes-error" messages={errors.eventTypes} />
+      </div>
+
+      <details className="space-y-4 rounded-lg border p-4" open={!!(initial.rateLimit || initial.headers.length || errors.rateLimit || Object.keys(errors).some((k) => k.startsWith("headers")))}>
+        <summary className="cursor-pointer font-medium">Advanced configuration</summary>
+        <div className="mt-4 space-y-2">
+          <Label htmlFor="rateLimit">Rate limit (messages per second)</Label>
+          <Input
+            id="rateLimit"
+            type="number"
+            inputMode="numeric"
+            min={RATE_LIMIT_MIN}
+            max={RATE_LIMIT_MAX}
+            step={1}
+            placeholder="No limit"
+            className="max-w-40"
+            value={values.rateLimit}
+            onChange={(e) => set("rateLimit", e.target.value)}
+            aria-invalid={!!errors.rateLimit}
+            aria-describedby={describedBy("rateLimit", "rateLimit-hint")}
+          />
+          <p id="rateLimit-hint" className="text-sm text-muted-foreground">
+            Whole number from {RATE_LIMIT_MIN} to {RATE_LIMIT_MAX.toLocaleString("en-US")}. Leave empty for no limit.
+          </p>
+          <FieldError id="rateLimit-error" messages={errors.rateLimit} />
+        </div>
+        <div className="mt-6">
+          <HeadersEditor headers={values.headers} onChange={(next) => set("headers", next)} errors={errors} />
+        </div>
+      </details>
+
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={pending || nothingSelected} aria-describedby={nothingSelected ? "submit-blocked" : undefined}>
+          {mode.kind === "create" ? "Create endpoint" : "Save changes"}
+        </Button>
+        <Button type="button" variant="ghost" onClick={() => router.back()}>
+          Cancel
+        </Button>
+        {nothingSelected ? (
+          <p id="submit-blocked" className="basis-full text-sm text-muted-foreground" data-testid="submit-blocked">
+            {EVENT_FILTER_REQUIRED_MESSAGE}
+          </p>
+        ) : null}
+      </div>
+
+      <AlertDialog open={confirmingUrl} onOpenChange={setConfirmingUrl}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Change this endpoint&apos;s URL?</AlertDialogTitle>
+            <AlertDialogDescription>
+              {URL_CHANGE_CONFIRMATION_MESSAGE} New URL: <span className="font-mono break-all">{values.url.trim()}</span>
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Keep the old URL</AlertDialogCancel>
+            <AlertDialogAction
+              className="bg-destructive text-white hover:bg-destructive/90"
+              disabled={pending}
+              onClick={(e) => {
+                e.preventDefault();
+                save(true);
+              }}
+            >
+              Change the URL
+            </AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </form>
+  );
+}

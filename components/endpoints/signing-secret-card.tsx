@@ -1,0 +1,128 @@
+"use client";
+
+import { Eye, EyeOff, RefreshCw } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { revealEndpointSecretAction, rotateEndpointSecretAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyButton } from "@/components/webhooks/copy-button";
+
+const MASK = "whsec_" + "•".repeat(32);
+const timeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" });
+
+/**
+ * The secret never reaches the page until an owner or admin asks: reveal and copy fetch it through
+ * a server action (audited). Viewers see that a secret exists, nothing more.
+ */
+export function SigningSecretCard({
+  org,
+  endpointId,
+  canManage,
+  previousValidUntil,
+}: {
+  org: string;
+  endpointId: string;
+  canManage: boolean;
+  previousValidUntil: string | null;
+}) {
+  const router = useRouter();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [confirmingRotate, setConfirmingRotate] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  async function fetchSecret(): Promise<string | null> {
+    if (secret) return secret;
+    const result = await revealEndpointSecretAction({ org, endpointId });
+    if (!result.ok) {
+      toast.error(result.error);
+      return null;
+    }
+    return result.data.secret;
+  }
+
+  function reveal() {
+    if (secret) return setSecret(null);
+    startTransition(async () => setSecret(await fetchSecret()));
+  }
+
+  function rotate() {
+    startTransition(async () => {
+      const result = await rotateEndpointSecretAction({ org, endpointId });
+      setConfirmingRotate(false);
+      if (!result.ok) return void toast.error(result.error);
+      setSecret(null);
+      toast.success(`Secret rotated. The previous one keeps signing until ${timeFormat.format(new Date(result.data.previousExpiresAt))}.`);
+      router.refresh();
+    });
+  }
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Signing secret</CardTitle>
+        <CardDescription>Verify that requests come from HookRelay: every request carries webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks).</CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-3">
+        <div className="flex flex-wrap items-center gap-2">
+          <code className="rounded bg-muted px-2 py-1 text-sm break-all" data-testid="signing-secret">
+            {secret ?? MASK}
+          </code>
+          {canManage ? (
+            <>
+              <Button type="button" variant="outline" size="sm" onClick={reveal} disabled={pending} aria-pressed={secret !== null}>
+                {secret ? <EyeOff aria-hidden /> : <Eye aria-hidden />}
+                {secret ? "Hide" : "Reveal"}
+              </Button>
+              <CopyButton value={fetchSecret} label="Copy secret" />
+              <Button type="button" variant="outline" size="sm" onClick={() => setConfirmingRotate(true)} disabled={pending}>
+                <RefreshCw aria-hidden /> Rotate
+              </Button>
+            </>
+          ) : (
+            <p className="text-sm text-muted-foreground">Only owners and admins can reveal or rotate the secret.</p>
+          )}
+        </div>
+        {previousValidUntil ? (
+          <p className="text-sm text-muted-foreground" data-testid="rotation-notice">
+            Rotation in progress: the previous secret also signs until {timeFormat.format(new Date(previousValidUntil))}.
+          </p>
+        ) : null}
+      </CardContent>
+      <AlertDialog open={confirmingRotate} onOpenChange={setConfirmingRotate}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Rotate the signing secret?</AlertDialogTitle>
+            <AlertDialogDescription>
+              A new secret is created now. For the next 24 hours requests are signed with both the new and the previous secret, so you can update your
+              receiver without rejecting anything; after that only the new one signs.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+            <AlertDialogAction
+              disabled={pending}
+              onClick={(e) => {
+                e.preventDefault();
+                rotate();
+              }}
+            >
+              Rotate secret
+            </AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </Card>
+  );
+}
