@@ -39,6 +39,7 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
+  const encryptionKey = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
   if (env.SEED_DEMO) {
     const prisma = createPrismaClient(database.url);
     try {
@@ -55,6 +56,7 @@ async function main() {
     ...process.env,
     DATABASE_URL: database.url,
     AUTH_SECRET: authSecret,
+    APP_ENCRYPTION_KEY: encryptionKey,
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(env.PORT),

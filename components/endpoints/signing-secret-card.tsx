@@ -20,7 +20,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { CopyButton } from "@/components/webhooks/copy-button";
 
 const MASK = "whsec_" + "•".repeat(32);
-const timeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" });
+const timeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * The secret never reaches the page until an owner or admin asks: reveal and copy fetch it through
@@ -63,7 +63,7 @@ export function SigningSecretCard({
       setConfirmingRotate(false);
       if (!result.ok) return void toast.error(result.error);
       setSecret(null);
-      toast.success(`Secret rotated. The previous one keeps signing until ${timeFormat.format(new Date(result.data.previousExpiresAt))}.`);
+      toast.success(`Secret rotated. The previous one keeps signing until ${timeFormat.format(new Date(result.data.previousExpiresAt))} UTC.`);
       router.refresh();
     });
   }
@@ -96,7 +96,7 @@ export function SigningSecretCard({
         </div>
         {previousValidUntil ? (
           <p className="text-sm text-muted-foreground" data-testid="rotation-notice">
-            Rotation in progress: the previous secret also signs until {timeFormat.format(new Date(previousValidUntil))}.
+            Rotation in progress: the previous secret also signs until {timeFormat.format(new Date(previousValidUntil))} UTC.
           </p>
         ) : null}
       </CardContent>

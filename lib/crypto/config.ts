@@ -1,17 +1,19 @@
 import { z } from "zod";
-import { env } from "@/lib/env";
-import { persistentSecret } from "@/lib/server/bootstrap";
 
 /**
  * APP_ENCRYPTION_KEY: the AES-256 key that encrypts endpoint signing secrets at rest. Exactly 32
- * bytes, given as 64 hex characters or base64/base64url. When unset it is generated once into
- * DATA_DIR/encryption.secret (like AUTH_SECRET), so the embedded default needs no setup.
+ * bytes, given as 64 hex characters or base64/base64url. When the operator leaves it unset,
+ * `npm start` generates it once into DATA_DIR/encryption.secret (like AUTH_SECRET, through
+ * `persistentSecret`) and passes it to the server, so the embedded default needs no setup. This
+ * module only reads the environment: importing the bootstrap here would pull the migration runner
+ * into the Next server bundle.
  */
 const KEY_HINT = "generate one with `openssl rand -base64 32`";
 
 export const encryptionKeySchema = z
-  .string({ error: `APP_ENCRYPTION_KEY is required (${KEY_HINT})` })
+  .string()
   .trim()
+  .min(1, `APP_ENCRYPTION_KEY is not set: start the app with \`npm start\` (which generates one into DATA_DIR) or set it (${KEY_HINT})`)
   .transform((value, ctx) => {
     const bytes = /^[0-9a-fA-F]{64}$/.test(value)
       ? Buffer.from(value, "hex")
@@ -40,6 +42,6 @@ let cached: Buffer | undefined;
 
 /** The key for this process, read once. Never logged. */
 export function encryptionKey(): Buffer {
-  cached ??= parseEncryptionKey(persistentSecret(env(), "encryption", process.env.APP_ENCRYPTION_KEY || undefined));
+  cached ??= parseEncryptionKey(process.env.APP_ENCRYPTION_KEY ?? "");
   return cached;
 }

@@ -35,5 +35,6 @@ describe("APP_ENCRYPTION_KEY", () => {
     expect(() => parseEncryptionKey(randomBytes(16).toString("base64"))).toThrow(CryptoConfigError);
     expect(() => parseEncryptionKey(randomBytes(16).toString("base64"))).toThrow(/must be 32 bytes .* got 16 bytes/);
     expect(() => parseEncryptionKey("not a key!")).toThrow(/neither hex nor base64/);
+    expect(() => parseEncryptionKey("")).toThrow(/APP_ENCRYPTION_KEY is not set: start the app with `npm start`/);
   });
 });

@@ -1,0 +1,75 @@
+import { expect, signIn, test } from "./fixtures";
+
+const catalog = (org: string) => `/${org}/settings/integrations/webhooks/catalog`;
+
+test.describe("event catalog", () => {
+  test("a viewer browses grouped types, searches, and reads a type's fields, examples and schema", async ({ page, context, data }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const org = await data.createOrg();
+    const viewer = await data.member(org.slug, "VIEWER");
+    await signIn(page, viewer, catalog(org.slug));
+
+    await expect(page.getByRole("heading", { name: "Event catalog" })).toBeVisible();
+    for (const group of ["buyer", "contract", "listing", "metering", "offer"]) await expect(page.getByTestId(`catalog-group-${group}`)).toBeVisible();
+    const upgraded = page.getByRole("link", { name: /contract\.upgraded/ });
+    await expect(upgraded.getByText("Deprecated")).toBeVisible();
+    await expect(page.getByRole("link", { name: "New event type" })).toHaveCount(0);
+
+    await page.getByRole("searchbox", { name: "Search event types" }).fill("renew");
+    await expect(page.getByRole("link", { name: /contract\.renewed/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: /contract\.created/ })).toHaveCount(0);
+    await expect(page.getByTestId("catalog-group-offer")).toHaveCount(0);
+    await page.getByRole("searchbox", { name: "Search event types" }).fill("no-such-event");
+    await expect(page.getByText("No event types match")).toBeVisible();
+    await page.getByRole("searchbox", { name: "Search event types" }).fill("cancel");
+    await page.getByRole("link", { name: /contract\.cancelled/ }).click();
+
+    await expect(page.getByRole("heading", { name: "contract.cancelled" })).toBeVisible();
+    await expect(page.getByText("A contract was cancelled by the buyer")).toBeVisible();
+    await expect(page.getByTestId("field-contract.buyer.email")).toContainText("string (email)");
+    await expect(page.getByTestId("field-contract.buyer.email")).toContainText("optional");
+    await expect(page.getByTestId("field-cancelled_by")).toContainText("required");
+    await expect(page.getByTestId("field-cancelled_by")).toContainText("buyer");
+    await expect(page.getByTestId("field-cancelled_by")).toContainText("marketplace");
+    await expect(page.getByTestId("field-contract.dimensions[].quantity")).toContainText("integer");
+    const example = page.getByTestId("example").first();
+    await expect(example).toContainText("Buyer cancelled with refund");
+    await expect(example).toContainText('"cancelled_by": "buyer"');
+    await expect(page.getByTestId("raw-schema")).toContainText('"$schema": "https://json-schema.org/draft/2020-12/schema"');
+    await example.getByRole("button", { name: "Copy JSON" }).click();
+    await expect(page.getByText("Copied to the clipboard")).toBeVisible();
+    expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toMatchObject({ cancelled_by: "buyer" });
+  });
+
+  test("staff create a type only when every example matches its schema, then archive it", async ({ page, data }) => {
+    const org = await data.createOrg();
+    const staff = await data.member(org.slug, "VIEWER", { isStaff: true });
+    const name = `invoice.paid_${Date.now().toString(36)}`;
+    await signIn(page, staff, catalog(org.slug));
+    await page.getByRole("link", { name: "New event type" }).click();
+
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Description").fill("An invoice was paid in full.");
+    await page.getByLabel("Payload schema (JSON Schema draft 2020-12)").fill(
+      JSON.stringify({ type: "object", required: ["invoice"], properties: { invoice: { type: "object", required: ["id", "paid_at"], properties: { id: { type: "string" }, paid_at: { type: "string", format: "date-time" } } } } }),
+    );
+    await page.getByLabel("Example 1 payload (JSON)").fill('{"invoice": {"id": "inv_1", "paid_at": "yesterday"}}');
+    await page.getByRole("button", { name: "Create event type" }).click();
+    await expect(page.getByTestId("error-examples.0.payload-error")).toHaveText('Does not match the schema: /invoice/paid_at must match format "date-time"');
+
+    await page.getByLabel("Example 1 payload (JSON)").fill('{"invoice": {"id": "inv_1", "paid_at": "2026-01-01T00:00:00Z"}}');
+    await page.getByRole("button", { name: "Create event type" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    await expect(page.getByTestId("field-invoice.paid_at")).toContainText("string (date-time)");
+
+    await page.getByRole("button", { name: "Archive" }).click();
+    await expect(page.getByText("This type can no longer be chosen for new subscriptions.")).toBeVisible();
+    const admin = await data.member(org.slug, "ADMIN");
+    await page.context().clearCookies();
+    await signIn(page, admin, `/${org.slug}/settings/integrations/webhooks/endpoints/new`);
+    await expect(page.getByRole("checkbox", { name: "contract.created", exact: true })).toBeVisible();
+    await expect(page.getByRole("checkbox", { name })).toHaveCount(0);
+    await page.goto(`${catalog(org.slug)}/${name}`);
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+  });
+});
