@@ -30,6 +30,8 @@ export interface ReceivedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** The client's port: equal across requests that shared a kept-alive connection. */
+  remotePort: number;
   /** Epoch milliseconds with sub-millisecond precision, taken when the headers arrived. */
   receivedAt: number;
 }
@@ -87,7 +89,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     });
     req.on("end", () => {
       if (requests.length < maxRecorded) {
-        requests.push({ index, method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks), receivedAt });
+        requests.push({
+          index,
+          method: req.method ?? "",
+          path: req.url ?? "",
+          headers: req.headers, body: Buffer.concat(chunks), remotePort: req.socket.remotePort ?? 0, receivedAt });
       }
       const current = waiters;
       waiters = [];
