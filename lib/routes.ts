@@ -13,3 +13,4 @@ export const catalogPath = (org: string) => `${webhooksPath(org)}/catalog`;
 export const newEventTypePath = (org: string) => `${catalogPath(org)}/new`;
 export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}/${encodeURIComponent(name)}`;
 export const editEventTypePath = (org: string, name: string) => `${eventTypePath(org, name)}/edit`;
+export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;

@@ -1,21 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { decrypt, encrypt } from "@/lib/crypto/aes-gcm";
 import { encryptionKey } from "@/lib/crypto/config";
 import { db } from "@/lib/db";
+import { generateSecret } from "@/lib/delivery/sign";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /**
- * Endpoint signing secrets, Standard Webhooks format: `whsec_` + base64 of random bytes. Stored
- * encrypted (AES-256-GCM, bound to the endpoint id). On rotation the previous secret keeps
- * signing for ROTATION_GRACE_MS so receivers can switch without dropping messages.
+ * Endpoint signing secrets (format and generation: lib/delivery/sign.ts). Stored encrypted
+ * (AES-256-GCM, bound to the endpoint id). On rotation the previous secret keeps signing for
+ * ROTATION_GRACE_MS so receivers can switch without dropping messages.
  */
-export const SECRET_PREFIX = "whsec_";
-export const SECRET_BYTES = 32;
 export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
-
-export function generateSigningSecret(): string {
-  return SECRET_PREFIX + randomBytes(SECRET_BYTES).toString("base64");
-}
 
 export function sealSecret(endpointId: string, secret: string): string {
   return encrypt(secret, encryptionKey(), `endpoint-secret:${endpointId}`);
@@ -31,7 +25,7 @@ const validAt = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: n
 
 /** Creates the endpoint's first secret (inside its creation transaction). */
 export async function createInitialSecret(client: SecretClient, endpointId: string, now: Date): Promise<void> {
-  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSigningSecret()), createdAt: now } });
+  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSecret()), createdAt: now } });
 }
 
 /**
@@ -59,7 +53,7 @@ export async function currentSigningSecret(endpointId: string, now: Date = new D
 export async function rotateSecret(client: SecretClient, endpointId: string, now: Date): Promise<{ previousExpiresAt: Date }> {
   const previousExpiresAt = new Date(now.getTime() + ROTATION_GRACE_MS);
   await client.endpointSecret.updateMany({ where: { endpointId, expiresAt: null }, data: { expiresAt: previousExpiresAt } });
-  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSigningSecret()), createdAt: now } });
+  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSecret()), createdAt: now } });
   return { previousExpiresAt };
 }
 

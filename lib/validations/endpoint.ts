@@ -10,8 +10,27 @@ export const RATE_LIMIT_MAX = 10_000;
 export const HEADERS_MAX_COUNT = 20;
 export const HEADERS_MAX_BYTES = 8 * 1024;
 
-/** Headers the platform sets itself: letting users override them would break delivery or signatures. */
-export const RESERVED_HEADER_NAMES = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent"];
+/**
+ * Headers the platform sets itself or that frame the HTTP exchange: letting users set them would
+ * break delivery or signatures. Same list as the sender's (lib/delivery/headers.ts), which drops
+ * them at send time; this copy is client-safe so the form can refuse them with a reason.
+ */
+export const RESERVED_HEADER_NAMES = [
+  "host",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "user-agent",
+  "proxy-authorization",
+  "proxy-connection",
+];
 export const RESERVED_HEADER_PREFIXES = ["webhook-", "svix-"];
 
 export function reservedHeaderReason(name: string): string | null {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isReservedHeader, RESERVED_HEADER_NAMES as DELIVERY_RESERVED } from "@/lib/delivery/headers";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import {
   EVENT_FILTER_REQUIRED_MESSAGE,
@@ -6,6 +7,7 @@ import {
   customHeadersSchema,
   endpointUrlSchema,
   rateLimitSchema,
+  reservedHeaderReason,
   updateEndpointSchema,
 } from "@/lib/validations/endpoint";
 
@@ -36,6 +38,12 @@ describe("endpoint URL rules", () => {
 });
 
 describe("custom header rules", () => {
+  it("reserves every name the sender refuses to send, so the form never accepts a header that would be dropped", () => {
+    for (const name of DELIVERY_RESERVED) expect(reservedHeaderReason(name), name).not.toBeNull();
+    expect(isReservedHeader("X-Api-Key")).toBe(false);
+    expect(reservedHeaderReason("X-Api-Key")).toBeNull();
+  });
+
   it("accepts HTTP token names and ordinary values, keeping order", () => {
     const headers = [
       { name: "X-Api-Key", value: "abc123" },
@@ -44,7 +52,7 @@ describe("custom header rules", () => {
     expect(customHeadersSchema.parse(headers)).toEqual(headers);
   });
 
-  it.each(["Host", "content-length", "Content-Type", "Transfer-Encoding", "Connection", "User-Agent", "webhook-signature", "Webhook-Id", "svix-timestamp"])(
+  it.each(["Host", "content-length", "Content-Type", "Transfer-Encoding", "Connection", "User-Agent", "Keep-Alive", "Expect", "webhook-signature", "Webhook-Id", "svix-timestamp"])(
     "refuses the reserved header %s with a reason",
     (name) => {
       const result = customHeadersSchema.safeParse([{ name, value: "x" }]);

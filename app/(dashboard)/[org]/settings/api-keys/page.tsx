@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { ApiKeysPanel } from "@/components/api-keys/api-keys-panel";
+import { PageHeader } from "@/components/layout/page-header";
+import { listOrganizationKeys, listPlatformKeys } from "@/lib/api-keys/manage";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
+import { requireMemberPage } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "API keys" };
+
+export default async function ApiKeysPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const { organization, role, user } = await requireMemberPage(org);
+  const [orgKeys, platformKeys] = await Promise.all([
+    listOrganizationKeys(organization.id),
+    user.isStaff ? listPlatformKeys() : Promise.resolve(null),
+  ]);
+  return (
+    <div className="mx-auto max-w-5xl space-y-8">
+      <PageHeader
+        breadcrumb={["Settings"]}
+        title="API keys"
+        description={`Keys let your systems send events and read ${organization.name}'s webhook data through the HTTP API.`}
+      />
+      <ApiKeysPanel
+        org={organization.slug}
+        scope="ORGANIZATION"
+        title="Organization keys"
+        description={`Act on ${organization.name} only.`}
+        keys={orgKeys}
+        canManage={hasRole(role, MANAGE_ROLE)}
+      />
+      {platformKeys ? (
+        <ApiKeysPanel
+          org={organization.slug}
+          scope="PLATFORM"
+          title="Platform keys"
+          description="For the platform's internal tools: may send events to any organization. Visible to platform staff only."
+          keys={platformKeys}
+          canManage={hasRole(role, MANAGE_ROLE)}
+        />
+      ) : null}
+    </div>
+  );
+}

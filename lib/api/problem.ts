@@ -1,0 +1,37 @@
+/**
+ * API errors: a JSON body `{ code, message, details }` with a stable machine-readable `code`.
+ * Nothing else (no stack trace) ever leaves the server.
+ */
+export type ProblemCode =
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "invalid_json"
+  | "invalid_body"
+  | "payload_too_large"
+  | "unknown_event_type"
+  | "archived_event_type"
+  | "invalid_payload"
+  | "webhooks_disabled"
+  | "internal";
+
+const STATUS: Record<ProblemCode, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_json: 400,
+  invalid_body: 422,
+  payload_too_large: 413,
+  unknown_event_type: 422,
+  archived_event_type: 422,
+  invalid_payload: 422,
+  webhooks_disabled: 409,
+  internal: 500,
+};
+
+export function problem(code: ProblemCode, message: string, details?: unknown, init: ResponseInit = {}): Response {
+  return Response.json(
+    { code, message, details: details ?? null },
+    { ...init, status: STATUS[code], headers: { "cache-control": "no-store", ...init.headers } },
+  );
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { DurationError, parseDuration } from "./duration";
+import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule, scheduleFromWaits } from "./schedule";
+import { type AddressPolicy, CidrError, parseCidrList } from "./ssrf";
+
+/**
+ * The delivery settings read from the environment, validated once. docs/delivery.md lists every
+ * variable with its default: keep them in step.
+ */
+
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
+/** Loopback only, so receivers on the same machine work out of the box; production sets "" (none). */
+export const DEFAULT_ALLOWED_CIDRS = "127.0.0.0/8,::1/128";
+/** See lib/delivery/rate-limit.ts: covers the jitter between reserving a send and its arrival. */
+export const DEFAULT_RATE_LIMIT_MARGIN_MS = 100;
+
+const MAX_ATTEMPTS = 50;
+const MAX_WAIT_MS = 30 * 86_400_000;
+
+const retryScheduleSchema = z.string().transform((text, ctx): RetrySchedule => {
+  const items = text.split(",").map((s) => s.trim());
+  if (items.length + 1 > MAX_ATTEMPTS) {
+    ctx.addIssue({ code: "custom", message: `at most ${MAX_ATTEMPTS - 1} waits (${MAX_ATTEMPTS} attempts), got ${items.length}` });
+    return z.NEVER;
+  }
+  const waits: number[] = [];
+  for (const [i, item] of items.entries()) {
+    try {
+      const ms = parseDuration(item);
+      if (ms < 1 || ms > MAX_WAIT_MS) throw new DurationError(`"${item}" must be between 1ms and 30d`);
+      waits.push(ms);
+    } catch (error) {
+      const reason = error instanceof DurationError ? error.message : String(error);
+      ctx.addIssue({ code: "custom", message: `wait ${i + 1}: ${reason} (expected e.g. "5s,5m,30m,2h")` });
+      return z.NEVER;
+    }
+  }
+  return scheduleFromWaits(waits);
+});
+
+const timeoutSchema = z.coerce
+  .number({ message: "must be a number of milliseconds, e.g. 15000" })
+  .int("must be a whole number of milliseconds, e.g. 15000")
+  .min(1, "must be at least 1 ms")
+  .max(600_000, "must be at most 600000 ms (10 minutes)");
+
+const allowedCidrsSchema = z.string().transform((text, ctx): AddressPolicy => {
+  try {
+    return { allowed: parseCidrList(text) };
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: error instanceof CidrError ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
+const marginSchema = z.coerce
+  .number({ message: "must be a number of milliseconds, e.g. 100" })
+  .int("must be a whole number of milliseconds")
+  .min(0, "must be 0 or more")
+  .max(1_000, "must be at most 1000 ms");
+
+const deliveryEnvSchema = z.object({
+  WEBHOOK_RETRY_SCHEDULE: retryScheduleSchema.optional(),
+  WEBHOOK_ATTEMPT_TIMEOUT_MS: timeoutSchema.default(DEFAULT_ATTEMPT_TIMEOUT_MS),
+  WEBHOOK_ALLOWED_CIDRS: allowedCidrsSchema.prefault(DEFAULT_ALLOWED_CIDRS),
+  WEBHOOK_RATE_LIMIT_MARGIN_MS: marginSchema.default(DEFAULT_RATE_LIMIT_MARGIN_MS),
+});
+
+export interface DeliveryConfig {
+  retrySchedule: RetrySchedule;
+  attemptTimeoutMs: number;
+  addressPolicy: AddressPolicy;
+  rateLimitMarginMs: number;
+}
+
+export class DeliveryConfigError extends Error {}
+
+/**
+ * Empty means unset for every variable but WEBHOOK_ALLOWED_CIDRS, where "" is the production
+ * setting "allow no internal address" and must not fall back to the loopback default.
+ */
+export function parseDeliveryConfig(source: Record<string, string | undefined> = process.env): DeliveryConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(deliveryEnvSchema.shape)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    if (value.trim() === "" && key !== "WEBHOOK_ALLOWED_CIDRS") continue;
+    input[key] = value;
+  }
+  const result = deliveryEnvSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new DeliveryConfigError(`Invalid delivery settings:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  return {
+    retrySchedule: env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE,
+    attemptTimeoutMs: env.WEBHOOK_ATTEMPT_TIMEOUT_MS,
+    addressPolicy: env.WEBHOOK_ALLOWED_CIDRS,
+    rateLimitMarginMs: env.WEBHOOK_RATE_LIMIT_MARGIN_MS,
+  };
+}
+
+let cached: DeliveryConfig | undefined;
+
+/** The process's delivery settings, parsed on first use. */
+export function deliveryConfig(): DeliveryConfig {
+  cached ??= parseDeliveryConfig();
+  return cached;
+}

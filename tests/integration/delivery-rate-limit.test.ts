@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { attempt } from "@/lib/delivery/attempt";
+import { createGuardedAgents } from "@/lib/delivery/guarded-agent";
+import {
+  pgPoolTransactions,
+  prismaTransactions,
+  RATE_LIMIT_WINDOW_MS,
+  type TransactionRunner,
+  tryReserveSend,
+  waitForSendSlot,
+} from "@/lib/delivery/rate-limit";
+import { generateSecret } from "@/lib/delivery/sign";
+import { parseCidrList } from "@/lib/delivery/ssrf";
+import { createPrismaClient } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { type Receiver, startReceiver } from "@/tests/helpers/receiver";
+
+/** Two independent connection pools stand for two executor processes. */
+let pool: pg.Pool;
+let prisma: PrismaClient;
+let processA: TransactionRunner;
+let processB: TransactionRunner;
+let receiver: Receiver;
+const agents = createGuardedAgents({ allowed: parseCidrList("127.0.0.0/8") });
+const margin = { marginMs: 100 };
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 10 });
+  prisma = createPrismaClient(inject("databaseUrl"));
+  processA = pgPoolTransactions(pool);
+  processB = prismaTransactions(prisma);
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  agents.destroy();
+  await Promise.all([pool.end(), prisma.$disconnect(), receiver.close()]);
+});
+
+/** The largest number of `times` (ms) that fall in any window [t, t + windowMs). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j] - sorted[i] >= windowMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
+describe("per-endpoint rate limit", () => {
+  it("grants N sends in a window, then refuses with the time until a slot frees", async () => {
+    const endpoint = `ep_${randomUUID()}`;
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await tryReserveSend(i % 2 ? processA : processB, endpoint, 3, margin));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+    const [first] = decisions;
+    const refused = decisions[3];
+    if (!first.allowed || refused.allowed) throw new Error("unexpected decision");
+    expect(refused.retryInMs).toBeGreaterThan(0);
+    expect(refused.retryInMs).toBeLessThanOrEqual(RATE_LIMIT_WINDOW_MS + margin.marginMs);
+    await new Promise((resolve) => setTimeout(resolve, refused.retryInMs));
+    const later = await tryReserveSend(processA, endpoint, 3, margin);
+    expect(later.allowed).toBe(true);
+    if (later.allowed) expect(later.reservedAt - first.reservedAt).toBeGreaterThanOrEqual(RATE_LIMIT_WINDOW_MS + margin.marginMs);
+  });
+
+  it("counts each endpoint separately", async () => {
+    const [a, b] = [`ep_${randomUUID()}`, `ep_${randomUUID()}`];
+    expect((await tryReserveSend(processA, a, 1, margin)).allowed).toBe(true);
+    expect((await tryReserveSend(processA, b, 1, margin)).allowed).toBe(true);
+    expect((await tryReserveSend(processB, a, 1, margin)).allowed).toBe(false);
+  });
+
+  it("prunes sends that left the window, so the table holds at most N rows per endpoint", async () => {
+    const endpoint = `ep_${randomUUID()}`;
+    for (let i = 0; i < 2; i++) await tryReserveSend(processA, endpoint, 2, { marginMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_WINDOW_MS + 20));
+    await tryReserveSend(processA, endpoint, 2, { marginMs: 0 });
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "DeliveryRateSend" WHERE "endpointId" = $1`, [endpoint]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("rejects a limit that is not a positive whole number", async () => {
+    await expect(tryReserveSend(processA, "ep", 0, margin)).rejects.toThrow(/at least 1; got 0/);
+    await expect(tryReserveSend(processA, "ep", 1.5, margin)).rejects.toThrow(/whole number/);
+  });
+
+  it("holds at the receiver for a burst from two processes, and drops nothing", async () => {
+    const endpoint = `ep_${randomUUID()}`;
+    const limit = 5;
+    const burst = 3 * limit;
+    const secret = generateSecret();
+    const started = Date.now();
+    const reservations = await Promise.all(
+      Array.from({ length: burst }, async (_, i) => {
+        const decision = await waitForSendSlot(i % 2 ? processA : processB, endpoint, limit, { ...margin, maxWaitMs: 10_000 });
+        if (!decision.allowed) throw new Error(`send ${i} was never allowed`);
+        const outcome = await attempt({ url: `${receiver.url}/limited`, messageId: `msg_${i}`, body: "{}", secrets: [secret] }, { agents, timeoutMs: 5_000 });
+        expect(outcome.ok).toBe(true);
+        return decision.reservedAt;
+      }),
+    );
+    const arrivals = (await receiver.waitForRequests(burst)).map((r) => r.receivedAt);
+    expect(new Set(receiver.requests.map((r) => r.headers["webhook-id"])).size).toBe(burst);
+    expect(busiestWindow(reservations, RATE_LIMIT_WINDOW_MS + margin.marginMs)).toBe(limit);
+    expect(busiestWindow(arrivals, RATE_LIMIT_WINDOW_MS)).toBeLessThanOrEqual(limit);
+    // Three windows' worth: the first goes at once, the last about two windows later.
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(2 * (RATE_LIMIT_WINDOW_MS + margin.marginMs) - 50);
+    expect(elapsed).toBeLessThan(6_000);
+  });
+});
