@@ -1,4 +1,5 @@
 import http from "node:http";
+import { reservedHeaderReason } from "@/lib/validations/endpoint";
 
 /**
  * Which request headers an endpoint's custom headers may set. The product's own headers and the
@@ -7,32 +8,12 @@ import http from "node:http";
 
 export const USER_AGENT = "HookRelay-Webhooks/1.0";
 
-export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-  "content-type",
-  "content-length",
-  "content-encoding",
-  "user-agent",
-  "host",
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "expect",
-  "proxy-authorization",
-  "proxy-connection",
-]);
-
-/** Prefixes reserved for the signature schemes the product speaks or may speak. */
-const RESERVED_PREFIXES = ["webhook-", "svix-"];
-
+/**
+ * Reserved names are defined once, with the endpoint form's validation (which must also run in the
+ * browser); the sender enforces the same rule so nothing stored earlier can slip through.
+ */
 export function isReservedHeader(name: string): boolean {
-  const lower = name.trim().toLowerCase();
-  return RESERVED_HEADER_NAMES.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p));
+  return reservedHeaderReason(name.trim()) !== null;
 }
 
 function isValidHeader(name: string, value: string): boolean {

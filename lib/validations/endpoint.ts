@@ -12,8 +12,8 @@ export const HEADERS_MAX_BYTES = 8 * 1024;
 
 /**
  * Headers the platform sets itself or that frame the HTTP exchange: letting users set them would
- * break delivery or signatures. Same list as the sender's (lib/delivery/headers.ts), which drops
- * them at send time; this copy is client-safe so the form can refuse them with a reason.
+ * break delivery or signatures. The one list: the form refuses them with a reason and the sender
+ * (lib/delivery/headers.ts) drops them at send time. Kept client-safe for the browser.
  */
 export const RESERVED_HEADER_NAMES = [
   "host",
