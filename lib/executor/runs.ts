@@ -211,7 +211,7 @@ export async function releaseRun(
 ): Promise<boolean> {
   const res = await pool.query(
     `UPDATE executor_runs SET status = $3, wake_at = $4, pending = $5::jsonb, attempt = $6, error = COALESCE($7::jsonb, error),
-       lease_token = NULL, leased_by = NULL
+       lease_token = NULL
      WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'`,
     [run.id, run.leaseToken, update.status, update.wakeAt, JSON.stringify(update.pending), update.attempt, update.error === undefined ? null : JSON.stringify(update.error)],
   );
@@ -232,7 +232,7 @@ export async function finishRun(
   try {
     await client.query("BEGIN");
     const res = await client.query(
-      `UPDATE executor_runs SET status = $3, wake_at = NULL, lease_token = NULL, leased_by = NULL, pending = '[]',
+      `UPDATE executor_runs SET status = $3, wake_at = NULL, lease_token = NULL, pending = '[]',
          output = $4::jsonb, error = $5::jsonb, ended_at = $6
        WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'`,
       [

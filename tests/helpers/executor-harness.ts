@@ -149,13 +149,16 @@ export async function stepsOf(pool: pg.Pool, runId: string): Promise<{ name: str
   return rows;
 }
 
-/** `npm run worker` as a child process (tsx), with the given extra environment. */
+/**
+ * `npm run worker` as a child process, with the given extra environment. Node loads tsx itself
+ * (`--import tsx`) so that the child is the worker: SIGKILL then really kills the executor.
+ */
 export function spawnWorker(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const root = path.resolve(import.meta.dirname, "../..");
   let output = "";
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
-    env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: path.join(root, ".data/test-worker"), ...env },
+    env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const ready = new Promise<void>((resolve, reject) => {
