@@ -19,6 +19,8 @@ export async function startEmbeddedExecutor(opts: {
     requestTimeoutMs: config.requestTimeoutMs,
     retryBaseMs: config.retryBaseMs,
     retryMaxMs: config.retryMaxMs,
+    // `next dev` compiles /api/inngest on its first request, which can take a while.
+    syncTimeoutMs: 120_000,
     log: opts.log,
   });
   await executor.start();
