@@ -14,3 +14,4 @@ export const newEventTypePath = (org: string) => `${catalogPath(org)}/new`;
 export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}/${encodeURIComponent(name)}`;
 export const editEventTypePath = (org: string, name: string) => `${eventTypePath(org, name)}/edit`;
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
+export const jobsPath = (org: string) => `${orgPath(org)}/admin/jobs`;

@@ -1,6 +1,7 @@
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, seed, a production
- * build when sources changed, then the dashboard. Ctrl-C stops the server and the database.
+ * build when sources changed, then the dashboard and (embedded mode, the default) the embedded
+ * Inngest executor. Ctrl-C stops the executor, the server and the database.
  *
  *   npm start            production server (builds first when needed)
  *   npm run dev          next dev, same database bootstrap
@@ -9,6 +10,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
+import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
+import { startEmbeddedExecutor } from "../lib/executor/embedded";
+import type { Executor } from "../lib/executor/executor";
 import { seed } from "../lib/seed";
 import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./lib/build";
@@ -19,14 +23,17 @@ const log = (line: string) => console.log(`[hookrelay] ${line}`);
 
 async function main() {
   const env = parseEnv();
+  const executorConfig = parseExecutorConfig();
   const database = await prepareDatabase(env, log);
-  const running: { child?: ChildProcess } = {};
+  const running: { child?: ChildProcess; executor?: Executor } = {};
   let stopping = false;
 
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping ...");
+    // The executor first: it hands its runs in flight back while the app can still answer.
+    await running.executor?.stop().catch((error: unknown) => log(`executor stop failed: ${String(error)}`));
     const child = running.child;
     if (child && child.exitCode === null) {
       child.kill("SIGTERM");
@@ -40,6 +47,8 @@ async function main() {
 
   const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
   const encryptionKey = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
+  const embedded = executorConfig.mode === "embedded";
+  const executorKey = embedded ? persistentSecret(env, "executor", executorConfig.executorKey) : undefined;
   if (env.SEED_DEMO) {
     const prisma = createPrismaClient(database.url);
     try {
@@ -60,6 +69,8 @@ async function main() {
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(env.PORT),
+    // Embedded mode: inngest.send() posts to this app's ingest route with the executor key.
+    ...(executorKey ? { EXECUTOR_KEY: executorKey } : {}),
   };
   const child = spawn(path.join(root, "node_modules/.bin/next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
     cwd: root,
@@ -74,9 +85,26 @@ async function main() {
     }
   });
   log(`dashboard: http://localhost:${env.PORT}  (sign in as ${env.ADMIN_EMAIL})`);
+
+  if (!embedded) {
+    log("Inngest mode (INNGEST_* set): functions are served at /api/inngest for Inngest to call; no embedded executor");
+    return;
+  }
+  // The executor syncs the functions from /api/inngest, so it starts once next answers there.
+  try {
+    running.executor = await startEmbeddedExecutor({
+      databaseUrl: database.url,
+      config: executorConfig,
+      executorKey: executorKey!,
+      log: (line) => log(`executor: ${line}`),
+    });
+  } catch (error) {
+    log(`the embedded executor could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError ? error.message : error);
+  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
   process.exit(1);
 });

@@ -3,22 +3,25 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { webhooksPath } from "@/lib/routes";
+import { jobsPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
   items: { label: string; href: string }[];
 }
 
-export function navGroups(org: string): NavGroup[] {
-  return [{ label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] }];
+export function navGroups(org: string, isStaff: boolean): NavGroup[] {
+  const groups: NavGroup[] = [{ label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] }];
+  // Platform pages are for HookRelay's own staff; the pages check this again on the server.
+  if (isStaff) groups.push({ label: "Platform", items: [{ label: "Jobs", href: jobsPath(org) }] });
+  return groups;
 }
 
-export function SidebarNav({ org, isStaff: _isStaff }: { org: string; isStaff: boolean }) {
+export function SidebarNav({ org, isStaff }: { org: string; isStaff: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-6 p-4">
-      {navGroups(org).map((group) => (
+      {navGroups(org, isStaff).map((group) => (
         <div key={group.label}>
           <p className="mb-2 px-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{group.label}</p>
           <ul className="space-y-1">

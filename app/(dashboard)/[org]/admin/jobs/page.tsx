@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { RunDetail } from "@/components/jobs/run-detail";
+import { RunsTable } from "@/components/jobs/runs-table";
+import { StatusFilter } from "@/components/jobs/status-filter";
+import { PageHeader } from "@/components/layout/page-header";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { AuthorizationError, requireStaff } from "@/lib/auth/session";
+import { executorConfig } from "@/lib/executor/config";
+import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/lib/executor/jobs";
+import { jobsPath } from "@/lib/routes";
+
+export const metadata: Metadata = { title: "Jobs" };
+
+export default async function JobsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { org } = await params;
+  await requireStaff().catch((error: unknown) => {
+    if (error instanceof AuthorizationError) notFound();
+    throw error;
+  });
+  const filter = jobsFilterSchema.parse(await searchParams);
+  const [runs, selected] = await Promise.all([listRuns(filter), filter.run ? runDetail(filter.run) : null]);
+  const href = (next: JobsFilter) => {
+    const query = new URLSearchParams();
+    if (next.status) query.set("status", next.status);
+    if (next.run) query.set("run", next.run);
+    const qs = query.toString();
+    return qs ? `${jobsPath(org)}?${qs}` : jobsPath(org);
+  };
+  return (
+    <div className="mx-auto max-w-6xl space-y-6">
+      <PageHeader
+        breadcrumb={["Platform"]}
+        title="Jobs"
+        description={`Runs of the embedded Inngest executor (the ${JOBS_PAGE_SIZE} most recent): deliveries, retries and recoveries, with each run's steps.`}
+      />
+      {executorConfig().mode === "inngest" ? (
+        <Alert>
+          <AlertTitle>Functions run on Inngest</AlertTitle>
+          <AlertDescription>INNGEST_* is set, so Inngest drives the functions: their runs are in Inngest&apos;s dashboard, not here.</AlertDescription>
+        </Alert>
+      ) : null}
+      {filter.run && !selected ? <p className="text-sm text-muted-foreground">That run no longer exists.</p> : null}
+      {selected ? <RunDetail run={selected} /> : null}
+      <StatusFilter current={filter.status} href={(status) => href({ status })} />
+      <RunsTable runs={runs} runHref={(run) => href({ status: filter.status, run })} />
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { RunStatusBadge } from "@/components/jobs/run-status-badge";
+import { formatJson, formatTime } from "@/components/jobs/format";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import type { RunDetail as Run } from "@/lib/executor/jobs";
+
+function Json({ value }: { value: unknown }) {
+  return <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 text-xs">{formatJson(value)}</pre>;
+}
+
+export function RunDetail({ run }: { run: Run }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle className="flex items-center gap-2">
+          {run.functionId} <RunStatusBadge status={run.status} />
+        </CardTitle>
+        <CardDescription className="font-mono text-xs">run {run.id}</CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-6 text-sm">
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+          <dt className="text-muted-foreground">Event</dt>
+          <dd className="font-mono text-xs">
+            {run.event.name} · {run.event.id}
+          </dd>
+          <dt className="text-muted-foreground">Attempt</dt>
+          <dd>
+            {run.attempt + 1} of {run.maxAttempts}
+          </dd>
+          <dt className="text-muted-foreground">Next wake-up</dt>
+          <dd>{formatTime(run.wakeAt)}</dd>
+          <dt className="text-muted-foreground">Created · ended</dt>
+          <dd>
+            {formatTime(run.createdAt)} · {formatTime(run.endedAt)}
+          </dd>
+          <dt className="text-muted-foreground">Worker</dt>
+          <dd className="font-mono text-xs">{run.leasedBy ?? "—"}</dd>
+          {run.cancelledBy ? (
+            <>
+              <dt className="text-muted-foreground">Cancelled by event</dt>
+              <dd className="font-mono text-xs">{run.cancelledBy}</dd>
+            </>
+          ) : null}
+        </dl>
+        <section className="space-y-2">
+          <h2 className="font-medium">Steps in completion order</h2>
+          {run.steps.length === 0 ? <p className="text-muted-foreground">No step completed yet.</p> : null}
+          <ol className="space-y-3">
+            {run.steps.map((step) => (
+              <li key={step.seq} className="space-y-1 rounded-md border p-3">
+                <p className="flex flex-wrap items-center gap-2">
+                  <span className="tabular-nums text-muted-foreground">#{step.seq}</span>
+                  <span className="font-medium">{step.name ?? "(unnamed)"}</span>
+                  <span className="font-mono text-xs text-muted-foreground">{step.op}</span>
+                  <span className="text-xs text-muted-foreground">
+                    attempt {step.attempt + 1} · {formatTime(step.completedAt)}
+                  </span>
+                </p>
+                <Json value={step.op === "StepFailed" ? step.error : step.data} />
+              </li>
+            ))}
+          </ol>
+        </section>
+        {Array.isArray(run.pending) && run.pending.length > 0 ? (
+          <section className="space-y-2">
+            <h2 className="font-medium">Pending</h2>
+            <Json value={run.pending} />
+          </section>
+        ) : null}
+        {run.error ? (
+          <section className="space-y-2">
+            <h2 className="font-medium">{run.status === "FAILED" ? "Error" : "Last attempt's error"}</h2>
+            <Json value={run.error} />
+          </section>
+        ) : null}
+        {run.status === "COMPLETED" ? (
+          <section className="space-y-2">
+            <h2 className="font-medium">Output</h2>
+            <Json value={run.output} />
+          </section>
+        ) : null}
+        <section className="space-y-2">
+          <h2 className="font-medium">Event data</h2>
+          <Json value={run.event.data} />
+        </section>
+      </CardContent>
+    </Card>
+  );
+}

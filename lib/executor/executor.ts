@@ -1,0 +1,373 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import pg from "pg";
+import { systemClock, type Clock } from "@/lib/executor/clock";
+import { dispatchEvents } from "@/lib/executor/dispatch";
+import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/lib/executor/driver";
+import { retryAfterTime, wakeTime } from "@/lib/executor/duration";
+import { compileFunctions, type FunctionSpec } from "@/lib/executor/functions";
+import { WAKE_CHANNEL } from "@/lib/executor/ingest";
+import {
+  abandonLeases,
+  claimLimitedRuns,
+  claimRuns,
+  commitStep,
+  finishRun,
+  nextWakeAt,
+  releaseRun,
+  renewLeases,
+  type ClaimedRun,
+  type PendingOp,
+  type StepRecord,
+} from "@/lib/executor/runs";
+
+/**
+ * The embedded executor: drives Inngest functions through the SDK's own HTTP contract (the one
+ * Inngest's server uses), with every run's state in PostgreSQL. Any number of executor processes
+ * may share one database: runs are leased with FOR UPDATE SKIP LOCKED, LISTEN/NOTIFY wakes
+ * workers at once, and a low-frequency poll covers wake-ups that nobody announces (ends of sleeps,
+ * retries, expired leases of crashed workers).
+ */
+
+export interface ExecutorOptions {
+  databaseUrl: string;
+  serveUrl: string;
+  executorKey?: string;
+  clock?: Clock;
+  /** Runs driven at once by this process. */
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  requestTimeoutMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How long registration keeps trying while the serve endpoint is not answering yet. */
+  syncTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+const CONCURRENCY_BLOCKED_RETRY_MS = 100;
+const MAX_DISPATCH_ROUNDS = 20;
+
+type Verdict = "continue" | "done";
+
+const errorValue = (error: unknown) =>
+  error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
+
+export class Executor {
+  readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  private readonly pool: pg.Pool;
+  private readonly driver: ServeDriver;
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly log: (line: string) => void;
+  private functions = new Map<string, FunctionSpec>();
+  private readonly inFlight = new Map<string, { token: string; done: Promise<void> }>();
+  private listener?: pg.Client;
+  private renewTimer?: NodeJS.Timeout;
+  private loopDone?: Promise<void>;
+  private stopping = false;
+  private signalled = false;
+  private eventsMaybe = true;
+  private wakeWaiter?: () => void;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.concurrency = options.concurrency ?? 32;
+    this.leaseMs = options.leaseMs ?? 5_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.retryBaseMs = options.retryBaseMs ?? 2_000;
+    this.retryMaxMs = options.retryMaxMs ?? 600_000;
+    this.log = options.log ?? ((line) => console.log(`[executor] ${line}`));
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(50, this.concurrency + 4) });
+    this.pool.on("error", (error) => this.log(`database connection error: ${error.message}`));
+    this.driver = new ServeDriver({ serveUrl: options.serveUrl, executorKey: options.executorKey, requestTimeoutMs: options.requestTimeoutMs ?? 300_000 });
+  }
+
+  get registered(): FunctionSpec[] {
+    return [...this.functions.values()];
+  }
+
+  /** Syncs the served functions (rejecting unsupported features), then starts working. */
+  async start(): Promise<void> {
+    await this.register();
+    await this.listen();
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.loopDone = this.loop();
+    this.log(`worker ${this.workerId} started: ${this.functions.size} function(s), up to ${this.concurrency} runs at once`);
+  }
+
+  /** Asks the serve endpoint for its functions (in-band sync) and records them. */
+  async register(): Promise<void> {
+    const deadline = Date.now() + (this.options.syncTimeoutMs ?? 30_000);
+    let sync: unknown;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        sync = await this.driver.sync();
+        break;
+      } catch (error) {
+        if (Date.now() + delay > deadline) throw error;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    const specs = compileFunctions(sync);
+    this.functions = new Map(specs.map((s) => [s.id, s]));
+    const now = this.clock.now();
+    await this.pool.query(
+      `INSERT INTO executor_functions (id, app_id, name, config, synced_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET app_id = EXCLUDED.app_id, name = EXCLUDED.name, config = EXCLUDED.config, synced_at = EXCLUDED.synced_at`,
+      [specs.map((s) => s.id), specs.map((s) => s.appId), specs.map((s) => s.name), specs.map((s) => JSON.stringify(s.config)), specs.map(() => now)],
+    );
+  }
+
+  /** Wakes the loop now (tests call it after moving a manual clock). */
+  wake(): void {
+    this.eventsMaybe = true;
+    this.signal();
+  }
+
+  /** Stops claiming, lets requests in flight finish for up to `graceMs`, then hands the rest back. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.renewTimer);
+    this.signal();
+    await this.loopDone;
+    const inFlight = [...this.inFlight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(inFlight.map((f) => f.done)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    await abandonLeases(this.pool, [...this.inFlight.values()].map((f) => f.token), this.clock.now()).catch(() => {});
+    await this.listener?.end().catch(() => {});
+    this.driver.close();
+    await this.pool.end();
+  }
+
+  private signal(): void {
+    this.signalled = true;
+    this.wakeWaiter?.();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on("notification", (n) => {
+      if (n.payload === "event") this.eventsMaybe = true;
+      this.signal();
+    });
+    client.on("error", (error) => {
+      this.log(`LISTEN connection lost (${error.message}); polling until it is back`);
+      this.listener = undefined;
+      if (!this.stopping) setTimeout(() => void this.listen().catch(() => {}), 1_000);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${WAKE_CHANNEL}`);
+    this.listener = client;
+    // Anything announced while we were not listening is found by this pass.
+    this.wake();
+  }
+
+  private async renew(): Promise<void> {
+    const tokens = [...this.inFlight.values()].map((f) => f.token);
+    await renewLeases(this.pool, tokens, new Date(this.clock.now().getTime() + this.leaseMs)).catch((error: Error) =>
+      this.log(`renewing leases failed: ${error.message}`),
+    );
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let idleFor = this.pollMs;
+      try {
+        idleFor = await this.pump();
+      } catch (error) {
+        this.log(`scheduling pass failed: ${errorValue(error).message}`);
+      }
+      await this.waitForSignal(idleFor);
+    }
+  }
+
+  /** Dispatches events and claims due runs; returns how long to wait if nothing wakes us. */
+  private async pump(): Promise<number> {
+    this.signalled = false;
+    if (this.eventsMaybe) {
+      this.eventsMaybe = false;
+      for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {
+        const result = await dispatchEvents(this.pool, this.registered, this.clock.now());
+        if (result.events === 0) break;
+        if (round === MAX_DISPATCH_ROUNDS - 1) this.eventsMaybe = true;
+      }
+    }
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0 || this.stopping) return this.pollMs;
+    const functionIds = [...this.functions.keys()];
+    const now = this.clock.now();
+    const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
+    const runs = await claimRuns(this.pool, claimOpts);
+    if (runs.length < free && this.registered.some((f) => f.concurrency)) {
+      runs.push(...(await claimLimitedRuns(this.pool, { ...claimOpts, limit: free - runs.length, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS })));
+    }
+    for (const run of runs) this.startDriving(run);
+    if (runs.length === free) return 0;
+    const next = await nextWakeAt(this.pool, functionIds);
+    if (!next) return this.pollMs;
+    return Math.max(0, Math.min(this.pollMs, next.getTime() - this.clock.now().getTime()));
+  }
+
+  private waitForSignal(ms: number): Promise<void> {
+    if (this.signalled || this.stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.eventsMaybe = true;
+        done();
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeWaiter = undefined;
+        resolve();
+      };
+      this.wakeWaiter = done;
+    });
+  }
+
+  private startDriving(run: ClaimedRun): void {
+    const done = this.drive(run)
+      .catch((error: unknown) => this.log(`run ${run.id} (${run.functionId}) stopped on an internal error: ${errorValue(error).message}`))
+      .finally(() => {
+        this.inFlight.delete(run.id);
+        this.signal();
+      });
+    this.inFlight.set(run.id, { token: run.leaseToken, done });
+  }
+
+  private request(run: ClaimedRun, spec: FunctionSpec, stepId: string): ExecuteRequest {
+    return {
+      fnId: spec.id,
+      stepId,
+      runId: run.id,
+      event: run.event,
+      steps: run.steps,
+      stack: run.stack,
+      attempt: run.attempt,
+      maxAttempts: run.maxAttempts,
+    };
+  }
+
+  /** Drives one leased run until it sleeps, waits for a retry, ends, or loses its lease. */
+  private async drive(run: ClaimedRun): Promise<void> {
+    const spec = this.functions.get(run.functionId);
+    if (!spec) return;
+    for (;;) {
+      if (this.stopping) return;
+      const now = this.clock.now();
+      for (const sleep of run.pending.filter((p) => p.kind === "sleep" && new Date(p.until) <= now)) {
+        const remaining = run.pending.filter((p) => p !== sleep);
+        if (!(await this.commit(run, { hash: sleep.id, name: sleep.name, op: "Sleep", data: null }, remaining))) return;
+      }
+      const planned = run.pending.filter((p) => p.kind === "step");
+      const sleeps = run.pending.filter((p) => p.kind === "sleep");
+      let outcomes: ExecuteOutcome[];
+      if (planned.length > 0) {
+        outcomes = await Promise.all(planned.map((p) => this.driver.execute(this.request(run, spec, p.id))));
+        run.pending = sleeps;
+      } else if (sleeps.length > 0) {
+        const wakeAt = new Date(Math.min(...sleeps.map((s) => new Date(s.until).getTime())));
+        await releaseRun(this.pool, run, { status: "SLEEPING", wakeAt, pending: run.pending, attempt: run.attempt }, now);
+        return;
+      } else {
+        outcomes = [await this.driver.execute(this.request(run, spec, "step"))];
+      }
+      if ((await this.apply(run, outcomes)) === "done") return;
+    }
+  }
+
+  private async commit(run: ClaimedRun, step: StepRecord, pending: PendingOp[]): Promise<boolean> {
+    const ok = await commitStep(this.pool, run, step, pending, this.clock.now(), this.leaseMs);
+    if (!ok) {
+      this.log(`run ${run.id} was cancelled or its lease expired; dropping this worker's result of step ${step.name ?? step.hash}`);
+      return false;
+    }
+    run.steps[step.hash] = step.op === "StepFailed" ? { type: "error", error: step.error ?? null } : { type: "data", data: step.data ?? null };
+    run.stack.push(step.hash);
+    run.pending = pending;
+    run.attempt = 0;
+    return true;
+  }
+
+  /** Applies the SDK's answers: memoizes steps, plans, sleeps, retries, or ends the run. */
+  private async apply(run: ClaimedRun, outcomes: ExecuteOutcome[]): Promise<Verdict> {
+    const now = this.clock.now();
+    let complete: { data: unknown } | undefined;
+    let failure: unknown;
+    let retry: { error: unknown; retryAfter?: string } | undefined;
+    const added: PendingOp[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.kind === "complete") complete ??= { data: outcome.data };
+      else if (outcome.kind === "error") {
+        if (outcome.retriable) retry ??= { error: outcome.error, retryAfter: outcome.retryAfter };
+        else failure ??= outcome.error;
+      } else {
+        for (const op of outcome.ops) {
+          const name = op.displayName ?? op.name;
+          switch (op.op) {
+            case "StepRun":
+              if (!(await this.commit(run, { hash: op.id, name, op: "StepRun", data: op.data ?? null }, [...run.pending, ...added]))) return "done";
+              break;
+            case "StepFailed":
+              if (!(await this.commit(run, { hash: op.id, name, op: "StepFailed", error: op.error ?? null }, [...run.pending, ...added]))) return "done";
+              break;
+            case "StepError":
+              retry ??= { error: op.error ?? null, retryAfter: outcome.retryAfter };
+              break;
+            case "StepPlanned":
+              if (![...run.pending, ...added].some((p) => p.id === op.id)) added.push({ kind: "step", id: op.id, name });
+              break;
+            case "Sleep":
+              try {
+                added.push({ kind: "sleep", id: op.id, name, until: wakeTime(op.name ?? "", now).toISOString() });
+              } catch (error) {
+                failure ??= errorValue(error);
+              }
+              break;
+            case "RunComplete":
+              complete ??= { data: op.data ?? null };
+              break;
+            default:
+              failure ??= {
+                name: "UnsupportedStepError",
+                message: `${op.op} (step "${name ?? op.id}") is not supported by the embedded executor; supported: step.run, step.sleep, step.sleepUntil, step.sendEvent and parallel steps`,
+              };
+          }
+        }
+      }
+    }
+    run.pending = [...run.pending, ...added];
+    if (failure !== undefined) return this.fail(run, failure);
+    if (complete) {
+      await finishRun(this.pool, run, { status: "COMPLETED", output: complete.data }, now);
+      return "done";
+    }
+    if (retry) {
+      if (run.attempt + 1 >= run.maxAttempts) return this.fail(run, retry.error);
+      const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** run.attempt);
+      const wakeAt = retryAfterTime(retry.retryAfter, now) ?? new Date(now.getTime() + backoff);
+      await releaseRun(this.pool, run, {
+        status: "QUEUED",
+        wakeAt,
+        pending: run.pending.filter((p) => p.kind === "sleep"),
+        attempt: run.attempt + 1,
+        error: retry.error,
+      }, now);
+      return "done";
+    }
+    return "continue";
+  }
+
+  private async fail(run: ClaimedRun, error: unknown): Promise<Verdict> {
+    await finishRun(this.pool, run, { status: "FAILED", error }, this.clock.now());
+    return "done";
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm run worker`: one more embedded-executor process next to `npm start` (same database, same
+ * app URL). Any number may run; runs are leased, never driven twice at once. Ctrl-C hands the
+ * runs in flight back to the other workers.
+ */
+import { EnvError, parseEnv } from "../lib/env";
+import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
+import { startEmbeddedExecutor } from "../lib/executor/embedded";
+import { EMBEDDED_DATABASE, persistentSecret } from "../lib/server/bootstrap";
+import { urlFor } from "../lib/server/embedded-postgres";
+
+const log = (line: string) => console.log(`[worker] ${line}`);
+
+async function main() {
+  const env = parseEnv();
+  const config = parseExecutorConfig();
+  if (config.mode !== "embedded") {
+    throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
+  }
+  const executor = await startEmbeddedExecutor({
+    databaseUrl: env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE),
+    config,
+    executorKey: persistentSecret(env, "executor", config.executorKey),
+    log,
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log("stopping ...");
+    await executor.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it, vi } from "vitest";
+import JobsPage from "@/app/(dashboard)/[org]/admin/jobs/page";
+import { db } from "@/lib/db";
+import { signInAs } from "@/tests/helpers/auth-mock";
+import { createMember, createOrg } from "@/tests/helpers/factories";
+
+vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
+
+/** A finished run with two memoized steps, written as the executor writes them. */
+async function seedRun(functionId: string) {
+  const event = await db.executorEvent.create({
+    data: { id: randomUUID(), name: "test/jobs", data: { endpointId: "ep_1" }, ts: BigInt(Date.now()), receivedAt: new Date() },
+  });
+  return db.executorRun.create({
+    data: {
+      id: randomUUID(),
+      functionId,
+      eventId: event.id,
+      status: "COMPLETED",
+      maxAttempts: 4,
+      stepCount: 2,
+      createdAt: new Date(),
+      endedAt: new Date(),
+      output: { delivered: true },
+      steps: {
+        create: [
+          { seq: 1, hash: "h1", name: "attempt-1", op: "StepRun", data: { status: 500 }, completedAt: new Date() },
+          { seq: 2, hash: "h2", name: "wait-5s", op: "Sleep", data: undefined, completedAt: new Date() },
+        ],
+      },
+    },
+  });
+}
+
+const page = (org: string, searchParams: Record<string, string> = {}) =>
+  JobsPage({ params: Promise.resolve({ org }), searchParams: Promise.resolve(searchParams) });
+
+describe("Jobs page", () => {
+  it("is not found for members who are not platform staff", async () => {
+    const org = await createOrg();
+    signInAs((await createMember(org.id, "OWNER")).id);
+    await expect(page(org.slug)).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404|NEXT_NOT_FOUND/);
+  });
+
+  it("lists runs with status, function, event and attempts, and shows a run's steps to staff", async () => {
+    const org = await createOrg();
+    signInAs((await createMember(org.id, "VIEWER", { isStaff: true })).id);
+    const run = await seedRun(`jobs-${randomUUID().slice(0, 8)}`);
+    const list = renderToStaticMarkup(await page(org.slug));
+    expect(list).toContain(run.functionId);
+    expect(list).toContain("test/jobs");
+    expect(list).toContain("completed");
+    const detail = renderToStaticMarkup(await page(org.slug, { run: run.id }));
+    expect(detail).toContain("attempt-1");
+    expect(detail).toContain("wait-5s");
+    expect(detail.indexOf("attempt-1")).toBeLessThan(detail.indexOf("wait-5s"));
+  });
+});

@@ -1,0 +1,155 @@
+import type { ChildProcess } from "node:child_process";
+import type { InngestFunction } from "inngest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  createExecutorDatabase,
+  createTestClient,
+  runsOf,
+  spawnWorker,
+  startTestApp,
+  TEST_EXECUTOR_KEY,
+  waitFor,
+  type ExecutorDatabase,
+  type TestApp,
+} from "@/tests/helpers/executor-harness";
+
+/**
+ * Executor processes (`scripts/worker.ts`, spawned with tsx) against one database; the functions
+ * run in this process behind the real serve handler and record every step body they execute in
+ * the database.
+ */
+
+const APP = "workers";
+let database: ExecutorDatabase;
+let app: TestApp;
+const children: ChildProcess[] = [];
+
+const { port, client } = await createTestClient(APP);
+
+async function effect(runId: string, step: string) {
+  await database.pool.query(`INSERT INTO executor_test_effects (run_id, step) VALUES ($1, $2)`, [runId, step]);
+}
+
+async function effects(step?: string): Promise<number> {
+  const { rows } = await database.pool.query(
+    `SELECT count(*)::int AS n FROM executor_test_effects WHERE $1::text IS NULL OR step = $1`,
+    [step ?? null],
+  );
+  return rows[0].n;
+}
+
+const functions: InngestFunction.Any[] = [
+  client.createFunction({ id: "resumable", triggers: { event: "test/resumable" } }, async ({ runId, step }) => {
+    await step.run("a", () => effect(runId, "resumable-a"));
+    await step.sleep("nap", "2s");
+    await step.run("b", () => effect(runId, "resumable-b"));
+  }),
+  client.createFunction({ id: "slow", triggers: { event: "test/slow" } }, async ({ runId, step }) => {
+    await step.run("done-first", () => effect(runId, "slow-first"));
+    await step.run("slow", async () => {
+      await effect(runId, "slow-start");
+      await new Promise((r) => setTimeout(r, 1_500));
+    });
+  }),
+  client.createFunction({ id: "three", triggers: { event: "test/three" } }, async ({ runId, step }) => {
+    await step.run("s1", () => effect(runId, "s1"));
+    await step.run("s2", () => effect(runId, "s2"));
+    await step.run("s3", () => effect(runId, "s3"));
+  }),
+];
+
+function worker() {
+  const spawned = spawnWorker({
+    DATABASE_URL: database.url,
+    EXECUTOR_APP_URL: `http://127.0.0.1:${port}`,
+    EXECUTOR_KEY: TEST_EXECUTOR_KEY,
+    EXECUTOR_LEASE_MS: "1000",
+    EXECUTOR_POLL_MS: "200",
+  });
+  children.push(spawned.child);
+  return spawned;
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+beforeAll(async () => {
+  database = await createExecutorDatabase(inject("adminDatabaseUrl"), "exec_workers");
+  await database.pool.query(`CREATE TABLE executor_test_effects (run_id text NOT NULL, step text NOT NULL)`);
+  app = await startTestApp({ port, client, functions, pool: database.pool });
+});
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => kill(c, "SIGKILL")));
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.cleanup();
+});
+
+describe("executor processes", () => {
+  it("resumes a sleeping run in another process after the first is SIGKILLed; no completed step runs twice", async () => {
+    const a = worker();
+    await a.ready;
+    await client.send({ name: "test/resumable", data: {} });
+    await waitFor("run asleep", async () => (await runsOf(database.pool, `${APP}-resumable`))[0]?.status === "SLEEPING");
+    await kill(a.child, "SIGKILL");
+    const b = worker();
+    await b.ready;
+    const [run] = await waitFor("run completed by B", async () => {
+      const runs = await runsOf(database.pool, `${APP}-resumable`);
+      return runs[0]?.status === "COMPLETED" ? runs : undefined;
+    }, 15_000);
+    expect(run.status).toBe("COMPLETED");
+    expect(await effects("resumable-a")).toBe(1);
+    expect(await effects("resumable-b")).toBe(1);
+  }, 40_000);
+
+  it("takes over a run whose worker died mid-step once its lease expires (seconds)", async () => {
+    const a = worker();
+    await a.ready;
+    await client.send({ name: "test/slow", data: {} });
+    await waitFor("slow step started", async () => (await effects("slow-start")) === 1);
+    await kill(a.child, "SIGKILL");
+    const killedAt = Date.now();
+    const b = worker();
+    await b.ready;
+    await waitFor("run completed by B", async () => (await runsOf(database.pool, `${APP}-slow`))[0]?.status === "COMPLETED", 15_000);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    // The step in flight when A died runs again (at-least-once); the completed one does not.
+    expect(await effects("slow-start")).toBe(2);
+    expect(await effects("slow-first")).toBe(1);
+  }, 40_000);
+
+  it("two workers complete 500 runs of a 3-step function, each step body exactly once", async () => {
+    const workers = [worker(), worker()];
+    await Promise.all(workers.map((w) => w.ready));
+    const started = Date.now();
+    await client.send(Array.from({ length: 500 }, (_, i) => ({ name: "test/three", data: { i } })));
+    await waitFor("500 runs completed", async () => {
+      const { rows } = await database.pool.query(
+        `SELECT count(*)::int AS n FROM executor_runs WHERE function_id = $1 AND status = 'COMPLETED'`,
+        [`${APP}-three`],
+      );
+      return rows[0].n === 500;
+    }, 60_000, 100);
+    const elapsed = Date.now() - started;
+    const { rows: dupes } = await database.pool.query(
+      `SELECT run_id, step FROM executor_test_effects WHERE step IN ('s1', 's2', 's3') GROUP BY run_id, step HAVING count(*) > 1`,
+    );
+    expect(dupes).toEqual([]);
+    for (const step of ["s1", "s2", "s3"]) expect(await effects(step)).toBe(500);
+    const { rows: byWorker } = await database.pool.query(
+      `SELECT leased_by, count(*)::int AS n FROM executor_runs WHERE function_id = $1 GROUP BY leased_by`,
+      [`${APP}-three`],
+    );
+    expect(byWorker).toHaveLength(2);
+    console.log(`500 runs x 3 steps on two workers: ${elapsed} ms; runs per worker: ${byWorker.map((w) => w.n).join(", ")}`);
+  }, 90_000);
+});
