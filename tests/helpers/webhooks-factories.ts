@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { inngest } from "@/inngest/client";
 import { seedCatalog } from "@/lib/catalog/event-types";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
@@ -40,8 +38,8 @@ export interface ReceivedEvent {
 }
 
 /**
- * A real Inngest event API stand-in on loopback: the SDK's `inngest.send()` posts to
- * `<INNGEST_BASE_URL>e/<key>` and expects `{ ids, status: 200 }`. `status` lets a test make it fail.
+ * A stand-in for the app's embedded ingest route on loopback: the SDK's `inngest.send()` posts to
+ * `/api/inngest/e/<key>` and expects `{ ids, status: 200 }`. `status` lets a test make it fail.
  */
 export async function startInngestReceiver() {
   const received: ReceivedEvent[] = [];
@@ -50,7 +48,7 @@ export async function startInngestReceiver() {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
-      if (req.method === "POST" && req.url?.startsWith("/e/") && state.status === 200) {
+      if (req.method === "POST" && req.url?.startsWith("/api/inngest/e/") && state.status === 200) {
         const events = JSON.parse(body) as ReceivedEvent["events"];
         received.push({ path: req.url, events });
         res.writeHead(200, { "content-type": "application/json" });
@@ -61,11 +59,8 @@ export async function startInngestReceiver() {
       res.end(JSON.stringify({ error: "unavailable", status: state.status }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  process.env.INNGEST_DEV = "1";
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}/`;
-  inngest.setEnvVars();
+  // The app's client posts to EXECUTOR_APP_URL's ingest route (tests/setup/app-env.ts).
+  await new Promise<void>((resolve) => server.listen(Number(process.env.TEST_APP_PORT), "127.0.0.1", resolve));
   return {
     received,
     failWith(status: number) {

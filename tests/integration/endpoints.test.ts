@@ -246,7 +246,7 @@ describe("disable, enable and delete", () => {
     expect((await getEndpoint(org.id, id))!.disabled).toBe(true);
     const sent = receiver.received.slice(seen).flatMap((r) => r.events);
     expect(sent).toEqual([expect.objectContaining({ name: "endpoint/disabled", data: { organizationId: org.id, endpointId: id } })]);
-    expect(receiver.received[seen]!.path).toMatch(/^\/e\//);
+    expect(receiver.received[seen]!.path).toMatch(/^\/api\/inngest\/e\//);
 
     await expect(setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: false })).resolves.toEqual({ ok: true, data: { disabled: false } });
     const actions = (await db.auditLog.findMany({ where: { endpointId: id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
