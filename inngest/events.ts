@@ -12,3 +12,13 @@ export const endpointDisabled = eventType("endpoint/disabled", { schema: endpoin
 
 /** An endpoint was deleted: same effect as disabled; its history stays readable. */
 export const endpointDeleted = eventType("endpoint/deleted", { schema: endpointRef });
+
+/** One message is due for one endpoint: the delivery function runs the retry schedule for it. */
+export const deliveryRequested = eventType("delivery/requested", {
+  schema: z.object({
+    deliveryId: z.string().min(1),
+    organizationId: z.string().min(1),
+    endpointId: z.string().min(1),
+    messageId: z.string().min(1),
+  }),
+});

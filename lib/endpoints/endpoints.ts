@@ -3,6 +3,7 @@ import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { subscribableNames } from "@/lib/catalog/event-types";
 import { db } from "@/lib/db";
+import { failDeliveries, STOP_REASON } from "@/lib/messages/deliveries";
 import { newEndpointId } from "@/lib/endpoints/ids";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -146,6 +147,8 @@ export async function setEndpointDisabled(
     if (!row) return NOT_FOUND;
     if (row.disabled === disabled) return { ok: true, changed: false };
     await tx.endpoint.update({ where: { id: endpointId }, data: { disabled } });
+    // Pending deliveries end now, recoverable later; their runs are cancelled by the published event.
+    if (disabled) await failDeliveries({ endpointId }, STOP_REASON.disabled, tx);
     await recordAudit(tx, { actor, action: disabled ? "endpoint.disabled" : "endpoint.enabled", organizationId, endpointId });
     return { ok: true, changed: true };
   });
@@ -157,6 +160,7 @@ export async function deleteEndpoint(organizationId: string, endpointId: string,
     const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { url: true } });
     if (!row) return NOT_FOUND;
     await tx.endpoint.update({ where: { id: endpointId }, data: { deletedAt: now, disabled: true } });
+    await failDeliveries({ endpointId }, STOP_REASON.deleted, tx);
     await recordAudit(tx, { actor, action: "endpoint.deleted", organizationId, endpointId, changes: { url: row.url } });
     return { ok: true as const };
   });

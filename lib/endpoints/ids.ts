@@ -1,10 +1,6 @@
-import { randomInt } from "node:crypto";
+import { publicId } from "@/lib/ids";
 
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/** Svix-like public id: `ep_` + 22 base62 characters (~131 bits of randomness). */
+/** Endpoint ids: `ep_` + 22 base62 characters. */
 export function newEndpointId(): string {
-  let id = "ep_";
-  for (let i = 0; i < 22; i++) id += ALPHABET[randomInt(ALPHABET.length)];
-  return id;
+  return publicId("ep");
 }

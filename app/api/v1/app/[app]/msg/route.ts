@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { authenticateApiKey, mayActOn } from "@/lib/api/authenticate";
+import { findOrganization } from "@/lib/api/organization";
+import { problem } from "@/lib/api/problem";
+import { readJsonBody } from "@/lib/api/read-json";
+import { sendEvent } from "@/lib/messages/send-event";
+import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Create a message (Svix's `POST /api/v1/app/{app_id}/msg`): records the event for the
+ * organization and fans it out to its subscribed endpoints. 202 when created; 200 with the
+ * original message when `eventId` was already used within 24 hours.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ app: string }> }) {
+  try {
+    const auth = await authenticateApiKey(request.headers.get("authorization"));
+    if (!auth.ok) return problem("unauthorized", auth.message, null, { headers: { "www-authenticate": "Bearer" } });
+    const { app } = await params;
+    const organization = await findOrganization(app);
+    // An organization key learns nothing about other organizations, not even whether they exist.
+    if (!organization) {
+      return auth.principal.scope === "PLATFORM"
+        ? problem("not_found", `No organization with id or slug "${app}".`)
+        : problem("forbidden", "This API key belongs to another organization.");
+    }
+    if (!mayActOn(auth.principal, organization.id)) return problem("forbidden", "This API key belongs to another organization.");
+
+    const body = await readJsonBody(request, MAX_MESSAGE_BYTES);
+    if (!body.ok) return body.response;
+    const input = sendEventSchema.safeParse(body.value);
+    if (!input.success) {
+      return problem("invalid_body", input.error.issues[0]?.message ?? "Invalid request body", z.flattenError(input.error).fieldErrors);
+    }
+    const result = await sendEvent(organization, input.data);
+    if (!result.ok) return problem(result.code, result.message, "details" in result ? result.details : null);
+    return Response.json(result.message, { status: result.created ? 202 : 200 });
+  } catch (error) {
+    console.error("POST /api/v1/app/{app}/msg failed", error);
+    return problem("internal", "The event could not be recorded because of a server error. It is safe to retry with the same eventId.");
+  }
+}

@@ -1,0 +1,99 @@
+import { inngest } from "@/inngest/client";
+import { deliveryRequested } from "@/inngest/events";
+import { formatPayloadErrors, validatePayload, type PayloadError } from "@/lib/catalog/ajv";
+import { getEventType } from "@/lib/catalog/event-types";
+import { db } from "@/lib/db";
+import { publicId } from "@/lib/ids";
+import { failDeliveries } from "@/lib/messages/deliveries";
+import { validatorFor } from "@/lib/messages/payload-validator";
+import { IDEMPOTENCY_WINDOW_MS, type SendEventInput } from "@/lib/validations/message";
+
+export interface MessageView {
+  id: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+  eventId: string | null;
+  timestamp: string;
+}
+
+export type SendEventFailure =
+  | { ok: false; code: "webhooks_disabled" | "unknown_event_type" | "archived_event_type"; message: string }
+  | { ok: false; code: "invalid_payload"; message: string; details: PayloadError[] };
+
+export type SendEventResult = { ok: true; message: MessageView; created: boolean; deliveries: number } | SendEventFailure;
+
+function toView(row: { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date }): MessageView {
+  return {
+    id: row.id,
+    eventType: row.eventType,
+    payload: JSON.parse(row.body) as Record<string, unknown>,
+    eventId: row.eventId,
+    timestamp: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Records an event of an organization and fans it out: one delivery per enabled endpoint whose
+ * filter has the event type, each driven by its own Inngest run. With webhooks disabled nothing is
+ * stored. The same `eventId` within 24 hours returns the original message.
+ */
+export async function sendEvent(
+  organization: { id: string; webhooksEnabled: boolean },
+  input: SendEventInput,
+  now: Date = new Date(),
+): Promise<SendEventResult> {
+  if (!organization.webhooksEnabled) {
+    return { ok: false, code: "webhooks_disabled", message: "Webhooks are disabled for this organization: the event was not recorded. Enable them in Settings → Integrations → Webhooks." };
+  }
+  const type = await getEventType(input.eventType);
+  if (!type) return { ok: false, code: "unknown_event_type", message: `Unknown event type "${input.eventType}". See the event catalog for the available types.` };
+  if (type.archived) return { ok: false, code: "archived_event_type", message: `Event type "${input.eventType}" is archived and no longer accepts events.` };
+  const validate = validatorFor(type);
+  if ("error" in validate) throw new Error(`Schema of ${type.name} does not compile: ${validate.error}`);
+  const errors = validatePayload(validate, input.payload);
+  if (errors.length > 0) {
+    return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
+  }
+
+  const outcome = await db.$transaction(async (tx) => {
+    if (input.eventId) {
+      // Serialises concurrent sends of one eventId, so exactly one creates the message.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`message:${organization.id}:${input.eventId}`}))`;
+      const existing = await tx.message.findFirst({
+        where: { organizationId: organization.id, eventId: input.eventId, createdAt: { gt: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS) } },
+        orderBy: { createdAt: "desc" },
+      });
+      if (existing) return { message: existing, created: false, deliveries: [] };
+    }
+    const message = await tx.message.create({
+      data: { id: publicId("msg"), organizationId: organization.id, eventType: type.name, eventId: input.eventId ?? null, body: JSON.stringify(input.payload), createdAt: now },
+    });
+    const endpoints = await tx.endpoint.findMany({
+      where: { organizationId: organization.id, disabled: false, deletedAt: null, eventTypes: { has: type.name } },
+      select: { id: true },
+    });
+    const deliveries = endpoints.length
+      ? await tx.delivery.createManyAndReturn({
+          data: endpoints.map((e) => ({ organizationId: organization.id, messageId: message.id, endpointId: e.id, createdAt: now, nextAttemptAt: now })),
+          select: { id: true, endpointId: true },
+        })
+      : [];
+    return { message, created: true, deliveries };
+  });
+
+  if (outcome.deliveries.length > 0) {
+    try {
+      await inngest.send(
+        outcome.deliveries.map((d) =>
+          deliveryRequested.create({ deliveryId: d.id, organizationId: organization.id, endpointId: d.endpointId, messageId: outcome.message.id }),
+        ),
+      );
+    } catch (error) {
+      // The message is recorded; its deliveries end visibly failed (and can be resent) rather than silently pending.
+      const reason = `could not be scheduled: ${error instanceof Error ? error.message : String(error)}`;
+      console.error(`message ${outcome.message.id}: deliveries ${reason}`);
+      await failDeliveries({ ids: outcome.deliveries.map((d) => d.id) }, reason);
+    }
+  }
+  return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries.length };
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Largest accepted request body for a message (the JSON of the whole create call). */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** An `eventId` sent again within this window returns the original message. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export const eventIdSchema = z
+  .string({ error: "eventId must be a string" })
+  .min(1, "eventId must not be empty")
+  .max(256, "eventId must be at most 256 characters")
+  .regex(/^[\x21-\x7e]+$/, "eventId must be printable ASCII without spaces");
+
+/** The create-message call, shaped like Svix's: the API, the server action and the staff form share it. */
+export const sendEventSchema = z.object({
+  eventType: z
+    .string({ error: "eventType is required and must be a string, e.g. \"contract.created\"" })
+    .min(1, "eventType is required, e.g. \"contract.created\"")
+    .max(200, "eventType must be at most 200 characters"),
+  payload: z.record(z.string(), z.unknown(), { error: "payload is required and must be a JSON object" }),
+  eventId: eventIdSchema.optional(),
+});
+
+export type SendEventInput = z.infer<typeof sendEventSchema>;
