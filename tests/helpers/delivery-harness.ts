@@ -69,7 +69,7 @@ export async function orgWithEndpoint(url: string, config: Partial<EndpointConfi
 const example = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
 
 /** A valid contract.created event; `n` makes each payload distinct. */
-export const contractCreated = (n = 1) => ({
+export const contractCreated = (n = 1): { eventType: string; payload: Record<string, unknown> } => ({
   eventType: "contract.created",
   payload: { ...example, occurred_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString().replace(".000", "") },
 });

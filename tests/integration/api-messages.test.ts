@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/app/[app]/msg/route";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage";
+import { createEndpoint } from "@/lib/endpoints/endpoints";
+import { db } from "@/lib/db";
+import { endpointConfigSchema } from "@/lib/validations/endpoint";
+import { contractCreated } from "@/tests/helpers/delivery-harness";
+import { createOrg, createUser } from "@/tests/helpers/factories";
+import { createArchivedEventType, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+
+setTestEncryptionKey();
+let events: Awaited<ReturnType<typeof startInngestReceiver>>;
+
+beforeAll(async () => {
+  await ensureCatalog();
+  events = await startInngestReceiver();
+});
+afterAll(() => events.close());
+
+async function setup(options: { webhooksEnabled?: boolean } = {}) {
+  const org = await createOrg({ webhooksEnabled: options.webhooksEnabled ?? true });
+  const user = await createUser();
+  const { key, summary } = await createApiKey({ name: "test", scope: "ORGANIZATION", organizationId: org.id, createdById: user.id });
+  return { org, user, key, keyId: summary.id };
+}
+
+function call(app: string, body: unknown, key?: string, raw?: string) {
+  const request = new Request(`http://127.0.0.1/api/v1/app/${app}/msg`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: raw ?? JSON.stringify(body),
+  });
+  return POST(request, { params: Promise.resolve({ app }) });
+}
+
+async function problemOf(response: Response) {
+  return { status: response.status, body: (await response.json()) as { code: string; message: string; details: unknown } };
+}
+
+describe("POST /api/v1/app/{app}/msg", () => {
+  it("records the event and answers like Svix's create-message, even with no endpoint", async () => {
+    const { org, key } = await setup();
+    const response = await call(org.slug, contractCreated(), key);
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { id: string; eventType: string; payload: unknown; eventId: string | null; timestamp: string };
+    expect(body).toMatchObject({ eventType: "contract.created", payload: contractCreated().payload, eventId: null });
+    expect(body.id).toMatch(/^msg_/);
+    expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
+    const stored = await db.message.findUniqueOrThrow({ where: { id: body.id } });
+    expect(stored.organizationId).toBe(org.id);
+    expect(await db.delivery.count({ where: { messageId: body.id } })).toBe(0);
+    // The organization id works as well as its slug.
+    expect((await call(org.id, contractCreated(2), key)).status).toBe(202);
+  });
+
+  it("fans out one delivery per subscribed, enabled endpoint and schedules each through Inngest", async () => {
+    const { org, key, user } = await setup();
+    const actor = { id: user.id, email: user.email };
+    const subscribed = await createEndpoint(org.id, endpointConfigSchema.parse({ url: "http://127.0.0.1:9/a", eventTypes: ["contract.created"], rateLimit: "" }), actor);
+    const other = await createEndpoint(org.id, endpointConfigSchema.parse({ url: "http://127.0.0.1:9/b", eventTypes: ["offer.accepted"], rateLimit: "" }), actor);
+    const disabled = await createEndpoint(org.id, endpointConfigSchema.parse({ url: "http://127.0.0.1:9/c", eventTypes: ["contract.created"], rateLimit: "" }), actor);
+    if (!subscribed.ok || !other.ok || !disabled.ok) throw new Error("endpoint setup failed");
+    await db.endpoint.update({ where: { id: disabled.id }, data: { disabled: true } });
+    const seen = events.received.length;
+    const response = await call(org.slug, contractCreated(), key);
+    const { id } = (await response.json()) as { id: string };
+    const deliveries = await db.delivery.findMany({ where: { messageId: id } });
+    expect(deliveries.map((d) => d.endpointId)).toEqual([subscribed.id]);
+    const sent = events.received.slice(seen).flatMap((r) => r.events);
+    expect(sent).toEqual([
+      expect.objectContaining({ name: "delivery/requested", data: { deliveryId: deliveries[0]!.id, organizationId: org.id, endpointId: subscribed.id, messageId: id } }),
+    ]);
+  });
+
+  it("returns the original message for an eventId seen within 24 hours", async () => {
+    const { org, key } = await setup();
+    const first = await call(org.slug, { ...contractCreated(), eventId: "evt-42" }, key);
+    const again = await call(org.slug, { ...contractCreated(7), eventId: "evt-42" }, key);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    const [a, b] = [(await first.json()) as { id: string }, (await again.json()) as { id: string }];
+    expect(b.id).toBe(a.id);
+    expect(await db.message.count({ where: { organizationId: org.id } })).toBe(1);
+    const concurrent = await Promise.all([1, 2, 3].map((n) => call(org.slug, { ...contractCreated(n), eventId: "evt-43" }, key)));
+    expect(concurrent.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    expect(await db.message.count({ where: { organizationId: org.id, eventId: "evt-43" } })).toBe(1);
+  });
+
+  it("refuses missing, malformed and revoked keys with 401", async () => {
+    const { org, key, keyId } = await setup();
+    expect(await problemOf(await call(org.slug, contractCreated()))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
+    expect(await problemOf(await call(org.slug, contractCreated(), "hr_org_nope"))).toMatchObject({ status: 401, body: { message: "The API key is malformed." } });
+    await revokeApiKey(keyId, { scope: "ORGANIZATION", organizationId: org.id });
+    expect(await problemOf(await call(org.slug, contractCreated(), key))).toMatchObject({ status: 401, body: { message: "The API key was revoked." } });
+  });
+
+  it("refuses an organization key for another organization with 403, existing or not", async () => {
+    const { key } = await setup();
+    const other = await createOrg({ webhooksEnabled: true });
+    expect(await problemOf(await call(other.slug, contractCreated(), key))).toMatchObject({ status: 403, body: { code: "forbidden" } });
+    expect(await problemOf(await call("no-such-org", contractCreated(), key))).toMatchObject({ status: 403, body: { code: "forbidden" } });
+    expect(await db.message.count({ where: { organizationId: other.id } })).toBe(0);
+  });
+
+  it("lets a platform key send to any organization, and 404s an unknown one", async () => {
+    const org = await createOrg({ webhooksEnabled: true });
+    const user = await createUser({ isStaff: true });
+    const { key } = await createApiKey({ name: "platform", scope: "PLATFORM", organizationId: null, createdById: user.id });
+    expect((await call(org.slug, contractCreated(), key)).status).toBe(202);
+    expect(await problemOf(await call("no-such-org", contractCreated(), key))).toMatchObject({ status: 404, body: { code: "not_found" } });
+  });
+
+  it("rejects malformed JSON (400), oversized bodies (413) and bodies of the wrong shape (422)", async () => {
+    const { org, key } = await setup();
+    expect(await problemOf(await call(org.slug, null, key, "{ nope"))).toMatchObject({ status: 400, body: { code: "invalid_json" } });
+    const big = { ...contractCreated(), payload: { ...contractCreated().payload, padding: "x".repeat(256 * 1024) } };
+    expect(await problemOf(await call(org.slug, big, key))).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
+    expect(await problemOf(await call(org.slug, { payload: {} }, key))).toMatchObject({
+      status: 422,
+      body: { code: "invalid_body", details: { eventType: [expect.stringMatching(/eventType is required/)] } },
+    });
+    expect(await problemOf(await call(org.slug, { eventType: "contract.created", payload: [1] }, key))).toMatchObject({
+      status: 422,
+      body: { code: "invalid_body", details: { payload: [expect.stringMatching(/JSON object/)] } },
+    });
+  });
+
+  it("rejects unknown and archived event types with 422", async () => {
+    const { org, key } = await setup();
+    expect(await problemOf(await call(org.slug, { eventType: "contract.exploded", payload: {} }, key))).toMatchObject({ status: 422, body: { code: "unknown_event_type" } });
+    const archived = `legacy.thing${Date.now()}`;
+    await createArchivedEventType(archived);
+    expect(await problemOf(await call(org.slug, { eventType: archived, payload: {} }, key))).toMatchObject({ status: 422, body: { code: "archived_event_type" } });
+  });
+
+  it("rejects a payload that does not match the type's JSON Schema, naming each failing path", async () => {
+    const { org, key } = await setup();
+    const { payload } = contractCreated();
+    const bad = { ...payload, marketplace: "ebay", contract: { ...(payload.contract as Record<string, unknown>), id: undefined } };
+    const { status, body } = await problemOf(await call(org.slug, { eventType: "contract.created", payload: bad }, key));
+    expect(status).toBe(422);
+    expect(body.code).toBe("invalid_payload");
+    const paths = (body.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(["/marketplace", "/contract/id"]));
+    expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
+  it("says clearly that webhooks are disabled and stores nothing", async () => {
+    const { org, key } = await setup({ webhooksEnabled: false });
+    const { status, body } = await problemOf(await call(org.slug, contractCreated(), key));
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ code: "webhooks_disabled", message: expect.stringMatching(/Webhooks are disabled/) });
+    expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+});
