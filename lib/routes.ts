@@ -15,3 +15,5 @@ export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}
 export const editEventTypePath = (org: string, name: string) => `${eventTypePath(org, name)}/edit`;
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
 export const jobsPath = (org: string) => `${orgPath(org)}/admin/jobs`;
+export const sendEventPath = (org: string) => `${orgPath(org)}/admin/send-event`;
+export const testReceiverPath = (org: string) => `${webhooksPath(org)}/receiver`;

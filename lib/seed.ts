@@ -2,10 +2,16 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { hashPassword } from "@/lib/auth/credentials";
 import { seedCatalog } from "@/lib/catalog/event-types";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
+import { recordAudit, type Actor } from "@/lib/audit/record";
+import { newEndpointId } from "@/lib/endpoints/ids";
+import { createInitialSecret } from "@/lib/endpoints/secrets";
+import { newPlayToken, playPath } from "@/lib/play/receivers";
 
 export interface SeedOptions {
   adminEmail: string;
   adminPassword: string;
+  /** The app's own base URL: when given, the demo organization gets a test receiver and an endpoint to it. */
+  appUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -22,7 +28,8 @@ export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ cr
   const organization = await db.organization.upsert({
     where: { slug: DEMO_ORG.slug },
     update: {},
-    create: { name: DEMO_ORG.name, slug: DEMO_ORG.slug },
+    // On for the demo, so the first event sent shows up at once; a second start keeps whatever the owner chose.
+    create: { name: DEMO_ORG.name, slug: DEMO_ORG.slug, webhooksEnabled: true },
   });
 
   let admin = await db.user.findUnique({ where: { email } });
@@ -40,5 +47,30 @@ export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ cr
   });
   const createdEventTypes = await seedCatalog(db, SEED_CATALOG);
   if (createdEventTypes.length) log(`added ${createdEventTypes.length} event types to the catalog`);
+  if (options.appUrl) await seedDemoReceiver(db, organization.id, { id: admin.id, email: admin.email }, options.appUrl, log);
   return { createdAdmin, createdEventTypes };
+}
+
+const DEMO_RECEIVER = "Demo receiver";
+
+/**
+ * The built-in test receiver and an endpoint subscribed to every current type that points at it,
+ * so a new user sees deliveries without writing code. Created once: if the owner later deletes
+ * the endpoint, it stays deleted.
+ */
+async function seedDemoReceiver(db: PrismaClient, organizationId: string, actor: Actor, appUrl: string, log: (line: string) => void) {
+  if (await db.playReceiver.findFirst({ where: { organizationId, name: DEMO_RECEIVER } })) return;
+  const receiver = await db.playReceiver.create({ data: { organizationId, name: DEMO_RECEIVER, token: newPlayToken() } });
+  const types = await db.eventType.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: "asc" } });
+  const id = newEndpointId();
+  const url = `${appUrl.replace(/\/+$/, "")}${playPath(receiver.token)}`;
+  const now = new Date();
+  await db.$transaction(async (tx) => {
+    await tx.endpoint.create({
+      data: { id, organizationId, url, description: "Built-in test receiver (Webhooks → Test receiver)", eventTypes: types.map((t) => t.name), createdAt: now },
+    });
+    await createInitialSecret(tx, id, now);
+    await recordAudit(tx, { actor, action: "endpoint.created", organizationId, endpointId: id, changes: { url: { before: null, after: url } } });
+  });
+  log(`created the demo test receiver and an endpoint to it: ${url}`);
 }

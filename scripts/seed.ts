@@ -2,7 +2,7 @@
 import { createPrismaClient } from "../lib/db";
 import { parseEnv } from "../lib/env";
 import { seed } from "../lib/seed";
-import { prepareDatabase } from "../lib/server/bootstrap";
+import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
 
 const log = (line: string) => console.log(`[seed] ${line}`);
 
@@ -11,7 +11,8 @@ async function main() {
   const database = await prepareDatabase(env, log);
   const prisma = createPrismaClient(database.url);
   try {
-    await seed(prisma, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, log });
+    process.env.APP_ENCRYPTION_KEY = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
+    await seed(prisma, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, appUrl: `http://127.0.0.1:${env.PORT}`, log });
     log("done");
   } finally {
     await prisma.$disconnect();

@@ -47,12 +47,19 @@ async function main() {
 
   const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
   const encryptionKey = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
+  // The seed encrypts the demo endpoint's signing secret with it.
+  process.env.APP_ENCRYPTION_KEY = encryptionKey;
   const embedded = executorConfig.mode === "embedded";
   const executorKey = embedded ? persistentSecret(env, "executor", executorConfig.executorKey) : undefined;
   if (env.SEED_DEMO) {
     const prisma = createPrismaClient(database.url);
     try {
-      const { createdAdmin } = await seed(prisma, { adminEmail: env.ADMIN_EMAIL, adminPassword: env.ADMIN_PASSWORD, log });
+      const { createdAdmin } = await seed(prisma, {
+        adminEmail: env.ADMIN_EMAIL,
+        adminPassword: env.ADMIN_PASSWORD,
+        appUrl: `http://127.0.0.1:${env.PORT}`,
+        log,
+      });
       if (createdAdmin && !process.env.ADMIN_PASSWORD) log(`default password for ${env.ADMIN_EMAIL}: ${env.ADMIN_PASSWORD} (change it, or set ADMIN_PASSWORD before the first start)`);
     } finally {
       await prisma.$disconnect();

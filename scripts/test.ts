@@ -21,6 +21,8 @@ const root = path.resolve(import.meta.dirname, "..");
 process.env.NEXT_DIST_DIR = ".next-test";
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 const only = process.argv[2];
+/** Extra arguments after the part are passed to its runner, e.g. `npm run test:e2e -- e2e/auth.spec.ts`. */
+const extra = process.argv.slice(3);
 const log = (line: string) => console.log(`\n[test] ${line}`);
 
 interface Tally {
@@ -51,7 +53,7 @@ function readJson<T>(file: string): T | undefined {
 
 async function vitest(reportDir: string): Promise<number> {
   const out = path.join(reportDir, "vitest.json");
-  const code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  const code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...extra]);
   const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
   if (report) {
     tally.passed += report.numPassedTests;
@@ -67,7 +69,7 @@ async function playwright(reportDir: string): Promise<number> {
   try {
     buildIfNeeded(root, (l) => console.log(`[test] ${l}`));
     const out = path.join(reportDir, "playwright.json");
-    const code = await run(bin("playwright"), ["test"], {
+    const code = await run(bin("playwright"), ["test", ...extra], {
       E2E_DATABASE_URL: database.url,
       E2E_PORT: String(await freePort()),
       E2E_DATA_DIR: dataDir,

@@ -46,9 +46,22 @@ export const emptyEndpoint: EndpointFormValues = { url: "", description: "", eve
 
 type Mode = { kind: "create" } | { kind: "edit"; endpointId: string; originalUrl: string };
 
-export function EndpointForm({ org, mode, types, initial }: { org: string; mode: Mode; types: PickableType[]; initial: EndpointFormValues }) {
+export function EndpointForm({
+  org,
+  mode,
+  types,
+  initial,
+  prefillUrl,
+}: {
+  org: string;
+  mode: Mode;
+  types: PickableType[];
+  initial: EndpointFormValues;
+  /** A URL to start from, e.g. the test receiver's address. */
+  prefillUrl?: string;
+}) {
   const router = useRouter();
-  const [values, setValues] = useState(initial);
+  const [values, setValues] = useState(prefillUrl ? { ...initial, url: prefillUrl } : initial);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [confirmingUrl, setConfirmingUrl] = useState(false);
   const [pending, startTransition] = useTransition();

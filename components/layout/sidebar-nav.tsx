@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { jobsPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, jobsPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -11,9 +11,20 @@ interface NavGroup {
 }
 
 export function navGroups(org: string, isStaff: boolean): NavGroup[] {
-  const groups: NavGroup[] = [{ label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] }];
+  const groups: NavGroup[] = [
+    { label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] },
+    { label: "Settings · Developers", items: [{ label: "API keys", href: apiKeysPath(org) }] },
+  ];
   // Platform pages are for HookRelay's own staff; the pages check this again on the server.
-  if (isStaff) groups.push({ label: "Platform", items: [{ label: "Jobs", href: jobsPath(org) }] });
+  if (isStaff) {
+    groups.push({
+      label: "Platform",
+      items: [
+        { label: "Send event", href: sendEventPath(org) },
+        { label: "Jobs", href: jobsPath(org) },
+      ],
+    });
+  }
   return groups;
 }
 

@@ -58,6 +58,7 @@ export async function startDeliveryPipeline(env: Record<string, string> = {}): P
 
 /** An organization with webhooks on and one endpoint pointing at `url`. */
 export async function orgWithEndpoint(url: string, config: Partial<EndpointConfigInput> = {}) {
+  await ensureCatalog();
   const org = await createOrg({ webhooksEnabled: true });
   const user = await createUser();
   const parsed = endpointConfigSchema.parse({ url, eventTypes: ["contract.created"], rateLimit: "", ...config });

@@ -1,7 +1,11 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { activeSigningSecrets } from "@/lib/endpoints/secrets";
 import { DEMO_ORG, seed } from "@/lib/seed";
+import { setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+
+setTestEncryptionKey();
 
 describe("seed", () => {
   it("creates the demo organization and its owner, and a second run duplicates nothing", async () => {
@@ -21,5 +25,18 @@ describe("seed", () => {
     expect(users[0]!.isStaff).toBe(true);
     // The password chosen at first start is kept: a restart never resets it.
     expect(await bcrypt.compare("first-password", users[0]!.passwordHash)).toBe(true);
+  });
+
+  it("gives the demo organization a test receiver and one endpoint to it, created once", async () => {
+    const email = `owner-${Date.now()}-b@acme.test`;
+    await seed(db, { adminEmail: email, adminPassword: "first-password", appUrl: "http://127.0.0.1:3999" });
+    await seed(db, { adminEmail: email, adminPassword: "first-password", appUrl: "http://127.0.0.1:3999" });
+    const org = await db.organization.findUniqueOrThrow({ where: { slug: DEMO_ORG.slug } });
+    const receivers = await db.playReceiver.findMany({ where: { organizationId: org.id, name: "Demo receiver" } });
+    expect(receivers).toHaveLength(1);
+    const endpoints = await db.endpoint.findMany({ where: { organizationId: org.id, url: `http://127.0.0.1:3999/play/${receivers[0]!.token}` } });
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]!.eventTypes).toContain("contract.created");
+    expect(await activeSigningSecrets(endpoints[0]!.id)).toEqual([expect.stringMatching(/^whsec_/)]);
   });
 });

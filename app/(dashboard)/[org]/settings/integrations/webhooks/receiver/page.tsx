@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { ReceiverView } from "@/components/play/receiver-view";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
+import { requireMemberPage } from "@/lib/auth/session";
+import { listPlayRequests, listReceivers, playPath } from "@/lib/play/receivers";
+
+export const metadata: Metadata = { title: "Test receiver" };
+
+/** The URL the browser reached us at: the receiver's address from the outside. */
+async function origin(): Promise<string> {
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? "http";
+  return `${proto}://${host}`;
+}
+
+export default async function TestReceiverPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ r?: string }> }) {
+  const { org } = await params;
+  const { r } = await searchParams;
+  const { organization, role } = await requireMemberPage(org);
+  const receivers = await listReceivers(organization.id);
+  const selected = receivers.find((x) => x.token === r) ?? receivers[0];
+  const requests = selected ? await listPlayRequests(selected.id) : [];
+  const base = await origin();
+  return (
+    <ReceiverView
+      org={organization.slug}
+      canManage={hasRole(role, MANAGE_ROLE)}
+      receivers={receivers.map((x) => ({ name: x.name, token: x.token, url: base + playPath(x.token) }))}
+      selected={selected?.token ?? null}
+      requests={requests.map((q) => ({
+        id: q.id,
+        receivedAt: q.receivedAt.toISOString(),
+        webhookId: q.webhookId,
+        eventType: q.eventType,
+        headers: q.headers as Record<string, string>,
+        body: q.body,
+        bodyTruncated: q.bodyTruncated,
+        signatureStatus: q.signatureStatus,
+        signatureDetail: q.signatureDetail,
+      }))}
+    />
+  );
+}
