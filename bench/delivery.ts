@@ -1,0 +1,177 @@
+/**
+ * End-to-end delivery throughput and latency: API call → message stored → Inngest run (embedded
+ * executor) → signed POST → receiver, on the real app (`scripts/start.ts`, production build), a
+ * throwaway PostgreSQL and a keep-alive receiver on 127.0.0.1. Printed beside a plain undici POST
+ * loop to the same receiver in the same run: the ratio is the figure we track.
+ *
+ *   npm run bench:delivery                       10,000×1, 1,000×10, 100 msg/s for 20 s
+ *   npm run bench:delivery -- 2000 200 10        smaller: messages×1, messages×10, steady seconds
+ *
+ * Every loop is bounded in count and time, and everything stops by itself.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Agent, request } from "undici";
+import { createApiKey } from "@/lib/api-keys/manage";
+import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
+import { seedCatalog } from "@/lib/catalog/event-types";
+import { db } from "@/lib/db";
+import { createEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointConfigSchema } from "@/lib/validations/endpoint";
+import { buildIfNeeded } from "@/scripts/lib/build";
+import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
+import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+
+const [singleCount, fanoutCount, steadySeconds] = [10_000, 1_000, 20].map((d, i) => Math.min(Number(process.argv[2 + i] ?? d), [50_000, 5_000, 60][i]!));
+const CLIENTS = 32;
+const DEADLINE_MS = 10 * 60_000;
+const root = path.resolve(import.meta.dirname, "..");
+const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main() {
+  process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+  process.env.NEXT_DIST_DIR = ".next-test";
+  const database = await createTestDatabase("bench");
+  process.env.DATABASE_URL = database.url;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "hookrelay-bench-"));
+  const receivers: Receiver[] = [];
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  buildIfNeeded(root, log);
+  const server = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const agent = new Agent({ connections: CLIENTS * 2, keepAliveTimeout: 30_000 });
+  try {
+    await seedCatalog(db, SEED_CATALOG);
+    const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.test`, passwordHash: "!" } });
+    const actor = { id: user.id, email: user.email };
+    for (let i = 0; ; i++) {
+      const ok = await request(`${appUrl}/api/health`, { dispatcher: agent }).then((r) => r.body.text().then(() => r.statusCode === 200)).catch(() => false);
+      if (ok) break;
+      if (i > 600) throw new Error("the app did not start");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The executor registers just after the app answers.
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    async function scenario(endpoints: number) {
+      const org = await db.organization.create({ data: { name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, webhooksEnabled: true } });
+      const receiver = await startReceiver({ maxRecorded: 60_000 });
+      receivers.push(receiver);
+      for (let e = 0; e < endpoints; e++) {
+        const config = endpointConfigSchema.parse({ url: `${receiver.url}/e${e}`, eventTypes: ["contract.created"], rateLimit: "" });
+        const created = await createEndpoint(org.id, config, actor);
+        if (!created.ok) throw new Error(created.message);
+      }
+      const { key } = await createApiKey({ name: "bench", scope: "ORGANIZATION", organizationId: org.id, createdById: user.id });
+      return { org, receiver, key };
+    }
+
+    async function post(org: string, key: string, n: number): Promise<string> {
+      const res = await request(`${appUrl}/api/v1/app/${org}/msg`, {
+        method: "POST",
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ eventType: "contract.created", payload: { ...payload, occurred_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString().replace(".000", "") } }),
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 202) throw new Error(`API answered ${res.statusCode}: ${text}`);
+      return (JSON.parse(text) as { id: string }).id;
+    }
+
+    async function burst(label: string, messages: number, endpoints: number) {
+      const { org, receiver, key } = await scenario(endpoints);
+      const expected = messages * endpoints;
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(Array.from({ length: CLIENTS }, async () => {
+        while (next < messages) await post(org.slug, key, next++);
+      }));
+      const accepted = performance.now();
+      await waitUntil(`${expected} deliveries`, () => receiver.total >= expected, DEADLINE_MS);
+      const seconds = (performance.now() - started) / 1000;
+      const rate = expected / seconds;
+      log(`${label}: ${expected} deliveries in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s (API accepted all ${messages} messages in ${((accepted - started) / 1000).toFixed(1)} s = ${(messages / ((accepted - started) / 1000)).toFixed(0)} msg/s)`);
+      return rate;
+    }
+
+    // Baseline: a plain undici keep-alive POST loop to the same kind of receiver, same run.
+    const baselineReceiver = await startReceiver({ maxRecorded: 0 });
+    receivers.push(baselineReceiver);
+    const body = JSON.stringify({ eventType: "contract.created", payload });
+    let sent = 0;
+    const baseStart = performance.now();
+    await Promise.all(Array.from({ length: CLIENTS }, async () => {
+      while (sent < singleCount) {
+        sent++;
+        const res = await request(`${baselineReceiver.url}/plain`, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json" }, body });
+        await res.body.text();
+      }
+    }));
+    const baseline = singleCount / ((performance.now() - baseStart) / 1000);
+    log(`baseline: plain undici POST loop, ${singleCount} requests, ${CLIENTS} in flight: ${baseline.toFixed(0)} req/s`);
+
+    const single = await burst(`${singleCount} messages x 1 endpoint`, singleCount, 1);
+    const fanout = await burst(`${fanoutCount} messages x 10 endpoints`, fanoutCount, 10);
+
+    // Steady 100 messages/s: latency from the API call to the request at the receiver.
+    const { org, receiver, key } = await scenario(1);
+    const sentAt = new Map<string, number>();
+    const total = steadySeconds * 100;
+    const start = performance.timeOrigin + performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + i * 10;
+      const wait = due - (performance.timeOrigin + performance.now());
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = performance.timeOrigin + performance.now();
+      inFlight.push(post(org.slug, key, i).then((id) => void sentAt.set(id, t0)));
+    }
+    await Promise.all(inFlight);
+    await waitUntil(`${total} steady deliveries`, () => receiver.total >= total, 120_000);
+    const latencies = receiver.requests
+      .map((q) => q.receivedAt - (sentAt.get(String(q.headers["webhook-id"])) ?? NaN))
+      .filter((x) => Number.isFinite(x))
+      .sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    log(`steady 100 msg/s for ${steadySeconds} s: API → receiver p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (${latencies.length} deliveries)`);
+
+    console.log("\n| scenario | result | baseline (plain undici loop) | ratio |\n| --- | --- | --- | --- |");
+    console.log(`| ${singleCount.toLocaleString("en-US")} messages × 1 endpoint | ${single.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s | ${(single / baseline).toFixed(3)} |`);
+    console.log(`| ${fanoutCount.toLocaleString("en-US")} messages × 10 endpoints | ${fanout.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s | ${(fanout / baseline).toFixed(3)} |`);
+    console.log(`| steady 100 msg/s, ${steadySeconds} s | p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms | | |`);
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    await agent.close();
+    await Promise.all(receivers.map((r) => r.close()));
+    await db.$disconnect();
+    await database.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
