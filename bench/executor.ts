@@ -53,8 +53,9 @@ async function main() {
     EXECUTOR_APP_URL: `http://127.0.0.1:${port}`,
     EXECUTOR_KEY: TEST_EXECUTOR_KEY,
     EXECUTOR_CONCURRENCY: "64",
-  });
+  }, process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
   await worker.ready;
+  worker.child.stdout?.on("data", (c: Buffer) => { if (c.toString().includes("QUERYCOUNTS")) console.log(c.toString()); });
   let next = 0;
   try {
     console.log("embedded executor benchmark: 2-step function, one executor process (concurrency 64), throwaway embedded PostgreSQL (fsync off)\n");
