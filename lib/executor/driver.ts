@@ -117,8 +117,11 @@ export class ServeDriver {
     url.searchParams.set("stepId", request.stepId);
     // Deliberately no ctx.fn_id and no use_api: they switch the SDK to checkpointing against the
     // Inngest API, which does not exist here.
+    // Version -1 ("the SDK decides", as Inngest's server sends for new runs) selects the same
+    // execution version as 2, but 2 fails the first branches of the SDK's zod union on every
+    // request, and each failed branch builds a ZodError with a stack trace.
     const body = {
-      version: 2,
+      version: -1,
       event: request.event,
       events: [request.event],
       steps: request.steps,

@@ -48,6 +48,13 @@ export interface ExecutorOptions {
 
 const CONCURRENCY_BLOCKED_RETRY_MS = 100;
 const MAX_DISPATCH_ROUNDS = 20;
+/**
+ * While runs are in flight, a claim waits until this share of the slots is free (or
+ * CLAIM_BATCH_WAIT_MS passed): under a backlog one claim then takes several runs instead of one
+ * query per finished run.
+ */
+const CLAIM_BATCH_SHARE = 1 / 8;
+const CLAIM_BATCH_WAIT_MS = 20;
 
 type Verdict = "continue" | "done";
 
@@ -73,6 +80,12 @@ export class Executor {
   private stopping = false;
   private signalled = false;
   private eventsMaybe = true;
+  /** Some run may be due: set by NOTIFY, timers and full claims; a finished run alone does not set it. */
+  private claimMaybe = true;
+  /** Earliest known wake-up of a run (ms since epoch), from the last look at the table. */
+  private nextWake: number | undefined;
+  /** When a claim was first put off to batch it. */
+  private claimDeferredSince: number | undefined;
   private wakeWaiter?: () => void;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -128,6 +141,7 @@ export class Executor {
   /** Wakes the loop now (tests call it after moving a manual clock). */
   wake(): void {
     this.eventsMaybe = true;
+    this.claimMaybe = true;
     this.signal();
   }
 
@@ -157,6 +171,7 @@ export class Executor {
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
     client.on("notification", (n) => {
       if (n.payload === "event") this.eventsMaybe = true;
+      else this.claimMaybe = true;
       this.signal();
     });
     client.on("error", (error) => {
@@ -197,12 +212,23 @@ export class Executor {
       this.eventsMaybe = false;
       for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {
         const result = await dispatchEvents(this.pool, this.registered, this.clock.now());
+        if (result.runs > 0) this.claimMaybe = true;
         if (result.events === 0) break;
         if (round === MAX_DISPATCH_ROUNDS - 1) this.eventsMaybe = true;
       }
     }
     const free = this.concurrency - this.inFlight.size;
+    // All slots busy: a finishing run signals.
     if (free <= 0 || this.stopping) return this.pollMs;
+    if (this.nextWake !== undefined && this.nextWake <= this.clock.now().getTime()) this.claimMaybe = true;
+    if (!this.claimMaybe) return this.idleTime();
+    if (this.inFlight.size > 0 && free < Math.max(1, Math.floor(this.concurrency * CLAIM_BATCH_SHARE))) {
+      this.claimDeferredSince ??= Date.now();
+      const waited = Date.now() - this.claimDeferredSince;
+      if (waited < CLAIM_BATCH_WAIT_MS) return CLAIM_BATCH_WAIT_MS - waited;
+    }
+    this.claimDeferredSince = undefined;
+    this.claimMaybe = false;
     const functionIds = [...this.functions.keys()];
     const now = this.clock.now();
     const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
@@ -211,10 +237,24 @@ export class Executor {
       runs.push(...(await claimLimitedRuns(this.pool, { ...claimOpts, limit: free - runs.length, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS })));
     }
     for (const run of runs) this.startDriving(run);
-    if (runs.length === free) return 0;
-    const next = await nextWakeAt(this.pool, functionIds);
-    if (!next) return this.pollMs;
-    return Math.max(0, Math.min(this.pollMs, next.getTime() - this.clock.now().getTime()));
+    if (runs.length === free) {
+      // More may be due: claim again as soon as slots free up.
+      this.claimMaybe = true;
+      return 0;
+    }
+    this.nextWake = (await nextWakeAt(this.pool, functionIds))?.getTime();
+    return this.idleTime();
+  }
+
+  /** How long to wait for a signal: until the next known wake-up, at most the poll interval. */
+  private idleTime(): number {
+    if (this.nextWake === undefined) return this.pollMs;
+    return Math.max(0, Math.min(this.pollMs, this.nextWake - this.clock.now().getTime()));
+  }
+
+  /** A run of ours will be due at `at`: wake up for it even if nobody announces it. */
+  private expectWake(at: Date): void {
+    this.nextWake = Math.min(this.nextWake ?? Infinity, at.getTime());
   }
 
   private waitForSignal(ms: number): Promise<void> {
@@ -222,6 +262,7 @@ export class Executor {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.eventsMaybe = true;
+        this.claimMaybe = true;
         done();
       }, ms);
       const done = () => {
@@ -276,6 +317,7 @@ export class Executor {
       } else if (sleeps.length > 0) {
         const wakeAt = new Date(Math.min(...sleeps.map((s) => new Date(s.until).getTime())));
         await releaseRun(this.pool, run, { status: "SLEEPING", wakeAt, pending: run.pending, attempt: run.attempt }, now);
+        this.expectWake(wakeAt);
         return;
       } else {
         outcomes = [await this.driver.execute(this.request(run, spec, "step"))];
@@ -361,6 +403,7 @@ export class Executor {
         attempt: run.attempt + 1,
         error: retry.error,
       }, now);
+      this.expectWake(wakeAt);
       return "done";
     }
     return "continue";

@@ -26,23 +26,30 @@ export type EventPayload = z.infer<typeof eventPayloadSchema>;
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
-/** Inserts events inside the caller's transaction; NOTIFY is delivered when it commits. */
+/**
+ * Inserts events and announces them, in one statement (atomic on its own, or part of the caller's
+ * transaction); NOTIFY is delivered when it commits.
+ */
 export async function insertEvents(db: Queryable, events: EventPayload[], now: Date): Promise<string[]> {
   const ids = events.map(() => randomUUID());
-  await db.query(
-    `INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
-     SELECT id, name, data, ts, key, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $6::text[]) AS t(id, name, data, ts, key)
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [
+  await db.query({
+    name: "executor-insert-events",
+    text: `WITH inserted AS (
+       INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
+       SELECT id, name, data, ts, key, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $6::text[]) AS t(id, name, data, ts, key)
+       ON CONFLICT (idempotency_key) DO NOTHING
+     )
+     SELECT pg_notify($7, 'event')`,
+    values: [
       ids,
       events.map((e) => e.name),
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => e.ts ?? now.getTime()),
       now,
       events.map((e) => e.id ?? null),
+      WAKE_CHANNEL,
     ],
-  );
-  await db.query(`SELECT pg_notify($1, 'event')`, [WAKE_CHANNEL]);
+  });
   return ids;
 }
 
@@ -50,17 +57,17 @@ export async function insertEvents(db: Queryable, events: EventPayload[], now: D
 export async function ingestEvents(pool: pg.Pool, events: EventPayload[], now: Date): Promise<string[]> {
   if (events.length === 0) return [];
   const senderKeys = events.flatMap((e) => (e.id ? [e.id] : []));
+  // Without sender ids there is nothing to release first: one statement, no transaction.
+  if (senderKeys.length === 0) return insertEvents(pool, events, now);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    if (senderKeys.length > 0) {
-      // An id older than the window may be reused: release it before the insert checks uniqueness.
-      await client.query(
-        `UPDATE executor_events SET idempotency_key = NULL
-         WHERE idempotency_key = ANY($1::text[]) AND received_at < $2`,
-        [senderKeys, new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)],
-      );
-    }
+    // An id older than the window may be reused: release it before the insert checks uniqueness.
+    await client.query(
+      `UPDATE executor_events SET idempotency_key = NULL
+       WHERE idempotency_key = ANY($1::text[]) AND received_at < $2`,
+      [senderKeys, new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)],
+    );
     const ids = await insertEvents(client, events, now);
     await client.query("COMMIT");
     return ids;

@@ -47,10 +47,18 @@ const CLAIM_RETURNING = `r.id, r.function_id, r.attempt, r.max_attempts, r.pendi
 
 async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
-  const { rows: stepRows } = await pool.query<{ run_id: string; hash: string; data: unknown; error: unknown; op: string }>(
-    `SELECT run_id, hash, data, error, op FROM executor_steps WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
-    [rows.map((r) => r.id)],
-  );
+  // Fresh runs (most claims) have no steps yet: only resumed runs need their memoized steps.
+  const resumed = rows.filter((r) => r.step_count > 0).map((r) => r.id);
+  const stepRows =
+    resumed.length === 0
+      ? []
+      : (
+          await pool.query<{ run_id: string; hash: string; data: unknown; error: unknown; op: string }>({
+            name: "executor-claimed-steps",
+            text: `SELECT run_id, hash, data, error, op FROM executor_steps WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq`,
+            values: [resumed],
+          })
+        ).rows;
   const runs = new Map<string, ClaimedRun>();
   for (const r of rows) {
     runs.set(r.id, {
@@ -77,8 +85,9 @@ async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]>
 
 /** Claims up to `limit` due runs without a concurrency limit. */
 export async function claimRuns(pool: pg.Pool, opts: { functionIds: string[]; limit: number; now: Date; leaseMs: number; workerId: string }) {
-  const { rows } = await pool.query<ClaimRow>(
-    `WITH due AS (
+  const { rows } = await pool.query<ClaimRow>({
+    name: "executor-claim",
+    text: `WITH due AS (
        SELECT id FROM executor_runs
        WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL
        ORDER BY wake_at LIMIT $3 FOR UPDATE SKIP LOCKED
@@ -88,8 +97,8 @@ export async function claimRuns(pool: pg.Pool, opts: { functionIds: string[]; li
      FROM due, executor_events e
      WHERE r.id = due.id AND e.id = r.event_id
      RETURNING ${CLAIM_RETURNING}`,
-    [opts.now, opts.functionIds, opts.limit, new Date(opts.now.getTime() + opts.leaseMs), opts.workerId],
-  );
+    values: [opts.now, opts.functionIds, opts.limit, new Date(opts.now.getTime() + opts.leaseMs), opts.workerId],
+  });
   return withSteps(pool, rows);
 }
 
@@ -163,15 +172,16 @@ export interface StepRecord {
  * one statement. False when the lease is gone: the caller must drop the run.
  */
 export async function commitStep(pool: pg.Pool, run: ClaimedRun, step: StepRecord, pending: PendingOp[], now: Date, leaseMs: number): Promise<boolean> {
-  const res = await pool.query(
-    `WITH r AS (
+  const res = await pool.query({
+    name: "executor-commit-step",
+    text: `WITH r AS (
        UPDATE executor_runs SET step_count = step_count + 1, attempt = 0, error = NULL, pending = $4::jsonb, wake_at = $9
        WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'
        RETURNING step_count
      )
      INSERT INTO executor_steps (run_id, seq, hash, name, op, data, error, attempt, completed_at)
      SELECT $1, step_count, $3, $5, $6, $7::jsonb, $8::jsonb, $10, $11 FROM r`,
-    [
+    values: [
       run.id,
       run.leaseToken,
       step.hash,
@@ -184,7 +194,7 @@ export async function commitStep(pool: pg.Pool, run: ClaimedRun, step: StepRecor
       run.attempt,
       now,
     ],
-  );
+  });
   return (res.rowCount ?? 0) > 0;
 }
 
@@ -228,22 +238,29 @@ export async function finishRun(
   outcome: { status: "COMPLETED"; output: unknown } | { status: "FAILED"; error: unknown },
   now: Date,
 ): Promise<boolean> {
+  const finish = {
+    name: "executor-finish-run",
+    text: `UPDATE executor_runs SET status = $3, wake_at = NULL, lease_token = NULL, pending = '[]',
+         output = $4::jsonb, error = $5::jsonb, ended_at = $6
+       WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'`,
+    values: [
+      run.id,
+      run.leaseToken,
+      outcome.status,
+      outcome.status === "COMPLETED" ? JSON.stringify(outcome.output ?? null) : null,
+      outcome.status === "FAILED" ? JSON.stringify(outcome.error ?? null) : null,
+      now,
+    ],
+  };
+  // The common case (completed, no concurrency slot to hand on) is one statement, no transaction.
+  if (outcome.status === "COMPLETED" && run.concurrencyKey === null) {
+    const res = await pool.query(finish);
+    return (res.rowCount ?? 0) > 0;
+  }
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const res = await client.query(
-      `UPDATE executor_runs SET status = $3, wake_at = NULL, lease_token = NULL, pending = '[]',
-         output = $4::jsonb, error = $5::jsonb, ended_at = $6
-       WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'`,
-      [
-        run.id,
-        run.leaseToken,
-        outcome.status,
-        outcome.status === "COMPLETED" ? JSON.stringify(outcome.output ?? null) : null,
-        outcome.status === "FAILED" ? JSON.stringify(outcome.error ?? null) : null,
-        now,
-      ],
-    );
+    const res = await client.query(finish);
     const owned = (res.rowCount ?? 0) > 0;
     if (owned && outcome.status === "FAILED") {
       await insertEvents(

@@ -152,11 +152,15 @@ export async function stepsOf(pool: pg.Pool, runId: string): Promise<{ name: str
 /**
  * `npm run worker` as a child process, with the given extra environment. Node loads tsx itself
  * (`--import tsx`) so that the child is the worker: SIGKILL then really kills the executor.
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export function spawnWorker(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+export function spawnWorker(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const root = path.resolve(import.meta.dirname, "../..");
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
     env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
