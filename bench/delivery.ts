@@ -54,7 +54,8 @@ async function main() {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   buildIfNeeded(root, log);
-  const server = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+  // Node loads tsx itself, so the child is the start script and SIGTERM reaches it (and its server).
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],

@@ -12,7 +12,8 @@ import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
 import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
 import { startEmbeddedExecutor } from "../lib/executor/embedded";
-import type { Executor } from "../lib/executor/executor";
+import { inngest } from "../inngest/client";
+import { functions } from "../inngest/functions";
 import { seed } from "../lib/seed";
 import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
 import { buildIfNeeded } from "./lib/build";
@@ -25,7 +26,7 @@ async function main() {
   const env = parseEnv();
   const executorConfig = parseExecutorConfig();
   const database = await prepareDatabase(env, log);
-  const running: { child?: ChildProcess; executor?: Executor } = {};
+  const running: { child?: ChildProcess; executor?: { stop(): Promise<void> } } = {};
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -45,6 +46,8 @@ async function main() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // The executor runs the functions (deliveries) in this process: they use the same database.
+  process.env.DATABASE_URL = database.url;
   const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
   const encryptionKey = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
   // The seed encrypts the demo endpoint's signing secret with it.
@@ -69,7 +72,10 @@ async function main() {
   if (!dev) buildIfNeeded(root, log, process.env.FORCE_BUILD === "1");
 
   const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+    NODE_ENV: dev ? "development" : "production",
+    // npm's own npm_* variables are dropped: the Inngest SDK scans the whole environment several
+    // times per request, so every variable costs time on the delivery path.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_"))),
     DATABASE_URL: database.url,
     AUTH_SECRET: authSecret,
     APP_ENCRYPTION_KEY: encryptionKey,
@@ -104,6 +110,7 @@ async function main() {
       config: executorConfig,
       executorKey: executorKey!,
       log: (line) => log(`executor: ${line}`),
+      serveLocally: executorConfig.serve === "local" ? { client: inngest, functions } : undefined,
     });
   } catch (error) {
     log(`the embedded executor could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,6 +5,8 @@
  */
 import { EnvError, parseEnv } from "../lib/env";
 import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
+import { inngest } from "../inngest/client";
+import { functions } from "../inngest/functions";
 import { startEmbeddedExecutor } from "../lib/executor/embedded";
 import { EMBEDDED_DATABASE, persistentSecret } from "../lib/server/bootstrap";
 import { urlFor } from "../lib/server/embedded-postgres";
@@ -17,11 +19,16 @@ async function main() {
   if (config.mode !== "embedded") {
     throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
   }
+  const databaseUrl = env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE);
+  // Functions served by this process (deliveries) read the same database and signing secrets as the app.
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.APP_ENCRYPTION_KEY = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
   const executor = await startEmbeddedExecutor({
-    databaseUrl: env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE),
+    databaseUrl,
     config,
     executorKey: persistentSecret(env, "executor", config.executorKey),
     log,
+    serveLocally: config.serve === "local" ? { client: inngest, functions } : undefined,
   });
   let stopping = false;
   const stop = async () => {

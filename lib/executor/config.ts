@@ -44,6 +44,7 @@ const schema = z.object({
   EXECUTOR_REQUEST_TIMEOUT_MS: positiveMs("EXECUTOR_REQUEST_TIMEOUT_MS", 1_000).default(300_000),
   EXECUTOR_RETRY_BASE_MS: positiveMs("EXECUTOR_RETRY_BASE_MS", 1).default(2_000),
   EXECUTOR_RETRY_MAX_MS: positiveMs("EXECUTOR_RETRY_MAX_MS", 1).default(600_000),
+  EXECUTOR_SERVE: z.enum(["local", "app"], { error: 'EXECUTOR_SERVE must be "local" (functions run in the executor process) or "app" (the app\'s /api/inngest)' }).default("local"),
 });
 
 export interface ExecutorConfig {
@@ -62,6 +63,8 @@ export interface ExecutorConfig {
   requestTimeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Where embedded executors call the functions: served by their own process, or the app's route. */
+  serve: "local" | "app";
 }
 
 export class ExecutorConfigError extends Error {}
@@ -104,6 +107,7 @@ export function parseExecutorConfig(source: Record<string, string | undefined> =
     requestTimeoutMs: env.EXECUTOR_REQUEST_TIMEOUT_MS,
     retryBaseMs: env.EXECUTOR_RETRY_BASE_MS,
     retryMaxMs: env.EXECUTOR_RETRY_MAX_MS,
+    serve: env.EXECUTOR_SERVE,
   };
 }
 

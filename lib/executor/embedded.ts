@@ -1,17 +1,26 @@
+import type { Inngest, InngestFunction } from "inngest";
 import { Executor } from "@/lib/executor/executor";
 import type { ExecutorConfig } from "@/lib/executor/config";
+import { startLocalServe, type LocalServe } from "@/lib/executor/local-serve";
 
-/** An executor configured from the environment (npm start, npm run worker). */
+/**
+ * An executor configured from the environment (npm start, npm run worker). With `serveLocally`
+ * it drives the functions served by its own process (see local-serve.ts); otherwise it calls the
+ * app's /api/inngest at EXECUTOR_APP_URL.
+ */
 export async function startEmbeddedExecutor(opts: {
   databaseUrl: string;
   config: ExecutorConfig;
   executorKey: string;
   log: (line: string) => void;
-}): Promise<Executor> {
+  serveLocally?: { client: Inngest.Any; functions: InngestFunction.Any[] };
+}): Promise<{ executor: Executor; stop(): Promise<void> }> {
   const { config } = opts;
+  let local: LocalServe | undefined;
+  if (opts.serveLocally) local = await startLocalServe({ ...opts.serveLocally, executorKey: opts.executorKey });
   const executor = new Executor({
     databaseUrl: opts.databaseUrl,
-    serveUrl: config.serveUrl,
+    serveUrl: local?.serveUrl ?? config.serveUrl,
     executorKey: opts.executorKey,
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
@@ -23,6 +32,17 @@ export async function startEmbeddedExecutor(opts: {
     syncTimeoutMs: 120_000,
     log: opts.log,
   });
-  await executor.start();
-  return executor;
+  try {
+    await executor.start();
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+  return {
+    executor,
+    async stop() {
+      await executor.stop();
+      await local?.close();
+    },
+  };
 }

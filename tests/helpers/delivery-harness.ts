@@ -4,7 +4,6 @@ import { functions } from "@/inngest/functions";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { executorConfig } from "@/lib/executor/config";
 import { startEmbeddedExecutor } from "@/lib/executor/embedded";
-import type { Executor } from "@/lib/executor/executor";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
 import { endpointConfigSchema, type EndpointConfigInput } from "@/lib/validations/endpoint";
@@ -21,7 +20,7 @@ import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-fa
 export interface DeliveryPipeline {
   database: ExecutorDatabase;
   app: TestApp;
-  executor: Executor;
+  executor: { stop(): Promise<void> };
   restartExecutor(): Promise<void>;
   stopExecutor(): Promise<void>;
   close(): Promise<void>;

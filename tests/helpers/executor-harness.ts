@@ -162,7 +162,8 @@ export function spawnWorker(
   let output = "";
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
-    env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    // These workers drive the test app's functions, served at EXECUTOR_APP_URL.
+    env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", EXECUTOR_SERVE: "app", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const ready = new Promise<void>((resolve, reject) => {
