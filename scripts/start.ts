@@ -83,7 +83,7 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(env.PORT),
     // Embedded mode: inngest.send() posts to this app's ingest route with the executor key.
-    ...(executorKey ? { EXECUTOR_KEY: executorKey } : {}),
+    ...(executorKey ? { EXECUTOR_KEY: executorKey, EXECUTOR_INGEST_IN_PROCESS: "1" } : {}),
   };
   const child = spawn(path.join(root, "node_modules/.bin/next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
     cwd: root,

@@ -44,6 +44,7 @@ const schema = z.object({
   EXECUTOR_REQUEST_TIMEOUT_MS: positiveMs("EXECUTOR_REQUEST_TIMEOUT_MS", 1_000).default(300_000),
   EXECUTOR_RETRY_BASE_MS: positiveMs("EXECUTOR_RETRY_BASE_MS", 1).default(2_000),
   EXECUTOR_RETRY_MAX_MS: positiveMs("EXECUTOR_RETRY_MAX_MS", 1).default(600_000),
+  EXECUTOR_INGEST_IN_PROCESS: z.enum(["0", "1"], { error: "EXECUTOR_INGEST_IN_PROCESS must be 0 or 1" }).default("0"),
   EXECUTOR_SERVE: z.enum(["local", "app"], { error: 'EXECUTOR_SERVE must be "local" (functions run in the executor process) or "app" (the app\'s /api/inngest)' }).default("local"),
 });
 
@@ -63,6 +64,8 @@ export interface ExecutorConfig {
   requestTimeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Set by `npm start` for the app's server: `inngest.send()` ingests in process instead of over loopback HTTP. */
+  ingestInProcess: boolean;
   /** Where embedded executors call the functions: served by their own process, or the app's route. */
   serve: "local" | "app";
 }
@@ -108,6 +111,7 @@ export function parseExecutorConfig(source: Record<string, string | undefined> =
     retryBaseMs: env.EXECUTOR_RETRY_BASE_MS,
     retryMaxMs: env.EXECUTOR_RETRY_MAX_MS,
     serve: env.EXECUTOR_SERVE,
+    ingestInProcess: env.EXECUTOR_INGEST_IN_PROCESS === "1",
   };
 }
 
