@@ -4,7 +4,7 @@ import { deliveryConfig } from "@/lib/delivery/config";
 import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { attemptCount, delayBeforeAttempt, type RetrySchedule } from "@/lib/delivery/schedule";
-import { activeSigningSecrets } from "@/lib/endpoints/secrets";
+import { openSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { failDeliveries, STOP_REASON } from "@/lib/messages/deliveries";
 
@@ -27,6 +27,42 @@ const headerList = (value: Prisma.JsonValue): Record<string, string> => {
   return result;
 };
 
+interface AttemptContext {
+  status: string;
+  messageId: string;
+  body: string;
+  endpointId: string;
+  url: string;
+  disabled: boolean;
+  deletedAt: Date | null;
+  rateLimit: number | null;
+  headers: Prisma.JsonValue;
+  earlier: { succeeded: boolean; statusCode: number | null; errorMessage: string | null } | null;
+  /** Ciphertexts of the secrets valid now, newest first. */
+  secrets: string[];
+}
+
+/**
+ * Everything an attempt needs in one round trip: this is the delivery hot path, and every query
+ * through the ORM costs CPU on the executor's one thread.
+ */
+async function loadContext(deliveryId: string, attemptNumber: number, now: Date): Promise<AttemptContext | null> {
+  const rows = await db.$queryRaw<AttemptContext[]>`
+    SELECT d.status::text AS status, m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled, e."deletedAt",
+           e."rateLimit", e.headers,
+           (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
+              FROM "Attempt" a
+             WHERE a."deliveryId" = d.id AND a.trigger = 'SCHEDULED' AND a."attemptNumber" = ${attemptNumber}) AS earlier,
+           (SELECT coalesce(json_agg(s.ciphertext ORDER BY s."createdAt" DESC, s.id DESC), '[]'::json)
+              FROM "EndpointSecret" s
+             WHERE s."endpointId" = e.id AND (s."expiresAt" IS NULL OR s."expiresAt" > ${now})) AS secrets
+      FROM "Delivery" d
+      JOIN "Message" m ON m.id = d."messageId"
+      JOIN "Endpoint" e ON e.id = d."endpointId"
+     WHERE d.id = ${deliveryId}`;
+  return rows[0] ?? null;
+}
+
 /**
  * Scheduled attempt `attemptNumber` of a delivery: checks the endpoint still wants it, waits for a
  * rate-limit slot, POSTs, records the attempt with the URL really used, and moves the delivery on.
@@ -37,35 +73,23 @@ export async function performScheduledAttempt(
   attemptNumber: number,
   schedule: RetrySchedule = deliveryConfig().retrySchedule,
 ): Promise<ScheduledAttemptResult> {
-  const delivery = await db.delivery.findUnique({
-    where: { id: deliveryId },
-    select: {
-      status: true,
-      message: { select: { id: true, body: true } },
-      endpoint: { select: { id: true, url: true, disabled: true, deletedAt: true, rateLimit: true, headers: true } },
-    },
-  });
-  if (!delivery) return { kind: "stopped", reason: "delivery no longer exists" };
-  if (delivery.status === "SUCCEEDED" || delivery.status === "FAILED") return { kind: "stopped", reason: `delivery already ${delivery.status.toLowerCase()}` };
-  const { endpoint, message } = delivery;
-  const stop = endpoint.deletedAt ? STOP_REASON.deleted : endpoint.disabled ? STOP_REASON.disabled : null;
+  const context = await loadContext(deliveryId, attemptNumber, new Date());
+  if (!context) return { kind: "stopped", reason: "delivery no longer exists" };
+  if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
+  const stop = context.deletedAt ? STOP_REASON.deleted : context.disabled ? STOP_REASON.disabled : null;
   if (stop) {
     await failDeliveries({ ids: [deliveryId] }, stop);
     return { kind: "stopped", reason: stop };
   }
-
+  const final = attemptNumber >= attemptCount(schedule);
   // A crash after the request but before Inngest memoized this step: never send one attempt number twice.
-  const earlier = await db.attempt.findUnique({
-    where: { deliveryId_trigger_attemptNumber: { deliveryId, trigger: "SCHEDULED", attemptNumber } },
-    select: { succeeded: true, statusCode: true, errorMessage: true },
-  });
-  if (earlier) {
-    return { kind: "attempted", ok: earlier.succeeded, final: attemptNumber >= attemptCount(schedule), statusCode: earlier.statusCode, error: earlier.errorMessage };
+  if (context.earlier) {
+    return { kind: "attempted", ok: context.earlier.succeeded, final, statusCode: context.earlier.statusCode, error: context.earlier.errorMessage };
   }
 
   const config = deliveryConfig();
-  if (endpoint.rateLimit) {
-    const slot = await waitForSendSlot(prismaTransactions(db), endpoint.id, endpoint.rateLimit, {
+  if (context.rateLimit) {
+    const slot = await waitForSendSlot(prismaTransactions(db), context.endpointId, context.rateLimit, {
       marginMs: config.rateLimitMarginMs,
       maxWaitMs: IN_PROCESS_RATE_WAIT_MS,
     });
@@ -73,46 +97,40 @@ export async function performScheduledAttempt(
   }
 
   const now = new Date();
-  await db.delivery.updateMany({
-    where: { id: deliveryId, status: "PENDING" },
-    data: { status: "SENDING", attemptCount: attemptNumber, lastAttemptAt: now, nextAttemptAt: null },
-  });
+  await db.$executeRaw`
+    UPDATE "Delivery" SET status = 'SENDING', "attemptCount" = ${attemptNumber}, "lastAttemptAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
+     WHERE id = ${deliveryId} AND status = 'PENDING'`;
   const outcome = await attempt(
-    { url: endpoint.url, messageId: message.id, body: message.body, secrets: await activeSigningSecrets(endpoint.id, now), headers: headerList(endpoint.headers) },
+    {
+      url: context.url,
+      messageId: context.messageId,
+      body: context.body,
+      secrets: context.secrets.map((ciphertext) => openSecret(context.endpointId, ciphertext)),
+      headers: headerList(context.headers),
+    },
     { timeoutMs: config.attemptTimeoutMs },
   );
-  await db.attempt.createMany({
-    data: [
-      {
-        deliveryId,
-        messageId: message.id,
-        endpointId: endpoint.id,
-        attemptNumber,
-        trigger: "SCHEDULED",
-        url: outcome.url,
-        startedAt: new Date(outcome.startedAt),
-        durationMs: Math.round(outcome.durationMs),
-        succeeded: outcome.ok,
-        statusCode: outcome.statusCode ?? null,
-        responseHeaders: outcome.responseHeaders ?? undefined,
-        responseBody: outcome.responseBody,
-        responseBodyTruncated: outcome.responseBodyTruncated,
-        errorKind: outcome.errorKind ?? null,
-        errorMessage: outcome.errorMessage ?? null,
-      },
-    ],
-    skipDuplicates: true,
-  });
 
-  const final = attemptNumber >= attemptCount(schedule);
   const error = outcome.ok ? null : summariseOutcome(outcome).detail;
-  await db.delivery.updateMany({
-    where: { id: deliveryId, status: "SENDING" },
-    data: outcome.ok
-      ? { status: "SUCCEEDED", failureReason: null, nextAttemptAt: null }
-      : final
-        ? { status: "FAILED", failureReason: `all ${attemptNumber} attempts failed; last: ${error}`, nextAttemptAt: null }
-        : { status: "PENDING", nextAttemptAt: new Date(Date.now() + delayBeforeAttempt(schedule, attemptNumber + 1)) },
-  });
+  const next = outcome.ok
+    ? { status: "SUCCEEDED", reason: null, at: null }
+    : final
+      ? { status: "FAILED", reason: `all ${attemptNumber} attempts failed; last: ${error}`, at: null }
+      : { status: "PENDING", reason: null, at: new Date(Date.now() + delayBeforeAttempt(schedule, attemptNumber + 1)) };
+  // The attempt and the delivery's next state in one statement; a delivery stopped meanwhile
+  // (endpoint disabled while the request was in flight) keeps its FAILED state.
+  await db.$executeRaw`
+    WITH recorded AS (
+      INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
+                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+      VALUES ('att_' || replace(gen_random_uuid()::text, '-', ''), ${deliveryId}, ${context.messageId}, ${context.endpointId}, ${attemptNumber},
+              'SCHEDULED', ${outcome.url}, ${new Date(outcome.startedAt)}, ${Math.round(outcome.durationMs)}, ${outcome.ok},
+              ${outcome.statusCode ?? null}, ${outcome.responseHeaders ? JSON.stringify(outcome.responseHeaders) : null}::jsonb,
+              ${outcome.responseBody}, ${outcome.responseBodyTruncated}, ${outcome.errorKind ?? null}, ${outcome.errorMessage ?? null})
+      ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
+    )
+    UPDATE "Delivery"
+       SET status = ${next.status}::"DeliveryStatus", "failureReason" = ${next.reason}, "nextAttemptAt" = ${next.at}, "updatedAt" = now()
+     WHERE id = ${deliveryId} AND status = 'SENDING'`;
   return { kind: "attempted", ok: outcome.ok, final, statusCode: outcome.statusCode ?? null, error };
 }
