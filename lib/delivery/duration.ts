@@ -73,22 +73,6 @@ export function formatDurationLabel(ms: number): string {
   return p.map(([n, u]) => `${n} ${LABELS[u][n === 1 ? 0 : 1]}`).join(" ");
 }
 
-/**
- * The `time` argument for Inngest's `step.sleep`. Inngest sleeps in whole seconds (its SDK rounds
- * anything under 1 s up to 1 s and drops sub-second remainders), so a value is rounded UP to whole
- * seconds here: a wait is never shorter than the schedule says. Larger units as Inngest writes them
- * (`5s`, `5m`, `2h`, `1h30m`); days stay in hours (`24h`) because `step.sleep` also accepts that.
- */
-export function inngestSleepDuration(ms: number): string {
-  assertWholeMs(ms);
-  if (ms <= 0) throw new DurationError("an Inngest sleep must be longer than 0 ms");
-  const seconds = Math.ceil(ms / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
-}
-
 function assertWholeMs(ms: number): void {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new DurationError(`${ms} is not a whole, non-negative number of milliseconds`);
 }

@@ -3,7 +3,7 @@ import { attempt } from "@/lib/delivery/attempt";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
-import { attemptCount, delayBeforeAttempt, type RetrySchedule } from "@/lib/delivery/schedule";
+import { delayBeforeAttempt, isFinalAttempt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { failDeliveries, STOP_REASON } from "@/lib/messages/deliveries";
@@ -81,7 +81,7 @@ export async function performScheduledAttempt(
     await failDeliveries({ ids: [deliveryId] }, stop);
     return { kind: "stopped", reason: stop };
   }
-  const final = attemptNumber >= attemptCount(schedule);
+  const final = isFinalAttempt(schedule, attemptNumber);
   // A crash after the request but before Inngest memoized this step: never send one attempt number twice.
   if (context.earlier) {
     return { kind: "attempted", ok: context.earlier.succeeded, final, statusCode: context.earlier.statusCode, error: context.earlier.errorMessage };

@@ -1,4 +1,4 @@
-import { formatCompactDuration, formatDurationLabel, inngestSleepDuration } from "./duration";
+import { formatCompactDuration, formatDurationLabel } from "./duration";
 
 /**
  * The retry schedule: entry n-1 is the wait before attempt n, so the first entry is always 0 (the
@@ -48,12 +48,6 @@ export function delayBeforeAttempt(schedule: RetrySchedule, attempt: number): nu
 /** True when `attempt` was the last one the schedule allows. */
 export function isFinalAttempt(schedule: RetrySchedule, attempt: number): boolean {
   return attempt >= schedule.length;
-}
-
-/** `step.sleep` duration before attempt `attempt` (2 or later): `5s`, `5m`, `30m`, `2h`, ... */
-export function inngestSleepBeforeAttempt(schedule: RetrySchedule, attempt: number): string {
-  if (attempt < 2) throw new RangeError("the first attempt is immediate: there is no sleep before it");
-  return inngestSleepDuration(delayBeforeAttempt(schedule, attempt));
 }
 
 export interface ScheduleStep {

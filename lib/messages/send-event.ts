@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { publicId } from "@/lib/ids";
 import { failDeliveries } from "@/lib/messages/deliveries";
 import { validatorFor } from "@/lib/messages/payload-validator";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { IDEMPOTENCY_WINDOW_MS, type SendEventInput } from "@/lib/validations/message";
 
 export interface MessageView {
@@ -22,7 +23,7 @@ export type SendEventFailure =
 
 export type SendEventResult = { ok: true; message: MessageView; created: boolean; deliveries: number } | SendEventFailure;
 
-function toView(row: { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date }): MessageView {
+function toView(row: MessageRow): MessageView {
   return {
     id: row.id,
     eventType: row.eventType,
@@ -55,7 +56,7 @@ export async function sendEvent(
     return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
   }
 
-  const outcome = input.eventId ? await recordIdempotent(organization.id, type.name, input, now) : await record(organization.id, type.name, input, now);
+  const outcome = input.eventId ? await recordIdempotent(organization.id, type.name, input, now) : await insertMessage(db, organization.id, newMessage(type.name, input, now));
 
   if (outcome.deliveries.length > 0) {
     try {
@@ -78,24 +79,36 @@ type MessageRow = { id: string; eventType: string; body: string; eventId: string
 type Recorded = { message: MessageRow; created: boolean; deliveries: { id: string; endpointId: string }[] };
 
 /**
- * The message and one delivery per subscribed, enabled endpoint, in one statement: the hot path of
- * ingestion (one round trip instead of a five-statement transaction).
+ * The message and one delivery per subscribed, enabled endpoint, in one statement: the one place
+ * that says which endpoints receive a message, and the hot path of ingestion (one round trip).
  */
-async function record(organizationId: string, eventType: string, input: SendEventInput, now: Date): Promise<Recorded> {
-  const message: MessageRow = { id: publicId("msg"), eventType, body: JSON.stringify(input.payload), eventId: null, createdAt: now };
-  const deliveries = await db.$queryRaw<{ id: string; endpointId: string }[]>`
+async function insertMessage(
+  client: Pick<Prisma.TransactionClient, "$queryRaw">,
+  organizationId: string,
+  message: MessageRow,
+): Promise<Recorded> {
+  const deliveries = await client.$queryRaw<{ id: string; endpointId: string }[]>`
     WITH message AS (
       INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
-      VALUES (${message.id}, ${organizationId}, ${eventType}, NULL, ${message.body}, ${now})
+      VALUES (${message.id}, ${organizationId}, ${message.eventType}, ${message.eventId}, ${message.body}, ${message.createdAt})
       RETURNING id
     )
     INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
-    SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${organizationId}, message.id, e.id, 'PENDING', 0, ${now}, ${now}, ${now}
+    SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${organizationId}, message.id, e.id, 'PENDING', 0,
+           ${message.createdAt}, ${message.createdAt}, ${message.createdAt}
     FROM message, "Endpoint" e
-    WHERE e."organizationId" = ${organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND ${eventType} = ANY (e."eventTypes")
+    WHERE e."organizationId" = ${organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND ${message.eventType} = ANY (e."eventTypes")
     RETURNING id, "endpointId"`;
   return { message, created: true, deliveries };
 }
+
+const newMessage = (eventType: string, input: SendEventInput, now: Date): MessageRow => ({
+  id: publicId("msg"),
+  eventType,
+  body: JSON.stringify(input.payload),
+  eventId: input.eventId ?? null,
+  createdAt: now,
+});
 
 /** With an `eventId`: concurrent sends of one id are serialised, so exactly one creates the message. */
 async function recordIdempotent(organizationId: string, eventType: string, input: SendEventInput, now: Date): Promise<Recorded> {
@@ -106,19 +119,6 @@ async function recordIdempotent(organizationId: string, eventType: string, input
       orderBy: { createdAt: "desc" },
     });
     if (existing) return { message: existing, created: false, deliveries: [] };
-    const message = await tx.message.create({
-      data: { id: publicId("msg"), organizationId, eventType, eventId: input.eventId ?? null, body: JSON.stringify(input.payload), createdAt: now },
-    });
-    const endpoints = await tx.endpoint.findMany({
-      where: { organizationId, disabled: false, deletedAt: null, eventTypes: { has: eventType } },
-      select: { id: true },
-    });
-    const deliveries = endpoints.length
-      ? await tx.delivery.createManyAndReturn({
-          data: endpoints.map((e) => ({ organizationId, messageId: message.id, endpointId: e.id, createdAt: now, nextAttemptAt: now })),
-          select: { id: true, endpointId: true },
-        })
-      : [];
-    return { message, created: true, deliveries };
+    return insertMessage(tx, organizationId, newMessage(eventType, input, now));
   });
 }

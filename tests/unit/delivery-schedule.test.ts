@@ -4,7 +4,6 @@ import {
   DurationError,
   formatCompactDuration,
   formatDurationLabel,
-  inngestSleepDuration,
   parseDuration,
 } from "@/lib/delivery/duration";
 import {
@@ -13,7 +12,6 @@ import {
   delayBeforeAttempt,
   describeSchedule,
   formatRetryWaits,
-  inngestSleepBeforeAttempt,
   isFinalAttempt,
   retryWaits,
 } from "@/lib/delivery/schedule";
@@ -41,12 +39,6 @@ describe("the default retry schedule", () => {
     expect(() => delayBeforeAttempt(DEFAULT_RETRY_SCHEDULE, 9)).toThrow(/from 1 to 8/);
     expect(isFinalAttempt(DEFAULT_RETRY_SCHEDULE, 7)).toBe(false);
     expect(isFinalAttempt(DEFAULT_RETRY_SCHEDULE, 8)).toBe(true);
-  });
-
-  it("gives step.sleep durations in Inngest's compact form", () => {
-    const sleeps = [2, 3, 4, 5, 6, 7, 8].map((n) => inngestSleepBeforeAttempt(DEFAULT_RETRY_SCHEDULE, n));
-    expect(sleeps).toEqual(["5s", "5m", "30m", "2h", "5h", "10h", "10h"]);
-    expect(() => inngestSleepBeforeAttempt(DEFAULT_RETRY_SCHEDULE, 1)).toThrow(/immediate/);
   });
 
   it("describes itself for the UI and the docs", () => {
@@ -92,13 +84,6 @@ describe("durations", () => {
     expect(formatDurationLabel(500)).toBe("500 milliseconds");
   });
 
-  it("rounds sub-second waits UP to Inngest's one-second resolution", () => {
-    expect(inngestSleepDuration(1)).toBe("1s");
-    expect(inngestSleepDuration(1500)).toBe("2s");
-    expect(inngestSleepDuration(90 * min)).toBe("1h30m");
-    expect(inngestSleepDuration(36 * h)).toBe("36h");
-    expect(() => inngestSleepDuration(0)).toThrow(/longer than 0/);
-  });
 });
 
 describe("overriding the schedule and timeout from the environment", () => {
