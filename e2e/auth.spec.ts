@@ -78,5 +78,8 @@ test.describe("enable webhooks", () => {
     await expect(page.getByTestId("webhooks-status")).toHaveText("Enabled");
     await expect(page.getByRole("switch")).toHaveCount(0);
     await expect(page.getByText("Only owners and admins can turn webhooks on or off.")).toBeVisible();
+    // The retry schedule in force is stated where endpoints are listed.
+    await expect(page.getByTestId("retry-schedule")).toContainText("within 15 seconds");
+    await expect(page.getByTestId("retry-schedule")).toContainText("retried 7 times: 5 seconds after attempt 1, 5 minutes after attempt 2");
   });
 });

@@ -39,16 +39,27 @@ export async function listEventTypes(options: { includeArchived?: boolean } = {}
   return rows.map(toSummary);
 }
 
-/** Archived types stay readable by name: old messages and filters still link here. */
-export async function getEventType(name: string): Promise<EventTypeDetail | null> {
-  const row = await db.eventType.findUnique({ where: { name } });
-  if (!row) return null;
+type EventTypeRow = NonNullable<Awaited<ReturnType<typeof db.eventType.findUnique>>>;
+
+function toDetail(row: EventTypeRow): EventTypeDetail {
   return {
     ...toSummary(row),
     schema: row.schema as Record<string, unknown>,
     examples: storedExamples.parse(row.examples),
     updatedAt: row.updatedAt,
   };
+}
+
+/** Archived types stay readable by name: old messages and filters still link here. */
+export async function getEventType(name: string): Promise<EventTypeDetail | null> {
+  const row = await db.eventType.findUnique({ where: { name } });
+  return row ? toDetail(row) : null;
+}
+
+/** Every type that accepts events, with schema and examples, in catalog order (one query). */
+export async function listEventTypeDetails(): Promise<EventTypeDetail[]> {
+  const rows = await db.eventType.findMany({ where: { archivedAt: null }, orderBy: [{ group: "asc" }, { name: "asc" }] });
+  return rows.map(toDetail);
 }
 
 /** Names an endpoint may newly subscribe to. */

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/layout/page-header";
 import { SendEventForm } from "@/components/messages/send-event-form";
-import { getEventType, listEventTypes } from "@/lib/catalog/event-types";
+import { listEventTypeDetails } from "@/lib/catalog/event-types";
 import { requireMemberPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Send event" };
@@ -11,9 +11,7 @@ export default async function SendEventPage({ params }: { params: Promise<{ org:
   const { org } = await params;
   const { organization, user } = await requireMemberPage(org);
   if (!user.isStaff) notFound();
-  const summaries = await listEventTypes();
-  const details = await Promise.all(summaries.map((t) => getEventType(t.name)));
-  const types = details.flatMap((t) => (t ? [{ name: t.name, group: t.group, deprecated: t.deprecated, example: t.examples[0]?.payload ?? {} }] : []));
+  const types = (await listEventTypeDetails()).map((t) => ({ name: t.name, group: t.group, deprecated: t.deprecated, example: t.examples[0]?.payload ?? {} }));
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <PageHeader

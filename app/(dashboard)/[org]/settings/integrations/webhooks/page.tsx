@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Plus } from "lucide-react";
 import { EndpointsTable } from "@/components/endpoints/endpoints-table";
+import { RetryScheduleNote } from "@/components/endpoints/retry-schedule-note";
 import { Button } from "@/components/ui/button";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
+import { deliveryConfig } from "@/lib/delivery/config";
+import { describeSchedule } from "@/lib/delivery/schedule";
 import { listEndpoints } from "@/lib/endpoints/endpoints";
 import { newEndpointPath } from "@/lib/routes";
 
@@ -30,6 +33,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
         ) : null}
       </div>
       <EndpointsTable org={org} endpoints={endpoints} canManage={canManage} />
+      <RetryScheduleNote steps={describeSchedule(deliveryConfig().retrySchedule)} timeoutMs={deliveryConfig().attemptTimeoutMs} />
     </section>
   );
 }
