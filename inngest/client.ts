@@ -1,6 +1,6 @@
 import { Inngest } from "inngest";
-import { executorConfig } from "@/lib/executor/config";
-import { clientOptions } from "@/lib/executor/client-options";
+import { executorConfig } from "@/inngest/executor/config";
+import { clientOptions } from "@/inngest/executor/client-options";
 
 /**
  * The one Inngest client. Mode (embedded executor or real Inngest) is decided by configuration

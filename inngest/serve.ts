@@ -1,8 +1,8 @@
 import type { Inngest, InngestFunction } from "inngest";
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
-import type { ExecutorConfig } from "@/lib/executor/config";
-import { guardServe, type WebHandler } from "@/lib/executor/http-handlers";
+import type { ExecutorConfig } from "@/inngest/executor/config";
+import { guardServe, type WebHandler } from "@/inngest/executor/http-handlers";
 
 /** The serve() handlers of /api/inngest, guarded by the executor key in embedded mode. */
 export function createServeHandlers(

@@ -5,7 +5,7 @@ import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { newEndpointId } from "@/lib/endpoints/ids";
 import { createInitialSecret } from "@/lib/endpoints/secrets";
-import { newPlayToken, playPath } from "@/lib/play/receivers";
+import { newTestReceiverToken, testReceiverPath } from "@/lib/test-receiver/receivers";
 
 export interface SeedOptions {
   adminEmail: string;
@@ -59,11 +59,11 @@ const DEMO_RECEIVER = "Demo receiver";
  * the endpoint, it stays deleted.
  */
 async function seedDemoReceiver(db: PrismaClient, organizationId: string, actor: Actor, appUrl: string, log: (line: string) => void) {
-  if (await db.playReceiver.findFirst({ where: { organizationId, name: DEMO_RECEIVER } })) return;
-  const receiver = await db.playReceiver.create({ data: { organizationId, name: DEMO_RECEIVER, token: newPlayToken() } });
+  if (await db.testReceiver.findFirst({ where: { organizationId, name: DEMO_RECEIVER } })) return;
+  const receiver = await db.testReceiver.create({ data: { organizationId, name: DEMO_RECEIVER, token: newTestReceiverToken() } });
   const types = await db.eventType.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: "asc" } });
   const id = newEndpointId();
-  const url = `${appUrl.replace(/\/+$/, "")}${playPath(receiver.token)}`;
+  const url = `${appUrl.replace(/\/+$/, "")}${testReceiverPath(receiver.token)}`;
   const now = new Date();
   await db.$transaction(async (tx) => {
     await tx.endpoint.create({

@@ -1,6 +1,6 @@
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
 import { EnvError, parseEnv } from "../lib/env";
-import { prepareDatabase } from "../lib/server/bootstrap";
+import { prepareDatabase } from "./lib/server/bootstrap";
 
 const log = (line: string) => console.log(`[migrate] ${line}`);
 const env = parseEnv();

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import os from "node:os";
 import path from "node:path";
 import { parseEnv } from "../lib/env";
-import { startEmbeddedPostgres } from "../lib/server/embedded-postgres";
+import { startEmbeddedPostgres } from "./lib/server/embedded-postgres";
 
 const root = path.resolve(import.meta.dirname, "..");
 const toolDir = path.join(root, "tools/prisma6");

@@ -2,7 +2,7 @@
 import { createPrismaClient } from "../lib/db";
 import { parseEnv } from "../lib/env";
 import { seed } from "../lib/seed";
-import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
+import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
 
 const log = (line: string) => console.log(`[seed] ${line}`);
 

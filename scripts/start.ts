@@ -10,12 +10,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
-import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
-import { startEmbeddedExecutor } from "../lib/executor/embedded";
+import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
+import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
 import { seed } from "../lib/seed";
-import { persistentSecret, prepareDatabase } from "../lib/server/bootstrap";
+import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
 import { buildIfNeeded } from "./lib/build";
 
 const root = path.resolve(import.meta.dirname, "..");

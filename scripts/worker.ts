@@ -4,12 +4,12 @@
  * runs in flight back to the other workers.
  */
 import { EnvError, parseEnv } from "../lib/env";
-import { ExecutorConfigError, parseExecutorConfig } from "../lib/executor/config";
+import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
-import { startEmbeddedExecutor } from "../lib/executor/embedded";
-import { EMBEDDED_DATABASE, persistentSecret } from "../lib/server/bootstrap";
-import { urlFor } from "../lib/server/embedded-postgres";
+import { startEmbeddedExecutor } from "../inngest/executor/embedded";
+import { EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
+import { urlFor } from "./lib/server/embedded-postgres";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 

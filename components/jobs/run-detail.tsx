@@ -1,7 +1,7 @@
 import { RunStatusBadge } from "@/components/jobs/run-status-badge";
 import { formatJson, formatTime } from "@/components/jobs/format";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import type { RunDetail as Run } from "@/lib/executor/jobs";
+import type { RunDetail as Run } from "@/inngest/executor/jobs";
 
 function Json({ value }: { value: unknown }) {
   return <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 text-xs">{formatJson(value)}</pre>;

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RunStatusBadge } from "@/components/jobs/run-status-badge";
 import { formatTime } from "@/components/jobs/format";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { RunSummary } from "@/lib/executor/jobs";
+import type { RunSummary } from "@/inngest/executor/jobs";
 
 export function RunsTable({ runs, runHref }: { runs: RunSummary[]; runHref: (runId: string) => string }) {
   if (runs.length === 0) {

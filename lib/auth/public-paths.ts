@@ -1,8 +1,8 @@
 /**
  * Paths reachable without a dashboard session. Each authenticates differently or not at all:
- * Inngest signs its requests, the public API takes API keys, /play is a built-in test receiver.
+ * Inngest signs its requests, the public API takes API keys, /test-receiver (and its old address /play) is a built-in test receiver.
  */
-const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/play/"];
+const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/"];
 const PUBLIC_EXACT = new Set(["/sign-in", "/api/health"]);
 
 export function isPublicPath(pathname: string): boolean {

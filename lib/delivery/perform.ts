@@ -6,7 +6,7 @@ import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { delayBeforeAttempt, isFinalAttempt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { failDeliveries, STOP_REASON } from "@/lib/messages/deliveries";
+import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 
 /** What one scheduled step did; small and JSON-safe, since Inngest memoizes it. */
 export type ScheduledAttemptResult =

@@ -3,7 +3,7 @@ import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { subscribableNames } from "@/lib/catalog/event-types";
 import { db } from "@/lib/db";
-import { failDeliveries, STOP_REASON } from "@/lib/messages/deliveries";
+import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { newEndpointId } from "@/lib/endpoints/ids";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";

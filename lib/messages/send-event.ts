@@ -1,10 +1,9 @@
-import { inngest } from "@/inngest/client";
-import { deliveryRequested } from "@/inngest/events";
 import { formatPayloadErrors, validatePayload, type PayloadError } from "@/lib/catalog/ajv";
 import { cachedEventType } from "@/lib/messages/event-type-cache";
 import { db } from "@/lib/db";
+import { publishDeliveriesRequested } from "@/lib/domain-events";
 import { publicId } from "@/lib/ids";
-import { failDeliveries } from "@/lib/messages/deliveries";
+import { failDeliveries } from "@/lib/delivery/deliveries";
 import { validatorFor } from "@/lib/messages/payload-validator";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { IDEMPOTENCY_WINDOW_MS, type SendEventInput } from "@/lib/validations/message";
@@ -60,10 +59,8 @@ export async function sendEvent(
 
   if (outcome.deliveries.length > 0) {
     try {
-      await inngest.send(
-        outcome.deliveries.map((d) =>
-          deliveryRequested.create({ deliveryId: d.id, organizationId: organization.id, endpointId: d.endpointId, messageId: outcome.message.id }),
-        ),
+      await publishDeliveriesRequested(
+        outcome.deliveries.map((d) => ({ deliveryId: d.id, organizationId: organization.id, endpointId: d.endpointId, messageId: outcome.message.id })),
       );
     } catch (error) {
       // The message is recorded; its deliveries end visibly failed (and can be resent) rather than silently pending.

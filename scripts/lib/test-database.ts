@@ -3,7 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../../lib/db/migrate";
-import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "../../lib/server/embedded-postgres";
+import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "./server/embedded-postgres";
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {

@@ -5,11 +5,11 @@ import { Inngest, type InngestFunction } from "inngest";
 import { NextRequest } from "next/server";
 import pg from "pg";
 import { createServeHandlers } from "@/inngest/serve";
-import { createIngestHandler } from "@/lib/executor/http-handlers";
-import type { Clock } from "@/lib/executor/clock";
+import { createIngestHandler } from "@/inngest/executor/http-handlers";
+import type { Clock } from "@/inngest/executor/clock";
 import { freePort, withDatabase } from "@/scripts/lib/test-database";
 import { migrate } from "@/lib/db/migrate";
-import { createDatabaseIfMissing, dropDatabase } from "@/lib/server/embedded-postgres";
+import { createDatabaseIfMissing, dropDatabase } from "@/scripts/lib/server/embedded-postgres";
 
 /**
  * Real parts for executor tests: a fresh migrated database per test file (executors dispatch every

@@ -1,7 +1,7 @@
 import { Inngest } from "inngest";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { inProcessIngestFetch } from "@/lib/executor/in-process-ingest";
+import { inProcessIngestFetch } from "@/inngest/executor/in-process-ingest";
 import { startReceiver } from "@/tests/helpers/receiver";
 
 const config = { mode: "embedded" as const, executorKey: "in-process-key-0123456789abcdef0123456789", ingestBaseUrl: "http://127.0.0.1:9/api/inngest/" };

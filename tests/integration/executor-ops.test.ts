@@ -1,9 +1,9 @@
 import { NonRetriableError, RetryAfterError, type InngestFunction } from "inngest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ManualClock } from "@/lib/executor/clock";
-import { Executor } from "@/lib/executor/executor";
-import { FunctionRegistrationError } from "@/lib/executor/functions";
-import { EXECUTOR_KEY_HEADER } from "@/lib/executor/auth";
+import { ManualClock } from "@/inngest/executor/clock";
+import { Executor } from "@/inngest/executor/executor";
+import { FunctionRegistrationError } from "@/inngest/executor/functions";
+import { EXECUTOR_KEY_HEADER } from "@/inngest/executor/auth";
 import {
   createExecutorDatabase,
   createTestClient,

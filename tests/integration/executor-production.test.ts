@@ -5,7 +5,7 @@ import { Inngest } from "inngest";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { createServeHandlers } from "@/inngest/serve";
-import { parseExecutorConfig } from "@/lib/executor/config";
+import { parseExecutorConfig } from "@/inngest/executor/config";
 import { isPublicPath } from "@/lib/auth/public-paths";
 
 /**

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { migrate, readMigrations } from "@/lib/db/migrate";
-import { createDatabaseIfMissing, dropDatabase } from "@/lib/server/embedded-postgres";
+import { createDatabaseIfMissing, dropDatabase } from "@/scripts/lib/server/embedded-postgres";
 import { withDatabase } from "@/scripts/lib/test-database";
 
 const adminUrl = inject("adminDatabaseUrl");

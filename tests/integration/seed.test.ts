@@ -32,9 +32,9 @@ describe("seed", () => {
     await seed(db, { adminEmail: email, adminPassword: "first-password", appUrl: "http://127.0.0.1:3999" });
     await seed(db, { adminEmail: email, adminPassword: "first-password", appUrl: "http://127.0.0.1:3999" });
     const org = await db.organization.findUniqueOrThrow({ where: { slug: DEMO_ORG.slug } });
-    const receivers = await db.playReceiver.findMany({ where: { organizationId: org.id, name: "Demo receiver" } });
+    const receivers = await db.testReceiver.findMany({ where: { organizationId: org.id, name: "Demo receiver" } });
     expect(receivers).toHaveLength(1);
-    const endpoints = await db.endpoint.findMany({ where: { organizationId: org.id, url: `http://127.0.0.1:3999/play/${receivers[0]!.token}` } });
+    const endpoints = await db.endpoint.findMany({ where: { organizationId: org.id, url: `http://127.0.0.1:3999/test-receiver/${receivers[0]!.token}` } });
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]!.eventTypes).toContain("contract.created");
     expect(await activeSigningSecrets(endpoints[0]!.id)).toEqual([expect.stringMatching(/^whsec_/)]);

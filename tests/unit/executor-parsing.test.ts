@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseExecutorConfig } from "@/lib/executor/config";
-import { parseDuration, retryAfterTime, wakeTime } from "@/lib/executor/duration";
-import { compileCancelMatch, compileEventFilter, compileKeyExpression } from "@/lib/executor/expression";
+import { parseExecutorConfig } from "@/inngest/executor/config";
+import { parseDuration, retryAfterTime, wakeTime } from "@/inngest/executor/duration";
+import { compileCancelMatch, compileEventFilter, compileKeyExpression } from "@/inngest/executor/expression";
 
 const now = new Date("2030-01-01T00:00:00Z");
 

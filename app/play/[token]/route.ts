@@ -1,36 +1,4 @@
-import { findReceiverByToken, MAX_BODY_BYTES, recordPlayRequest } from "@/lib/play/receivers";
-import { signingSecretsForReceiver } from "@/lib/play/secrets";
-import { verifySignature } from "@/lib/play/verify";
+/** The test receiver's address before it was renamed: endpoints created then still deliver here. */
+export { GET, POST } from "@/app/test-receiver/[token]/route";
 
 export const dynamic = "force-dynamic";
-
-/** Headers worth showing; hop-by-hop and proxy headers are noise. */
-const HIDDEN_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto"]);
-
-async function readCapped(request: Request): Promise<{ text: string; truncated: boolean }> {
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  const truncated = bytes.byteLength > MAX_BODY_BYTES;
-  return { text: new TextDecoder().decode(truncated ? bytes.subarray(0, MAX_BODY_BYTES) : bytes), truncated };
-}
-
-/** The built-in test receiver: acknowledges at once, records the request and its signature check. */
-export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
-  const receiver = await findReceiverByToken(token);
-  if (!receiver) return Response.json({ error: "No test receiver at this address" }, { status: 404 });
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    if (!HIDDEN_HEADERS.has(name)) headers[name] = value;
-  });
-  const body = await readCapped(request);
-  const secrets = await signingSecretsForReceiver(receiver);
-  const signature = body.truncated
-    ? { status: "invalid" as const, detail: `Body larger than ${MAX_BODY_BYTES} bytes: not verified` }
-    : verifySignature(body.text, headers, secrets);
-  await recordPlayRequest(receiver.id, { headers, body: body.text, bodyTruncated: body.truncated }, signature);
-  return Response.json({ received: true, signature: signature.status });
-}
-
-export function GET() {
-  return Response.json({ error: "This is a webhook receiver: send a POST" }, { status: 405, headers: { allow: "POST" } });
-}

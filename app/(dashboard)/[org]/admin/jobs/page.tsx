@@ -6,8 +6,8 @@ import { StatusFilter } from "@/components/jobs/status-filter";
 import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { AuthorizationError, requireStaff } from "@/lib/auth/session";
-import { executorConfig } from "@/lib/executor/config";
-import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/lib/executor/jobs";
+import { executorConfig } from "@/inngest/executor/config";
+import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/inngest/executor/jobs";
 import { jobsPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Jobs" };

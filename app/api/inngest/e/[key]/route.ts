@@ -1,6 +1,6 @@
-import { executorConfig } from "@/lib/executor/config";
-import { createIngestHandler } from "@/lib/executor/http-handlers";
-import { executorPool } from "@/lib/executor/pool";
+import { executorConfig } from "@/inngest/executor/config";
+import { createIngestHandler } from "@/inngest/executor/http-handlers";
+import { executorPool } from "@/inngest/executor/pool";
 
 const ingest = createIngestHandler({ config: executorConfig(), pool: executorPool });
 

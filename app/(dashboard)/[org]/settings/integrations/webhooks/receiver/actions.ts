@@ -5,7 +5,7 @@ import { z } from "zod";
 import { fromZod, ok, runAction, type ActionResult } from "@/lib/action-result";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
-import { createPlayReceiver } from "@/lib/play/receivers";
+import { createTestReceiver } from "@/lib/test-receiver/receivers";
 import { testReceiverPath } from "@/lib/routes";
 import { orgSlugSchema } from "@/lib/validations/organization";
 
@@ -19,7 +19,7 @@ export async function createReceiverAction(input: unknown): Promise<ActionResult
     const parsed = createReceiverSchema.safeParse(input);
     if (!parsed.success) return fromZod(parsed.error);
     const { organization } = await requireMember(parsed.data.org, MANAGE_ROLE);
-    const receiver = await createPlayReceiver(organization.id, parsed.data.name);
+    const receiver = await createTestReceiver(organization.id, parsed.data.name);
     revalidatePath(testReceiverPath(parsed.data.org));
     return ok({ token: receiver.token });
   });

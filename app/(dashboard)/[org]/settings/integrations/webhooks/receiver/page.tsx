@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { ReceiverView } from "@/components/play/receiver-view";
+import { ReceiverView } from "@/components/test-receiver/receiver-view";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
-import { listPlayRequests, listReceivers, playPath } from "@/lib/play/receivers";
+import { listTestReceiverRequests, listReceivers, testReceiverPath } from "@/lib/test-receiver/receivers";
 
 export const metadata: Metadata = { title: "Test receiver" };
 
@@ -21,13 +21,13 @@ export default async function TestReceiverPage({ params, searchParams }: { param
   const { organization, role } = await requireMemberPage(org);
   const receivers = await listReceivers(organization.id);
   const selected = receivers.find((x) => x.token === r) ?? receivers[0];
-  const requests = selected ? await listPlayRequests(selected.id) : [];
+  const requests = selected ? await listTestReceiverRequests(selected.id) : [];
   const base = await origin();
   return (
     <ReceiverView
       org={organization.slug}
       canManage={hasRole(role, MANAGE_ROLE)}
-      receivers={receivers.map((x) => ({ name: x.name, token: x.token, url: base + playPath(x.token) }))}
+      receivers={receivers.map((x) => ({ name: x.name, token: x.token, url: base + testReceiverPath(x.token) }))}
       selected={selected?.token ?? null}
       requests={requests.map((q) => ({
         id: q.id,

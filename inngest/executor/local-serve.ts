@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Inngest, InngestFunction } from "inngest";
 import { serve } from "inngest/node";
-import { EXECUTOR_KEY_HEADER, matchesExecutorKey } from "@/lib/executor/auth";
+import { EXECUTOR_KEY_HEADER, matchesExecutorKey } from "@/inngest/executor/auth";
 
 /**
  * The app's functions served by the executor's own process on loopback, behind the executor key.

@@ -1,6 +1,6 @@
-import type { ExecutorConfig } from "@/lib/executor/config";
-import { createIngestHandler } from "@/lib/executor/http-handlers";
-import { executorPool } from "@/lib/executor/pool";
+import type { ExecutorConfig } from "@/inngest/executor/config";
+import { createIngestHandler } from "@/inngest/executor/http-handlers";
+import { executorPool } from "@/inngest/executor/pool";
 
 /**
  * A `fetch` for the Inngest client in the app's own server process: requests to the embedded

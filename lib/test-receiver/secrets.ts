@@ -1,20 +1,20 @@
 import { db } from "@/lib/db";
 import { activeSigningSecrets } from "@/lib/endpoints/secrets";
-import { playPath } from "@/lib/play/receivers";
+import { legacyTestReceiverPath, testReceiverPath } from "@/lib/test-receiver/receivers";
 
 /**
  * The secrets a receiver checks signatures with: those of every live endpoint of its organization
  * whose URL points at it (any host: the dashboard may be reached by several names).
  */
 export async function signingSecretsForReceiver(receiver: { organizationId: string; token: string }, now = new Date()): Promise<string[]> {
-  const path = playPath(receiver.token);
+  const paths = [testReceiverPath(receiver.token), legacyTestReceiverPath(receiver.token)];
   const endpoints = await db.endpoint.findMany({
-    where: { organizationId: receiver.organizationId, deletedAt: null, url: { contains: path } },
+    where: { organizationId: receiver.organizationId, deletedAt: null, OR: paths.map((path) => ({ url: { contains: path } })) },
     select: { id: true, url: true },
   });
   const pointing = endpoints.filter((e) => {
     try {
-      return new URL(e.url).pathname === path;
+      return paths.includes(new URL(e.url).pathname);
     } catch {
       return false;
     }

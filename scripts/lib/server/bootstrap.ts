@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Env } from "@/lib/env";
 import { migrate } from "@/lib/db/migrate";
-import { startEmbeddedPostgres, type EmbeddedCluster } from "@/lib/server/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedCluster } from "./embedded-postgres";
 
 export const EMBEDDED_DATABASE = "hookrelay";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DurationError, parseDuration } from "@/lib/executor/duration";
+import { DurationError, parseDuration } from "@/inngest/executor/duration";
 import {
   compileCancelMatch,
   compileEventFilter,
@@ -8,7 +8,7 @@ import {
   type CancelMatch,
   type EventFilter,
   type KeyExpression,
-} from "@/lib/executor/expression";
+} from "@/inngest/executor/expression";
 
 /**
  * The functions an app serves, as the in-band sync (`PUT /api/inngest`) describes them, checked

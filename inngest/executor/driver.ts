@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { EXECUTOR_KEY_HEADER } from "@/lib/executor/auth";
+import { EXECUTOR_KEY_HEADER } from "@/inngest/executor/auth";
 
 /**
  * The HTTP side of the contract Inngest's server speaks with `serve()`: in-band sync (PUT) and

@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { systemClock, type Clock } from "@/lib/executor/clock";
-import type { ExecutorConfig } from "@/lib/executor/config";
-import { EXECUTOR_KEY_HEADER, matchesExecutorKey } from "@/lib/executor/auth";
-import { eventBatchSchema, ingestEvents } from "@/lib/executor/ingest";
+import { systemClock, type Clock } from "@/inngest/executor/clock";
+import type { ExecutorConfig } from "@/inngest/executor/config";
+import { EXECUTOR_KEY_HEADER, matchesExecutorKey } from "@/inngest/executor/auth";
+import { eventBatchSchema, ingestEvents } from "@/inngest/executor/ingest";
 
 /**
  * The two HTTP doors of embedded mode, as plain `Request => Response` handlers (mounted by the

@@ -1,7 +1,7 @@
 import type pg from "pg";
-import { eventForSdk } from "@/lib/executor/dispatch";
-import type { MemoizedStep } from "@/lib/executor/driver";
-import { insertEvents, WAKE_CHANNEL } from "@/lib/executor/ingest";
+import { eventForSdk } from "@/inngest/executor/dispatch";
+import type { MemoizedStep } from "@/inngest/executor/driver";
+import { insertEvents, WAKE_CHANNEL } from "@/inngest/executor/ingest";
 
 /**
  * Run state in PostgreSQL. A worker claims due runs with FOR UPDATE SKIP LOCKED and holds a lease

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { jsonText, readPath } from "@/lib/executor/expression";
-import type { FunctionSpec } from "@/lib/executor/functions";
-import { WAKE_CHANNEL } from "@/lib/executor/ingest";
+import { jsonText, readPath } from "@/inngest/executor/expression";
+import type { FunctionSpec } from "@/inngest/executor/functions";
+import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
 
 /**
  * Turns stored events into runs (triggers, idempotency, concurrency keys) and cancellations

@@ -1,7 +1,7 @@
 import type { Inngest, InngestFunction } from "inngest";
-import { Executor } from "@/lib/executor/executor";
-import type { ExecutorConfig } from "@/lib/executor/config";
-import { startLocalServe, type LocalServe } from "@/lib/executor/local-serve";
+import { Executor } from "@/inngest/executor/executor";
+import type { ExecutorConfig } from "@/inngest/executor/config";
+import { startLocalServe, type LocalServe } from "@/inngest/executor/local-serve";
 
 /**
  * An executor configured from the environment (npm start, npm run worker). With `serveLocally`

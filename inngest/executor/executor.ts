@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import pg from "pg";
-import { systemClock, type Clock } from "@/lib/executor/clock";
-import { dispatchEvents } from "@/lib/executor/dispatch";
-import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/lib/executor/driver";
-import { retryAfterTime, wakeTime } from "@/lib/executor/duration";
-import { compileFunctions, type FunctionSpec } from "@/lib/executor/functions";
-import { WAKE_CHANNEL } from "@/lib/executor/ingest";
+import { systemClock, type Clock } from "@/inngest/executor/clock";
+import { dispatchEvents } from "@/inngest/executor/dispatch";
+import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/inngest/executor/driver";
+import { retryAfterTime, wakeTime } from "@/inngest/executor/duration";
+import { compileFunctions, type FunctionSpec } from "@/inngest/executor/functions";
+import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
 import {
   abandonLeases,
   claimLimitedRuns,
@@ -19,7 +19,7 @@ import {
   type ClaimedRun,
   type PendingOp,
   type StepRecord,
-} from "@/lib/executor/runs";
+} from "@/inngest/executor/runs";
 
 /**
  * The embedded executor: drives Inngest functions through the SDK's own HTTP contract (the one

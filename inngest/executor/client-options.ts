@@ -1,6 +1,6 @@
 import type { ClientOptions } from "inngest";
-import type { ExecutorConfig } from "@/lib/executor/config";
-import { inProcessIngestFetch } from "@/lib/executor/in-process-ingest";
+import type { ExecutorConfig } from "@/inngest/executor/config";
+import { inProcessIngestFetch } from "@/inngest/executor/in-process-ingest";
 
 /**
  * Inngest client options for the configured mode. Embedded: dev mode (the executor, not Inngest,

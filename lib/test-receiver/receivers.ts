@@ -1,39 +1,44 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { SignatureCheck } from "@/lib/play/verify";
+import type { SignatureCheck } from "@/lib/test-receiver/verify";
 
 /** Requests kept per receiver: it is a trying-out tool, not an archive. */
 export const KEEP_REQUESTS = 200;
 /** Bytes of a body kept for display. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export function newPlayToken(): string {
+export function newTestReceiverToken(): string {
   return randomBytes(16).toString("base64url");
 }
 
-export function playPath(token: string): string {
+export function testReceiverPath(token: string): string {
+  return `/test-receiver/${token}`;
+}
+
+/** Receivers created before the rename were reached at /play/<token>; that address still works. */
+export function legacyTestReceiverPath(token: string): string {
   return `/play/${token}`;
 }
 
-export async function createPlayReceiver(organizationId: string, name: string) {
-  return db.playReceiver.create({ data: { organizationId, name, token: newPlayToken() } });
+export async function createTestReceiver(organizationId: string, name: string) {
+  return db.testReceiver.create({ data: { organizationId, name, token: newTestReceiverToken() } });
 }
 
 export async function findReceiverByToken(token: string) {
-  return db.playReceiver.findUnique({ where: { token } });
+  return db.testReceiver.findUnique({ where: { token } });
 }
 
 export async function listReceivers(organizationId: string) {
-  return db.playReceiver.findMany({ where: { organizationId }, orderBy: { createdAt: "asc" } });
+  return db.testReceiver.findMany({ where: { organizationId }, orderBy: { createdAt: "asc" } });
 }
 
-export async function recordPlayRequest(
+export async function recordTestReceiverRequest(
   receiverId: string,
   request: { headers: Record<string, string>; body: string; bodyTruncated: boolean },
   signature: SignatureCheck,
 ) {
-  const saved = await db.playRequest.create({
+  const saved = await db.testReceiverRequest.create({
     data: {
       receiverId,
       webhookId: request.headers["webhook-id"] ?? null,
@@ -45,13 +50,13 @@ export async function recordPlayRequest(
       signatureDetail: signature.detail,
     },
   });
-  const stale = await db.playRequest.findMany({
+  const stale = await db.testReceiverRequest.findMany({
     where: { receiverId },
     orderBy: { receivedAt: "desc" },
     skip: KEEP_REQUESTS,
     select: { id: true },
   });
-  if (stale.length) await db.playRequest.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } });
+  if (stale.length) await db.testReceiverRequest.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } });
   return saved;
 }
 
@@ -62,6 +67,6 @@ async function eventTypeOfMessage(webhookId: string | undefined): Promise<string
   return message?.eventType ?? null;
 }
 
-export async function listPlayRequests(receiverId: string, limit = 50) {
-  return db.playRequest.findMany({ where: { receiverId }, orderBy: { receivedAt: "desc" }, take: limit });
+export async function listTestReceiverRequests(receiverId: string, limit = 50) {
+  return db.testReceiverRequest.findMany({ where: { receiverId }, orderBy: { receivedAt: "desc" }, take: limit });
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { GET, POST } from "@/app/play/[token]/route";
+import { GET, POST } from "@/app/test-receiver/[token]/route";
 import { db } from "@/lib/db";
 import { signatureHeaders, unixSeconds } from "@/lib/delivery/sign";
 import { activeSigningSecrets } from "@/lib/endpoints/secrets";
-import { createPlayReceiver, listPlayRequests, playPath } from "@/lib/play/receivers";
+import { createTestReceiver, listTestReceiverRequests, testReceiverPath } from "@/lib/test-receiver/receivers";
 import { orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
@@ -11,13 +11,13 @@ setTestEncryptionKey();
 
 async function receiverWithEndpoint() {
   const { org, endpointId } = await orgWithEndpoint("http://127.0.0.1:3000/placeholder");
-  const receiver = await createPlayReceiver(org.id, "Test receiver");
-  await db.endpoint.update({ where: { id: endpointId }, data: { url: `http://127.0.0.1:3000${playPath(receiver.token)}` } });
+  const receiver = await createTestReceiver(org.id, "Test receiver");
+  await db.endpoint.update({ where: { id: endpointId }, data: { url: `http://127.0.0.1:3000${testReceiverPath(receiver.token)}` } });
   return { receiver, secrets: await activeSigningSecrets(endpointId) };
 }
 
 function post(token: string, body: string, headers: Readonly<Record<string, string>> | object) {
-  return POST(new Request(`http://127.0.0.1:3000${playPath(token)}`, { method: "POST", body, headers: { "content-type": "application/json", ...(headers as Record<string, string>) } }), {
+  return POST(new Request(`http://127.0.0.1:3000${testReceiverPath(token)}`, { method: "POST", body, headers: { "content-type": "application/json", ...(headers as Record<string, string>) } }), {
     params: Promise.resolve({ token }),
   });
 }
@@ -30,7 +30,7 @@ describe("built-in test receiver", () => {
     const response = await post(receiver.token, body, headers);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, signature: "verified" });
-    const [stored] = await listPlayRequests(receiver.id);
+    const [stored] = await listTestReceiverRequests(receiver.id);
     expect(stored).toMatchObject({ webhookId: "msg_test1", body, signatureStatus: "verified", bodyTruncated: false });
   });
 
