@@ -46,7 +46,12 @@ test.describe("event catalog", () => {
     const staff = await data.member(org.slug, "VIEWER", { isStaff: true });
     const name = `invoice.paid_${Date.now().toString(36)}`;
     await signIn(page, staff, catalog(org.slug));
+    // The organization's catalog is read-only for everyone; staff edit it on the platform pages.
+    await expect(page.getByRole("link", { name: "New event type" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Manage the catalog" }).click();
+    await expect(page).toHaveURL(/\/platform\/catalog$/);
     await page.getByRole("link", { name: "New event type" }).click();
+    await expect(page).toHaveURL(/\/platform\/catalog\/new$/);
 
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Description", { exact: true }).fill("An invoice was paid in full.");
@@ -59,11 +64,13 @@ test.describe("event catalog", () => {
 
     await page.getByLabel("Example 1 payload (JSON)").fill('{"invoice": {"id": "inv_1", "paid_at": "2026-01-01T00:00:00Z"}}');
     await page.getByRole("button", { name: "Create event type" }).click();
-    await expect(page.getByRole("heading", { name })).toBeVisible();
-    await expect(page.getByTestId("field-invoice.paid_at")).toContainText("string (date-time)");
+    await expect(page).toHaveURL(/\/platform\/catalog$/);
+    const row = page.getByTestId(`platform-type-${name}`);
+    await expect(row).toContainText("Active");
 
-    await page.getByRole("button", { name: "Archive" }).click();
-    await expect(page.getByText("This type can no longer be chosen for new subscriptions.")).toBeVisible();
+    await row.getByRole("button", { name: "Archive" }).click();
+    await expect(row).toContainText("Archived");
+    await expect(row.getByRole("button", { name: "Restore" })).toBeVisible();
 
     // An admin (not staff) no longer finds it in the picker or the catalog, but its page stays readable.
     const adminContext = await browser.newContext();
@@ -76,6 +83,9 @@ test.describe("event catalog", () => {
     await expect(admin.getByRole("link", { name: new RegExp(`^${name}`) })).toHaveCount(0);
     await admin.goto(`${catalog(org.slug)}/${name}`);
     await expect(admin.getByRole("heading", { name })).toBeVisible();
+    await expect(admin.getByText("This type can no longer be chosen for new subscriptions.")).toBeVisible();
+    await expect(admin.getByTestId("field-invoice.paid_at")).toContainText("string (date-time)");
+    await expect(admin.getByRole("link", { name: "Edit in the platform catalog" })).toHaveCount(0);
     await adminContext.close();
   });
 });

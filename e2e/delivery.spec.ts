@@ -1,8 +1,11 @@
 import { ADMIN, DEMO_ORG, expect, signIn, test } from "./fixtures";
 
+const sendEvent = `/platform/send-event?org=${DEMO_ORG}`;
+
 test.describe("deliver events", () => {
-  test("staff send an event from the form and see it arrive, signature verified, in the built-in receiver", async ({ page }) => {
-    await signIn(page, ADMIN, `/${DEMO_ORG}/admin/send-event`);
+  test("staff send an event from the form and see it arrive, signature verified, in the built-in receiver", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await signIn(page, ADMIN, sendEvent);
     await expect(page.getByRole("heading", { name: "Send event", level: 1 })).toBeVisible();
     await page.getByRole("combobox", { name: "Event type" }).click();
     await page.getByRole("option", { name: "contract.created", exact: true }).click();
@@ -12,9 +15,12 @@ test.describe("deliver events", () => {
     await page.getByRole("button", { name: "Send event" }).click();
     const result = page.getByTestId("send-event-result");
     await expect(result).toContainText("Event recorded");
-    await expect(result).toContainText("1 delivery scheduled");
+    // One whole sentence, then the message id on its own line with a copy button.
+    await expect(result.getByText("1 delivery scheduled for Acme Cloud.", { exact: true })).toBeVisible();
     const messageId = (await result.locator("code").textContent())!;
     expect(messageId).toMatch(/^msg_/);
+    await result.getByRole("button", { name: "Copy id" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(messageId);
 
     await result.getByRole("link", { name: "Open the test receiver" }).click();
     await expect(page.getByRole("heading", { name: "Received requests" })).toBeVisible();
@@ -23,7 +29,7 @@ test.describe("deliver events", () => {
     await expect(arrived).toContainText("Signature verified");
 
     // The same event id again returns the original message instead of a second one.
-    await page.goto(`/${DEMO_ORG}/admin/send-event`);
+    await page.goto(sendEvent);
     await page.getByRole("combobox", { name: "Event type" }).click();
     await page.getByRole("option", { name: "contract.created", exact: true }).click();
     await page.getByLabel("Event id (optional)").fill(eventId);
@@ -33,7 +39,7 @@ test.describe("deliver events", () => {
   });
 
   test("a payload that breaks the schema is refused with the failing paths", async ({ page }) => {
-    await signIn(page, ADMIN, `/${DEMO_ORG}/admin/send-event`);
+    await signIn(page, ADMIN, sendEvent);
     await page.getByRole("combobox", { name: "Event type" }).click();
     await page.getByRole("option", { name: "contract.created", exact: true }).click();
     await page.getByLabel("Payload (JSON)").fill(JSON.stringify({ marketplace: "ebay" }));
@@ -45,7 +51,9 @@ test.describe("deliver events", () => {
 
   test("the Send event page is for platform staff only", async ({ page, data }) => {
     const owner = await data.member(DEMO_ORG, "OWNER");
-    await signIn(page, owner, `/${DEMO_ORG}/admin/send-event`);
+    await signIn(page, owner, `/${DEMO_ORG}`);
+    await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
+    expect((await page.goto(sendEvent))?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
 });

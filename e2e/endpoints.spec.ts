@@ -167,9 +167,9 @@ test.describe("endpoints", () => {
     }
     await expect(page.getByText("Only owners and admins can reveal or rotate the secret.")).toBeVisible();
 
-    await page.goto(`${webhooks(org.slug)}/endpoints/${id}/edit`);
+    expect((await page.goto(`${webhooks(org.slug)}/endpoints/${id}/edit`))?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-    await page.goto(`${webhooks(org.slug)}/endpoints/new`);
+    expect((await page.goto(`${webhooks(org.slug)}/endpoints/new`))?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
 });

@@ -9,3 +9,14 @@ export async function setWebhooksEnabled(organizationId: string, enabled: boolea
   });
   return org.webhooksEnabled;
 }
+
+/** Every organization, for staff tools that act on any of them, with whether the user is a member. */
+export async function organizationChoices(userId: string) {
+  const rows = await db.organization.findMany({
+    orderBy: { name: "asc" },
+    select: { slug: true, name: true, webhooksEnabled: true, memberships: { where: { userId }, select: { id: true } } },
+  });
+  return rows.map(({ memberships, ...organization }) => ({ ...organization, member: memberships.length > 0 }));
+}
+
+export type OrganizationChoice = Awaited<ReturnType<typeof organizationChoices>>[number];

@@ -9,11 +9,16 @@ export const endpointPath = (org: string, endpointId: string) => `${webhooksPath
 export const editEndpointPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/edit`;
 export const endpointActivityPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/activity`;
 
+/** The read-only catalog an organization's members browse. */
 export const catalogPath = (org: string) => `${webhooksPath(org)}/catalog`;
-export const newEventTypePath = (org: string) => `${catalogPath(org)}/new`;
 export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}/${encodeURIComponent(name)}`;
-export const editEventTypePath = (org: string, name: string) => `${eventTypePath(org, name)}/edit`;
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
-export const jobsPath = (org: string) => `${orgPath(org)}/admin/jobs`;
-export const sendEventPath = (org: string) => `${orgPath(org)}/admin/send-event`;
 export const testReceiverPath = (org: string) => `${webhooksPath(org)}/receiver`;
+
+/** Platform pages, for HookRelay's staff: they belong to no organization. */
+export const platformPath = "/platform";
+export const jobsPath = () => `${platformPath}/jobs`;
+export const sendEventPath = (org?: string) => `${platformPath}/send-event${org ? `?org=${encodeURIComponent(org)}` : ""}`;
+export const platformCatalogPath = () => `${platformPath}/catalog`;
+export const newEventTypePath = () => `${platformCatalogPath()}/new`;
+export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;

@@ -4,14 +4,14 @@ import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createEventTypeAction, updateEventTypeAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/catalog/actions";
+import { createEventTypeAction, updateEventTypeAction } from "@/app/(dashboard)/platform/catalog/actions";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { FieldError } from "@/components/webhooks/field-error";
-import { eventTypePath } from "@/lib/routes";
+import { platformCatalogPath } from "@/lib/routes";
 import { eventTypeSchema } from "@/lib/validations/catalog";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
@@ -32,7 +32,7 @@ const EMPTY_SCHEMA = JSON.stringify(
 export const emptyEventType: EventTypeFormValues = { name: "", description: "", deprecated: false, schema: EMPTY_SCHEMA, examples: [{ name: "Example", payload: "{}" }] };
 
 /** Staff-only create/edit. Validation (schema compiles, every example matches) runs here and again on the server. */
-export function EventTypeForm({ org, mode, initial }: { org: string; mode: "create" | "edit"; initial: EventTypeFormValues }) {
+export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; initial: EventTypeFormValues }) {
   const router = useRouter();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -54,7 +54,7 @@ export function EventTypeForm({ org, mode, initial }: { org: string; mode: "crea
       const result = mode === "create" ? await createEventTypeAction(values) : await updateEventTypeAction(values);
       if (result.ok) {
         toast.success(mode === "create" ? `Created ${result.data.name}` : `Saved ${result.data.name}`);
-        router.push(eventTypePath(org, result.data.name));
+        router.push(platformCatalogPath());
       } else {
         setErrors(result.fieldErrors ?? {});
         toast.error(result.error);

@@ -20,7 +20,8 @@ export function AppShell({
   children,
 }: {
   user: SessionUser;
-  current: ShellOrganization;
+  /** Null on platform pages, which belong to no organization. */
+  current: ShellOrganization | null;
   organizations: ShellOrganization[];
   children: React.ReactNode;
 }) {
@@ -30,21 +31,21 @@ export function AppShell({
         Skip to content
       </a>
       <header className="sticky top-0 z-30 flex h-14 items-center gap-4 border-b bg-background px-4">
-        <Link href={orgPath(current.slug)} className="flex items-center gap-2 font-semibold">
+        <Link href={current ? orgPath(current.slug) : "/"} className="flex items-center gap-2 font-semibold">
           <Webhook className="size-5 text-primary" aria-hidden />
           HookRelay
         </Link>
         <span className="text-muted-foreground" aria-hidden>
           /
         </span>
-        <OrgSwitcher current={current} organizations={organizations} />
+        {current ? <OrgSwitcher current={current} organizations={organizations} /> : <span className="font-medium">Platform</span>}
         <div className="ml-auto">
           <UserMenu email={user.email} name={user.name} isStaff={user.isStaff} />
         </div>
       </header>
       <div className="flex flex-1">
         <aside className="hidden w-60 shrink-0 border-r bg-muted/30 md:block">
-          <SidebarNav org={current.slug} isStaff={user.isStaff} />
+          <SidebarNav org={current?.slug ?? null} isStaff={user.isStaff} />
         </aside>
         <main id="main" className="min-w-0 flex-1 p-6 lg:p-8">
           {children}

@@ -3,32 +3,36 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, jobsPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, jobsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
   items: { label: string; href: string }[];
 }
 
-export function navGroups(org: string, isStaff: boolean): NavGroup[] {
-  const groups: NavGroup[] = [
-    { label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] },
-    { label: "Settings · Developers", items: [{ label: "API keys", href: apiKeysPath(org) }] },
-  ];
+/** `org` is null on platform pages, which belong to no organization. */
+export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
+  const groups: NavGroup[] = org
+    ? [
+        { label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] },
+        { label: "Settings · Developers", items: [{ label: "API keys", href: apiKeysPath(org) }] },
+      ]
+    : [];
   // Platform pages are for HookRelay's own staff; the pages check this again on the server.
   if (isStaff) {
     groups.push({
       label: "Platform",
       items: [
-        { label: "Send event", href: sendEventPath(org) },
-        { label: "Jobs", href: jobsPath(org) },
+        { label: "Send event", href: sendEventPath() },
+        { label: "Event catalog", href: platformCatalogPath() },
+        { label: "Jobs", href: jobsPath() },
       ],
     });
   }
   return groups;
 }
 
-export function SidebarNav({ org, isStaff }: { org: string; isStaff: boolean }) {
+export function SidebarNav({ org, isStaff }: { org: string | null; isStaff: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-6 p-4">

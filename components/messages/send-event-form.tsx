@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState, useTransition } from "react";
-import { sendEventAction } from "@/app/(dashboard)/[org]/admin/send-event/actions";
+import { sendEventAction } from "@/app/(dashboard)/platform/send-event/actions";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
@@ -10,7 +10,9 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { testReceiverPath, webhooksPath } from "@/lib/routes";
+import { CopyButton } from "@/components/webhooks/copy-button";
+import type { OrganizationChoice } from "@/lib/organizations";
+import { sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
 
 interface TypeOption {
   name: string;
@@ -19,9 +21,12 @@ interface TypeOption {
   example: Record<string, unknown>;
 }
 
-type Result = { kind: "sent"; id: string; created: boolean; deliveries: number } | { kind: "error"; message: string; fieldErrors: Record<string, string[]> };
+type Result =
+  | { kind: "sent"; id: string; created: boolean; deliveries: number; organization: OrganizationChoice }
+  | { kind: "error"; message: string; fieldErrors: Record<string, string[]> };
 
-export function SendEventForm({ org, webhooksEnabled, types }: { org: string; webhooksEnabled: boolean; types: TypeOption[] }) {
+export function SendEventForm({ organizations, initialOrg, types }: { organizations: OrganizationChoice[]; initialOrg: string | null; types: TypeOption[] }) {
+  const [org, setOrg] = useState(initialOrg ?? "");
   const [eventType, setEventType] = useState(types[0]?.name ?? "");
   const [payloadJson, setPayloadJson] = useState(() => JSON.stringify(types[0]?.example ?? {}, null, 2));
   const [eventId, setEventId] = useState("");
@@ -33,6 +38,14 @@ export function SendEventForm({ org, webhooksEnabled, types }: { org: string; we
     return [...byGroup.entries()];
   }, [types]);
   const fieldErrors = result?.kind === "error" ? result.fieldErrors : {};
+  const organization = organizations.find((o) => o.slug === org);
+
+  function chooseOrg(slug: string) {
+    setOrg(slug);
+    setResult(null);
+    // The address names the organization, so the page can be shared or reloaded with it chosen.
+    window.history.replaceState(null, "", sendEventPath(slug));
+  }
 
   function chooseType(name: string) {
     setEventType(name);
@@ -42,11 +55,12 @@ export function SendEventForm({ org, webhooksEnabled, types }: { org: string; we
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
+    if (!organization) return;
     startTransition(async () => {
       const res = await sendEventAction({ org, eventType, payloadJson, eventId });
       setResult(
         res.ok
-          ? { kind: "sent", id: res.data.message.id, created: res.data.created, deliveries: res.data.deliveries }
+          ? { kind: "sent", id: res.data.message.id, created: res.data.created, deliveries: res.data.deliveries, organization }
           : { kind: "error", message: res.error, fieldErrors: res.fieldErrors ?? {} },
       );
     });
@@ -56,18 +70,44 @@ export function SendEventForm({ org, webhooksEnabled, types }: { org: string; we
     <Card>
       <CardContent>
         <form onSubmit={submit} className="grid gap-5">
-          {!webhooksEnabled ? (
+          <div className="grid gap-2">
+            <Label htmlFor="organization">Organization</Label>
+            <Select value={org} onValueChange={chooseOrg}>
+              <SelectTrigger id="organization" className="w-80 max-w-full" aria-invalid={fieldErrors.org ? true : undefined}>
+                <SelectValue placeholder="Choose an organization" />
+              </SelectTrigger>
+              <SelectContent>
+                {organizations.map((o) => (
+                  <SelectItem key={o.slug} value={o.slug}>
+                    {o.name} ({o.slug})
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+            {fieldErrors.org?.length ? <p className="text-sm text-destructive">{fieldErrors.org[0]}</p> : null}
+          </div>
+          {organization && !organization.webhooksEnabled ? (
             <Alert variant="warning">
-              <AlertTitle>Webhooks are disabled for this organization</AlertTitle>
+              <AlertTitle>Webhooks are disabled for {organization.name}</AlertTitle>
               <AlertDescription>
-                Events are refused until they are enabled in <Link className="underline" href={webhooksPath(org)}>Settings → Integrations → Webhooks</Link>.
+                <p>
+                  Events are refused until they are enabled in{" "}
+                  {organization.member ? (
+                    <Link className="underline" href={webhooksPath(organization.slug)}>
+                      Settings → Integrations → Webhooks
+                    </Link>
+                  ) : (
+                    "Settings → Integrations → Webhooks"
+                  )}
+                  .
+                </p>
               </AlertDescription>
             </Alert>
           ) : null}
           <div className="grid gap-2">
             <Label htmlFor="event-type">Event type</Label>
             <Select value={eventType} onValueChange={chooseType}>
-              <SelectTrigger id="event-type" className="w-80" aria-invalid={fieldErrors.eventType ? true : undefined}>
+              <SelectTrigger id="event-type" className="w-80 max-w-full" aria-invalid={fieldErrors.eventType ? true : undefined}>
                 <SelectValue placeholder="Choose an event type" />
               </SelectTrigger>
               <SelectContent>
@@ -108,12 +148,12 @@ export function SendEventForm({ org, webhooksEnabled, types }: { org: string; we
           </div>
           <div className="grid gap-2">
             <Label htmlFor="event-id">Event id (optional)</Label>
-            <Input id="event-id" value={eventId} onChange={(e) => setEventId(e.target.value)} className="w-80" placeholder="e.g. evt-2026-0001" />
+            <Input id="event-id" value={eventId} onChange={(e) => setEventId(e.target.value)} className="w-80 max-w-full" placeholder="e.g. evt-2026-0001" />
             <p className="text-sm text-muted-foreground">Sending the same event id again within 24 hours returns the original message.</p>
             {fieldErrors.eventId?.length ? <p className="text-sm text-destructive">{fieldErrors.eventId[0]}</p> : null}
           </div>
           <div>
-            <Button type="submit" disabled={pending || !eventType}>
+            <Button type="submit" disabled={pending || !eventType || !organization}>
               {pending ? "Sending…" : "Send event"}
             </Button>
           </div>
@@ -121,9 +161,22 @@ export function SendEventForm({ org, webhooksEnabled, types }: { org: string; we
             {result?.kind === "sent" ? (
               <Alert data-testid="send-event-result">
                 <AlertTitle>{result.created ? "Event recorded" : "Already recorded: the original message is returned"}</AlertTitle>
-                <AlertDescription>
-                  Message <code className="font-mono">{result.id}</code>; {result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled.{" "}
-                  <Link className="underline" href={testReceiverPath(org)}>Open the test receiver</Link>
+                <AlertDescription className="gap-2">
+                  <p>
+                    {result.deliveries === 0
+                      ? `No delivery scheduled for ${result.organization.name}: no enabled endpoint subscribes to this event type.`
+                      : `${result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled for ${result.organization.name}.`}
+                  </p>
+                  <div className="flex flex-wrap items-center gap-2">
+                    <span>Message id</span>
+                    <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-foreground break-all">{result.id}</code>
+                    <CopyButton value={result.id} label="Copy id" />
+                  </div>
+                  {result.organization.member ? (
+                    <Link className="underline" href={testReceiverPath(result.organization.slug)}>
+                      Open the test receiver
+                    </Link>
+                  ) : null}
                 </AlertDescription>
               </Alert>
             ) : result?.kind === "error" ? (

@@ -3,7 +3,8 @@
  * Inngest signs its requests, the public API takes API keys, /test-receiver (and its old address /play) is a built-in test receiver.
  */
 const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/"];
-const PUBLIC_EXACT = new Set(["/sign-in", "/api/health"]);
+// The favicon (app/icon.svg) is shown on the sign-in page too.
+const PUBLIC_EXACT = new Set(["/sign-in", "/api/health", "/icon.svg"]);
 
 export function isPublicPath(pathname: string): boolean {
   if (PUBLIC_EXACT.has(pathname)) return true;

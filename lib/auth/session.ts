@@ -38,11 +38,16 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
   return user;
 });
 
-/** Membership check for server code: throws AuthorizationError, never redirects. */
-export async function requireMember(orgSlug: string, role: Role = "VIEWER"): Promise<MemberContext> {
+/** Session check for server code: throws AuthorizationError, never redirects. */
+export async function requireUser(): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) throw new AuthorizationError("unauthenticated", "You are signed out. Sign in again to continue.");
-  return memberOf(user, orgSlug, role);
+  return user;
+}
+
+/** Membership check for server code: throws AuthorizationError, never redirects. */
+export async function requireMember(orgSlug: string, role: Role = "VIEWER"): Promise<MemberContext> {
+  return memberOf(await requireUser(), orgSlug, role);
 }
 
 export async function memberOf(user: SessionUser, orgSlug: string, role: Role): Promise<MemberContext> {
@@ -81,11 +86,26 @@ export async function requireMemberPage(orgSlug: string, role: Role = "VIEWER"):
   }
 }
 
-export async function requireStaff(): Promise<SessionUser> {
-  const user = await currentUser();
-  if (!user) throw new AuthorizationError("unauthenticated", "You are signed out. Sign in again to continue.");
+/** The one staff check: platform actions (through defineAction) and platform pages both rely on it. */
+export function assertStaff(user: SessionUser): SessionUser {
   if (!user.isStaff) throw new AuthorizationError("forbidden", "Only platform staff can do this.");
   return user;
+}
+
+/** For server code: throws AuthorizationError, never redirects. */
+export async function requireStaff(): Promise<SessionUser> {
+  return assertStaff(await requireUser());
+}
+
+/** For platform pages and their layout: signed-out visitors go to sign-in; everyone but staff gets the 404 page. */
+export async function requireStaffPage(callbackPath: string): Promise<SessionUser> {
+  const user = await requireUserPage(callbackPath);
+  try {
+    return assertStaff(user);
+  } catch (error) {
+    if (error instanceof AuthorizationError) notFound();
+    throw error;
+  }
 }
 
 export async function organizationsOf(userId: string) {

@@ -1,24 +1,12 @@
 import { z } from "zod";
 import { compileSchema, formatPayloadErrors, validatePayload } from "@/lib/catalog/ajv";
 import { EVENT_TYPE_NAME } from "@/lib/catalog/names";
+import { jsonObject } from "@/lib/validations/json-object";
 
 /**
  * The one set of rules for event types (staff form, server actions, API). Schemas and payloads are
  * accepted as JSON objects or as JSON text (the form's textareas); the output is always parsed.
  */
-const jsonObject = (what: string) =>
-  z.union([z.string(), z.record(z.string(), z.unknown())], { error: `${what} must be a JSON object` }).transform((input, ctx) => {
-    if (typeof input !== "string") return input;
-    try {
-      const value: unknown = JSON.parse(input);
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-      ctx.addIssue({ code: "custom", message: `${what} must be a JSON object ({ ... })` });
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
-    }
-    return z.NEVER;
-  });
-
 export const eventTypeNameSchema = z
   .string({ error: "Name is required" })
   .trim()

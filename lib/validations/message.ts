@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { jsonObject } from "@/lib/validations/json-object";
+import { orgSlugSchema } from "@/lib/validations/organization";
 
 /** Largest accepted request body for a message (the JSON of the whole create call). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -22,3 +24,19 @@ export const sendEventSchema = z.object({
 });
 
 export type SendEventInput = z.infer<typeof sendEventSchema>;
+
+/**
+ * The staff Send event form: the organization is chosen in the form, the payload is typed as JSON
+ * text, and an empty event id means none. Its output is a `SendEventInput` plus the organization.
+ */
+export const sendEventFormSchema = z.object({
+  org: orgSlugSchema,
+  eventType: sendEventSchema.shape.eventType,
+  payloadJson: jsonObject("The payload"),
+  eventId: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(eventIdSchema.optional()),
+});

@@ -1,10 +1,17 @@
 import { z } from "zod";
 
+/**
+ * Top-level paths the app itself uses: an organization with one of these slugs would be
+ * unreachable (`/platform` is the staff section, the others are sign-in, the API and receivers).
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["platform", "sign-in", "login", "api", "test-receiver", "play"]);
+
 export const orgSlugSchema = z
   .string()
   .min(1, "Organization is required")
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "Organization slugs use lowercase letters, digits and dashes");
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "Organization slugs use lowercase letters, digits and dashes")
+  .refine((slug) => !RESERVED_SLUGS.has(slug), { error: (issue) => `"${String(issue.input)}" is reserved by HookRelay; choose another slug` });
 
 export const setWebhooksEnabledSchema = z.object({
   org: orgSlugSchema,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
-import JobsPage from "@/app/(dashboard)/[org]/admin/jobs/page";
+import JobsPage from "@/app/(dashboard)/platform/jobs/page";
 import { db } from "@/lib/db";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
@@ -34,25 +34,24 @@ async function seedRun(functionId: string) {
   });
 }
 
-const page = (org: string, searchParams: Record<string, string> = {}) =>
-  JobsPage({ params: Promise.resolve({ org }), searchParams: Promise.resolve(searchParams) });
+const page = (searchParams: Record<string, string> = {}) => JobsPage({ searchParams: Promise.resolve(searchParams) });
 
 describe("Jobs page", () => {
   it("is not found for members who are not platform staff", async () => {
     const org = await createOrg();
     signInAs((await createMember(org.id, "OWNER")).id);
-    await expect(page(org.slug)).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404|NEXT_NOT_FOUND/);
+    await expect(page()).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404|NEXT_NOT_FOUND/);
   });
 
   it("lists runs with status, function, event and attempts, and shows a run's steps to staff", async () => {
     const org = await createOrg();
     signInAs((await createMember(org.id, "VIEWER", { isStaff: true })).id);
     const run = await seedRun(`jobs-${randomUUID().slice(0, 8)}`);
-    const list = renderToStaticMarkup(await page(org.slug));
+    const list = renderToStaticMarkup(await page());
     expect(list).toContain(run.functionId);
     expect(list).toContain("test/jobs");
     expect(list).toContain("completed");
-    const detail = renderToStaticMarkup(await page(org.slug, { run: run.id }));
+    const detail = renderToStaticMarkup(await page({ run: run.id }));
     expect(detail).toContain("attempt-1");
     expect(detail).toContain("wait-5s");
     expect(detail.indexOf("attempt-1")).toBeLessThan(detail.indexOf("wait-5s"));

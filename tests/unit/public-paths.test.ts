@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isPublicPath, safeCallbackPath } from "@/lib/auth/public-paths";
 
 describe("public paths", () => {
-  it.each(["/sign-in", "/api/auth/session", "/api/health", "/api/inngest", "/api/v1/app/acme/msg", "/test-receiver/abc", "/play/abc"])(
+  it.each(["/sign-in", "/api/auth/session", "/api/health", "/api/inngest", "/api/v1/app/acme/msg", "/test-receiver/abc", "/play/abc", "/icon.svg"])(
     "%s needs no dashboard session",
     (p) => expect(isPublicPath(p)).toBe(true),
   );

@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { authenticateApiKey, mayActOn } from "@/lib/api/authenticate";
 import { findOrganization } from "@/lib/api/organization";
 import { problem } from "@/lib/api/problem";
 import { readJsonBody } from "@/lib/api/read-json";
 import { sendEvent } from "@/lib/messages/send-event";
+import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +31,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ app
     if (!body.ok) return body.response;
     const input = sendEventSchema.safeParse(body.value);
     if (!input.success) {
-      return problem("invalid_body", input.error.issues[0]?.message ?? "Invalid request body", z.flattenError(input.error).fieldErrors);
+      return problem("invalid_body", input.error.issues[0]?.message ?? "Invalid request body", fieldErrorsByPath(input.error));
     }
     const result = await sendEvent(organization, input.data);
     if (!result.ok) return problem(result.code, result.message, "details" in result ? result.details : null);

@@ -1,9 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { fail, ok, runAction, type ActionResult } from "@/lib/action-result";
+import { defineAction, fail, member, type ActionFailure } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
-import { requireMember } from "@/lib/auth/session";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -16,9 +15,8 @@ import {
 import { announceEndpointStopped } from "@/lib/endpoints/stop-notice";
 import { webhooksPath } from "@/lib/routes";
 import { createEndpointSchema, endpointRefSchema, setEndpointDisabledSchema, updateEndpointSchema } from "@/lib/validations/endpoint";
-import { invalidInput as invalid } from "@/lib/validations/invalid-input";
 
-function failed(result: EndpointFailure): ActionResult<never> {
+function failed(result: EndpointFailure) {
   return fail(result.code, result.message, result.field ? { [result.field]: [result.message] } : undefined);
 }
 
@@ -27,84 +25,74 @@ function refresh(org: string) {
   revalidatePath(webhooksPath(org), "layout");
 }
 
-export async function createEndpointAction(input: unknown): Promise<ActionResult<{ id: string }>> {
-  return runAction(async () => {
-    const parsed = createEndpointSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { org, ...config } = parsed.data;
-    const { organization, user } = await requireMember(org, MANAGE_ROLE);
+export const createEndpointAction = defineAction({
+  input: createEndpointSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, ...config }, { organization, user }) => {
     const result = await createEndpoint(organization.id, config, user);
     if (!result.ok) return failed(result);
     refresh(org);
-    return ok({ id: result.id });
-  });
-}
+    return { id: result.id };
+  },
+});
 
-export async function updateEndpointAction(input: unknown): Promise<ActionResult<{ changed: string[] }>> {
-  return runAction(async () => {
-    const parsed = updateEndpointSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { org, endpointId, confirmUrlChange, ...config } = parsed.data;
-    const { organization, user } = await requireMember(org, MANAGE_ROLE);
+export const updateEndpointAction = defineAction({
+  input: updateEndpointSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId, confirmUrlChange, ...config }, { organization, user }) => {
     const result = await updateEndpoint(organization.id, endpointId, config, confirmUrlChange, user);
     if (!result.ok) return failed(result);
     refresh(org);
-    return ok({ changed: result.changed });
-  });
-}
+    return { changed: result.changed };
+  },
+});
 
-export async function setEndpointDisabledAction(input: unknown): Promise<ActionResult<{ disabled: boolean; warning?: string }>> {
-  return runAction(async () => {
-    const parsed = setEndpointDisabledSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { org, endpointId, disabled } = parsed.data;
-    const { organization, user } = await requireMember(org, MANAGE_ROLE);
+export const setEndpointDisabledAction = defineAction({
+  input: setEndpointDisabledSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId, disabled }, { organization, user }): Promise<{ disabled: boolean; warning?: string } | ActionFailure> => {
     const result = await setEndpointDisabled(organization.id, endpointId, disabled, user);
     if (!result.ok) return failed(result);
     refresh(org);
     if (disabled && result.changed) {
       const notice = await announceEndpointStopped("disabled", { organizationId: organization.id, endpointId });
-      if (!notice.published) return ok({ disabled, warning: notice.warning });
+      if (!notice.published) return { disabled, warning: notice.warning };
     }
-    return ok({ disabled });
-  });
-}
+    return { disabled };
+  },
+});
 
-export async function deleteEndpointAction(input: unknown): Promise<ActionResult<{ warning?: string }>> {
-  return runAction(async () => {
-    const parsed = endpointRefSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { org, endpointId } = parsed.data;
-    const { organization, user } = await requireMember(org, MANAGE_ROLE);
+export const deleteEndpointAction = defineAction({
+  input: endpointRefSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId }, { organization, user }): Promise<{ warning?: string } | ActionFailure> => {
     const result = await deleteEndpoint(organization.id, endpointId, user);
     if (!result.ok) return failed(result);
     refresh(org);
     const notice = await announceEndpointStopped("deleted", { organizationId: organization.id, endpointId });
-    return ok(notice.published ? {} : { warning: notice.warning });
-  });
-}
+    return notice.published ? {} : { warning: notice.warning };
+  },
+});
 
-export async function rotateEndpointSecretAction(input: unknown): Promise<ActionResult<{ previousExpiresAt: string }>> {
-  return runAction(async () => {
-    const parsed = endpointRefSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { organization, user } = await requireMember(parsed.data.org, MANAGE_ROLE);
-    const result = await rotateEndpointSecret(organization.id, parsed.data.endpointId, user);
+export const rotateEndpointSecretAction = defineAction({
+  input: endpointRefSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId }, { organization, user }) => {
+    const result = await rotateEndpointSecret(organization.id, endpointId, user);
     if (!result.ok) return failed(result);
-    refresh(parsed.data.org);
-    return ok({ previousExpiresAt: result.previousExpiresAt.toISOString() });
-  });
-}
+    refresh(org);
+    return { previousExpiresAt: result.previousExpiresAt.toISOString() };
+  },
+});
 
 /** Owners and admins only: a viewer who could read the secret could forge webhooks to the receiver. */
-export async function revealEndpointSecretAction(input: unknown): Promise<ActionResult<{ secret: string }>> {
-  return runAction(async () => {
-    const parsed = endpointRefSchema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    const { organization, user } = await requireMember(parsed.data.org, MANAGE_ROLE);
-    const result = await revealEndpointSecret(organization.id, parsed.data.endpointId, user);
+export const revealEndpointSecretAction = defineAction({
+  input: endpointRefSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId }, { organization, user }) => {
+    const result = await revealEndpointSecret(organization.id, endpointId, user);
     if (!result.ok) return failed(result);
-    refresh(parsed.data.org);
-    return ok({ secret: result.secret });
-  });
-}
+    refresh(org);
+    return { secret: result.secret };
+  },
+});

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ArchiveEventTypeButton } from "@/components/catalog/archive-event-type-button";
 import { FieldTable } from "@/components/catalog/field-table";
 import { JsonBlock } from "@/components/catalog/json-block";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
@@ -39,12 +38,9 @@ export default async function EventTypePage({ params }: { params: Params }) {
           <p className="text-muted-foreground">{type.description}</p>
         </div>
         {user.isStaff ? (
-          <div className="flex gap-2">
-            <Button asChild variant="outline">
-              <Link href={editEventTypePath(org, type.name)}>Edit</Link>
-            </Button>
-            <ArchiveEventTypeButton name={type.name} archived={type.archived} />
-          </div>
+          <Button asChild variant="outline">
+            <Link href={editEventTypePath(type.name)}>Edit in the platform catalog</Link>
+          </Button>
         ) : null}
       </div>
       {type.archived ? (

@@ -1,19 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Plus } from "lucide-react";
 import { CatalogBrowser } from "@/components/catalog/catalog-browser";
 import { Button } from "@/components/ui/button";
 import { requireMemberPage } from "@/lib/auth/session";
 import { listEventTypes } from "@/lib/catalog/event-types";
-import { newEventTypePath } from "@/lib/routes";
+import { platformCatalogPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Event catalog · Webhooks" };
 
 export default async function CatalogPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const { user } = await requireMemberPage(org);
-  // Staff also see archived types, to restore them; members see what they can subscribe to.
-  const eventTypes = await listEventTypes({ includeArchived: user.isStaff });
+  // Members see what they can subscribe to; staff manage the catalog, archived types included, on the platform pages.
+  const eventTypes = await listEventTypes();
   return (
     <section aria-labelledby="catalog-heading" className="space-y-4">
       <div className="flex items-center justify-between gap-4">
@@ -24,10 +23,8 @@ export default async function CatalogPage({ params }: { params: Promise<{ org: s
           <p className="text-sm text-muted-foreground">Every event type you can subscribe an endpoint to, with its payload schema and examples.</p>
         </div>
         {user.isStaff ? (
-          <Button asChild>
-            <Link href={newEventTypePath(org)}>
-              <Plus aria-hidden /> New event type
-            </Link>
+          <Button asChild variant="outline">
+            <Link href={platformCatalogPath()}>Manage the catalog</Link>
           </Button>
         ) : null}
       </div>

@@ -1,29 +1,18 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { RunDetail } from "@/components/jobs/run-detail";
 import { RunsTable } from "@/components/jobs/runs-table";
 import { StatusFilter } from "@/components/jobs/status-filter";
 import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import { AuthorizationError, requireStaff } from "@/lib/auth/session";
 import { executorConfig } from "@/inngest/executor/config";
 import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/inngest/executor/jobs";
+import { requireStaffPage } from "@/lib/auth/session";
 import { jobsPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default async function JobsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ org: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { org } = await params;
-  await requireStaff().catch((error: unknown) => {
-    if (error instanceof AuthorizationError) notFound();
-    throw error;
-  });
+export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireStaffPage(jobsPath());
   const filter = jobsFilterSchema.parse(await searchParams);
   const [runs, selected] = await Promise.all([listRuns(filter), filter.run ? runDetail(filter.run) : null]);
   const href = (next: JobsFilter) => {
@@ -31,7 +20,7 @@ export default async function JobsPage({
     if (next.status) query.set("status", next.status);
     if (next.run) query.set("run", next.run);
     const qs = query.toString();
-    return qs ? `${jobsPath(org)}?${qs}` : jobsPath(org);
+    return qs ? `${jobsPath()}?${qs}` : jobsPath();
   };
   return (
     <div className="mx-auto max-w-6xl space-y-6">
