@@ -28,7 +28,7 @@ export function navGroups(org: string, isStaff: boolean): NavGroup[] {
   return groups;
 }
 
-export function SidebarNav({ org, isStaff }: { org: string; isStaff: boolean }) {
+export function SidebarNav({ org, isStaff, onNavigate }: { org: string; isStaff: boolean; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-6 p-4">
@@ -43,6 +43,7 @@ export function SidebarNav({ org, isStaff }: { org: string; isStaff: boolean }) 
                   <Link
                     href={item.href}
                     aria-current={active ? "page" : undefined}
+                    onClick={onNavigate}
                     className={cn(
                       "block rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
                       active && "bg-accent font-medium text-accent-foreground",

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import JobsPage from "@/app/(dashboard)/[org]/admin/jobs/page";
 import { db } from "@/lib/db";
+import { atUrl } from "@/tests/helpers/app-router";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 
@@ -34,8 +35,8 @@ async function seedRun(functionId: string) {
   });
 }
 
-const page = (org: string, searchParams: Record<string, string> = {}) =>
-  JobsPage({ params: Promise.resolve({ org }), searchParams: Promise.resolve(searchParams) });
+const page = async (org: string, searchParams: Record<string, string> = {}) =>
+  atUrl(await JobsPage({ params: Promise.resolve({ org }), searchParams: Promise.resolve(searchParams) }), `/${org}/admin/jobs`, searchParams);
 
 describe("Jobs page", () => {
   it("is not found for members who are not platform staff", async () => {

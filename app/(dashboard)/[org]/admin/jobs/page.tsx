@@ -7,8 +7,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { AuthorizationError, requireStaff } from "@/lib/auth/session";
 import { executorConfig } from "@/inngest/executor/config";
-import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/inngest/executor/jobs";
-import { jobsPath } from "@/lib/routes";
+import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail } from "@/inngest/executor/jobs";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -16,29 +15,21 @@ export default async function JobsPage({
   params,
   searchParams,
 }: {
-  params: Promise<{ org: string }>;
+  params: Promise<unknown>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { org } = await params;
   await requireStaff().catch((error: unknown) => {
     if (error instanceof AuthorizationError) notFound();
     throw error;
   });
   const filter = jobsFilterSchema.parse(await searchParams);
   const [runs, selected] = await Promise.all([listRuns(filter), filter.run ? runDetail(filter.run) : null]);
-  const href = (next: JobsFilter) => {
-    const query = new URLSearchParams();
-    if (next.status) query.set("status", next.status);
-    if (next.run) query.set("run", next.run);
-    const qs = query.toString();
-    return qs ? `${jobsPath(org)}?${qs}` : jobsPath(org);
-  };
   return (
     <div className="mx-auto max-w-6xl space-y-6">
       <PageHeader
         breadcrumb={["Platform"]}
         title="Jobs"
-        description={`Runs of the embedded Inngest executor (the ${JOBS_PAGE_SIZE} most recent): deliveries, retries and recoveries, with each run's steps.`}
+        description={`Runs of the embedded Inngest executor (${JOBS_PAGE_SIZE} a page, newest first): deliveries, retries and recoveries, with each run's steps.`}
       />
       {executorConfig().mode === "inngest" ? (
         <Alert>
@@ -48,8 +39,7 @@ export default async function JobsPage({
       ) : null}
       {filter.run && !selected ? <p className="text-sm text-muted-foreground">That run no longer exists.</p> : null}
       {selected ? <RunDetail run={selected} /> : null}
-      <StatusFilter current={filter.status} href={(status) => href({ status })} />
-      <RunsTable runs={runs} runHref={(run) => href({ status: filter.status, run })} />
+      <RunsTable page={runs} toolbar={<StatusFilter />} />
     </div>
   );
 }
