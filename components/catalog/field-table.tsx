@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/badge";
+import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { FieldRow } from "@/lib/catalog/schema-fields";
 
@@ -30,7 +31,7 @@ export function FieldTable({ rows }: { rows: FieldRow[] }) {
             </TableCell>
             <TableCell className="align-top">{row.required ? <Badge variant="outline">required</Badge> : <span className="text-sm text-muted-foreground">optional</span>}</TableCell>
             <TableCell className="align-top text-sm whitespace-normal">
-              {row.description}
+              {row.description ? <InlineCodeText text={row.description} /> : null}
               {row.enumValues.length ? (
                 <div className="mt-1 flex flex-wrap gap-1">
                   <span className="text-xs text-muted-foreground">One of:</span>

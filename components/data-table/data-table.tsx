@@ -91,6 +91,8 @@ export function DataTable<TData>({
   const rawSort = url.get(sortParam);
   const sorting = useMemo(() => parseSort(rawSort, columns) ?? defaultSort, [rawSort, columns, defaultSort]);
 
+  // TanStack returns fresh functions each render by design; the compiler leaves this component unmemoised.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data,
     columns,

@@ -36,7 +36,7 @@ async function seedRun(functionId: string) {
 }
 
 const page = async (org: string, searchParams: Record<string, string> = {}) =>
-  atUrl(await JobsPage({ params: Promise.resolve({ org }), searchParams: Promise.resolve(searchParams) }), `/${org}/admin/jobs`, searchParams);
+  atUrl(await JobsPage({ searchParams: Promise.resolve(searchParams) }), `/${org}/admin/jobs`, searchParams);
 
 describe("Jobs page", () => {
   it("is not found for members who are not platform staff", async () => {

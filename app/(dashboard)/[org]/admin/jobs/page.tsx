@@ -11,13 +11,7 @@ import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail } from "@/inngest
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default async function JobsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<unknown>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff().catch((error: unknown) => {
     if (error instanceof AuthorizationError) notFound();
     throw error;
