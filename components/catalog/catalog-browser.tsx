@@ -21,13 +21,11 @@ function columns(org: string): ColumnDef<EventTypeSummary>[] {
       header: "Event type",
       meta: { className: "w-1/3 whitespace-normal" },
       cell: ({ row }) => (
-        <span className="flex flex-wrap items-center gap-2">
-          <Link href={eventTypePath(org, row.original.name)} tabIndex={-1} className="font-mono text-sm font-medium break-all hover:underline">
-            {row.original.name}
-          </Link>
+        <Link href={eventTypePath(org, row.original.name)} tabIndex={-1} className="flex flex-wrap items-center gap-2 hover:underline">
+          <span className="font-mono text-sm font-medium break-all">{row.original.name}</span>
           {row.original.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
           {row.original.archived ? <Badge variant="secondary">Archived</Badge> : null}
-        </span>
+        </Link>
       ),
     },
     {
