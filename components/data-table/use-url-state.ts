@@ -41,7 +41,8 @@ export function useUrlState() {
     (updates: UrlUpdates, options: { server?: boolean } = {}) => {
       const href = hrefWith(updates);
       if (options.server) startTransition(() => router.push(href, { scroll: false }));
-      else window.history.replaceState(window.history.state, "", href);
+      // State must not be Next's own history entry: Next treats those calls as its own and skips syncing.
+      else window.history.replaceState(null, "", href);
     },
     [hrefWith, router],
   );
