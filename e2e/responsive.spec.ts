@@ -125,8 +125,12 @@ test.describe("desktop width (1440 px)", () => {
     await openWebhooks(page, owner, org.slug);
     await expect(page.getByTestId("endpoint-row")).toHaveCount(2);
 
-    // Start from the control just before the table; one Tab lands on the table's single row stop.
+    // From the control just before the table, Tab passes the sortable headers and stops once on the rows.
     await page.getByRole("link", { name: "Add endpoint" }).focus();
+    for (const header of ["URL", "Status", "Created"]) {
+      await page.keyboard.press("Tab");
+      await expect(page.getByRole("button", { name: header, exact: true })).toBeFocused();
+    }
     await page.keyboard.press("Tab");
     const rows = page.getByTestId("endpoint-row");
     await expect(rows.first()).toBeFocused();
