@@ -40,19 +40,19 @@ const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
 function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[] {
   const columns: ColumnDef<ApiKeySummary>[] = [
-    { accessorKey: "name", header: "Name", meta: { className: "max-w-[10rem] truncate font-medium sm:max-w-xs" } },
+    { accessorKey: "name", header: "Name", meta: { className: "max-w-[10rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
     {
       accessorKey: "prefix",
       header: "Key",
       enableSorting: false,
-      meta: { hideBelow: "sm", className: "font-mono text-xs" },
+      meta: { hideBelow: "sm", cellClassName: "font-mono text-xs" },
       cell: ({ row }) => `${row.original.prefix}…`,
     },
     {
       accessorKey: "createdAt",
       header: "Created",
       sortingFn: "datetime",
-      meta: { hideBelow: "md", className: "text-sm" },
+      meta: { hideBelow: "md", cellClassName: "text-sm" },
       cell: ({ row }) => (
         <>
           <Time value={row.original.createdAt} />
@@ -65,7 +65,7 @@ function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[]
       // Never-used keys sort as the oldest use.
       accessorFn: (key) => (key.lastUsedAt ? new Date(key.lastUsedAt).getTime() : 0),
       header: "Last used",
-      meta: { hideBelow: "lg", className: "text-sm" },
+      meta: { hideBelow: "lg", cellClassName: "text-sm" },
       cell: ({ row }) => <Time value={row.original.lastUsedAt} fallback="Never" />,
     },
     {
@@ -124,7 +124,7 @@ export function ApiKeysPanel(props: {
               <KeyRound className="size-6 text-muted-foreground" aria-hidden />
               <p className="font-medium">No {label}s yet</p>
               <p className="text-sm text-muted-foreground">
-                {canManage ? `Create a ${label} to call the API.` : "Owners and admins can create keys."}
+                {canManage ? `Create ${scope === "PLATFORM" ? "a" : "an"} ${label} to call the API.` : "Owners and admins can create keys."}
               </p>
             </div>
           }

@@ -19,19 +19,23 @@ function columns(org: string): ColumnDef<EventTypeSummary>[] {
     {
       accessorKey: "name",
       header: "Event type",
-      meta: { className: "w-1/3 whitespace-normal" },
+      meta: { className: "w-1/3", cellClassName: "whitespace-normal" },
       cell: ({ row }) => (
         <Link href={eventTypePath(org, row.original.name)} tabIndex={-1} className="flex flex-wrap items-center gap-2 hover:underline">
           <span className="font-mono text-sm font-medium break-all">{row.original.name}</span>
           {row.original.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
           {row.original.archived ? <Badge variant="secondary">Archived</Badge> : null}
+          {/* The description column is hidden on phones; there it sits under the name instead. */}
+          <span className="w-full text-xs text-muted-foreground sm:hidden">
+            <InlineCodeText text={row.original.description} />
+          </span>
         </Link>
       ),
     },
     {
       accessorKey: "description",
       header: "Description",
-      meta: { hideBelow: "sm", className: "whitespace-normal text-sm text-muted-foreground" },
+      meta: { hideBelow: "sm", cellClassName: "whitespace-normal text-sm text-muted-foreground" },
       cell: ({ row }) => <InlineCodeText text={row.original.description} />,
     },
   ];
@@ -75,6 +79,7 @@ export function CatalogBrowser({ org, eventTypes }: { org: string; eventTypes: E
               getRowId={(t) => t.name}
               rowHref={(t) => eventTypePath(org, t.name)}
               empty={null}
+              hideHeader
             />
           </section>
         ))

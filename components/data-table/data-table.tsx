@@ -24,7 +24,10 @@ declare module "@tanstack/react-table" {
   interface ColumnMeta<TData extends RowData, TValue> {
     /** Hide the column below this breakpoint; key columns (URL, status) never set it. */
     hideBelow?: Breakpoint;
+    /** On the header and the cells: widths, alignment. */
     className?: string;
+    /** On the cells only: type size, colour, wrapping. */
+    cellClassName?: string;
   }
 }
 
@@ -68,6 +71,8 @@ export interface DataTableProps<TData> {
   /** Surface the table sits on, so the sticky header covers the rows scrolling under it. */
   surface?: "background" | "card";
   rowTestId?: string;
+  /** Keep the column headers for screen readers only, where a heading above already names the list. */
+  hideHeader?: boolean;
 }
 
 export function DataTable<TData>({
@@ -84,6 +89,7 @@ export function DataTable<TData>({
   empty,
   surface = "background",
   rowTestId,
+  hideHeader = false,
 }: DataTableProps<TData>) {
   const router = useRouter();
   const url = useUrlState();
@@ -145,7 +151,7 @@ export function DataTable<TData>({
         empty
       ) : (
         <Table aria-label={label} containerProps={{ className: "overflow-x-clip" }}>
-          <TableHeader className={cn("sticky top-14 z-10", headerSurface)}>
+          <TableHeader className={cn(hideHeader ? "sr-only" : cn("sticky top-14 z-10", headerSurface))}>
             {table.getHeaderGroups().map((group) => (
               <TableRow key={group.id} className="hover:bg-transparent">
                 {group.headers.map((header) => {
@@ -198,7 +204,7 @@ export function DataTable<TData>({
                   {row.getVisibleCells().map((cell) => {
                     const meta = cell.column.columnDef.meta;
                     return (
-                      <TableCell key={cell.id} className={cn(meta?.hideBelow && HIDE_BELOW[meta.hideBelow], meta?.className)}>
+                      <TableCell key={cell.id} className={cn(meta?.hideBelow && HIDE_BELOW[meta.hideBelow], meta?.className, meta?.cellClassName)}>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </TableCell>
                     );

@@ -32,7 +32,7 @@ function columns(org: string): ColumnDef<EndpointRow>[] {
       accessorKey: "description",
       header: "Description",
       enableSorting: false,
-      meta: { hideBelow: "md", className: "max-w-[12rem] truncate text-sm text-muted-foreground" },
+      meta: { hideBelow: "md", className: "max-w-[12rem]", cellClassName: "truncate text-sm text-muted-foreground" },
       cell: ({ row }) => row.original.description || "—",
     },
     {
@@ -64,7 +64,7 @@ function columns(org: string): ColumnDef<EndpointRow>[] {
       accessorKey: "createdAt",
       header: "Created",
       sortingFn: "datetime",
-      meta: { hideBelow: "sm", className: "text-sm text-muted-foreground" },
+      meta: { hideBelow: "sm", cellClassName: "text-sm text-muted-foreground" },
       cell: ({ row }) => <Time value={row.original.createdAt} />,
     },
   ];

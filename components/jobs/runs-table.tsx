@@ -18,14 +18,14 @@ function columns(runHref: (runId: string) => string): ColumnDef<RunSummary>[] {
       accessorKey: "functionId",
       header: "Function",
       enableSorting: false,
-      meta: { className: "max-w-[12rem] truncate sm:max-w-none" },
+      meta: { className: "max-w-[12rem] sm:max-w-none", cellClassName: "truncate" },
       cell: ({ row }) => (
         <Link href={runHref(row.original.id)} tabIndex={-1} scroll={false} className="font-medium underline-offset-4 hover:underline">
           {row.original.functionId}
         </Link>
       ),
     },
-    { id: "event", header: "Event", enableSorting: false, meta: { hideBelow: "md", className: "font-mono text-xs" }, cell: ({ row }) => row.original.event.name },
+    { id: "event", header: "Event", enableSorting: false, meta: { hideBelow: "md", cellClassName: "font-mono text-xs" }, cell: ({ row }) => row.original.event.name },
     { accessorKey: "stepCount", header: "Steps", enableSorting: false, meta: { hideBelow: "lg", className: "text-right tabular-nums" } },
     {
       id: "attempt",
@@ -38,10 +38,10 @@ function columns(runHref: (runId: string) => string): ColumnDef<RunSummary>[] {
       accessorKey: "wakeAt",
       header: "Next wake-up",
       enableSorting: false,
-      meta: { hideBelow: "lg", className: "text-xs" },
+      meta: { hideBelow: "lg", cellClassName: "text-xs" },
       cell: ({ row }) => <Time value={row.original.wakeAt} mode="absolute" />,
     },
-    { accessorKey: "createdAt", header: "Started", meta: { hideBelow: "sm", className: "text-xs" }, cell: ({ row }) => <Time value={row.original.createdAt} mode="absolute" /> },
+    { accessorKey: "createdAt", header: "Started", meta: { hideBelow: "sm", cellClassName: "text-xs" }, cell: ({ row }) => <Time value={row.original.createdAt} mode="absolute" /> },
   ];
 }
 
