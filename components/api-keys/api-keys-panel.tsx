@@ -1,7 +1,8 @@
 "use client";
 
+import type { ColumnDef, SortingState } from "@tanstack/react-table";
 import { Copy, KeyRound, Plus } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
 import {
@@ -15,6 +16,7 @@ import {
   AlertDialogTitle,
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
+import { DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -29,11 +31,61 @@ import {
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
 import type { ApiKeySummary } from "@/lib/api-keys/manage";
-import { formatDateTime } from "@/lib/format";
 
 type Scope = "ORGANIZATION" | "PLATFORM";
+
+const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
+
+function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[] {
+  const columns: ColumnDef<ApiKeySummary>[] = [
+    { accessorKey: "name", header: "Name", meta: { className: "max-w-[10rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
+    {
+      accessorKey: "prefix",
+      header: "Key",
+      enableSorting: false,
+      meta: { hideBelow: "sm", cellClassName: "font-mono text-xs" },
+      cell: ({ row }) => `${row.original.prefix}…`,
+    },
+    {
+      accessorKey: "createdAt",
+      header: "Created",
+      sortingFn: "datetime",
+      meta: { hideBelow: "md", cellClassName: "text-sm" },
+      cell: ({ row }) => (
+        <>
+          <Time value={row.original.createdAt} />
+          {row.original.createdBy ? <div className="text-xs text-muted-foreground">by {row.original.createdBy}</div> : null}
+        </>
+      ),
+    },
+    {
+      id: "lastUsedAt",
+      // Never-used keys sort as the oldest use.
+      accessorFn: (key) => (key.lastUsedAt ? new Date(key.lastUsedAt).getTime() : 0),
+      header: "Last used",
+      meta: { hideBelow: "lg", cellClassName: "text-sm" },
+      cell: ({ row }) => <Time value={row.original.lastUsedAt} fallback="Never" />,
+    },
+    {
+      id: "status",
+      accessorFn: (key) => (key.revokedAt ? "revoked" : "active"),
+      header: "Status",
+      cell: ({ row }) => (row.original.revokedAt ? <Badge variant="secondary">Revoked</Badge> : <Badge variant="success">Active</Badge>),
+    },
+  ];
+  if (canManage) {
+    columns.push({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      enableSorting: false,
+      meta: { className: "text-right" },
+      cell: ({ row }) => (row.original.revokedAt ? null : <RevokeKeyButton org={org} id={row.original.id} name={row.original.name} />),
+    });
+  }
+  return columns;
+}
 
 export function ApiKeysPanel(props: {
   org: string;
@@ -45,6 +97,7 @@ export function ApiKeysPanel(props: {
 }) {
   const { org, scope, title, description, keys, canManage } = props;
   const label = scope === "PLATFORM" ? "platform key" : "organization key";
+  const columns = useMemo(() => keyColumns(org, canManage), [org, canManage]);
   return (
     <Card data-testid={`api-keys-${scope.toLowerCase()}`}>
       <CardHeader>
@@ -57,49 +110,25 @@ export function ApiKeysPanel(props: {
         ) : null}
       </CardHeader>
       <CardContent>
-        {keys.length === 0 ? (
-          <div className="flex flex-col items-center gap-2 rounded-md border border-dashed p-8 text-center">
-            <KeyRound className="size-6 text-muted-foreground" aria-hidden />
-            <p className="font-medium">No {label}s yet</p>
-            <p className="text-sm text-muted-foreground">
-              {canManage ? `Create a ${label} to call the API.` : "Owners and admins can create keys."}
-            </p>
-          </div>
-        ) : (
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Key</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Status</TableHead>
-                {canManage ? <TableHead className="sr-only">Actions</TableHead> : null}
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {keys.map((key) => (
-                <TableRow key={key.id}>
-                  <TableCell className="font-medium">{key.name}</TableCell>
-                  <TableCell className="font-mono text-xs">{key.prefix}…</TableCell>
-                  <TableCell className="text-sm">
-                    {formatDateTime(key.createdAt)}
-                    {key.createdBy ? <div className="text-xs text-muted-foreground">by {key.createdBy}</div> : null}
-                  </TableCell>
-                  <TableCell className="text-sm">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</TableCell>
-                  <TableCell>
-                    {key.revokedAt ? <Badge variant="secondary">Revoked</Badge> : <Badge variant="success">Active</Badge>}
-                  </TableCell>
-                  {canManage ? (
-                    <TableCell className="text-right">
-                      {key.revokedAt ? null : <RevokeKeyButton org={org} id={key.id} name={key.name} />}
-                    </TableCell>
-                  ) : null}
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
+        <DataTable
+          label={title}
+          columns={columns}
+          data={keys}
+          getRowId={(key) => key.id}
+          sorting="client"
+          defaultSort={DEFAULT_SORT}
+          paramPrefix={scope === "PLATFORM" ? "platform." : ""}
+          surface="card"
+          empty={
+            <div className="flex flex-col items-center gap-2 rounded-md border border-dashed p-8 text-center">
+              <KeyRound className="size-6 text-muted-foreground" aria-hidden />
+              <p className="font-medium">No {label}s yet</p>
+              <p className="text-sm text-muted-foreground">
+                {canManage ? `Create ${scope === "PLATFORM" ? "a" : "an"} ${label} to call the API.` : "Owners and admins can create keys."}
+              </p>
+            </div>
+          }
+        />
       </CardContent>
     </Card>
   );

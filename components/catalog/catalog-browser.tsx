@@ -1,18 +1,52 @@
 "use client";
 
+import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { Search } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
+import { DataTable } from "@/components/data-table/data-table";
+import { useUrlState } from "@/components/data-table/use-url-state";
 import { Badge } from "@/components/ui/badge";
+import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { Input } from "@/components/ui/input";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import type { EventTypeSummary } from "@/lib/catalog/event-types";
 import { groupByPrefix, matchesSearch } from "@/lib/catalog/names";
 import { eventTypePath } from "@/lib/routes";
 
+function columns(org: string): ColumnDef<EventTypeSummary>[] {
+  return [
+    {
+      accessorKey: "name",
+      header: "Event type",
+      meta: { className: "w-1/3", cellClassName: "whitespace-normal" },
+      cell: ({ row }) => (
+        <Link href={eventTypePath(org, row.original.name)} tabIndex={-1} className="flex flex-wrap items-center gap-2 hover:underline">
+          <span className="font-mono text-sm font-medium break-all">{row.original.name}</span>
+          {row.original.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
+          {row.original.archived ? <Badge variant="secondary">Archived</Badge> : null}
+          {/* The description column is hidden on phones; there it sits under the name instead. */}
+          <span className="w-full text-xs text-muted-foreground sm:hidden">
+            <InlineCodeText text={row.original.description} />
+          </span>
+        </Link>
+      ),
+    },
+    {
+      accessorKey: "description",
+      header: "Description",
+      meta: { hideBelow: "sm", cellClassName: "whitespace-normal text-sm text-muted-foreground" },
+      cell: ({ row }) => <InlineCodeText text={row.original.description} />,
+    },
+  ];
+}
+
+/** The catalog grouped by name prefix; the search is in the URL (`q`) so a filtered view can be shared. */
 export function CatalogBrowser({ org, eventTypes }: { org: string; eventTypes: EventTypeSummary[] }) {
-  const [query, setQuery] = useState("");
+  const url = useUrlState();
+  const query = url.get("q") ?? "";
   const groups = useMemo(() => groupByPrefix(eventTypes.filter((t) => matchesSearch(t, query))), [eventTypes, query]);
+  const columnDefs = useMemo(() => columns(org), [org]);
 
   return (
     <div className="space-y-6">
@@ -23,8 +57,8 @@ export function CatalogBrowser({ org, eventTypes }: { org: string; eventTypes: E
           aria-label="Search event types"
           placeholder="Search event types"
           className="pl-8"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          defaultValue={query}
+          onChange={(e) => url.set({ q: e.target.value })}
         />
       </div>
       {groups.length === 0 ? (
@@ -38,18 +72,15 @@ export function CatalogBrowser({ org, eventTypes }: { org: string; eventTypes: E
             <h2 id={`group-${group}`} className="mb-2 text-sm font-semibold tracking-wide text-muted-foreground uppercase">
               {group}
             </h2>
-            <ul className="divide-y rounded-lg border">
-              {items.map((t) => (
-                <li key={t.name}>
-                  <Link href={eventTypePath(org, t.name)} className="flex flex-col gap-1 p-3 outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring sm:flex-row sm:items-center sm:gap-4">
-                    <span className="font-mono text-sm font-medium">{t.name}</span>
-                    {t.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
-                    {t.archived ? <Badge variant="secondary">Archived</Badge> : null}
-                    <span className="text-sm text-muted-foreground sm:ml-auto sm:max-w-[60%] sm:truncate">{t.description}</span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
+            <DataTable
+              label={`${group} event types`}
+              columns={columnDefs}
+              data={items}
+              getRowId={(t) => t.name}
+              rowHref={(t) => eventTypePath(org, t.name)}
+              empty={null}
+              hideHeader
+            />
           </section>
         ))
       )}

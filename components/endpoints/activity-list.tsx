@@ -1,8 +1,8 @@
+import { Time } from "@/components/ui/time";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import { auditLabel } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/queries";
 
-const timeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 const FIELD_LABEL: Record<string, string> = {
   url: "URL",
@@ -33,7 +33,7 @@ export function ActivityList({ entries }: { entries: AuditEntry[] }) {
           <div className="flex flex-wrap items-baseline gap-x-2">
             <span className="font-medium">{auditLabel(entry.action)}</span>
             <span className="text-sm text-muted-foreground">
-              by {entry.actorEmail} · <time dateTime={entry.createdAt.toISOString()}>{timeFormat.format(entry.createdAt)} UTC</time>
+              by {entry.actorEmail} · <Time value={entry.createdAt} mode="absolute" />
             </span>
           </div>
           {entry.changes && Object.keys(entry.changes).length ? (

@@ -2,6 +2,7 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Checkbox } from "@/components/ui/checkbox";
+import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { Label } from "@/components/ui/label";
 import { groupByPrefix } from "@/lib/catalog/names";
 
@@ -92,7 +93,7 @@ export function EventTypePicker({
                       {t.archived ? <Badge variant="secondary">Archived</Badge> : null}
                     </Label>
                     <p id={`${id(t.name)}-desc`} className="text-xs text-muted-foreground">
-                      {t.description}
+                      <InlineCodeText text={t.description} />
                     </p>
                   </div>
                 </li>

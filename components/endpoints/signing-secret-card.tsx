@@ -17,10 +17,11 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import { CopyButton } from "@/components/webhooks/copy-button";
+import { formatAbsolute } from "@/lib/time";
 
 const MASK = "whsec_" + "•".repeat(32);
-const timeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * The secret never reaches the page until an owner or admin asks: reveal and copy fetch it through
@@ -63,7 +64,7 @@ export function SigningSecretCard({
       setConfirmingRotate(false);
       if (!result.ok) return void toast.error(result.error);
       setSecret(null);
-      toast.success(`Secret rotated. The previous one keeps signing until ${timeFormat.format(new Date(result.data.previousExpiresAt))} UTC.`);
+      toast.success(`Secret rotated. The previous one keeps signing until ${formatAbsolute(result.data.previousExpiresAt, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, seconds: false })}.`);
       router.refresh();
     });
   }
@@ -96,7 +97,7 @@ export function SigningSecretCard({
         </div>
         {previousValidUntil ? (
           <p className="text-sm text-muted-foreground" data-testid="rotation-notice">
-            Rotation in progress: the previous secret also signs until {timeFormat.format(new Date(previousValidUntil))} UTC.
+            Rotation in progress: the previous secret also signs until <Time value={previousValidUntil} mode="absolute" />.
           </p>
         ) : null}
       </CardContent>

@@ -1,7 +1,14 @@
 import { RunStatusBadge } from "@/components/jobs/run-status-badge";
-import { formatJson, formatTime } from "@/components/jobs/format";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import type { RunDetail as Run } from "@/inngest/executor/jobs";
+
+/** JSON for display, cut to keep the page light. */
+function formatJson(value: unknown, max = 2_000): string {
+  if (value === null || value === undefined) return "null";
+  const text = JSON.stringify(value, null, 2);
+  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
+}
 
 function Json({ value }: { value: unknown }) {
   return <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 text-xs">{formatJson(value)}</pre>;
@@ -27,10 +34,10 @@ export function RunDetail({ run }: { run: Run }) {
             {run.attempt + 1} of {run.maxAttempts}
           </dd>
           <dt className="text-muted-foreground">Next wake-up</dt>
-          <dd>{formatTime(run.wakeAt)}</dd>
+          <dd><Time value={run.wakeAt} mode="absolute" /></dd>
           <dt className="text-muted-foreground">Created · ended</dt>
           <dd>
-            {formatTime(run.createdAt)} · {formatTime(run.endedAt)}
+            <Time value={run.createdAt} mode="absolute" /> · <Time value={run.endedAt} mode="absolute" />
           </dd>
           <dt className="text-muted-foreground">Worker</dt>
           <dd className="font-mono text-xs">{run.leasedBy ?? "—"}</dd>
@@ -52,7 +59,7 @@ export function RunDetail({ run }: { run: Run }) {
                   <span className="font-medium">{step.name ?? "(unnamed)"}</span>
                   <span className="font-mono text-xs text-muted-foreground">{step.op}</span>
                   <span className="text-xs text-muted-foreground">
-                    attempt {step.attempt + 1} · {formatTime(step.completedAt)}
+                    attempt {step.attempt + 1} · <Time value={step.completedAt} mode="absolute" />
                   </span>
                 </p>
                 <Json value={step.op === "StepFailed" ? step.error : step.data} />

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Webhook } from "lucide-react";
+import { MobileNav } from "@/components/layout/mobile-nav";
 import { OrgSwitcher } from "@/components/layout/org-switcher";
 import { SidebarNav } from "@/components/layout/sidebar-nav";
 import { UserMenu } from "@/components/layout/user-menu";
@@ -30,16 +31,17 @@ export function AppShell({
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <header className="sticky top-0 z-30 flex h-14 items-center gap-4 border-b bg-background px-4">
-        <Link href={current ? orgPath(current.slug) : "/"} className="flex items-center gap-2 font-semibold">
+      <header className="sticky top-0 z-30 flex h-14 items-center gap-1 border-b bg-background px-2 sm:gap-3 sm:px-4">
+        <MobileNav org={current?.slug ?? null} isStaff={user.isStaff} />
+        <Link href={current ? orgPath(current.slug) : "/"} className="flex shrink-0 items-center gap-2 rounded-md px-1 font-semibold" aria-label="HookRelay home">
           <Webhook className="size-5 text-primary" aria-hidden />
-          HookRelay
+          <span className="hidden sm:inline">HookRelay</span>
         </Link>
-        <span className="text-muted-foreground" aria-hidden>
+        <span className="hidden text-muted-foreground sm:inline" aria-hidden>
           /
         </span>
         {current ? <OrgSwitcher current={current} organizations={organizations} /> : <span className="font-medium">Platform</span>}
-        <div className="ml-auto">
+        <div className="ml-auto shrink-0">
           <UserMenu email={user.email} name={user.name} isStaff={user.isStaff} />
         </div>
       </header>
@@ -47,7 +49,7 @@ export function AppShell({
         <aside className="hidden w-60 shrink-0 border-r bg-muted/30 md:block">
           <SidebarNav org={current?.slug ?? null} isStaff={user.isStaff} />
         </aside>
-        <main id="main" className="min-w-0 flex-1 p-6 lg:p-8">
+        <main id="main" className="min-w-0 flex-1 p-4 sm:p-6 lg:p-8">
           {children}
         </main>
       </div>

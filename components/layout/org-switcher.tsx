@@ -25,18 +25,18 @@ export function OrgSwitcher({ current, organizations }: { current: Org; organiza
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="gap-2 px-2" aria-label={`Organization: ${current.name}. Switch organization`}>
-          <span className="font-medium">{current.name}</span>
-          <span className="text-xs text-muted-foreground">{ROLE_LABEL[current.role]}</span>
-          <ChevronsUpDown className="size-4 opacity-60" aria-hidden />
+        <Button variant="ghost" className="min-w-0 shrink gap-2 px-2" aria-label={`Organization: ${current.name}. Switch organization`}>
+          <span className="truncate font-medium">{current.name}</span>
+          <span className="hidden text-xs text-muted-foreground sm:inline">{ROLE_LABEL[current.role]}</span>
+          <ChevronsUpDown className="size-4 shrink-0 opacity-60" aria-hidden />
         </Button>
       </DropdownMenuTrigger>
-      <DropdownMenuContent align="start" className="w-64">
+      <DropdownMenuContent align="start" className="w-64 max-w-[calc(100vw-1rem)]">
         <DropdownMenuLabel>Organizations</DropdownMenuLabel>
         <DropdownMenuSeparator />
         {organizations.map((org) => (
           <DropdownMenuItem key={org.slug} onSelect={() => router.push(webhooksPath(org.slug))}>
-            <span className="flex-1">{org.name}</span>
+            <span className="flex-1 truncate">{org.name}</span>
             {org.slug === current.slug ? <Check className="size-4" aria-label="current" /> : null}
           </DropdownMenuItem>
         ))}

@@ -1,11 +1,13 @@
+import { DataTableSkeleton } from "@/components/data-table/data-table";
 import { Skeleton } from "@/components/ui/skeleton";
 
-export function PageSkeleton() {
+/** A page's loading state; `list` draws the shape of a data table instead of a block. */
+export function PageSkeleton({ list = false }: { list?: boolean }) {
   return (
     <div className="space-y-4" aria-busy="true" aria-label="Loading">
-      <Skeleton className="h-8 w-64" />
-      <Skeleton className="h-4 w-96" />
-      <Skeleton className="h-40 w-full" />
+      <Skeleton className="h-8 w-full max-w-64" />
+      <Skeleton className="h-4 w-full max-w-96" />
+      {list ? <DataTableSkeleton /> : <Skeleton className="h-40 w-full" />}
     </div>
   );
 }

@@ -32,7 +32,7 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
   return groups;
 }
 
-export function SidebarNav({ org, isStaff }: { org: string | null; isStaff: boolean }) {
+export function SidebarNav({ org, isStaff, onNavigate }: { org: string | null; isStaff: boolean; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-6 p-4">
@@ -47,6 +47,7 @@ export function SidebarNav({ org, isStaff }: { org: string | null; isStaff: bool
                   <Link
                     href={item.href}
                     aria-current={active ? "page" : undefined}
+                    onClick={onNavigate}
                     className={cn(
                       "block rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
                       active && "bg-accent font-medium text-accent-foreground",

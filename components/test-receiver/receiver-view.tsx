@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { formatDateTime } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import { newEndpointPath, testReceiverPath } from "@/lib/routes";
 
 interface ReceiverItem {
@@ -150,7 +150,7 @@ export function ReceiverView(props: { org: string; canManage: boolean; receivers
                           {badge.label}
                         </Badge>
                         <span className="font-mono text-xs text-muted-foreground">{q.webhookId ?? "no webhook-id"}</span>
-                        <span className="ml-auto text-xs text-muted-foreground">{formatDateTime(q.receivedAt)}</span>
+                        <Time value={q.receivedAt} className="ml-auto text-xs text-muted-foreground" />
                       </summary>
                       <div className="grid gap-3 border-t p-3 md:grid-cols-2">
                         <div>

@@ -1,6 +1,7 @@
 "use client";
 
 import * as React from "react";
+import { useTheme } from "next-themes";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
 import {
   CircleCheckIcon,
@@ -13,12 +14,13 @@ import {
 /**
  * App-wide toast outlet. Colours come from the design tokens, so toasts follow
  * the `.dark` class automatically; `theme` only affects sonner's built-in
- * rich colours and defaults to following the OS preference.
+ * rich colours and follows the theme chosen in the user menu.
  */
-function Toaster({ theme = "system", style, icons, ...props }: ToasterProps) {
+function Toaster({ style, icons, ...props }: ToasterProps) {
+  const { theme = "system" } = useTheme();
   return (
     <Sonner
-      theme={theme}
+      theme={theme as ToasterProps["theme"]}
       className="toaster group"
       icons={{
         success: <CircleCheckIcon className="size-4 text-success" aria-hidden="true" />,

@@ -1,23 +1,40 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ExecutorRunStatus } from "@/lib/generated/prisma/enums";
+import { decodeCursor, keysetPage, keysetPlan } from "@/lib/pagination/keyset";
 
 /** Read-only views of the embedded executor's runs for the staff Jobs page. */
 
-export const JOBS_PAGE_SIZE = 100;
+export const JOBS_PAGE_SIZE = 50;
 
 export const jobsFilterSchema = z.object({
   status: z.enum(ExecutorRunStatus).optional().catch(undefined),
   run: z.string().max(100).optional().catch(undefined),
+  /** Newest first unless `createdAt` (oldest first). */
+  sort: z.enum(["createdAt", "-createdAt"]).optional().catch(undefined),
+  cursor: z.string().max(512).optional().catch(undefined),
 });
 
 export type JobsFilter = z.infer<typeof jobsFilterSchema>;
 
+/** One keyset page of runs in start order (see lib/pagination/keyset.ts). */
 export async function listRuns(filter: JobsFilter) {
-  return db.executorRun.findMany({
-    where: filter.status ? { status: filter.status } : {},
-    orderBy: { createdAt: "desc" },
-    take: JOBS_PAGE_SIZE,
+  const cursor = decodeCursor(filter.cursor);
+  const plan = keysetPlan(cursor, filter.sort === "createdAt" ? "asc" : "desc", JOBS_PAGE_SIZE);
+  const { beyond } = plan;
+  // Rows past the key in scan order; the id breaks ties between runs created in the same millisecond.
+  const keyset = !beyond
+    ? {}
+    : beyond.op === "lt"
+      ? { OR: [{ createdAt: { lt: beyond.at } }, { createdAt: beyond.at, id: { lt: beyond.id } }] }
+      : { OR: [{ createdAt: { gt: beyond.at } }, { createdAt: beyond.at, id: { gt: beyond.id } }] };
+  const rows = await db.executorRun.findMany({
+    where: {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...keyset,
+    },
+    orderBy: [{ createdAt: plan.scanOrder }, { id: plan.scanOrder }],
+    take: plan.take,
     select: {
       id: true,
       functionId: true,
@@ -31,9 +48,10 @@ export async function listRuns(filter: JobsFilter) {
       event: { select: { id: true, name: true } },
     },
   });
+  return keysetPage(rows, cursor, JOBS_PAGE_SIZE, (run) => ({ at: run.createdAt, id: run.id }));
 }
 
-export type RunSummary = Awaited<ReturnType<typeof listRuns>>[number];
+export type RunSummary = Awaited<ReturnType<typeof listRuns>>["rows"][number];
 
 export async function runDetail(runId: string) {
   return db.executorRun.findUnique({

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import JobsPage from "@/app/(dashboard)/platform/jobs/page";
 import { db } from "@/lib/db";
+import { atUrl } from "@/tests/helpers/app-router";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 
@@ -34,7 +35,8 @@ async function seedRun(functionId: string) {
   });
 }
 
-const page = (searchParams: Record<string, string> = {}) => JobsPage({ searchParams: Promise.resolve(searchParams) });
+const page = async (searchParams: Record<string, string> = {}) =>
+  atUrl(await JobsPage({ searchParams: Promise.resolve(searchParams) }), "/platform/jobs", searchParams);
 
 describe("Jobs page", () => {
   it("is not found for members who are not platform staff", async () => {

@@ -5,7 +5,7 @@ import { StatusFilter } from "@/components/jobs/status-filter";
 import { PageHeader } from "@/components/layout/page-header";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { executorConfig } from "@/inngest/executor/config";
-import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail, type JobsFilter } from "@/inngest/executor/jobs";
+import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail } from "@/inngest/executor/jobs";
 import { requireStaffPage } from "@/lib/auth/session";
 import { jobsPath } from "@/lib/routes";
 
@@ -15,19 +15,12 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   await requireStaffPage(jobsPath());
   const filter = jobsFilterSchema.parse(await searchParams);
   const [runs, selected] = await Promise.all([listRuns(filter), filter.run ? runDetail(filter.run) : null]);
-  const href = (next: JobsFilter) => {
-    const query = new URLSearchParams();
-    if (next.status) query.set("status", next.status);
-    if (next.run) query.set("run", next.run);
-    const qs = query.toString();
-    return qs ? `${jobsPath()}?${qs}` : jobsPath();
-  };
   return (
     <div className="mx-auto max-w-6xl space-y-6">
       <PageHeader
         breadcrumb={["Platform"]}
         title="Jobs"
-        description={`Runs of the embedded Inngest executor (the ${JOBS_PAGE_SIZE} most recent): deliveries, retries and recoveries, with each run's steps.`}
+        description={`Runs of the embedded Inngest executor (${JOBS_PAGE_SIZE} a page, newest first): deliveries, retries and recoveries, with each run's steps.`}
       />
       {executorConfig().mode === "inngest" ? (
         <Alert>
@@ -37,8 +30,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       ) : null}
       {filter.run && !selected ? <p className="text-sm text-muted-foreground">That run no longer exists.</p> : null}
       {selected ? <RunDetail run={selected} /> : null}
-      <StatusFilter current={filter.status} href={(status) => href({ status })} />
-      <RunsTable runs={runs} runHref={(run) => href({ status: filter.status, run })} />
+      <RunsTable page={runs} toolbar={<StatusFilter />} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { JsonBlock } from "@/components/catalog/json-block";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { requireMemberPage } from "@/lib/auth/session";
 import { getEventType } from "@/lib/catalog/event-types";
 import { deriveFields } from "@/lib/catalog/schema-fields";
@@ -35,7 +36,9 @@ export default async function EventTypePage({ params }: { params: Params }) {
             {type.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
             {type.archived ? <Badge variant="secondary">Archived</Badge> : null}
           </div>
-          <p className="text-muted-foreground">{type.description}</p>
+          <p className="text-muted-foreground">
+            <InlineCodeText text={type.description} />
+          </p>
         </div>
         {user.isStaff ? (
           <Button asChild variant="outline">

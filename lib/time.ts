@@ -1,0 +1,92 @@
+/**
+ * The one way the dashboard writes times. Pure functions: the clock (`now`) and the time zone are
+ * arguments, so the same call gives the same text on the server and in a test. `components/ui/time.tsx`
+ * feeds them the viewer's clock and zone.
+ */
+
+export type TimeInput = Date | string | number;
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export function toDate(value: TimeInput): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** The machine-readable form for `<time dateTime>`. */
+export function toIso(value: TimeInput): string {
+  return toDate(value).toISOString();
+}
+
+// Intl formatters are costly to build; a table of rows asks for the same few zones over and over.
+const absoluteFormats = new Map<string, Intl.DateTimeFormat>();
+
+function absoluteFormat(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${seconds}`;
+  let format = absoluteFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      year: "numeric",
+      month: "short",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: seconds ? "2-digit" : undefined,
+      hourCycle: "h23",
+      timeZone,
+      timeZoneName: "short",
+    });
+    absoluteFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * "30 Nov 2026, 23:53:38 UTC": day first, 24-hour clock, the zone named. Seconds are on by default
+ * because the places that want an absolute time (attempt logs, jobs) are the ones where they matter.
+ */
+export function formatAbsolute(value: TimeInput, options: { timeZone?: string; seconds?: boolean } = {}): string {
+  return absoluteFormat(options.timeZone ?? "UTC", options.seconds ?? true).format(toDate(value));
+}
+
+const RELATIVE_STEPS: { limit: number; unit: number; label: string }[] = [
+  { limit: HOUR, unit: MINUTE, label: "min" },
+  { limit: DAY, unit: HOUR, label: "h" },
+  { limit: 30 * DAY, unit: DAY, label: "day" },
+];
+
+/**
+ * "3 min ago", "in 4 min", "2 h ago", "5 days ago"; "just now" within 45 s. Beyond 30 days a count
+ * of days stops meaning much, so the date itself is written (in `timeZone`).
+ */
+export function formatRelative(value: TimeInput, now: TimeInput, options: { timeZone?: string } = {}): string {
+  const diff = toDate(value).getTime() - toDate(now).getTime();
+  const distance = Math.abs(diff);
+  if (distance < 45 * SECOND) return "just now";
+  const step = RELATIVE_STEPS.find((s) => distance < s.limit);
+  if (!step) return formatAbsolute(value, { timeZone: options.timeZone, seconds: false });
+  const count = Math.max(1, Math.round(distance / step.unit));
+  const amount = step.label === "day" ? `${count} ${count === 1 ? "day" : "days"}` : `${count} ${step.label}`;
+  return diff < 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+/** "850 ms", "1.2 s", "4 min 5 s", "2 h 3 min", "3 days 4 h": two units at most. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`Not a duration: ${ms}`);
+  if (ms < SECOND) return `${Math.round(ms)} ms`;
+  if (ms < MINUTE) return `${Number((ms / SECOND).toFixed(ms < 10 * SECOND ? 1 : 0))} s`;
+  const parts: [number, string][] = [
+    [Math.floor(ms / DAY), "day"],
+    [Math.floor((ms % DAY) / HOUR), "h"],
+    [Math.floor((ms % HOUR) / MINUTE), "min"],
+    [Math.floor((ms % MINUTE) / SECOND), "s"],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => (unit === "day" ? `${n} ${n === 1 ? "day" : "days"}` : `${n} ${unit}`))
+    .join(" ");
+}
