@@ -18,6 +18,7 @@ import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
 import { seed } from "../lib/seed";
 import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
+import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { buildIfNeeded } from "./lib/build";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -134,6 +135,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof DeliveryConfigError ? error.message : error);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, EmbeddedPostgresError].some((kind) => error instanceof kind);
+  console.error(explained && error instanceof Error ? error.message : error);
   process.exit(1);
 });

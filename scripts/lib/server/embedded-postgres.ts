@@ -20,6 +20,9 @@ export interface EmbeddedCluster {
   ensureDatabase(name: string): Promise<string>;
 }
 
+/** A start that cannot work as configured; its message says what to change. */
+export class EmbeddedPostgresError extends Error {}
+
 const USER = "postgres";
 const PASSWORD = "postgres";
 
@@ -41,7 +44,7 @@ function portAcceptsConnections(port: number): Promise<boolean> {
 function assertReachableByOthers(dir: string) {
   for (let current = dir; ; current = path.dirname(current)) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      throw new Error(
+      throw new EmbeddedPostgresError(
         `Embedded PostgreSQL runs as the "postgres" user, which cannot enter ${current} (mode ${(statSync(current).mode & 0o777).toString(8)}). ` +
           `Run "chmod o+x ${current}", set DATA_DIR to a folder it can reach, or set DATABASE_URL.`,
       );
@@ -153,7 +156,7 @@ export async function startEmbeddedPostgres(options: {
       server = await spawnPostgres(databaseDir, options.port, flags);
     } catch (error) {
       log(`postgres: ${error instanceof Error ? error.message : String(error)}`);
-      throw new Error(
+      throw new EmbeddedPostgresError(
         `Embedded PostgreSQL did not start on port ${options.port}. Is the port taken by another program? ` +
           `Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing server.`,
       );
