@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { defineConfig, devices } from "@playwright/test";
+import { z } from "zod";
 
 /**
  * End-to-end tests against the real app (`scripts/start.ts` → `next start`) on a fresh database.
@@ -17,6 +18,10 @@ const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 const databaseUrl = process.env.E2E_DATABASE_URL;
 if (!databaseUrl) throw new Error("E2E_DATABASE_URL is not set: run the end-to-end tests with `npm run test:e2e`");
+// Chosen by scripts/test.ts (scripts/lib/chromium.ts): CHROMIUM_PATH, Debian's, or the npm-packaged one.
+const chromiumPath = process.env.E2E_CHROMIUM_PATH;
+if (!chromiumPath) throw new Error("E2E_CHROMIUM_PATH is not set: run the end-to-end tests with `npm run test:e2e`");
+const chromiumArgs = z.array(z.string()).parse(JSON.parse(process.env.E2E_CHROMIUM_ARGS ?? "[]"));
 
 export default defineConfig({
   testDir: "e2e",
@@ -31,19 +36,7 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {

@@ -37,9 +37,3 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   return result.data;
 }
-
-let cached: Env | undefined;
-export function env(): Env {
-  cached ??= parseEnv();
-  return cached;
-}

@@ -1,7 +1,8 @@
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, seed, a production
  * build when sources changed, then the dashboard and (embedded mode, the default) the embedded
- * Inngest executor. Ctrl-C stops the executor, the server and the database.
+ * Inngest executor. Ctrl-C (or SIGTERM) stops the server, lets deliveries in flight finish, then
+ * stops the executor and the database.
  *
  *   npm start            production server (builds first when needed)
  *   npm run dev          next dev, same database bootstrap
@@ -10,37 +11,51 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
+import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
 import { seed } from "../lib/seed";
 import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
+import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { buildIfNeeded } from "./lib/build";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[hookrelay] ${line}`);
+/** Beyond the attempt timeout: time for a finished attempt to be recorded. */
+const STOP_MARGIN_MS = 5_000;
 
 async function main() {
   const env = parseEnv();
   const executorConfig = parseExecutorConfig();
+  const deliveryConfig = parseDeliveryConfig();
   const database = await prepareDatabase(env, log);
-  const running: { child?: ChildProcess; executor?: { stop(): Promise<void> } } = {};
+  const running: { child?: ChildProcess; executor?: { stop(graceMs?: number): Promise<void> } } = {};
   let stopping = false;
 
+  /**
+   * The order matters: the server stops taking requests (finishing those it holds), deliveries in
+   * flight get up to one attempt timeout to answer and be recorded, then the executor hands back
+   * what is left, and PostgreSQL, which all of them write to, stops last.
+   */
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping ...");
-    // The executor first: it hands its runs in flight back while the app can still answer.
-    await running.executor?.stop().catch((error: unknown) => log(`executor stop failed: ${String(error)}`));
     const child = running.child;
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
+    const serverStopped =
+      child && child.exitCode === null && child.signalCode === null
+        ? new Promise((r) => {
+            child.once("exit", r);
+            // A terminal's Ctrl-C reached it already; a SIGTERM sent to this process alone did not.
+            child.kill("SIGTERM");
+          })
+        : undefined;
+    await Promise.all([running.executor?.stop(deliveryConfig.attemptTimeoutMs + STOP_MARGIN_MS), serverStopped]);
     await database.cluster?.stop();
+    log("stopped");
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
@@ -113,12 +128,14 @@ async function main() {
       serveLocally: executorConfig.serve === "local" ? { client: inngest, functions } : undefined,
     });
   } catch (error) {
+    if (stopping) return;
     log(`the embedded executor could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, EmbeddedPostgresError].some((kind) => error instanceof kind);
+  console.error(explained && error instanceof Error ? error.message : error);
   process.exit(1);
 });

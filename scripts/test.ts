@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
+import { chooseChromium } from "./lib/chromium";
 import { createTestDatabase, freePort } from "./lib/test-database";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -68,8 +69,12 @@ async function playwright(reportDir: string): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "hookrelay-e2e-"));
   try {
     buildIfNeeded(root, (l) => console.log(`[test] ${l}`));
+    const chromium = await chooseChromium();
+    console.log(`[test] Chromium: ${chromium.source}`);
     const out = path.join(reportDir, "playwright.json");
     const code = await run(bin("playwright"), ["test", ...extra], {
+      E2E_CHROMIUM_PATH: chromium.executablePath,
+      E2E_CHROMIUM_ARGS: JSON.stringify(chromium.args),
       E2E_DATABASE_URL: database.url,
       E2E_PORT: String(await freePort()),
       E2E_DATA_DIR: dataDir,

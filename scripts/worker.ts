@@ -1,9 +1,10 @@
 /**
  * `npm run worker`: one more embedded-executor process next to `npm start` (same database, same
- * app URL). Any number may run; runs are leased, never driven twice at once. Ctrl-C hands the
- * runs in flight back to the other workers.
+ * app URL). Any number may run; runs are leased, never driven twice at once. Ctrl-C lets the
+ * deliveries in flight finish, then hands what is left back to the other workers.
  */
 import { EnvError, parseEnv } from "../lib/env";
+import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
@@ -16,6 +17,7 @@ const log = (line: string) => console.log(`[worker] ${line}`);
 async function main() {
   const env = parseEnv();
   const config = parseExecutorConfig();
+  const { attemptTimeoutMs } = parseDeliveryConfig();
   if (config.mode !== "embedded") {
     throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
   }
@@ -35,7 +37,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log("stopping ...");
-    await executor.stop();
+    // Deliveries in flight get one attempt timeout (and time to record it) before being handed back.
+    await executor.stop(attemptTimeoutMs + 5_000);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
@@ -43,6 +46,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
+  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof DeliveryConfigError ? error.message : error);
   process.exit(1);
 });

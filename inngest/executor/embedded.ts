@@ -14,7 +14,7 @@ export async function startEmbeddedExecutor(opts: {
   executorKey: string;
   log: (line: string) => void;
   serveLocally?: { client: Inngest.Any; functions: InngestFunction.Any[] };
-}): Promise<{ executor: Executor; stop(): Promise<void> }> {
+}): Promise<{ executor: Executor; stop(graceMs?: number): Promise<void> }> {
   const { config } = opts;
   let local: LocalServe | undefined;
   if (opts.serveLocally) local = await startLocalServe({ ...opts.serveLocally, executorKey: opts.executorKey });
@@ -40,8 +40,8 @@ export async function startEmbeddedExecutor(opts: {
   }
   return {
     executor,
-    async stop() {
-      await executor.stop();
+    async stop(graceMs?: number) {
+      await executor.stop(graceMs);
       await local?.close();
     },
   };

@@ -145,19 +145,24 @@ export class Executor {
     this.signal();
   }
 
-  /** Stops claiming, lets requests in flight finish for up to `graceMs`, then hands the rest back. */
+  /**
+   * Stops claiming, lets requests in flight finish for up to `graceMs` (their leases still
+   * renewed, so no other worker takes them over meanwhile), then hands the rest back.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.renewTimer);
     this.signal();
     await this.loopDone;
-    const inFlight = [...this.inFlight.values()];
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(inFlight.map((f) => f.done)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    const inFlight = [...this.inFlight.values()].map((f) => f.done);
+    await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
+    clearInterval(this.renewTimer);
     await abandonLeases(this.pool, [...this.inFlight.values()].map((f) => f.token), this.clock.now()).catch(() => {});
-    await this.listener?.end().catch(() => {});
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => {});
     this.driver.close();
     await this.pool.end();
   }
@@ -168,6 +173,7 @@ export class Executor {
   }
 
   private async listen(): Promise<void> {
+    if (this.stopping) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
     client.on("notification", (n) => {
       if (n.payload === "event") this.eventsMaybe = true;
@@ -175,9 +181,10 @@ export class Executor {
       this.signal();
     });
     client.on("error", (error) => {
+      if (this.stopping) return;
       this.log(`LISTEN connection lost (${error.message}); polling until it is back`);
       this.listener = undefined;
-      if (!this.stopping) setTimeout(() => void this.listen().catch(() => {}), 1_000);
+      setTimeout(() => void this.listen().catch(() => {}), 1_000);
     });
     await client.connect();
     await client.query(`LISTEN ${WAKE_CHANNEL}`);

@@ -1,8 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { deliveryRequested, endpointDeleted, endpointDisabled } from "@/inngest/events";
-import { deliveryConfig } from "@/lib/delivery/config";
 import { performScheduledAttempt } from "@/lib/delivery/perform";
-import { attemptCount, delayBeforeAttempt } from "@/lib/delivery/schedule";
 
 /**
  * Delivers one message to one endpoint: the first attempt at once, then one attempt after each
@@ -20,22 +18,20 @@ export const deliverMessage = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { deliveryId } = event.data;
-    const schedule = deliveryConfig().retrySchedule;
-    for (let n = 1; n <= attemptCount(schedule); n++) {
-      if (n > 1) await step.sleep(`wait-before-attempt-${n}`, delayBeforeAttempt(schedule, n));
+    // The delivery module decides whether an attempt was the last and when the next is due.
+    for (let n = 1; ; n++) {
       // Waiting for a rate-limit slot is a durable sleep that does not use up the attempt.
       for (let wait = 0; ; wait++) {
-        const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () =>
-          performScheduledAttempt(deliveryId, n, schedule),
-        );
+        const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () => performScheduledAttempt(deliveryId, n));
         if (result.kind === "rate_limited") {
           await step.sleep(`rate-limit-before-attempt-${n}-${wait + 1}`, Math.max(1, result.retryInMs));
           continue;
         }
         if (result.kind === "stopped" || result.ok) return result;
+        if (!result.nextAttemptAt) return { kind: "exhausted" as const };
+        await step.sleepUntil(`wait-before-attempt-${n + 1}`, result.nextAttemptAt);
         break;
       }
     }
-    return { kind: "exhausted" as const };
   },
 );

@@ -3,44 +3,33 @@ import { attempt } from "@/lib/delivery/attempt";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
-import { delayBeforeAttempt, isFinalAttempt, type RetrySchedule } from "@/lib/delivery/schedule";
+import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Attempt, Delivery, Endpoint, Message } from "@/lib/generated/prisma/client";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
+import { storedHeadersSchema } from "@/lib/validations/endpoint";
 
-/** What one scheduled step did; small and JSON-safe, since Inngest memoizes it. */
+/**
+ * What one scheduled step did; small and JSON-safe, since Inngest memoizes it. `nextAttemptAt`
+ * (ISO time, the delivery's own `nextAttemptAt`) is when the next attempt is due, or null when
+ * this one ended the delivery: the function sleeps until then and decides nothing itself.
+ */
 export type ScheduledAttemptResult =
   | { kind: "stopped"; reason: string }
   | { kind: "rate_limited"; retryInMs: number }
-  | { kind: "attempted"; ok: boolean; final: boolean; statusCode: number | null; error: string | null };
+  | { kind: "attempted"; ok: boolean; nextAttemptAt: string | null; statusCode: number | null; error: string | null };
 
 /** A rate-limited attempt waits this long in-process before handing the wait to a durable sleep. */
 const IN_PROCESS_RATE_WAIT_MS = 250;
 
-const headerList = (value: Prisma.JsonValue): Record<string, string> => {
-  const result: Record<string, string> = {};
-  if (Array.isArray(value)) {
-    for (const h of value) {
-      if (h && typeof h === "object" && !Array.isArray(h) && typeof h.name === "string" && typeof h.value === "string") result[h.name] = h.value;
-    }
-  }
-  return result;
-};
-
-interface AttemptContext {
-  status: string;
-  messageId: string;
-  body: string;
-  endpointId: string;
-  url: string;
-  disabled: boolean;
-  deletedAt: Date | null;
-  rateLimit: number | null;
-  headers: Prisma.JsonValue;
-  earlier: { succeeded: boolean; statusCode: number | null; errorMessage: string | null } | null;
-  /** Ciphertexts of the secrets valid now, newest first. */
-  secrets: string[];
-}
+type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messageId"> &
+  Pick<Message, "body"> &
+  Pick<Endpoint, "url" | "disabled" | "deletedAt" | "rateLimit" | "headers"> & {
+    endpointId: Endpoint["id"];
+    earlier: Pick<Attempt, "succeeded" | "statusCode" | "errorMessage"> | null;
+    /** Ciphertexts of the secrets valid now, newest first. */
+    secrets: string[];
+  };
 
 /**
  * Everything an attempt needs in one round trip: this is the delivery hot path, and every query
@@ -48,7 +37,7 @@ interface AttemptContext {
  */
 async function loadContext(deliveryId: string, attemptNumber: number, now: Date): Promise<AttemptContext | null> {
   const rows = await db.$queryRaw<AttemptContext[]>`
-    SELECT d.status::text AS status, m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled, e."deletedAt",
+    SELECT d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled, e."deletedAt",
            e."rateLimit", e.headers,
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
               FROM "Attempt" a
@@ -81,10 +70,11 @@ export async function performScheduledAttempt(
     await failDeliveries({ ids: [deliveryId] }, stop);
     return { kind: "stopped", reason: stop };
   }
-  const final = isFinalAttempt(schedule, attemptNumber);
-  // A crash after the request but before Inngest memoized this step: never send one attempt number twice.
+  // A crash after the request but before Inngest memoized this step: never send one attempt number
+  // twice. The statement that recorded it set the delivery's next attempt too.
   if (context.earlier) {
-    return { kind: "attempted", ok: context.earlier.succeeded, final, statusCode: context.earlier.statusCode, error: context.earlier.errorMessage };
+    const { succeeded, statusCode, errorMessage } = context.earlier;
+    return { kind: "attempted", ok: succeeded, nextAttemptAt: context.nextAttemptAt?.toISOString() ?? null, statusCode, error: errorMessage };
   }
 
   const config = deliveryConfig();
@@ -106,17 +96,18 @@ export async function performScheduledAttempt(
       messageId: context.messageId,
       body: context.body,
       secrets: context.secrets.map((ciphertext) => openSecret(context.endpointId, ciphertext)),
-      headers: headerList(context.headers),
+      headers: Object.fromEntries(storedHeadersSchema.parse(context.headers).map((h) => [h.name, h.value])),
     },
     { timeoutMs: config.attemptTimeoutMs },
   );
 
   const error = outcome.ok ? null : summariseOutcome(outcome).detail;
+  const retryAt = outcome.ok ? null : nextAttemptAt(schedule, attemptNumber, new Date());
   const next = outcome.ok
     ? { status: "SUCCEEDED", reason: null, at: null }
-    : final
-      ? { status: "FAILED", reason: `all ${attemptNumber} attempts failed; last: ${error}`, at: null }
-      : { status: "PENDING", reason: null, at: new Date(Date.now() + delayBeforeAttempt(schedule, attemptNumber + 1)) };
+    : retryAt
+      ? { status: "PENDING", reason: null, at: retryAt }
+      : { status: "FAILED", reason: `all ${attemptNumber} attempts failed; last: ${error}`, at: null };
   // The attempt and the delivery's next state in one statement; a delivery stopped meanwhile
   // (endpoint disabled while the request was in flight) keeps its FAILED state.
   await db.$executeRaw`
@@ -132,5 +123,5 @@ export async function performScheduledAttempt(
     UPDATE "Delivery"
        SET status = ${next.status}::"DeliveryStatus", "failureReason" = ${next.reason}, "nextAttemptAt" = ${next.at}, "updatedAt" = now()
      WHERE id = ${deliveryId} AND status = 'SENDING'`;
-  return { kind: "attempted", ok: outcome.ok, final, statusCode: outcome.statusCode ?? null, error };
+  return { kind: "attempted", ok: outcome.ok, nextAttemptAt: next.at?.toISOString() ?? null, statusCode: outcome.statusCode ?? null, error };
 }

@@ -1,4 +1,3 @@
-import type { Pool } from "pg";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -28,23 +27,6 @@ export type RateLimitDecision =
 export type TransactionQuery = <Row>(sql: string, params: readonly unknown[]) => Promise<Row[]>;
 /** Runs `work` in one transaction, committing when it resolves. */
 export type TransactionRunner = <T>(work: (query: TransactionQuery) => Promise<T>) => Promise<T>;
-
-export function pgPoolTransactions(pool: Pool): TransactionRunner {
-  return async (work) => {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(async <Row>(sql: string, params: readonly unknown[]) => (await client.query(sql, [...params])).rows as Row[]);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
-}
 
 export function prismaTransactions(prisma: PrismaClient): TransactionRunner {
   return (work) => prisma.$transaction((tx) => work(<Row>(sql: string, params: readonly unknown[]) => tx.$queryRawUnsafe<Row[]>(sql, ...params)));

@@ -28,10 +28,6 @@ export function scheduleFromWaits(waitsMs: readonly number[]): RetrySchedule {
   return Object.freeze([0, ...waitsMs]);
 }
 
-/** The waits between attempts, without the leading immediate attempt. */
-export function retryWaits(schedule: RetrySchedule): readonly number[] {
-  return schedule.slice(1);
-}
 
 export function attemptCount(schedule: RetrySchedule): number {
   return schedule.length;
@@ -48,6 +44,12 @@ export function delayBeforeAttempt(schedule: RetrySchedule, attempt: number): nu
 /** True when `attempt` was the last one the schedule allows. */
 export function isFinalAttempt(schedule: RetrySchedule, attempt: number): boolean {
   return attempt >= schedule.length;
+}
+
+/** When the attempt after a failed attempt `attempt` is due, or null when that one was the last. */
+export function nextAttemptAt(schedule: RetrySchedule, attempt: number, failedAt: Date): Date | null {
+  if (isFinalAttempt(schedule, attempt)) return null;
+  return new Date(failedAt.getTime() + delayBeforeAttempt(schedule, attempt + 1));
 }
 
 export interface ScheduleStep {
@@ -67,9 +69,4 @@ export function describeSchedule(schedule: RetrySchedule): ScheduleStep[] {
     label: i === 0 ? "immediately" : `${formatDurationLabel(delayMs)} after attempt ${i}`,
     compact: formatCompactDuration(delayMs),
   }));
-}
-
-/** The schedule in `WEBHOOK_RETRY_SCHEDULE` syntax (waits only): `5s,5m,30m,2h,5h,10h,10h`. */
-export function formatRetryWaits(schedule: RetrySchedule): string {
-  return retryWaits(schedule).map(formatCompactDuration).join(",");
 }

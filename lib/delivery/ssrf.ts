@@ -171,13 +171,6 @@ function categoryOf(ip: IpValue): AddressCategory {
   return table.find(([range]) => contains(range, ip))?.[1] ?? "public";
 }
 
-/** What kind of address `ip` is; throws on anything that is not an IP literal. */
-export function classifyAddress(ip: string): AddressCategory {
-  const parsed = parseIp(ip);
-  if (!parsed) throw new CidrError(`"${ip}" is not an IP address`);
-  return categoryOf(parsed);
-}
-
 export interface AddressDecision {
   allowed: boolean;
   category: AddressCategory;
@@ -197,8 +190,4 @@ export function checkAddress(ip: string, policy: AddressPolicy): AddressDecision
   const mapped = contains(IPV4_MAPPED, parsed) ? embeddedIpv4(parsed) : null;
   const match = policy.allowed.find((range) => contains(range, parsed) || (mapped !== null && contains(range, mapped)));
   return match ? { allowed: true, category, allowedBy: match.text } : { allowed: false, category };
-}
-
-export function isAddressAllowed(ip: string, policy: AddressPolicy): boolean {
-  return checkAddress(ip, policy).allowed;
 }

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { subscribableNames } from "@/lib/catalog/event-types";
@@ -7,30 +6,11 @@ import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { newEndpointId } from "@/lib/endpoints/ids";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { URL_CHANGE_CONFIRMATION_MESSAGE, type EndpointConfig } from "@/lib/validations/endpoint";
-
-export interface CustomHeader {
-  name: string;
-  value: string;
-}
-
-export interface EndpointView {
-  id: string;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  rateLimit: number | null;
-  headers: CustomHeader[];
-  disabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import { storedHeadersSchema, URL_CHANGE_CONFIRMATION_MESSAGE, type CustomHeader, type EndpointConfig } from "@/lib/validations/endpoint";
 
 export type EndpointFailure = { ok: false; code: "not_found" | "unknown_event_types" | "url_change_unconfirmed"; message: string; field?: string };
 
 const NOT_FOUND: EndpointFailure = { ok: false, code: "not_found", message: "This endpoint does not exist or was deleted." };
-
-const storedHeaders = z.array(z.object({ name: z.string(), value: z.string() }));
 
 const viewSelect = {
   id: true,
@@ -46,8 +26,11 @@ const viewSelect = {
 
 type Row = Prisma.EndpointGetPayload<{ select: typeof viewSelect }>;
 
+/** An endpoint as the dashboard shows it, its stored headers parsed. */
+export type EndpointView = Omit<Row, "headers"> & { headers: CustomHeader[] };
+
 function toView(row: Row): EndpointView {
-  return { ...row, headers: storedHeaders.parse(row.headers) };
+  return { ...row, headers: storedHeadersSchema.parse(row.headers) };
 }
 
 /** The audited fields: everything a user can configure. Secrets are audited by action, never by value. */

@@ -82,6 +82,10 @@ export const headerValueSchema = z
   .refine((v) => !/\0/.test(v), "Header values cannot contain NUL characters");
 
 export const customHeaderSchema = z.object({ name: headerNameSchema, value: headerValueSchema });
+export type CustomHeader = z.infer<typeof customHeaderSchema>;
+
+/** `Endpoint.headers` as stored (checked by customHeadersSchema when written): read with this one schema everywhere. */
+export const storedHeadersSchema = z.array(z.object({ name: z.string(), value: z.string() }));
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { attempt } from "@/lib/delivery/attempt";
 import { createGuardedAgents } from "@/lib/delivery/guarded-agent";
 import {
-  pgPoolTransactions,
   prismaTransactions,
   RATE_LIMIT_WINDOW_MS,
   type TransactionRunner,
@@ -15,6 +14,7 @@ import { generateSecret } from "@/lib/delivery/sign";
 import { parseCidrList } from "@/lib/delivery/ssrf";
 import { createPrismaClient } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { pgPoolTransactions } from "@/tests/helpers/pg-transactions";
 import { type Receiver, startReceiver } from "@/tests/helpers/receiver";
 
 /** Two independent connection pools stand for two executor processes. */

@@ -1,6 +1,6 @@
 import { NonRetriableError, RetryAfterError, type InngestFunction } from "inngest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ManualClock } from "@/inngest/executor/clock";
+import { ManualClock } from "@/tests/helpers/manual-clock";
 import { Executor } from "@/inngest/executor/executor";
 import { FunctionRegistrationError } from "@/inngest/executor/functions";
 import { EXECUTOR_KEY_HEADER } from "@/inngest/executor/auth";
