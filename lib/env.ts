@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRUST_NONE, trustProxySchema } from "@/lib/http/forwarded";
 
 /**
  * Every environment variable the product reads, validated once. The README's table is written
@@ -22,6 +23,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").default("admin@acme.test"),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").default("hookrelay-admin"),
   SEED_DEMO: booleanish.default(true),
+  TRUST_PROXY: trustProxySchema.default(TRUST_NONE),
 });
 
 export type Env = z.infer<typeof envSchema>;
