@@ -171,7 +171,9 @@ test.describe("sign-in throttling through the running server", () => {
     await data.query(`DELETE FROM "FailedSignIn" WHERE ip = $1`, [from]);
     try {
       const csrf = await exchange(from, "GET", "/api/auth/csrf", {});
-      const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+      // As a browser keeps them: the last value of each cookie (the session guard sets one too).
+      const jar = new Map((csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!.split(/=(.*)/s) as [string, string]));
+      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
       const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
       const codes: string[] = [];
       for (let i = 0; i < 12; i++) {
