@@ -61,7 +61,8 @@ async function twelveFailures(port: number, from: string, headersFor: (i: number
 
 const expected = [...Array<string>(SIGN_IN_LIMIT).fill("invalid"), "throttled", "throttled"];
 
-describe("the address sign-in throttling counts", () => {
+// Thirteen bcrypt checks per test: generous on a loaded machine, and no part of what is asserted.
+describe("the address sign-in throttling counts", { timeout: 120_000 }, () => {
   it("without TRUST_PROXY ignores X-Forwarded-For: a different one on each try is still throttled", async () => {
     const port = await signInServer(TRUST_NONE);
     const from = await loopback();
