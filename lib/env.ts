@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRUST_NONE, trustProxySchema } from "@/lib/http/forwarded";
 
 /**
  * Every environment variable the product reads, validated once. The README's table is written
@@ -22,6 +23,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").default("admin@acme.test"),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").default("hookrelay-admin"),
   SEED_DEMO: booleanish.default(true),
+  TRUST_PROXY: trustProxySchema.default(TRUST_NONE),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -36,4 +38,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
   }
   return result.data;
+}
+
+let cached: Env | undefined;
+/** The validated environment of this process (read once). */
+export function env(): Env {
+  return (cached ??= parseEnv());
 }

@@ -5,7 +5,7 @@
  * stops the executor and the database.
  *
  *   npm start            production server (builds first when needed)
- *   npm run dev          next dev, same database bootstrap
+ *   npm run dev          Next in dev mode, same database bootstrap
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -100,7 +100,7 @@ async function main() {
     // Embedded mode: inngest.send() posts to this app's ingest route with the executor key.
     ...(executorKey ? { EXECUTOR_KEY: executorKey, EXECUTOR_INGEST_IN_PROCESS: "1" } : {}),
   };
-  const child = spawn(path.join(root, "node_modules/.bin/next"), [dev ? "dev" : "start", "-p", String(env.PORT)], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts"), ...(dev ? ["--dev"] : [])], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: childEnv,

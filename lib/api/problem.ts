@@ -6,6 +6,7 @@ export type ProblemCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "invalid_json"
   | "invalid_body"
   | "payload_too_large"
@@ -19,6 +20,7 @@ const STATUS: Record<ProblemCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   invalid_json: 400,
   invalid_body: 422,
   payload_too_large: 413,
@@ -34,4 +36,19 @@ export function problem(code: ProblemCode, message: string, details?: unknown, i
     { code, message, details: details ?? null },
     { ...init, status: STATUS[code], headers: { "cache-control": "no-store", ...init.headers } },
   );
+}
+
+/**
+ * The handler of every method a route does not serve (exported under those names): without one,
+ * Next answers 405 with an empty body, which an API client cannot tell from a proxy error.
+ */
+export function methodNotAllowed(allowed: readonly string[]): () => Response {
+  const allow = [...allowed, "OPTIONS"].join(", ");
+  return () => problem("method_not_allowed", `This endpoint accepts ${allowed.join(", ")} only.`, { allow: allowed }, { headers: { allow } });
+}
+
+/** `OPTIONS` for a route that defines its other methods itself: Next's automatic one would list them all. */
+export function allowedMethods(allowed: readonly string[]): () => Response {
+  const allow = [...allowed, "OPTIONS"].join(", ");
+  return () => new Response(null, { status: 204, headers: { allow } });
 }

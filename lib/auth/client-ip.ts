@@ -1,6 +1,7 @@
-/** The client address as the reverse proxy (or Next's own server) reports it. */
+import { env } from "@/lib/env";
+import { clientAddress } from "@/lib/http/forwarded";
+
+/** The address sign-in throttling counts: never one the client can choose (see `TRUST_PROXY`). */
 export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for");
-  if (forwarded) return forwarded.split(",")[0]!.trim() || "unknown";
-  return headers.get("x-real-ip")?.trim() || "unknown";
+  return clientAddress(headers, env().TRUST_PROXY);
 }

@@ -1,3 +1,4 @@
+import { allowedMethods, methodNotAllowed } from "@/lib/api/problem";
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
@@ -11,3 +12,10 @@ export async function GET() {
     return Response.json({ status: "degraded", database: "unreachable" }, { status: 503 });
   }
 }
+
+const notAllowed = methodNotAllowed(["GET", "HEAD"]);
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
+export const OPTIONS = allowedMethods(["GET", "HEAD"]);

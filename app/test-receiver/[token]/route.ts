@@ -1,17 +1,12 @@
 import { findReceiverByToken, MAX_BODY_BYTES, recordTestReceiverRequest } from "@/lib/test-receiver/receivers";
 import { signingSecretsForReceiver } from "@/lib/test-receiver/secrets";
 import { verifySignature } from "@/lib/test-receiver/verify";
+import { readCappedBody } from "@/lib/http/read-body";
 
 export const dynamic = "force-dynamic";
 
 /** Headers worth showing; hop-by-hop and proxy headers are noise. */
 const HIDDEN_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto"]);
-
-async function readCapped(request: Request): Promise<{ text: string; truncated: boolean }> {
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  const truncated = bytes.byteLength > MAX_BODY_BYTES;
-  return { text: new TextDecoder().decode(truncated ? bytes.subarray(0, MAX_BODY_BYTES) : bytes), truncated };
-}
 
 /** The built-in test receiver: acknowledges at once, records the request and its signature check. */
 export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
@@ -22,7 +17,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
   request.headers.forEach((value, name) => {
     if (!HIDDEN_HEADERS.has(name)) headers[name] = value;
   });
-  const body = await readCapped(request);
+  // The beginning of a larger body is kept for display; the rest is never read.
+  const capped = await readCappedBody(request, MAX_BODY_BYTES);
+  const body = { text: new TextDecoder().decode(capped.bytes), truncated: capped.truncated };
   const secrets = await signingSecretsForReceiver(receiver);
   const signature = body.truncated
     ? { status: "invalid" as const, detail: `Body larger than ${MAX_BODY_BYTES} bytes: not verified` }

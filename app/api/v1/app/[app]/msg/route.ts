@@ -1,6 +1,6 @@
 import { authenticateApiKey, mayActOn } from "@/lib/api/authenticate";
 import { findOrganization } from "@/lib/api/organization";
-import { problem } from "@/lib/api/problem";
+import { allowedMethods, methodNotAllowed, problem } from "@/lib/api/problem";
 import { readJsonBody } from "@/lib/api/read-json";
 import { sendEvent } from "@/lib/messages/send-event";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
@@ -41,3 +41,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ app
     return problem("internal", "The event could not be recorded because of a server error. It is safe to retry with the same eventId.");
   }
 }
+
+const notAllowed = methodNotAllowed(["POST"]);
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
+export const OPTIONS = allowedMethods(["POST"]);

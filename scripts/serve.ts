@@ -1,0 +1,49 @@
+/**
+ * The app's HTTP server, started by `scripts/start.ts`: Next's own request handler (the one
+ * `next start` and `next dev` use) behind a server that first records the TCP peer in the
+ * forwarding headers. Next keeps a client's `X-Forwarded-For` as sent, so without this step the
+ * app could not tell the client's address from one the client made up (see lib/http/forwarded.ts).
+ *
+ *   tsx scripts/serve.ts [--dev]     listens on PORT
+ */
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { EnvError, parseEnv } from "../lib/env";
+import { recordPeer } from "../lib/http/forwarded";
+
+const root = path.resolve(import.meta.dirname, "..");
+/** How long requests in flight may take to finish once a stop is asked for. */
+const STOP_GRACE_MS = 10_000;
+
+async function main() {
+  const env = parseEnv();
+  const dev = process.argv.includes("--dev");
+  const app = next({ dev, dir: root, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    recordPeer(req, env.TRUST_PROXY);
+    void handle(req, res);
+  });
+  // Stop taking connections, let requests in flight finish (a few seconds at most), then exit.
+  const stop = () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+    void Promise.race([closed, grace])
+      .then(() => {
+        server.closeAllConnections();
+        return app.close();
+      })
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  server.listen(env.PORT, () => console.log(`[hookrelay] listening on port ${env.PORT}${dev ? " (dev)" : ""}`));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+});
