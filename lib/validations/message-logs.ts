@@ -112,3 +112,13 @@ export const attemptedMessagesFiltersSchema = z.object({
 });
 
 export type AttemptedMessagesFilters = z.output<typeof attemptedMessagesFiltersSchema>;
+
+/** How an export is written: `include=body` adds payloads (messages) or response bodies (attempts). */
+export const exportOptionsSchema = z
+  .object({
+    format: z.preprocess(blankToUndefined, z.enum(["csv", "ndjson"], { message: "Format is csv or ndjson" }).default("csv")),
+    include: optionalText(z.literal("body", { message: 'The only optional column is "body"' })),
+  })
+  .transform(({ format, include }) => ({ format, includeBody: include === "body" }));
+
+export type ExportOptions = z.output<typeof exportOptionsSchema>;
