@@ -53,18 +53,20 @@ interface Row {
   lastLocation: string | null;
   lastSuccessAt: Date | null;
   streak: number;
-  /** [hours ago, succeeded, count] over the last 7 days. */
-  buckets: [number, boolean, number][];
+  /** [start of the hour-long bin, succeeded, count] over the last 7 days. */
+  buckets: [string, boolean, number][];
   pendingCount: number;
   oldestPendingAt: Date | null;
   oldestPendingMessageId: string | null;
   oldestPendingNextAttemptAt: Date | null;
 }
 
+/** JSON gives the bins as timestamps without a zone; they are UTC, as every stored time. */
 function series(buckets: Row["buckets"], hours: number, now: Date): HourBucket[] {
-  const out = Array.from({ length: hours }, (_, i) => ({ start: new Date(now.getTime() - (hours - i) * HOUR), attempts: 0, failures: 0 }));
-  for (const [ago, succeeded, count] of buckets) {
-    const bucket = out[hours - 1 - ago];
+  const first = now.getTime() - hours * HOUR;
+  const out = Array.from({ length: hours }, (_, i) => ({ start: new Date(first + i * HOUR), attempts: 0, failures: 0 }));
+  for (const [bin, succeeded, count] of buckets) {
+    const bucket = out[Math.round((Date.parse(`${bin}Z`) - first) / HOUR)];
     if (!bucket) continue;
     bucket.attempts += count;
     if (!succeeded) bucket.failures += count;
@@ -104,18 +106,25 @@ export async function endpointHealth(
            WHERE a."endpointId" = ep.id AND NOT a.succeeded AND a."startedAt" > coalesce(success.at, '-infinity'::timestamp)
            LIMIT ${STREAK_CAP + 1}) failed) streak
       CROSS JOIN LATERAL (
-        SELECT coalesce(json_agg(json_build_array(g.ago, g.ok, g.n)), '[]'::json) AS buckets FROM (
-          SELECT floor(extract(epoch FROM (${now}::timestamp - a."startedAt")) / 3600)::int AS ago, a.succeeded AS ok, count(*)::int AS n
+        SELECT coalesce(json_agg(json_build_array(g.bin, g.ok, g.n)), '[]'::json) AS buckets FROM (
+          -- date_bin: integer arithmetic, several times cheaper per row than epoch numerics.
+          SELECT date_bin('1 hour', a."startedAt", ${weekAgo}::timestamp) AS bin, a.succeeded AS ok, count(*)::int AS n
             FROM "Attempt" a
            WHERE a."endpointId" = ep.id AND a.succeeded = ANY ('{true,false}'::boolean[])
-             AND a."startedAt" > ${weekAgo}::timestamp AND a."startedAt" <= ${now}::timestamp
+             AND a."startedAt" >= ${weekAgo}::timestamp AND a."startedAt" < ${now}::timestamp
            GROUP BY 1, 2) g) hourly
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS n FROM "Delivery" d WHERE d."endpointId" = ep.id AND d.status IN ('PENDING', 'SENDING')) pending
       LEFT JOIN LATERAL (
-        SELECT d."createdAt", d."messageId", d."nextAttemptAt" FROM "Delivery" d
-         WHERE d."endpointId" = ep.id AND d.status IN ('PENDING', 'SENDING')
-         ORDER BY d."createdAt", d.id LIMIT 1) oldest ON true
+        -- One ordered probe per status: with both statuses in one condition the planner walks the
+        -- endpoint's whole history by createdAt instead.
+        SELECT * FROM (
+          (SELECT d."createdAt", d.id, d."messageId", d."nextAttemptAt" FROM "Delivery" d
+            WHERE d."endpointId" = ep.id AND d.status = 'PENDING' ORDER BY d."createdAt", d.id LIMIT 1)
+          UNION ALL
+          (SELECT d."createdAt", d.id, d."messageId", d."nextAttemptAt" FROM "Delivery" d
+            WHERE d."endpointId" = ep.id AND d.status = 'SENDING' ORDER BY d."createdAt", d.id LIMIT 1)) p
+         ORDER BY p."createdAt", p.id LIMIT 1) oldest ON true
      WHERE ep.id = ANY (${endpointIds as string[]}::text[]) AND ep."organizationId" = ${organizationId}`;
 
   const result = new Map<string, EndpointHealth>();

@@ -1,0 +1,196 @@
+/**
+ * Server time of the message logs' queries at two sizes of history (default 10,000 and 1,000,000
+ * messages), each in its own database loaded by the seed:load generator: the functions the pages
+ * call, run REPS times each after a warm-up, p50 / p95, and the ratio large / small per query.
+ * Targets (issue 9): p95 < 300 ms at 1,000,000 and ratio < 1.5.
+ *
+ *   npm run bench:message-logs                       10,000 and 1,000,000 messages
+ *   npm run bench:message-logs -- 2000 50000         other sizes
+ *   npm run bench:message-logs -- --explain          also print EXPLAIN (ANALYZE, BUFFERS) of every statement at the largest size
+ *
+ * Databases `hookrelay_bench_<n>` are kept on the embedded cluster (DATA_DIR, EMBEDDED_PG_PORT) or
+ * on DATABASE_URL's server, and reloaded only when their message count differs, so a second run
+ * measures at once.
+ */
+import path from "node:path";
+import pg from "pg";
+import { createPrismaClient } from "@/lib/db";
+import { migrate } from "@/lib/db/migrate";
+import { endpointHealth } from "@/lib/endpoints/health";
+import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
+import { listEndpoints } from "@/lib/endpoints/endpoints";
+import { parseEnv } from "@/lib/env";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getMessageDetail } from "@/lib/messages/detail";
+import { listMessages } from "@/lib/messages/list";
+import { attemptedMessagesFiltersSchema, messageLogFiltersSchema } from "@/lib/validations/message-logs";
+import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/scripts/lib/server/embedded-postgres";
+import { seedLoad } from "@/scripts/lib/seed-load";
+import { withDatabase } from "@/scripts/lib/test-database";
+
+const REPS = 30;
+const WARMUP = 3;
+const ORG = "bench";
+const args = process.argv.slice(2);
+const explain = args.includes("--explain");
+const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+if (sizes.length === 0) sizes.push(10_000, 1_000_000);
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+interface Case {
+  name: string;
+  run: () => Promise<unknown>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The app's `db` reads globalThis.prisma: point it at the database being measured. */
+function useClient(client: PrismaClient) {
+  (globalThis as { prisma?: PrismaClient }).prisma = client;
+}
+
+async function prepare(adminUrl: string, size: number): Promise<string> {
+  const name = `hookrelay_bench_${size}`;
+  await createDatabaseIfMissing(adminUrl, name);
+  let url = withDatabase(adminUrl, name);
+  await migrate(url);
+  const check = new pg.Client({ connectionString: url });
+  await check.connect();
+  const { rows } = await check.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Message" m JOIN "Organization" o ON o.id = m."organizationId" WHERE o.slug = $1`,
+    [ORG],
+  );
+  await check.end();
+  if (rows[0]!.n !== size) {
+    log(`loading ${size.toLocaleString("en")} messages into ${name} ...`);
+    await dropDatabase(adminUrl, name);
+    await createDatabaseIfMissing(adminUrl, name);
+    url = withDatabase(adminUrl, name);
+    await migrate(url);
+    const loaded = await seedLoad(url, { messages: size, orgSlug: ORG, log: (l) => log(`  ${l}`) });
+    log(`loaded in ${loaded.seconds} s`);
+  }
+  return url;
+}
+
+async function cases(client: PrismaClient, size: number): Promise<Case[]> {
+  const org = await client.organization.findUniqueOrThrow({ where: { slug: ORG } });
+  const endpoints = await client.endpoint.findMany({ where: { organizationId: org.id }, orderBy: { createdAt: "asc" } });
+  const healthy = endpoints.find((e) => e.description !== "billing-failing")!;
+  // A message from the middle of the history whose deliveries include a failed one (8 attempts).
+  const failedDelivery = await client.delivery.findFirstOrThrow({
+    where: { organizationId: org.id, status: "FAILED", createdAt: { lt: new Date(Date.now() - (size / 2) * 60_000) } },
+    orderBy: [{ createdAt: "desc" }],
+    select: { messageId: true },
+  });
+  const filters = (input: Record<string, unknown>) => messageLogFiltersSchema.parse(input);
+  const firstPage = filters({});
+  const filtered = filters({ eventType: healthy.eventTypes[0], status: "failed", since: "7d" });
+  const containment = filters({ contains: JSON.stringify({ contract: { id: `ctr_${Math.floor(size / 2)}` } }) });
+  const tab = attemptedMessagesFiltersSchema.parse({});
+  return [
+    { name: "message logs, first page", run: () => listMessages(org.id, firstPage) },
+    { name: "filtered page (type + failed + 7 d)", run: () => listMessages(org.id, filtered) },
+    { name: "payload containment search", run: () => listMessages(org.id, containment) },
+    { name: "attempted messages tab", run: () => listAttemptedMessages(org.id, healthy.id, tab) },
+    { name: "message detail", run: () => getMessageDetail(org.id, failedDelivery.messageId) },
+    {
+      name: "endpoints list with health",
+      run: async () => {
+        const list = await listEndpoints(org.id);
+        return endpointHealth(org.id, list.map((e) => e.id));
+      },
+    },
+  ];
+}
+
+async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < WARMUP; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function explainAll(url: string, list: Case[]) {
+  const captured: { query: string; params: string }[] = [];
+  const client = new (await import("@/lib/generated/prisma/client")).PrismaClient({
+    adapter: new (await import("@prisma/adapter-pg")).PrismaPg({ connectionString: url }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  client.$on("query", (e) => captured.push({ query: e.query, params: e.params }));
+  useClient(client);
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  for (const c of list) {
+    captured.length = 0;
+    await c.run();
+    console.log(`\n### ${c.name}\n`);
+    for (const statement of captured) {
+      const params = JSON.parse(statement.params) as unknown[];
+      const { rows } = await raw.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.query}`, params);
+      console.log(statement.query.replace(/\s+/g, " ").slice(0, 400));
+      console.log(rows.map((r) => r["QUERY PLAN"]).join("\n") + "\n");
+    }
+  }
+  await raw.end();
+  await client.$disconnect();
+}
+
+async function main() {
+  const env = parseEnv();
+  let adminUrl: string;
+  let stop = async () => {};
+  if (env.DATABASE_URL) {
+    adminUrl = withDatabase(env.DATABASE_URL, "postgres");
+  } else {
+    const cluster = await startEmbeddedPostgres({ dataDir: path.join(env.DATA_DIR, "pg"), port: env.EMBEDDED_PG_PORT, log });
+    adminUrl = cluster.adminUrl;
+    stop = () => cluster.stop();
+  }
+  try {
+    const results = new Map<string, Map<number, { p50: number; p95: number }>>();
+    let lastUrl = "";
+    for (const size of sizes) {
+      const url = await prepare(adminUrl, size);
+      const client = createPrismaClient(url);
+      useClient(client);
+      const list = await cases(client, size);
+      for (const c of list) {
+        const timing = await measure(c.run);
+        if (!results.has(c.name)) results.set(c.name, new Map());
+        results.get(c.name)!.set(size, timing);
+        log(`${size.toLocaleString("en")} messages | ${c.name}: p50 ${timing.p50.toFixed(1)} ms, p95 ${timing.p95.toFixed(1)} ms`);
+      }
+      await client.$disconnect();
+      lastUrl = url;
+    }
+    const [small, large] = [sizes[0]!, sizes[sizes.length - 1]!];
+    console.log(`\n| query | p50 ${small.toLocaleString("en")} | p95 ${small.toLocaleString("en")} | p50 ${large.toLocaleString("en")} | p95 ${large.toLocaleString("en")} | p95 ratio |`);
+    console.log("| --- | --- | --- | --- | --- | --- |");
+    for (const [name, bySize] of results) {
+      const a = bySize.get(small)!;
+      const b = bySize.get(large)!;
+      console.log(`| ${name} | ${a.p50.toFixed(1)} ms | ${a.p95.toFixed(1)} ms | ${b.p50.toFixed(1)} ms | ${b.p95.toFixed(1)} ms | ${(b.p95 / a.p95).toFixed(2)} |`);
+    }
+    if (explain) {
+      const client = createPrismaClient(lastUrl);
+      useClient(client);
+      await explainAll(lastUrl, await cases(client, large));
+      await client.$disconnect();
+    }
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
