@@ -91,7 +91,7 @@ WITH m AS (
          CASE WHEN i % 2 = 0 THEN 'evt-' || i END,
          json_build_object('type', t.name, 'contract', json_build_object('id', 'ctr_' || i, 'customer', json_build_object('id', 'cus_' || (i % 5000)), 'amount', i % 1000),
                            'sequence', i)::text,
-         $5::timestamp - make_interval(secs => ($4 - i) * $6 / 1000.0)
+         $5::timestamp - make_interval(secs => ($4::bigint - i) * $6::bigint / 1000.0)
     FROM generate_series($2::int, $3::int) i
     CROSS JOIN LATERAL (SELECT ($7::text[])[1 + abs(hashint4(i)::bigint) % 15] AS name) t
   RETURNING id, "eventType", "createdAt"
