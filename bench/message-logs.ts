@@ -47,7 +47,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** The app's `db` reads globalThis.prisma: point it at the database being measured. */
-function useClient(client: PrismaClient) {
+function pointAppAt(client: PrismaClient) {
   (globalThis as { prisma?: PrismaClient }).prisma = client;
 }
 
@@ -125,7 +125,7 @@ async function explainAll(url: string, list: Case[]) {
     log: [{ emit: "event", level: "query" }],
   });
   client.$on("query", (e) => captured.push({ query: e.query, params: e.params }));
-  useClient(client);
+  pointAppAt(client);
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   for (const c of list) {
@@ -160,7 +160,7 @@ async function main() {
     for (const size of sizes) {
       const url = await prepare(adminUrl, size);
       const client = createPrismaClient(url);
-      useClient(client);
+      pointAppAt(client);
       const list = await cases(client, size);
       for (const c of list) {
         const timing = await measure(c.run);
@@ -181,7 +181,7 @@ async function main() {
     }
     if (explain) {
       const client = createPrismaClient(lastUrl);
-      useClient(client);
+      pointAppAt(client);
       await explainAll(lastUrl, await cases(client, large));
       await client.$disconnect();
     }
