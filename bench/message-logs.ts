@@ -143,6 +143,44 @@ async function explainAll(url: string, list: Case[]) {
   await client.$disconnect();
 }
 
+/**
+ * What the payload index costs ingestion: the same single-row INSERTs (the API's shape: one
+ * message per call, its real body) into two copies of the Message table, with and without the
+ * GIN index, alternating so both see the same machine.
+ */
+async function ingestionCost(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const ROWS = 3_000;
+  try {
+    const { rows: bodies } = await client.query<{ body: string; eventType: string; organizationId: string }>(
+      `SELECT body, "eventType", "organizationId" FROM "Message" ORDER BY "createdAt" DESC LIMIT ${ROWS}`,
+    );
+    await client.query(`DROP TABLE IF EXISTS bench_ingest_gin, bench_ingest_plain`);
+    await client.query(`CREATE TABLE bench_ingest_gin (LIKE "Message" INCLUDING ALL)`);
+    await client.query(`CREATE TABLE bench_ingest_plain (LIKE "Message" INCLUDING ALL)`);
+    const gin = await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'bench_ingest_plain' AND indexdef LIKE '%gin%'`);
+    for (const { indexname } of gin.rows) await client.query(`DROP INDEX "${indexname}"`);
+    const elapsed = { bench_ingest_gin: 0, bench_ingest_plain: 0 };
+    for (const [i, row] of bodies.entries()) {
+      for (const table of ["bench_ingest_gin", "bench_ingest_plain"] as const) {
+        const started = performance.now();
+        await client.query(`INSERT INTO ${table} (id, "organizationId", "eventType", body, "createdAt") VALUES ($1, $2, $3, $4, now())`, [`msg_${table}_${i}`, row.organizationId, row.eventType, row.body]);
+        elapsed[table] += performance.now() - started;
+      }
+    }
+    const perRow = (table: keyof typeof elapsed) => (elapsed[table] / bodies.length) * 1000;
+    log(`ingestion: ${bodies.length} single-row INSERTs, mean ${perRow("bench_ingest_plain").toFixed(0)} µs without the payload index, ${perRow("bench_ingest_gin").toFixed(0)} µs with it (+${(perRow("bench_ingest_gin") - perRow("bench_ingest_plain")).toFixed(0)} µs)`);
+    const size = await client.query<{ gin: string; heap: string }>(
+      `SELECT pg_size_pretty(pg_relation_size('"Message_payload_idx"')) AS gin, pg_size_pretty(pg_relation_size('"Message"')) AS heap`,
+    );
+    log(`payload index ${size.rows[0]!.gin} beside a Message heap of ${size.rows[0]!.heap}`);
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS bench_ingest_gin, bench_ingest_plain`);
+    await client.end();
+  }
+}
+
 async function main() {
   const env = parseEnv();
   let adminUrl: string;
@@ -179,6 +217,7 @@ async function main() {
       const b = bySize.get(large)!;
       console.log(`| ${name} | ${a.p50.toFixed(1)} ms | ${a.p95.toFixed(1)} ms | ${b.p50.toFixed(1)} ms | ${b.p95.toFixed(1)} ms | ${(b.p95 / a.p95).toFixed(2)} |`);
     }
+    await ingestionCost(lastUrl);
     if (explain) {
       const client = createPrismaClient(lastUrl);
       pointAppAt(client);
