@@ -52,6 +52,18 @@ export function selectionConditions(filters: MessageSelection, now: Date): Prism
   return conditions.length ? Prisma.sql`AND ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
+/** A message's deliveries counted per state, for the alias `m` (one index probe on Delivery.messageId). */
+const COUNTS = Prisma.sql`
+       SELECT count(*)::int AS total,
+              (count(*) FILTER (WHERE d.status = 'SUCCEEDED'))::int AS succeeded,
+              (count(*) FILTER (WHERE d.status = 'FAILED'))::int AS failed,
+              (count(*) FILTER (WHERE d.status = 'PENDING' AND d."attemptCount" = 0))::int AS queued,
+              (count(*) FILTER (WHERE d.status = 'PENDING' AND d."attemptCount" > 0))::int AS retrying,
+              (count(*) FILTER (WHERE d.status = 'SENDING'))::int AS sending,
+              min(d."nextAttemptAt") FILTER (WHERE d.status = 'PENDING') AS "nextAttemptAt"
+         FROM "Delivery" d
+        WHERE d."messageId" = m.id`;
+
 export async function listMessages(organizationId: string, filters: MessageLogFilters, now: Date = new Date()): Promise<Page<MessageLogRow>> {
   const { cursor, limit } = filters;
   const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
@@ -62,17 +74,22 @@ export async function listMessages(organizationId: string, filters: MessageLogFi
               FROM "Message" m
              WHERE m."organizationId" = ${organizationId} ${selectionConditions(filters, now)} ${page.where}
              ${page.order} ${page.limit}) m
-     CROSS JOIN LATERAL (
-       SELECT count(*)::int AS total,
-              (count(*) FILTER (WHERE d.status = 'SUCCEEDED'))::int AS succeeded,
-              (count(*) FILTER (WHERE d.status = 'FAILED'))::int AS failed,
-              (count(*) FILTER (WHERE d.status = 'PENDING' AND d."attemptCount" = 0))::int AS queued,
-              (count(*) FILTER (WHERE d.status = 'PENDING' AND d."attemptCount" > 0))::int AS retrying,
-              (count(*) FILTER (WHERE d.status = 'SENDING'))::int AS sending,
-              min(d."nextAttemptAt") FILTER (WHERE d.status = 'PENDING') AS "nextAttemptAt"
-         FROM "Delivery" d
-        WHERE d."messageId" = m.id) s
+     CROSS JOIN LATERAL (${COUNTS}) s
      ${page.order}`;
   const items = rows.map(({ id, eventType, eventId, createdAt, ...counts }) => ({ id, eventType, eventId, createdAt, deliveries: counts }));
   return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
+}
+
+/**
+ * Fresh delivery counts for rows already on screen (pending and retrying rows refresh themselves
+ * without reloading the page). Ids of other organizations are left out.
+ */
+export async function deliveryCountsOf(organizationId: string, messageIds: readonly string[]): Promise<Map<string, DeliveryCounts>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<(DeliveryCounts & { id: string })[]>`
+    SELECT m.id, s.*
+      FROM "Message" m
+     CROSS JOIN LATERAL (${COUNTS}) s
+     WHERE m.id = ANY (${messageIds as string[]}::text[]) AND m."organizationId" = ${organizationId}`;
+  return new Map(rows.map(({ id, ...counts }) => [id, counts]));
 }

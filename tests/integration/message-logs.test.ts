@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "@/lib/db/keyset";
 import type { DeliveryStatus } from "@/lib/generated/prisma/client";
 import { exportMessages } from "@/lib/messages/export";
-import { listMessages, type MessageSelection } from "@/lib/messages/list";
+import { deliveryCountsOf, listMessages, type MessageSelection } from "@/lib/messages/list";
 import { summarizeDeliveries } from "@/lib/messages/summary";
 import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { signInAs } from "@/tests/helpers/auth-mock";
@@ -242,6 +242,25 @@ describe("message logs: the delivery summary of each row", () => {
       [m[6]!]: "Retrying 2 endpoints, next attempt in 5 min",
     });
     expect(page.items.find((r) => r.id === m[6])!.deliveries).toMatchObject({ total: 2, retrying: 2, nextAttemptAt: new Date(now.getTime() + 5 * 60_000) });
+
+    // Rows on screen refresh their counts alone; another organization's ids are left out.
+    await db.delivery.updateMany({ where: { messageId: m[2] }, data: { status: "SUCCEEDED", nextAttemptAt: null } });
+    const stranger = await createOrg();
+    const [foreign] = await insertMessages(stranger.id, 1, { tag: "s2" });
+    const fresh = await deliveryCountsOf(org.id, [m[2]!, m[0]!, foreign!]);
+    expect([...fresh.keys()].sort()).toEqual([m[0]!, m[2]!].sort());
+    expect(summarizeDeliveries(fresh.get(m[2]!)!, now).text).toBe("Delivered to 2 endpoints");
+  });
+
+  it("finds the messages that arrived above the first row, for the new-messages notice", async () => {
+    const org = await createOrg();
+    await insertMessages(org.id, 3, { tag: "n" });
+    const page = await listMessages(org.id, filters(), now);
+    expect(page.prevCursor).toBeNull();
+    await insertMessages(org.id, 2, { tag: "n2", at: (i) => minutes(100 + i) });
+    const newest = page.items[0]!;
+    const above = await listMessages(org.id, filters({ cursor: encodeCursor({ direction: "prev", at: newest.createdAt, id: newest.id }) }), now);
+    expect(ids(above)).toEqual(["msg_n2_00001", "msg_n2_00000"]);
   });
 });
 
