@@ -6,7 +6,8 @@
  *
  *   npm run bench:message-logs                       10,000 and 1,000,000 messages
  *   npm run bench:message-logs -- 2000 50000         other sizes
- *   npm run bench:message-logs -- --explain          also print EXPLAIN (ANALYZE, BUFFERS) of every statement at the largest size
+ *   npm run bench:message-logs -- --explain          also count the buffers each query touches at each size and print
+ *                                                    EXPLAIN (ANALYZE, BUFFERS) of every statement at the largest size
  *
  * Databases `hookrelay_bench_<n>` are kept on the embedded cluster (DATA_DIR, EMBEDDED_PG_PORT) or
  * on DATABASE_URL's server, and reloaded only when their message count differs, so a second run
@@ -118,7 +119,9 @@ async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95:
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-async function explainAll(url: string, list: Case[]) {
+/** Buffers a case's statements touched (top plan node, shared hit + read): a cost that machine load does not blur. */
+async function explainAll(url: string, list: Case[], print: boolean): Promise<Map<string, number>> {
+  const buffers = new Map<string, number>();
   const captured: { query: string; params: string }[] = [];
   const client = new (await import("@/lib/generated/prisma/client")).PrismaClient({
     adapter: new (await import("@prisma/adapter-pg")).PrismaPg({ connectionString: url }),
@@ -131,16 +134,21 @@ async function explainAll(url: string, list: Case[]) {
   for (const c of list) {
     captured.length = 0;
     await c.run();
-    console.log(`\n### ${c.name}\n`);
+    if (print) console.log(`\n### ${c.name}\n`);
+    let total = 0;
     for (const statement of captured) {
       const params = JSON.parse(statement.params) as unknown[];
       const { rows } = await raw.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.query}`, params);
-      console.log(statement.query.replace(/\s+/g, " ").slice(0, 400));
-      console.log(rows.map((r) => r["QUERY PLAN"]).join("\n") + "\n");
+      const plan = rows.map((r) => r["QUERY PLAN"]);
+      const top = plan.find((line) => /^\s*Buffers:/.test(line)) ?? "";
+      total += [...top.matchAll(/(?:hit|read)=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      if (print) console.log(statement.query.replace(/\s+/g, " ").slice(0, 400) + "\n" + plan.join("\n") + "\n");
     }
+    buffers.set(c.name, total);
   }
   await raw.end();
   await client.$disconnect();
+  return buffers;
 }
 
 /**
@@ -194,6 +202,7 @@ async function main() {
   }
   try {
     const results = new Map<string, Map<number, { p50: number; p95: number }>>();
+    const buffers = new Map<number, Map<string, number>>();
     let lastUrl = "";
     for (const size of sizes) {
       const url = await prepare(adminUrl, size);
@@ -206,24 +215,22 @@ async function main() {
         results.get(c.name)!.set(size, timing);
         log(`${size.toLocaleString("en")} messages | ${c.name}: p50 ${timing.p50.toFixed(1)} ms, p95 ${timing.p95.toFixed(1)} ms`);
       }
+      if (explain) buffers.set(size, await explainAll(url, list, size === sizes[sizes.length - 1]));
       await client.$disconnect();
       lastUrl = url;
     }
     const [small, large] = [sizes[0]!, sizes[sizes.length - 1]!];
-    console.log(`\n| query | p50 ${small.toLocaleString("en")} | p95 ${small.toLocaleString("en")} | p50 ${large.toLocaleString("en")} | p95 ${large.toLocaleString("en")} | p95 ratio |`);
-    console.log("| --- | --- | --- | --- | --- | --- |");
+    const n = (size: number) => size.toLocaleString("en");
+    const extra = explain ? ` buffers ${n(small)} | buffers ${n(large)} |` : "";
+    console.log(`\n| query | p50 ${n(small)} | p95 ${n(small)} | p50 ${n(large)} | p95 ${n(large)} | p50 ratio | p95 ratio |${extra}`);
+    console.log(`| --- | --- | --- | --- | --- | --- | --- |${explain ? " --- | --- |" : ""}`);
     for (const [name, bySize] of results) {
       const a = bySize.get(small)!;
       const b = bySize.get(large)!;
-      console.log(`| ${name} | ${a.p50.toFixed(1)} ms | ${a.p95.toFixed(1)} ms | ${b.p50.toFixed(1)} ms | ${b.p95.toFixed(1)} ms | ${(b.p95 / a.p95).toFixed(2)} |`);
+      const touched = explain ? ` ${buffers.get(small)?.get(name)} | ${buffers.get(large)?.get(name)} |` : "";
+      console.log(`| ${name} | ${a.p50.toFixed(1)} ms | ${a.p95.toFixed(1)} ms | ${b.p50.toFixed(1)} ms | ${b.p95.toFixed(1)} ms | ${(b.p50 / a.p50).toFixed(2)} | ${(b.p95 / a.p95).toFixed(2)} |${touched}`);
     }
     await ingestionCost(lastUrl);
-    if (explain) {
-      const client = createPrismaClient(lastUrl);
-      pointAppAt(client);
-      await explainAll(lastUrl, await cases(client, large));
-      await client.$disconnect();
-    }
   } finally {
     await stop();
   }
