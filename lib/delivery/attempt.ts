@@ -20,6 +20,7 @@ export type AttemptErrorKind =
   | "dns"
   | "tls"
   | "redirect"
+  | "not_http"
   | "http_status"
   | "ssrf_blocked"
   | "invalid_url"
@@ -81,6 +82,8 @@ const ERROR_KINDS: ReadonlyArray<[RegExp, AttemptErrorKind]> = [
   [/^ECONNREFUSED$/, "connection_refused"],
   [/^ECONNRESET$|^EPIPE$|^ECONNABORTED$/, "connection_reset"],
   [/^ENOTFOUND$|^EAI_|^ENODATA$|^ESERVFAIL$/, "dns"],
+  // llhttp's parse errors: whatever answered does not speak HTTP/1.x.
+  [/^HPE_/, "not_http"],
   [/^ERR_TLS_|^ERR_SSL_|^CERT_|^UNABLE_TO_|^DEPTH_ZERO_|^SELF_SIGNED_|^EPROTO$|^HOSTNAME_MISMATCH$/, "tls"],
 ];
 

@@ -1,34 +1,21 @@
-import type { AttemptErrorKind, AttemptOutcome } from "./attempt";
+import type { AttemptOutcome } from "./attempt";
+import { deliveryConfig } from "./config";
+import { diagnose, type Diagnosis } from "./diagnosis";
 
-/** How an attempt's outcome reads in the dashboard: one label per kind of failure. */
-
-export const ERROR_KIND_LABELS: Record<AttemptErrorKind, string> = {
-  timeout: "Timed out",
-  connection_refused: "Connection refused",
-  connection_reset: "Connection reset",
-  dns: "DNS lookup failed",
-  tls: "TLS error",
-  redirect: "Redirect not followed",
-  http_status: "Error status",
-  ssrf_blocked: "Blocked address",
-  invalid_url: "Invalid URL",
-  other: "Request failed",
-};
-
+/**
+ * An outcome just returned by `attempt()`, worded by the diagnosis (lib/delivery/diagnosis.ts),
+ * e.g. for the failure reason a delivery keeps after its last attempt.
+ */
 export interface OutcomeSummary {
-  tone: "success" | "failure";
-  /** Short, for a badge: `200`, `HTTP 500`, `Timed out`. */
+  tone: Diagnosis["tone"];
   label: string;
-  /** One sentence for a tooltip or detail pane. */
   detail: string;
 }
 
-export function summariseOutcome(outcome: Pick<AttemptOutcome, "ok" | "statusCode" | "durationMs" | "errorKind" | "errorMessage">): OutcomeSummary {
-  if (outcome.ok) {
-    return { tone: "success", label: String(outcome.statusCode), detail: `Answered HTTP ${outcome.statusCode} in ${outcome.durationMs} ms` };
-  }
-  const kind = outcome.errorKind ?? "other";
-  const label = kind === "http_status" && outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : ERROR_KIND_LABELS[kind];
-  const detail = outcome.errorMessage ? `${ERROR_KIND_LABELS[kind]}: ${outcome.errorMessage}` : ERROR_KIND_LABELS[kind];
-  return { tone: "failure", label, detail };
+export function summariseOutcome(
+  outcome: Pick<AttemptOutcome, "ok" | "statusCode" | "durationMs" | "errorKind" | "errorMessage" | "responseHeaders">,
+  timeoutMs: number = deliveryConfig().attemptTimeoutMs,
+): OutcomeSummary {
+  const { tone, label, sentence } = diagnose({ ...outcome, succeeded: outcome.ok }, { timeoutMs });
+  return { tone, label, detail: sentence };
 }

@@ -70,3 +70,26 @@ export function describeSchedule(schedule: RetrySchedule): ScheduleStep[] {
     compact: formatCompactDuration(delayMs),
   }));
 }
+
+
+export interface PlannedAttempt {
+  attempt: number;
+  /** When it is due if every attempt before it fails. */
+  at: Date;
+}
+
+/**
+ * What remains of a pending delivery's schedule: the next attempt at `nextAttemptAt`, then each
+ * later one a wait after the one before (each attempt starts when the previous one has failed, so
+ * later times are the earliest they can be).
+ */
+export function remainingAttempts(schedule: RetrySchedule, attemptsMade: number, nextAttemptAt: Date | null): PlannedAttempt[] {
+  if (!nextAttemptAt || attemptsMade >= schedule.length) return [];
+  const planned: PlannedAttempt[] = [];
+  let at = nextAttemptAt.getTime();
+  for (let attempt = attemptsMade + 1; attempt <= schedule.length; attempt++) {
+    if (attempt > attemptsMade + 1) at += delayBeforeAttempt(schedule, attempt);
+    planned.push({ attempt, at: new Date(at) });
+  }
+  return planned;
+}

@@ -34,7 +34,7 @@ describe("request-forgery guard in the pipeline", () => {
       },
       15_000,
     );
-    expect(delivery.failureReason).toMatch(/Blocked address/);
+    expect(delivery.failureReason).toMatch(/Refused: the address is internal \(request-forgery protection\)/);
     const attempts = await db.attempt.findMany({ where: { messageId: sent.message.id }, orderBy: { attemptNumber: "asc" } });
     expect(attempts.map((a) => a.errorKind)).toEqual(["ssrf_blocked", "ssrf_blocked"]);
     expect(receiver.total).toBe(0);

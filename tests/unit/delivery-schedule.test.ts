@@ -12,6 +12,7 @@ import {
   delayBeforeAttempt,
   describeSchedule,
   isFinalAttempt,
+  remainingAttempts,
 } from "@/lib/delivery/schedule";
 
 const s = 1000;
@@ -136,5 +137,21 @@ describe("WEBHOOK_ALLOWED_CIDRS and WEBHOOK_RATE_LIMIT_MARGIN_MS", () => {
     expect(parseDeliveryConfig({}).rateLimitMarginMs).toBe(100);
     expect(parseDeliveryConfig({ WEBHOOK_RATE_LIMIT_MARGIN_MS: "0" }).rateLimitMarginMs).toBe(0);
     expect(() => parseDeliveryConfig({ WEBHOOK_RATE_LIMIT_MARGIN_MS: "5000" })).toThrow(/WEBHOOK_RATE_LIMIT_MARGIN_MS: must be at most 1000/);
+  });
+});
+
+describe("what remains of a delivery's schedule", () => {
+  const next = new Date("2026-05-01T12:00:00Z");
+  it("lists the next attempt and each later one a wait after the one before", () => {
+    expect(remainingAttempts(DEFAULT_RETRY_SCHEDULE, 6, next)).toEqual([
+      { attempt: 7, at: next },
+      { attempt: 8, at: new Date(next.getTime() + 10 * 60 * min) },
+    ]);
+    expect(remainingAttempts(DEFAULT_RETRY_SCHEDULE, 0, next).map((p) => p.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it("is empty once nothing is scheduled or the schedule is used up", () => {
+    expect(remainingAttempts(DEFAULT_RETRY_SCHEDULE, 3, null)).toEqual([]);
+    expect(remainingAttempts(DEFAULT_RETRY_SCHEDULE, 8, next)).toEqual([]);
   });
 });
