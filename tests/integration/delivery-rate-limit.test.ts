@@ -94,6 +94,7 @@ describe("per-endpoint rate limit", () => {
     const burst = 3 * limit;
     const secret = generateSecret();
     const started = Date.now();
+    // Every send is allowed within maxWaitMs, or the test fails: that bounds how long the burst takes.
     const reservations = await Promise.all(
       Array.from({ length: burst }, async (_, i) => {
         const decision = await waitForSendSlot(i % 2 ? processA : processB, endpoint, limit, { ...margin, maxWaitMs: 10_000 });
@@ -103,13 +104,18 @@ describe("per-endpoint rate limit", () => {
         return decision.reservedAt;
       }),
     );
-    const arrivals = (await receiver.waitForRequests(burst)).map((r) => r.receivedAt);
-    expect(new Set(receiver.requests.map((r) => r.headers["webhook-id"])).size).toBe(burst);
+    const requests = await receiver.waitForRequests(burst);
+    expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(burst);
     expect(busiestWindow(reservations, RATE_LIMIT_WINDOW_MS + margin.marginMs)).toBe(limit);
-    expect(busiestWindow(arrivals, RATE_LIMIT_WINDOW_MS)).toBeLessThanOrEqual(limit);
-    // Three windows' worth: the first goes at once, the last about two windows later.
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(2 * (RATE_LIMIT_WINDOW_MS + margin.marginMs) - 50);
-    expect(elapsed).toBeLessThan(6_000);
+    // At the receiver the window shrinks by how unevenly requests travelled from reservation to
+    // arrival. The margin is meant to cover that; on a loaded machine the spread can exceed it, so
+    // the bound is derived from the measured spread rather than assumed.
+    const delays = requests.map((r) => r.receivedAt - reservations[Number(String(r.headers["webhook-id"]).slice(4))]!);
+    const spread = Math.max(...delays) - Math.min(...delays);
+    expect(spread).toBeLessThan(RATE_LIMIT_WINDOW_MS);
+    const arrivals = requests.map((r) => r.receivedAt);
+    expect(busiestWindow(arrivals, RATE_LIMIT_WINDOW_MS + margin.marginMs - spread)).toBeLessThanOrEqual(limit);
+    // Three windows' worth: the first goes at once, the last at least two windows later.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * (RATE_LIMIT_WINDOW_MS + margin.marginMs) - 50);
   });
 });
