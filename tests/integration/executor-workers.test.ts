@@ -25,6 +25,8 @@ const POLL_MS = 200;
 const SLOW_STEP_MS = 1_500;
 /** Claim once the lease is gone, then run the slow step again; doubled as an allowance for a loaded machine. */
 const TAKEOVER_BOUND_MS = 2 * (LEASE_MS + POLL_MS + SLOW_STEP_MS);
+/** Allowance for starting worker processes on a loaded machine; no timed claim includes it. */
+const COLD_MS = 60_000;
 let database: ExecutorDatabase;
 let app: TestApp;
 const children: ChildProcess[] = [];
@@ -103,24 +105,24 @@ describe("executor processes", () => {
     const a = worker();
     await a.ready;
     await client.send({ name: "test/resumable", data: {} });
-    await waitFor("run asleep", async () => (await runsOf(database.pool, `${APP}-resumable`))[0]?.status === "SLEEPING");
+    await waitFor("run asleep", async () => (await runsOf(database.pool, `${APP}-resumable`))[0]?.status === "SLEEPING", COLD_MS);
     await kill(a.child, "SIGKILL");
     const b = worker();
     await b.ready;
     const [run] = await waitFor("run completed by B", async () => {
       const runs = await runsOf(database.pool, `${APP}-resumable`);
       return runs[0]?.status === "COMPLETED" ? runs : undefined;
-    }, 15_000);
+    }, COLD_MS);
     expect(run.status).toBe("COMPLETED");
     expect(await effects("resumable-a")).toBe(1);
     expect(await effects("resumable-b")).toBe(1);
-  }, 40_000);
+  }, 3 * COLD_MS);
 
   it("takes over a run whose worker died mid-step once its lease expires (seconds)", async () => {
     const a = worker();
     await a.ready;
     await client.send({ name: "test/slow", data: {} });
-    await waitFor("slow step started", async () => (await effects("slow-start")) === 1);
+    await waitFor("slow step started", async () => (await effects("slow-start")) === 1, COLD_MS);
     await kill(a.child, "SIGKILL");
     // A cold worker start (tsx, the SDK, Prisma) is not part of the takeover: time it from B's start.
     const b = worker();
@@ -131,7 +133,7 @@ describe("executor processes", () => {
     // The step in flight when A died runs again (at-least-once); the completed one does not.
     expect(await effects("slow-start")).toBe(2);
     expect(await effects("slow-first")).toBe(1);
-  }, 40_000);
+  }, 3 * COLD_MS);
 
   it("two workers complete 500 runs of a 3-step function, each step body exactly once", async () => {
     const workers = [worker(), worker()];
@@ -144,7 +146,7 @@ describe("executor processes", () => {
         [`${APP}-three`],
       );
       return rows[0].n === 500;
-    }, 60_000, 100);
+    }, 3 * COLD_MS, 100);
     const elapsed = Date.now() - started;
     const { rows: dupes } = await database.pool.query(
       `SELECT run_id, step FROM executor_test_effects WHERE step IN ('s1', 's2', 's3') GROUP BY run_id, step HAVING count(*) > 1`,
@@ -157,5 +159,5 @@ describe("executor processes", () => {
     );
     expect(byWorker).toHaveLength(2);
     console.log(`500 runs x 3 steps on two workers: ${elapsed} ms; runs per worker: ${byWorker.map((w) => w.n).join(", ")}`);
-  }, 90_000);
+  }, 5 * COLD_MS);
 });
