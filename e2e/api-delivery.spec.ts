@@ -33,6 +33,8 @@ const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.example
 
 test.describe("the message API over HTTP", () => {
   test("an API call through the running app (proxy included) ends in a delivery the endpoint's secret verifies", async ({ page, data, request }) => {
+    // Two dashboard flows (endpoint, key) and a delivery: more than the default budget of one flow.
+    test.setTimeout(120_000);
     const receiver = await startReceiver();
     try {
       const org = await data.createOrg({ webhooksEnabled: true });

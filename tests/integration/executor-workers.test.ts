@@ -146,7 +146,7 @@ describe("executor processes", () => {
         [`${APP}-three`],
       );
       return rows[0].n === 500;
-    }, 3 * COLD_MS, 100);
+    }, 5 * COLD_MS, 100);
     const elapsed = Date.now() - started;
     const { rows: dupes } = await database.pool.query(
       `SELECT run_id, step FROM executor_test_effects WHERE step IN ('s1', 's2', 's3') GROUP BY run_id, step HAVING count(*) > 1`,
@@ -159,5 +159,5 @@ describe("executor processes", () => {
     );
     expect(byWorker).toHaveLength(2);
     console.log(`500 runs x 3 steps on two workers: ${elapsed} ms; runs per worker: ${byWorker.map((w) => w.n).join(", ")}`);
-  }, 5 * COLD_MS);
+  }, 8 * COLD_MS);
 });
