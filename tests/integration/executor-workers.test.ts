@@ -23,8 +23,10 @@ const APP = "workers";
 const LEASE_MS = 1_000;
 const POLL_MS = 200;
 const SLOW_STEP_MS = 1_500;
-/** Claim once the lease is gone, then run the slow step again; doubled as an allowance for a loaded machine. */
-const TAKEOVER_BOUND_MS = 2 * (LEASE_MS + POLL_MS + SLOW_STEP_MS);
+/** Claim once the lease is gone, then run the slow step again; four times that as an allowance for a loaded machine. */
+const TAKEOVER_BOUND_MS = 4 * (LEASE_MS + POLL_MS + SLOW_STEP_MS);
+/** Enough runs that both workers contend for every claim, few enough to finish on a loaded machine. */
+const RUNS = 200;
 /** Allowance for starting worker processes on a loaded machine; no timed claim includes it. */
 const COLD_MS = 60_000;
 let database: ExecutorDatabase;
@@ -135,29 +137,29 @@ describe("executor processes", () => {
     expect(await effects("slow-first")).toBe(1);
   }, 3 * COLD_MS);
 
-  it("two workers complete 500 runs of a 3-step function, each step body exactly once", async () => {
+  it(`two workers complete ${RUNS} runs of a 3-step function, each step body exactly once`, async () => {
     const workers = [worker(), worker()];
     await Promise.all(workers.map((w) => w.ready));
     const started = Date.now();
-    await client.send(Array.from({ length: 500 }, (_, i) => ({ name: "test/three", data: { i } })));
-    await waitFor("500 runs completed", async () => {
+    await client.send(Array.from({ length: RUNS }, (_, i) => ({ name: "test/three", data: { i } })));
+    await waitFor(`${RUNS} runs completed`, async () => {
       const { rows } = await database.pool.query(
         `SELECT count(*)::int AS n FROM executor_runs WHERE function_id = $1 AND status = 'COMPLETED'`,
         [`${APP}-three`],
       );
-      return rows[0].n === 500;
+      return rows[0].n === RUNS;
     }, 5 * COLD_MS, 100);
     const elapsed = Date.now() - started;
     const { rows: dupes } = await database.pool.query(
       `SELECT run_id, step FROM executor_test_effects WHERE step IN ('s1', 's2', 's3') GROUP BY run_id, step HAVING count(*) > 1`,
     );
     expect(dupes).toEqual([]);
-    for (const step of ["s1", "s2", "s3"]) expect(await effects(step)).toBe(500);
+    for (const step of ["s1", "s2", "s3"]) expect(await effects(step)).toBe(RUNS);
     const { rows: byWorker } = await database.pool.query(
       `SELECT leased_by, count(*)::int AS n FROM executor_runs WHERE function_id = $1 GROUP BY leased_by`,
       [`${APP}-three`],
     );
     expect(byWorker).toHaveLength(2);
-    console.log(`500 runs x 3 steps on two workers: ${elapsed} ms; runs per worker: ${byWorker.map((w) => w.n).join(", ")}`);
+    console.log(`${RUNS} runs x 3 steps on two workers: ${elapsed} ms; runs per worker: ${byWorker.map((w) => w.n).join(", ")}`);
   }, 8 * COLD_MS);
 });
