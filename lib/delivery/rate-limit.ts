@@ -28,8 +28,17 @@ export type TransactionQuery = <Row>(sql: string, params: readonly unknown[]) =>
 /** Runs `work` in one transaction, committing when it resolves. */
 export type TransactionRunner = <T>(work: (query: TransactionQuery) => Promise<T>) => Promise<T>;
 
+/**
+ * Concurrent sends to one endpoint queue on its advisory lock inside their transactions. Each
+ * holder keeps it for one statement, but on a loaded machine a queue of a few dozen outlasts
+ * Prisma's default 5 s transaction timeout (and 2 s wait for a connection), and the attempt would
+ * fail as a step error instead of waiting its turn.
+ */
+const PRISMA_TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 export function prismaTransactions(prisma: PrismaClient): TransactionRunner {
-  return (work) => prisma.$transaction((tx) => work(<Row>(sql: string, params: readonly unknown[]) => tx.$queryRawUnsafe<Row[]>(sql, ...params)));
+  return (work) =>
+    prisma.$transaction((tx) => work(<Row>(sql: string, params: readonly unknown[]) => tx.$queryRawUnsafe<Row[]>(sql, ...params)), PRISMA_TRANSACTION_OPTIONS);
 }
 
 /*

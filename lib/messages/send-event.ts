@@ -20,7 +20,16 @@ export type SendEventFailure =
   | { ok: false; code: "webhooks_disabled" | "unknown_event_type" | "archived_event_type"; message: string }
   | { ok: false; code: "invalid_payload"; message: string; details: PayloadError[] };
 
-export type SendEventResult = { ok: true; message: MessageView; created: boolean; deliveries: number } | SendEventFailure;
+export type SendEventResult =
+  | {
+      ok: true;
+      message: MessageView;
+      created: boolean;
+      deliveries: number;
+      /** Why the deliveries could not be scheduled (they were ended FAILED with it), or null. */
+      notScheduled: string | null;
+    }
+  | SendEventFailure;
 
 function toView(row: MessageRow): MessageView {
   return {
@@ -57,6 +66,7 @@ export async function sendEvent(
 
   const outcome = input.eventId ? await recordIdempotent(organization.id, type.name, input, now) : await insertMessage(db, organization.id, newMessage(type.name, input, now));
 
+  let notScheduled: string | null = null;
   if (outcome.deliveries.length > 0) {
     try {
       await publishDeliveriesRequested(
@@ -67,9 +77,10 @@ export async function sendEvent(
       const reason = `could not be scheduled: ${error instanceof Error ? error.message : String(error)}`;
       console.error(`message ${outcome.message.id}: deliveries ${reason}`);
       await failDeliveries({ ids: outcome.deliveries.map((d) => d.id) }, reason);
+      notScheduled = reason;
     }
   }
-  return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries.length };
+  return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries.length, notScheduled };
 }
 
 type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date };

@@ -13,8 +13,9 @@ import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-fa
 
 /**
  * The whole delivery pipeline on real parts, per test file: a fresh database (the executor
- * dispatches every stored event, so files must not share one), the app's real functions behind
- * the real serve() handler on TEST_APP_PORT, and an embedded executor driving them.
+ * dispatches every stored event, so files must not share one), the app's ingest route (and its
+ * real functions behind the real serve() handler) on TEST_APP_PORT, and an embedded executor
+ * driving them, configured like production.
  * Call `startDeliveryPipeline()` in beforeAll, before anything touches the database.
  */
 export interface DeliveryPipeline {
@@ -26,6 +27,9 @@ export interface DeliveryPipeline {
   close(): Promise<void>;
 }
 
+/** The pipeline executor's timing: tests derive their waits from it. */
+export const PIPELINE_EXECUTOR = { pollMs: 200, leaseMs: 2_000 } as const;
+
 export async function startDeliveryPipeline(env: Record<string, string> = {}): Promise<DeliveryPipeline> {
   Object.assign(process.env, env);
   setTestEncryptionKey();
@@ -33,8 +37,17 @@ export async function startDeliveryPipeline(env: Record<string, string> = {}): P
   process.env.DATABASE_URL = database.url;
   await ensureCatalog();
   const app = await startTestApp({ port: Number(process.env.TEST_APP_PORT), client: inngest, functions, pool: database.pool });
+  const config = { ...executorConfig(), pollMs: PIPELINE_EXECUTOR.pollMs, leaseMs: PIPELINE_EXECUTOR.leaseMs };
+  // EXECUTOR_SERVE decides, as in production: "local" (the default) runs the functions behind this
+  // executor's own serve() handler, "app" drives the test app's /api/inngest.
   const start = () =>
-    startEmbeddedExecutor({ databaseUrl: database.url, config: { ...executorConfig(), pollMs: 200, leaseMs: 2_000 }, executorKey: TEST_EXECUTOR_KEY, log: () => {} });
+    startEmbeddedExecutor({
+      databaseUrl: database.url,
+      config,
+      executorKey: TEST_EXECUTOR_KEY,
+      log: () => {},
+      serveLocally: config.serve === "local" ? { client: inngest, functions } : undefined,
+    });
   const pipeline: DeliveryPipeline = {
     database,
     app,

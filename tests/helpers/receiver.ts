@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -21,7 +22,9 @@ export type ReceiverMode =
   /** Fail `failures` times with `failStatus` (default 500), then answer 200. */
   | { kind: "fail-then-succeed"; failures: number; failStatus?: number }
   /** One mode per request in order; the last one repeats. */
-  | { kind: "sequence"; modes: ReceiverMode[] };
+  | { kind: "sequence"; modes: ReceiverMode[] }
+  /** Keep the request unanswered until `release()` (or until the client goes away). */
+  | { kind: "hold" };
 
 export interface ReceivedRequest {
   /** 0-based arrival order, counting requests that were not kept. */
@@ -44,6 +47,8 @@ export interface Receiver {
   /** Requests seen, including any beyond `maxRecorded`. */
   readonly total: number;
   setMode(mode: ReceiverMode): void;
+  /** Answers every held request with `mode` (200 "ok" by default); returns how many there were. */
+  release(mode?: ReceiverMode): number;
   /** Forget recorded requests and restart fault counters. */
   reset(): void;
   /** Resolves once `count` requests have fully arrived; rejects after `timeoutMs`. */
@@ -55,6 +60,8 @@ export interface ReceiverOptions {
   mode?: ReceiverMode;
   maxRecorded?: number;
   maxBodyBytes?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -77,8 +84,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   let seen = 0;
   const requests: ReceivedRequest[] = [];
   let waiters: Array<() => void> = [];
+  let held: Array<{ req: http.IncomingMessage; res: http.ServerResponse }> = [];
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const index = seen++;
     const receivedAt = epochNow();
     const chunks: Buffer[] = [];
@@ -100,11 +108,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       for (const wake of current) wake();
       respond(modeFor(mode, index), req, res);
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
   server.keepAliveTimeout = 30_000;
 
   function respond(m: ReturnType<typeof modeFor>, req: http.IncomingMessage, res: http.ServerResponse) {
     switch (m.kind) {
+      case "hold": {
+        const entry = { req, res };
+        held.push(entry);
+        res.on("close", () => (held = held.filter((h) => h !== entry)));
+        return;
+      }
       case "status": {
         const body = m.body ?? "ok";
         res.writeHead(m.status, { "content-type": "text/plain", ...m.headers, "content-length": Buffer.byteLength(body) });
@@ -139,7 +154,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     requests,
     get total() {
@@ -147,6 +162,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     },
     setMode(next) {
       mode = next;
+    },
+    release(answer = { kind: "status", status: 200 }) {
+      const waiting = held;
+      held = [];
+      for (const { req, res } of waiting) respond(modeFor(answer, 0), req, res);
+      return waiting.length;
     },
     reset() {
       requests.length = 0;

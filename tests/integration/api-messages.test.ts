@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/app/[app]/msg/route";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
@@ -63,13 +63,44 @@ describe("POST /api/v1/app/{app}/msg", () => {
     await db.endpoint.update({ where: { id: disabled.id }, data: { disabled: true } });
     const seen = events.received.length;
     const response = await call(org.slug, contractCreated(), key);
-    const { id } = (await response.json()) as { id: string };
+    const { id, ...body } = (await response.json()) as { id: string; deliveries: unknown; warning?: string };
+    expect(response.status).toBe(202);
+    expect(body.deliveries).toEqual({ total: 1, scheduled: 1, failed: 0 });
+    expect(body.warning).toBeUndefined();
     const deliveries = await db.delivery.findMany({ where: { messageId: id } });
     expect(deliveries.map((d) => d.endpointId)).toEqual([subscribed.id]);
     const sent = events.received.slice(seen).flatMap((r) => r.events);
     expect(sent).toEqual([
       expect.objectContaining({ name: "delivery/requested", data: { deliveryId: deliveries[0]!.id, organizationId: org.id, endpointId: subscribed.id, messageId: id } }),
     ]);
+  });
+
+  it("when the deliveries cannot be scheduled, says so and leaves them failed with the reason, none pending", async () => {
+    const { org, key, user } = await setup();
+    const actor = { id: user.id, email: user.email };
+    for (const path of ["a", "b"]) {
+      const created = await createEndpoint(org.id, endpointConfigSchema.parse({ url: `http://127.0.0.1:9/${path}`, eventTypes: ["contract.created"], rateLimit: "" }), actor);
+      if (!created.ok) throw new Error(created.message);
+    }
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    events.failWith(503);
+    try {
+      const response = await call(org.slug, contractCreated(), key);
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { id: string; deliveries: unknown; warning: string };
+      expect(body.deliveries).toEqual({ total: 2, scheduled: 0, failed: 2 });
+      expect(body.warning).toMatch(/recorded, but its 2 deliveries could not be scheduled and were marked failed/);
+      const deliveries = await db.delivery.findMany({ where: { messageId: body.id } });
+      expect(deliveries).toHaveLength(2);
+      for (const d of deliveries) {
+        expect(d).toMatchObject({ status: "FAILED", nextAttemptAt: null });
+        expect(d.failureReason).toMatch(/^could not be scheduled: /);
+      }
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining(`message ${body.id}: deliveries could not be scheduled`));
+    } finally {
+      events.failWith(200);
+      errors.mockRestore();
+    }
   });
 
   it("returns the original message for an eventId seen within 24 hours", async () => {

@@ -11,6 +11,8 @@ const loopbackPolicy = { allowed: parseCidrList("127.0.0.0/8,::1/128") };
 const loopbackAgents = createGuardedAgents(loopbackPolicy);
 const productionAgents = createGuardedAgents({ allowed: parseCidrList("") });
 const secret = generateSecret();
+/** Attempt timeout for the absence checks, and how long each waits for a request that must not come. */
+const QUIET_MS = 1_000;
 const payload = JSON.stringify({ type: "order.created", data: { id: "ord_1", total: 12.5, city: "Zürich" } });
 let receiver: Receiver;
 
@@ -133,7 +135,8 @@ describe("failed attempts", () => {
     expect(outcome).toMatchObject({ ok: false, errorKind: "timeout" });
     expect(outcome.statusCode).toBeUndefined();
     expect(outcome.durationMs).toBeGreaterThanOrEqual(290);
-    expect(outcome.durationMs).toBeLessThan(1_500);
+    // It gave up, rather than waiting for the late answer.
+    expect(outcome.durationMs).toBeLessThan(5_000);
   });
 
   it("times out when the headers come in time but the body does not: the timeout covers the whole exchange", async () => {
@@ -159,9 +162,10 @@ describe("failed attempts", () => {
 
   it("does not follow a redirect: one request arrives and the attempt fails", async () => {
     receiver.setMode({ kind: "redirect", status: 302, location: "/elsewhere" });
-    const outcome = await send();
+    const outcome = await send({}, QUIET_MS);
     expect(outcome).toMatchObject({ ok: false, statusCode: 302, errorKind: "redirect", errorMessage: "HTTP 302 redirect to /elsewhere not followed" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A followed redirect would be part of the attempt, so it would arrive within its timeout.
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     expect(receiver.total).toBe(1);
     expect(receiver.requests.map((r) => r.path)).toEqual(["/hooks"]);
   });
@@ -222,11 +226,12 @@ describe("failed attempts", () => {
 describe("request forgery guard, live on loopback", () => {
   it("refuses a loopback receiver when loopback is not allowed (production), and the receiver sees nothing", async () => {
     for (const url of [`${receiver.url}/hooks`, `http://localhost:${receiver.port}/hooks`, `http://[::ffff:127.0.0.1]:${receiver.port}/hooks`]) {
-      const outcome = await attempt({ url, messageId: "m", body: payload, secrets: [secret] }, { agents: productionAgents, timeoutMs: 2_000 });
+      const outcome = await attempt({ url, messageId: "m", body: payload, secrets: [secret] }, { agents: productionAgents, timeoutMs: QUIET_MS });
       expect(outcome).toMatchObject({ ok: false, errorKind: "ssrf_blocked" });
       expect(outcome.errorMessage).toMatch(/loopback address/);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Anything the attempts had sent would have arrived within their timeout.
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     expect(receiver.total).toBe(0);
   });
 

@@ -9,9 +9,22 @@ import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 export const dynamic = "force-dynamic";
 
 /**
+ * What became of a new message's deliveries. The message is recorded either way (202), so a
+ * client must not resend it blindly; when scheduling failed the deliveries are FAILED with the
+ * reason in the dashboard, and `warning` says so (the internal reason stays in the server log).
+ */
+function deliverySummary(total: number, notScheduled: boolean) {
+  if (!notScheduled) return { deliveries: { total, scheduled: total, failed: 0 } };
+  return {
+    deliveries: { total, scheduled: 0, failed: total },
+    warning: `The message was recorded, but its ${total === 1 ? "delivery" : `${total} deliveries`} could not be scheduled and ${total === 1 ? "was" : "were"} marked failed. Nothing will be sent for this message; send the event again (with a new eventId, if you set one) once the service is available.`,
+  };
+}
+
+/**
  * Create a message (Svix's `POST /api/v1/app/{app_id}/msg`): records the event for the
- * organization and fans it out to its subscribed endpoints. 202 when created; 200 with the
- * original message when `eventId` was already used within 24 hours.
+ * organization and fans it out to its subscribed endpoints. 202 when created, with a `deliveries`
+ * summary; 200 with the original message when `eventId` was already used within 24 hours.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ app: string }> }) {
   try {
@@ -35,7 +48,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ app
     }
     const result = await sendEvent(organization, input.data);
     if (!result.ok) return problem(result.code, result.message, "details" in result ? result.details : null);
-    return Response.json(result.message, { status: result.created ? 202 : 200 });
+    if (!result.created) return Response.json(result.message, { status: 200 });
+    return Response.json({ ...result.message, ...deliverySummary(result.deliveries, result.notScheduled !== null) }, { status: 202 });
   } catch (error) {
     console.error("POST /api/v1/app/{app}/msg failed", error);
     return problem("internal", "The event could not be recorded because of a server error. It is safe to retry with the same eventId.");

@@ -1,0 +1,230 @@
+import type { ChildProcess } from "node:child_process";
+import type pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { inngest } from "@/inngest/client";
+import { db } from "@/lib/db";
+import { sendEvent } from "@/lib/messages/send-event";
+import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
+import {
+  createExecutorDatabase,
+  spawnWorker,
+  startTestApp,
+  TEST_EXECUTOR_KEY,
+  waitFor,
+  type ExecutorDatabase,
+  type TestApp,
+} from "@/tests/helpers/executor-harness";
+import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
+import { createTestCertificates, type TestCertificates } from "@/tests/helpers/test-ca";
+import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+
+/**
+ * Deliveries run by `npm run worker` processes configured as in production: EXECUTOR_SERVE=local
+ * (the default), so step bodies, i.e. the webhook POSTs, run inside the worker. The test app here
+ * only ingests events: it serves no function, so nothing can be delivered but by a worker.
+ */
+
+const WAIT_MS = 1_000;
+/**
+ * The production default. A worker whose own lease runs out while its request is in flight (its
+ * renewals stalled) lets the run be claimed again, which repeats the step: a lease much shorter
+ * than the longest stall of a loaded machine makes "at most twice" untrue.
+ */
+const LEASE_MS = 5_000;
+const POLL_MS = 200;
+const ATTEMPT_TIMEOUT_MS = 10_000;
+/** After a worker is ready: its lease runs out, a poll notices, the attempt is sent and recorded. */
+const TAKEOVER_MS = LEASE_MS + POLL_MS + ATTEMPT_TIMEOUT_MS;
+/**
+ * Allowance for a freshly started worker's first delivery (it loads the SDK's handler and Prisma's
+ * query engine on first use), which can take many seconds on a loaded machine. Not a claim: the
+ * tests time nothing that includes it.
+ */
+const COLD_MS = 60_000;
+/** Long enough that an attempt the schedule would make had it not stopped would have arrived. */
+const QUIET_MS = 2 * WAIT_MS + POLL_MS;
+
+let database: ExecutorDatabase;
+let app: TestApp;
+let certificates: TestCertificates;
+const receivers: Receiver[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  setTestEncryptionKey();
+  database = await createExecutorDatabase(inject("adminDatabaseUrl"), "delivery_worker");
+  process.env.DATABASE_URL = database.url;
+  await ensureCatalog();
+  app = await startTestApp({ port: Number(process.env.TEST_APP_PORT), client: inngest, functions: [], pool: database.pool });
+  certificates = createTestCertificates("HookRelay test CA");
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => kill(c)));
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await app?.close();
+  await db.$disconnect();
+  await database?.cleanup();
+  certificates?.cleanup();
+});
+
+let workers = 0;
+
+/** A worker process; its database sessions carry `name` as their application_name. */
+function worker(env: Record<string, string> = {}) {
+  const name = `delivery-worker-${++workers}`;
+  const spawned = spawnWorker({
+    PGAPPNAME: name,
+    DATABASE_URL: database.url,
+    APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY!,
+    EXECUTOR_APP_URL: `http://127.0.0.1:${app.port}`,
+    EXECUTOR_KEY: TEST_EXECUTOR_KEY,
+    EXECUTOR_SERVE: "local",
+    EXECUTOR_LEASE_MS: String(LEASE_MS),
+    EXECUTOR_POLL_MS: String(POLL_MS),
+    WEBHOOK_RETRY_SCHEDULE: `${WAIT_MS}ms,${WAIT_MS}ms`,
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+    ...env,
+  });
+  children.push(spawned.child);
+  return { ...spawned, name };
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+async function receiver(mode: ReceiverMode, tls?: { key: string; cert: string }) {
+  const r = await startReceiver({ mode, tls });
+  receivers.push(r);
+  return r;
+}
+
+async function send(org: { id: string }) {
+  const result = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated());
+  if (!result.ok) throw new Error(result.message);
+  return result.message.id;
+}
+
+const attemptsOf = (messageId: string) => db.attempt.findMany({ where: { messageId }, orderBy: { attemptNumber: "asc" } });
+const finished = (messageId: string) => async () => {
+  const d = await db.delivery.findFirstOrThrow({ where: { messageId } });
+  return d.status === "SUCCEEDED" || d.status === "FAILED" ? d : undefined;
+};
+const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+
+async function runOf(messageId: string): Promise<string> {
+  const { rows } = await database.pool.query<{ id: string }>(
+    `SELECT r.id FROM executor_runs r JOIN executor_events e ON e.id = r.event_id
+      WHERE r.function_id LIKE '%deliver-message' AND e.data->>'messageId' = $1`,
+    [messageId],
+  );
+  return rows[0]!.id;
+}
+
+/** The database sessions of worker `name`, and whether each waits for a lock `client` holds. */
+async function sessionsOf(name: string, client: pg.PoolClient): Promise<{ pid: number; blocked: boolean }[]> {
+  const { rows } = await client.query<{ pid: number; blocked: boolean }>(
+    `SELECT pid, pg_backend_pid() = ANY (pg_blocking_pids(pid)) AS blocked FROM pg_stat_activity WHERE application_name = $1`,
+    [name],
+  );
+  return rows;
+}
+
+describe("a delivery worker killed with SIGKILL", () => {
+  it("while its POST is in flight: another worker completes the delivery; the receiver sees the message twice, attempt 1 is recorded once", async () => {
+    const r = await receiver({ kind: "hold" });
+    const { org } = await orgWithEndpoint(`${r.url}/hook`);
+    const a = worker();
+    await a.ready;
+    const messageId = await send(org);
+    await r.waitForRequests(1, COLD_MS);
+    await kill(a.child);
+    r.setMode({ kind: "status", status: 200 });
+
+    const b = worker();
+    await b.ready;
+    const delivery = await waitFor("delivery to succeed after takeover", finished(messageId), COLD_MS + TAKEOVER_MS, 50);
+    expect(delivery.status).toBe("SUCCEEDED");
+    expect((await attemptsOf(messageId)).map((x) => [x.attemptNumber, x.succeeded])).toEqual([[1, true]]);
+    await quiet();
+    expect(r.total).toBe(2);
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId, messageId]);
+  }, 4 * COLD_MS);
+
+  it("after it recorded the attempt but before the executor memoized it: that attempt is not sent again", async () => {
+    const r = await receiver({ kind: "hold" });
+    const { org } = await orgWithEndpoint(`${r.url}/hook`);
+    const a = worker();
+    await a.ready;
+    const messageId = await send(org);
+    await r.waitForRequests(1, COLD_MS);
+    const runId = await runOf(messageId);
+
+    // Hold the run's row so that the executor cannot memoize the step once the attempt is recorded.
+    const locker = await database.pool.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query("SELECT 1 FROM executor_runs WHERE id = $1 FOR UPDATE", [runId]);
+      r.release({ kind: "status", status: 500, body: "try later" });
+      await waitFor("attempt 1 recorded", async () => (await attemptsOf(messageId)).length === 1, TAKEOVER_MS);
+      await waitFor("worker A waiting to write the run", async () => (await sessionsOf(a.name, locker)).some((s) => s.blocked), TAKEOVER_MS);
+      await kill(a.child);
+      // PostgreSQL would still run a dead client's statement once the lock frees: end A's sessions, as a crash would have.
+      await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [a.name]);
+      await locker.query("ROLLBACK");
+    } finally {
+      locker.release(true);
+    }
+    const { rows: memoized } = await database.pool.query(`SELECT name FROM executor_steps WHERE run_id = $1`, [runId]);
+    expect(memoized).toEqual([]);
+    expect(await db.delivery.findFirstOrThrow({ where: { messageId } })).toMatchObject({ status: "PENDING", attemptCount: 1 });
+
+    r.setMode({ kind: "status", status: 200 });
+    const b = worker();
+    await b.ready;
+    const delivery = await waitFor("delivery to succeed after takeover", finished(messageId), COLD_MS + TAKEOVER_MS + WAIT_MS, 50);
+    expect(delivery.status).toBe("SUCCEEDED");
+    const attempts = await attemptsOf(messageId);
+    expect(attempts.map((x) => [x.attemptNumber, x.statusCode])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+    await quiet();
+    // Attempt 1 was answered once (500); the worker that took over went on to attempt 2.
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId, messageId]);
+    expect(r.total).toBe(2);
+  }, 4 * COLD_MS);
+});
+
+describe("HTTPS deliveries", () => {
+  it("succeed to a receiver whose certificate a trusted CA signed (NODE_EXTRA_CA_CERTS), and fail as tls otherwise", async () => {
+    const trusted = await receiver({ kind: "status", status: 200 }, certificates.server);
+    const untrustedCertificates = createTestCertificates("Unknown CA");
+    const untrusted = await receiver({ kind: "status", status: 200 }, untrustedCertificates.server);
+    untrustedCertificates.cleanup();
+    const good = await orgWithEndpoint(`${trusted.url}/hook`);
+    const bad = await orgWithEndpoint(`${untrusted.url}/hook`);
+    const w = worker({ NODE_EXTRA_CA_CERTS: certificates.caFile });
+    await w.ready;
+    const [goodId, badId] = [await send(good.org), await send(bad.org)];
+
+    const delivered = await waitFor("HTTPS delivery", finished(goodId), COLD_MS + ATTEMPT_TIMEOUT_MS, 50);
+    expect(delivered.status).toBe("SUCCEEDED");
+    expect(trusted.requests.map((q) => q.headers["webhook-id"])).toEqual([goodId]);
+    expect((await attemptsOf(goodId))[0]).toMatchObject({ url: `${trusted.url}/hook`, succeeded: true, statusCode: 200 });
+
+    await waitFor("refused attempt recorded", async () => (await attemptsOf(badId)).length > 0, COLD_MS + ATTEMPT_TIMEOUT_MS, 50);
+    const [refused] = await attemptsOf(badId);
+    expect(refused).toMatchObject({ succeeded: false, statusCode: null, errorKind: "tls" });
+    expect(refused!.errorMessage).toMatch(/certificate/i);
+    expect(untrusted.total).toBe(0);
+  }, 4 * COLD_MS);
+});
