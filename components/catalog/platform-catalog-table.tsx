@@ -1,47 +1,65 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { ArchiveEventTypeButton } from "@/components/catalog/archive-event-type-button";
+import { DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import type { EventTypeSummary } from "@/lib/catalog/event-types";
 import { editEventTypePath } from "@/lib/routes";
 
+const columns: ColumnDef<EventTypeSummary>[] = [
+  {
+    accessorKey: "name",
+    header: "Event type",
+    meta: { cellClassName: "whitespace-normal" },
+    cell: ({ row }) => (
+      <Link href={editEventTypePath(row.original.name)} tabIndex={-1} className="font-mono text-sm font-medium break-all hover:underline">
+        {row.original.name}
+      </Link>
+    ),
+  },
+  {
+    accessorKey: "description",
+    header: "Description",
+    enableSorting: false,
+    meta: { hideBelow: "md", cellClassName: "max-w-md whitespace-normal text-sm text-muted-foreground" },
+    cell: ({ row }) => <InlineCodeText text={row.original.description} />,
+  },
+  {
+    id: "status",
+    accessorFn: (t) => (t.archived ? "archived" : t.deprecated ? "deprecated" : "active"),
+    header: "Status",
+    cell: ({ row }) => (
+      <div className="flex gap-1">
+        {row.original.archived ? <Badge variant="secondary">Archived</Badge> : <Badge variant="outline">Active</Badge>}
+        {row.original.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
+      </div>
+    ),
+  },
+  {
+    id: "actions",
+    header: () => <span className="sr-only">Actions</span>,
+    enableSorting: false,
+    meta: { cellClassName: "text-right" },
+    cell: ({ row }) => <ArchiveEventTypeButton name={row.original.name} archived={row.original.archived} />,
+  },
+];
+
 /** Staff's view of the catalog: archived types included, each with its edit page and archive switch. */
 export function PlatformCatalogTable({ eventTypes }: { eventTypes: EventTypeSummary[] }) {
-  if (eventTypes.length === 0) return <EmptyState title="The catalog is empty" description="Create the first event type; organizations can then subscribe endpoints to it." />;
   return (
-    <Table>
-      <TableHeader>
-        <TableRow>
-          <TableHead>Event type</TableHead>
-          <TableHead className="hidden md:table-cell">Description</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {eventTypes.map((t) => (
-          <TableRow key={t.name} data-testid={`platform-type-${t.name}`}>
-            <TableCell>
-              <Link href={editEventTypePath(t.name)} className="font-mono text-sm font-medium hover:underline">
-                {t.name}
-              </Link>
-            </TableCell>
-            <TableCell className="hidden max-w-md truncate text-muted-foreground md:table-cell">{t.description}</TableCell>
-            <TableCell>
-              <div className="flex gap-1">
-                {t.archived ? <Badge variant="secondary">Archived</Badge> : <Badge variant="outline">Active</Badge>}
-                {t.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
-              </div>
-            </TableCell>
-            <TableCell className="text-right">
-              <ArchiveEventTypeButton name={t.name} archived={t.archived} />
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      label="Event types"
+      columns={columns}
+      data={eventTypes}
+      getRowId={(t) => t.name}
+      rowHref={(t) => editEventTypePath(t.name)}
+      defaultSort={[{ id: "name", desc: false }]}
+      rowTestId={(t) => `platform-type-${t.name}`}
+      empty={<EmptyState title="The catalog is empty" description="Create the first event type; organizations can then subscribe endpoints to it." />}
+    />
   );
 }

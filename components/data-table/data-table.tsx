@@ -70,7 +70,8 @@ export interface DataTableProps<TData> {
   empty: React.ReactNode;
   /** Surface the table sits on, so the sticky header covers the rows scrolling under it. */
   surface?: "background" | "card";
-  rowTestId?: string;
+  /** A test id for every row, or one per row. */
+  rowTestId?: string | ((row: TData) => string);
   /** Keep the column headers for screen readers only, where a heading above already names the list. */
   hideHeader?: boolean;
 }
@@ -193,7 +194,7 @@ export function DataTable<TData>({
                     else rowRefs.current.delete(row.id);
                   }}
                   tabIndex={row.id === tabStop ? 0 : -1}
-                  data-testid={rowTestId}
+                  data-testid={typeof rowTestId === "function" ? rowTestId(row.original) : rowTestId}
                   data-href={href}
                   onFocus={(event) => {
                     if (event.target === event.currentTarget) setActiveId(row.id);
