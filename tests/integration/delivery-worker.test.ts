@@ -175,7 +175,7 @@ describe("a delivery worker killed with SIGKILL", () => {
       await locker.query("SELECT 1 FROM executor_runs WHERE id = $1 FOR UPDATE", [runId]);
       r.release({ kind: "status", status: 500, body: "try later" });
       await waitFor("attempt 1 recorded", async () => (await attemptsOf(messageId)).length === 1, TAKEOVER_MS);
-      await waitFor("worker A waiting to write the run", async () => (await sessionsOf(a.name, locker)).some((s) => s.blocked), TAKEOVER_MS);
+      await waitFor("worker A waiting to write the run", async () => (await sessionsOf(a.name, locker)).some((s) => s.blocked), COLD_MS);
       await kill(a.child);
       // PostgreSQL would still run a dead client's statement once the lock frees: end A's sessions, as a crash would have.
       await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [a.name]);
