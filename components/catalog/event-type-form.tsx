@@ -12,7 +12,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { FieldError } from "@/components/webhooks/field-error";
 import { platformCatalogPath } from "@/lib/routes";
-import { eventTypeSchema } from "@/lib/validations/catalog";
+import { eventTypeFormSchema } from "@/lib/validations/catalog";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
 export interface EventTypeFormValues {
@@ -44,7 +44,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    const parsed = eventTypeSchema.safeParse(values);
+    const parsed = eventTypeFormSchema.safeParse(values);
     if (!parsed.success) {
       setErrors(fieldErrorsByPath(parsed.error));
       return;

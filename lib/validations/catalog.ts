@@ -19,36 +19,51 @@ export const catalogExampleSchema = z.object({
   payload: jsonObject("Example payload"),
 });
 
-/** Create and edit share it; on edit the name identifies the type and cannot change (filters store it). */
-export const eventTypeSchema = z
-  .object({
-    name: eventTypeNameSchema,
-    description: z.string().trim().min(1, "Description is required").max(2000, "Description must be at most 2,000 characters"),
-    deprecated: z.boolean().default(false),
-    schema: jsonObject("Schema"),
-    examples: z.array(catalogExampleSchema).min(1, "Add at least one example payload").max(20, "At most 20 examples"),
-  })
-  .superRefine((value, ctx) => {
-    if (value.schema.type !== "object") {
-      ctx.addIssue({ code: "custom", path: ["schema"], message: 'Event payloads are JSON objects: the schema needs "type": "object" at its root' });
-      return;
-    }
-    const compiled = compileSchema(value.schema);
-    if (!compiled.ok) {
-      ctx.addIssue({ code: "custom", path: ["schema"], message: compiled.error });
-      return;
-    }
-    const names = new Set<string>();
-    value.examples.forEach((example, i) => {
-      if (names.has(example.name)) ctx.addIssue({ code: "custom", path: ["examples", i, "name"], message: `Another example is already named "${example.name}"` });
-      names.add(example.name);
-      const errors = validatePayload(compiled.validate, example.payload);
-      if (errors.length) {
-        ctx.addIssue({ code: "custom", path: ["examples", i, "payload"], message: `Does not match the schema: ${formatPayloadErrors(errors)}` });
-      }
-    });
-  });
+const eventTypeFields = z.object({
+  name: eventTypeNameSchema,
+  description: z.string().trim().min(1, "Description is required").max(2000, "Description must be at most 2,000 characters"),
+  deprecated: z.boolean().default(false),
+  schema: jsonObject("Schema"),
+  examples: z.array(catalogExampleSchema).min(1, "Add at least one example payload").max(20, "At most 20 examples"),
+});
+type EventTypeFields = z.output<typeof eventTypeFields>;
 
+/** The checks that need no schema compiler; false when the schema cannot be compiled at all. */
+function checkShape(value: EventTypeFields, ctx: z.RefinementCtx): boolean {
+  const names = new Set<string>();
+  value.examples.forEach((example, i) => {
+    if (names.has(example.name)) ctx.addIssue({ code: "custom", path: ["examples", i, "name"], message: `Another example is already named "${example.name}"` });
+    names.add(example.name);
+  });
+  if (value.schema.type !== "object") {
+    ctx.addIssue({ code: "custom", path: ["schema"], message: 'Event payloads are JSON objects: the schema needs "type": "object" at its root' });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * What the staff form checks in the browser. Compiling the JSON Schema and validating the examples
+ * against it happen on the server only: Ajv compiles to code with `new Function`, which the
+ * dashboard's Content-Security-Policy (no 'unsafe-eval') forbids in the browser.
+ */
+export const eventTypeFormSchema = eventTypeFields.superRefine((value, ctx) => void checkShape(value, ctx));
+
+/** Create and edit share it; on edit the name identifies the type and cannot change (filters store it). */
+export const eventTypeSchema = eventTypeFields.superRefine((value, ctx) => {
+  if (!checkShape(value, ctx)) return;
+  const compiled = compileSchema(value.schema);
+  if (!compiled.ok) {
+    ctx.addIssue({ code: "custom", path: ["schema"], message: compiled.error });
+    return;
+  }
+  value.examples.forEach((example, i) => {
+    const errors = validatePayload(compiled.validate, example.payload);
+    if (errors.length) {
+      ctx.addIssue({ code: "custom", path: ["examples", i, "payload"], message: `Does not match the schema: ${formatPayloadErrors(errors)}` });
+    }
+  });
+});
 
 export const archiveEventTypeSchema = z.object({
   name: eventTypeNameSchema,
