@@ -128,7 +128,7 @@ export function MessageFilters({ eventTypes, endpoints, errors, exportHref }: Me
           <FieldError id={`${ids}-id-error`} messages={errors.id} />
         </div>
         <div className="w-full space-y-1 sm:w-auto">
-          <span className="text-sm font-medium" id={`${ids}-types-label`}>
+          <span className="block text-sm font-medium" id={`${ids}-types-label`}>
             Event types
           </span>
           <Popover>
