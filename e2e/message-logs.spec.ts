@@ -31,6 +31,9 @@ async function sendEvent(page: Page, org: string, eventId: string): Promise<stri
 }
 
 test.describe("message logs", () => {
+  // Each test waits for real deliveries (a retry 5 s after the first failure) across several pages.
+  test.describe.configure({ timeout: 120_000 });
+
   test("a failing endpoint's attempts, status codes, response bodies and diagnoses are in the message detail", async ({ page, data }) => {
     const receiver = await failingReceiver();
     try {
