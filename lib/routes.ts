@@ -15,6 +15,14 @@ export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
 export const testReceiverPath = (org: string) => `${webhooksPath(org)}/receiver`;
 
+/** Message logs: every message of the organization, and one message with its deliveries and attempts. */
+export const messagesPath = (org: string) => `${webhooksPath(org)}/messages`;
+export const messagePath = (org: string, messageId: string) => `${messagesPath(org)}/${encodeURIComponent(messageId)}`;
+/** Same search params as the message logs, plus `format` and `include`. */
+export const messagesExportPath = (org: string) => `${messagesPath(org)}/export`;
+/** Fresh delivery counts of rows on screen and the count of newer messages (the logs' live updates). */
+export const messagesLivePath = (org: string) => `${messagesPath(org)}/live`;
+
 /** Platform pages, for HookRelay's staff: they belong to no organization. */
 export const platformPath = "/platform";
 export const jobsPath = () => `${platformPath}/jobs`;

@@ -1,7 +1,9 @@
+import Link from "next/link";
 import { RunStatusBadge } from "@/components/jobs/run-status-badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
 import type { RunDetail as Run } from "@/inngest/executor/jobs";
+import { messagePath } from "@/lib/routes";
 
 /** JSON for display, cut to keep the page light. */
 function formatJson(value: unknown, max = 2_000): string {
@@ -14,7 +16,8 @@ function Json({ value }: { value: unknown }) {
   return <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 text-xs">{formatJson(value)}</pre>;
 }
 
-export function RunDetail({ run }: { run: Run }) {
+/** `message`: the message a delivery run is about, linked to its detail page. */
+export function RunDetail({ run, message = null }: { run: Run; message?: { org: string; messageId: string } | null }) {
   return (
     <Card>
       <CardHeader>
@@ -29,6 +32,17 @@ export function RunDetail({ run }: { run: Run }) {
           <dd className="font-mono text-xs">
             {run.event.name} · {run.event.id}
           </dd>
+          {message ? (
+            <>
+              <dt className="text-muted-foreground">Message</dt>
+              <dd>
+                <Link href={messagePath(message.org, message.messageId)} className="font-mono text-xs underline">
+                  {message.messageId}
+                </Link>{" "}
+                <span className="text-xs text-muted-foreground">({message.org})</span>
+              </dd>
+            </>
+          ) : null}
           <dt className="text-muted-foreground">Attempt</dt>
           <dd>
             {run.attempt + 1} of {run.maxAttempts}

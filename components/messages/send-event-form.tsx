@@ -12,7 +12,7 @@ import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrig
 import { Textarea } from "@/components/ui/textarea";
 import { CopyButton } from "@/components/webhooks/copy-button";
 import type { OrganizationChoice } from "@/lib/organizations";
-import { sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
+import { messagePath, sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
 
 interface TypeOption {
   name: string;
@@ -173,9 +173,14 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
                     <CopyButton value={result.id} label="Copy id" />
                   </div>
                   {result.organization.member ? (
-                    <Link className="underline" href={testReceiverPath(result.organization.slug)}>
-                      Open the test receiver
-                    </Link>
+                    <div className="flex flex-wrap gap-x-4 gap-y-1">
+                      <Link className="underline" href={messagePath(result.organization.slug, result.id)}>
+                        Open the message
+                      </Link>
+                      <Link className="underline" href={testReceiverPath(result.organization.slug)}>
+                        Open the test receiver
+                      </Link>
+                    </div>
                   ) : null}
                 </AlertDescription>
               </Alert>

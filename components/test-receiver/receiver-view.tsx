@@ -12,7 +12,8 @@ import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle }
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
-import { newEndpointPath, testReceiverPath } from "@/lib/routes";
+import type { DeliveringEndpoint } from "@/lib/messages/delivered-by";
+import { endpointPath, messagePath, newEndpointPath, testReceiverPath } from "@/lib/routes";
 
 interface ReceiverItem {
   name: string;
@@ -30,6 +31,8 @@ interface RequestItem {
   bodyTruncated: boolean;
   signatureStatus: string;
   signatureDetail: string | null;
+  /** The endpoint whose delivery this request was; null for a request HookRelay did not send. */
+  deliveredBy: DeliveringEndpoint | null;
 }
 
 const SIGNATURE_BADGE: Record<string, { label: string; variant: "success" | "destructive" | "secondary" | "warning" }> = {
@@ -152,6 +155,17 @@ export function ReceiverView(props: { org: string; canManage: boolean; receivers
                         <span className="font-mono text-xs text-muted-foreground">{q.webhookId ?? "no webhook-id"}</span>
                         <Time value={q.receivedAt} className="ml-auto text-xs text-muted-foreground" />
                       </summary>
+                      {q.deliveredBy && q.webhookId ? (
+                        <p className="flex flex-wrap items-center gap-x-2 border-t px-3 py-2 text-sm" data-testid="delivered-by">
+                          <span className="text-muted-foreground">Delivered by</span>
+                          <Link href={endpointPath(org, q.deliveredBy.endpointId)} className="min-w-0 truncate font-mono text-xs hover:underline" title={q.deliveredBy.url}>
+                            {q.deliveredBy.description || q.deliveredBy.url}
+                          </Link>
+                          <Link href={messagePath(org, q.webhookId)} className="underline">
+                            Open the message
+                          </Link>
+                        </p>
+                      ) : null}
                       <div className="grid gap-3 border-t p-3 md:grid-cols-2">
                         <div>
                           <h3 className="mb-1 text-xs font-semibold uppercase text-muted-foreground">Headers</h3>

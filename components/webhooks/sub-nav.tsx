@@ -30,7 +30,7 @@ export function SubNav({ label, items }: { label: string; items: SubNavItem[] })
                 href={item.href}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "inline-block border-b-2 px-1 pb-2 text-sm font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                  "inline-block border-b-2 px-1 pb-2 text-sm font-medium whitespace-nowrap outline-none focus-visible:ring-2 focus-visible:ring-ring",
                   active ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
                 )}
               >

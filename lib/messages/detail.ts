@@ -156,3 +156,8 @@ export async function getMessageDetail(organizationId: string, messageId: string
     }),
   };
 }
+
+/** For the detail route's layout: the 404 check, without loading the deliveries. */
+export async function messageExists(organizationId: string, messageId: string): Promise<boolean> {
+  return (await db.message.count({ where: { id: messageId, organizationId } })) > 0;
+}

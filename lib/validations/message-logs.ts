@@ -122,3 +122,15 @@ export const exportOptionsSchema = z
   .transform(({ format, include }) => ({ format, includeBody: include === "body" }));
 
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
+
+/** At most this many newer messages are counted for the "new messages" notice ("100+ new messages"). */
+export const NEWER_COUNT_MAX = 100;
+
+/**
+ * The logs' live updates: the rows on screen whose counts to refresh, and the newest row's
+ * position (a `prev` cursor) above which new messages are counted with the view's filters.
+ */
+export const messageLiveQuerySchema = z.object({
+  ids: z.preprocess(list, z.array(z.string().max(100)).max(PAGE_SIZE.max, `At most ${PAGE_SIZE.max} ids`)),
+  after: optionalText(cursorField),
+});

@@ -7,6 +7,7 @@ import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { executorConfig } from "@/inngest/executor/config";
 import { JOBS_PAGE_SIZE, jobsFilterSchema, listRuns, runDetail } from "@/inngest/executor/jobs";
 import { requireStaffPage } from "@/lib/auth/session";
+import { messageOfEvent } from "@/lib/messages/delivered-by";
 import { jobsPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Jobs" };
@@ -15,6 +16,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   await requireStaffPage(jobsPath());
   const filter = jobsFilterSchema.parse(await searchParams);
   const [runs, selected] = await Promise.all([listRuns(filter), filter.run ? runDetail(filter.run) : null]);
+  const message = selected ? await messageOfEvent(selected.event.data) : null;
   return (
     <div className="mx-auto max-w-6xl space-y-6">
       <PageHeader
@@ -29,7 +31,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         </Alert>
       ) : null}
       {filter.run && !selected ? <p className="text-sm text-muted-foreground">That run no longer exists.</p> : null}
-      {selected ? <RunDetail run={selected} /> : null}
+      {selected ? <RunDetail run={selected} message={message} /> : null}
       <RunsTable page={runs} toolbar={<StatusFilter />} />
     </div>
   );

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { ReceiverView } from "@/components/test-receiver/receiver-view";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
+import { endpointsThatDelivered } from "@/lib/messages/delivered-by";
 import { listTestReceiverRequests, listReceivers, testReceiverPath } from "@/lib/test-receiver/receivers";
 
 export const metadata: Metadata = { title: "Test receiver" };
@@ -23,6 +24,9 @@ export default async function TestReceiverPage({ params, searchParams }: { param
   const selected = receivers.find((x) => x.token === r) ?? receivers[0];
   const requests = selected ? await listTestReceiverRequests(selected.id) : [];
   const base = await origin();
+  const deliveredBy = selected
+    ? await endpointsThatDelivered(organization.id, requests.flatMap((q) => (q.webhookId ? [q.webhookId] : [])), testReceiverPath(selected.token))
+    : new Map();
   return (
     <ReceiverView
       org={organization.slug}
@@ -39,6 +43,7 @@ export default async function TestReceiverPage({ params, searchParams }: { param
         bodyTruncated: q.bodyTruncated,
         signatureStatus: q.signatureStatus,
         signatureDetail: q.signatureDetail,
+        deliveredBy: (q.webhookId && deliveredBy.get(q.webhookId)) || null,
       }))}
     />
   );
