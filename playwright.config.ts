@@ -26,7 +26,8 @@ const chromiumArgs = z.array(z.string()).parse(JSON.parse(process.env.E2E_CHROMI
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  timeout: 45_000,
+  // Whole flows (sign in, several pages, real deliveries) on 2 shared cores: a bound, not a speed target.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: process.env.CI ? 2 : 2,
