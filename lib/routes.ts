@@ -8,6 +8,11 @@ export const newEndpointPath = (org: string) => `${webhooksPath(org)}/endpoints/
 export const endpointPath = (org: string, endpointId: string) => `${webhooksPath(org)}/endpoints/${encodeURIComponent(endpointId)}`;
 export const editEndpointPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/edit`;
 export const endpointActivityPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/activity`;
+export const endpointAttemptsPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/attempts`;
+export const endpointAttemptsExportPath = (org: string, endpointId: string) => `${endpointAttemptsPath(org, endpointId)}/export`;
+export const endpointTestingPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/testing`;
+/** The message detail (built by the message logs). */
+export const messagePath = (org: string, messageId: string) => `${webhooksPath(org)}/messages/${encodeURIComponent(messageId)}`;
 
 /** The read-only catalog an organization's members browse. */
 export const catalogPath = (org: string) => `${webhooksPath(org)}/catalog`;
