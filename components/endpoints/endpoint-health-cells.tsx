@@ -63,7 +63,9 @@ export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: s
   return (
     <Cell promise={promise} id={id}>
       {(h) =>
-        !h?.lastAttempt ? (
+        !h ? (
+          <span className="text-sm text-muted-foreground">—</span>
+        ) : !h.lastAttempt ? (
           <span className="text-sm text-muted-foreground">No attempts yet</span>
         ) : (
           <div className="flex flex-wrap items-center gap-1.5" data-testid="endpoint-health">
