@@ -14,7 +14,8 @@ export function formatRate(rate: number | null): string {
   if (rate === null) return "—";
   const percent = rate * 100;
   // 99.96 % must not read as 100 %: only a perfect record says 100.
-  return `${percent === 100 ? "100" : percent >= 99.9 ? "99.9" : percent.toFixed(percent >= 10 ? 0 : 1)} %`;
+  if (percent === 100 || percent === 0) return `${percent} %`;
+  return `${percent >= 99.9 ? "99.9" : percent.toFixed(percent >= 10 ? 0 : 1)} %`;
 }
 
 /** 24 hour-long bars: failures stacked red over successes; an empty hour is a dot on the baseline. */
