@@ -42,6 +42,8 @@ async function sendExample(page: Page) {
 
 test.describe("endpoint health and testing", () => {
   test("the Testing tab shows each outcome without a reload, the attempts filter works, and the list flags the failing endpoint", async ({ page, data }) => {
+    // A long story of real deliveries on a shared, busy machine.
+    test.setTimeout(180_000);
     const violations: string[] = [];
     page.on("console", (m) => {
       if (/Content[- ]Security[- ]Policy|unsafe-eval/i.test(m.text())) violations.push(m.text());
