@@ -75,10 +75,11 @@ export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: s
                 Failing
               </Badge>
             ) : null}
-            <Badge variant={h.lastAttempt.succeeded ? "success" : h.failing ? "outline" : "destructive"} title={h.lastAttempt.sentence}>
+            {/* On a phone a failing row shows the badge alone; the outcome is one tap away. */}
+            <Badge variant={h.lastAttempt.succeeded ? "success" : h.failing ? "outline" : "destructive"} title={h.lastAttempt.sentence} className={h.failing ? "hidden sm:inline-flex" : undefined}>
               {h.lastAttempt.label}
             </Badge>
-            <span className="text-xs text-muted-foreground">
+            <span className="hidden text-xs text-muted-foreground sm:inline">
               <Time value={h.lastAttempt.at} />
             </span>
           </div>

@@ -29,7 +29,7 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
     {
       accessorKey: "url",
       header: "URL",
-      meta: { className: "max-w-[12rem] sm:max-w-xs xl:max-w-md" },
+      meta: { className: "max-w-[9rem] sm:max-w-xs" },
       cell: ({ row }) => (
         <div className="min-w-0">
           {/* The row itself is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}
