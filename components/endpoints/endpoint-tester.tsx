@@ -103,7 +103,7 @@ export function EndpointTester({
         <CardHeader>
           <CardTitle>Send an example</CardTitle>
           <p className="text-sm text-muted-foreground">
-            A real, signed message to this endpoint only (never to your other endpoints), delivered and retried like any other. It appears in the message logs marked as a test.
+            A real, signed message to this endpoint only (never to your other endpoints), delivered and retried like any other. It is in the message logs; its attempts are recorded with the trigger &ldquo;test&rdquo;.
           </p>
         </CardHeader>
         <CardContent className="grid gap-4">
