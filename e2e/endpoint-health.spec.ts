@@ -127,6 +127,7 @@ test.describe("endpoint health and testing", () => {
     const receiver = await startReceiver();
     try {
       await signIn(page, await data.member(org.slug, "ADMIN"), webhooks(org.slug));
+      await expect(page.getByText("No endpoints yet")).toBeVisible();
       await addEndpoint(page, org.slug, `${receiver.url}/hooks`, "Viewer check");
       const endpointUrl = page.url();
       await page.context().clearCookies();
