@@ -20,5 +20,7 @@ export const deliveryRequested = eventType("delivery/requested", {
     organizationId: z.string().min(1),
     endpointId: z.string().min(1),
     messageId: z.string().min(1),
+    /** How its attempts are recorded: a test send from the endpoint's Testing tab is TEST. Absent means SCHEDULED. */
+    trigger: z.enum(["SCHEDULED", "TEST"]).optional(),
   }),
 });

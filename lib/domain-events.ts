@@ -13,7 +13,9 @@ export async function publishEndpointStopped(kind: "disabled" | "deleted", ref: 
 }
 
 /** Publishes that deliveries are due: one delivery run starts per delivery. */
-export async function publishDeliveriesRequested(deliveries: { deliveryId: string; organizationId: string; endpointId: string; messageId: string }[]) {
+export async function publishDeliveriesRequested(
+  deliveries: { deliveryId: string; organizationId: string; endpointId: string; messageId: string; trigger?: "SCHEDULED" | "TEST" }[],
+) {
   if (deliveries.length === 0) return;
   await inngest.send(deliveries.map((d) => deliveryRequested.create(d)));
 }

@@ -8,6 +8,9 @@ export const newEndpointPath = (org: string) => `${webhooksPath(org)}/endpoints/
 export const endpointPath = (org: string, endpointId: string) => `${webhooksPath(org)}/endpoints/${encodeURIComponent(endpointId)}`;
 export const editEndpointPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/edit`;
 export const endpointActivityPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/activity`;
+export const endpointAttemptsPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/attempts`;
+export const endpointAttemptsExportPath = (org: string, endpointId: string) => `${endpointAttemptsPath(org, endpointId)}/export`;
+export const endpointTestingPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/testing`;
 
 /** The read-only catalog an organization's members browse. */
 export const catalogPath = (org: string) => `${webhooksPath(org)}/catalog`;

@@ -1,13 +1,15 @@
 import { SubNav } from "@/components/webhooks/sub-nav";
-import { endpointActivityPath, endpointPath } from "@/lib/routes";
+import { endpointActivityPath, endpointAttemptsPath, endpointPath, endpointTestingPath } from "@/lib/routes";
 
-/** An endpoint's tabs. Attempted messages and Testing join this list with the delivery issue. */
+/** An endpoint's tabs. */
 export function EndpointNav({ org, endpointId }: { org: string; endpointId: string }) {
   return (
     <SubNav
       label="Endpoint sections"
       items={[
         { label: "Overview", href: endpointPath(org, endpointId), exact: true },
+        { label: "Attempted messages", href: endpointAttemptsPath(org, endpointId) },
+        { label: "Testing", href: endpointTestingPath(org, endpointId) },
         { label: "Activity", href: endpointActivityPath(org, endpointId) },
       ]}
     />

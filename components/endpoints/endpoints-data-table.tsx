@@ -4,6 +4,7 @@ import type { ColumnDef, SortingState } from "@tanstack/react-table";
 import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
 import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
@@ -13,33 +14,54 @@ import { endpointPath } from "@/lib/routes";
 export type EndpointRow = Pick<EndpointView, "id" | "url" | "description" | "disabled" | "eventTypes" | "createdAt">;
 
 const SHOWN_TYPES = 3;
+/** Longer URLs lose their middle, not their end: endpoints often differ only in the last path segment. */
+const URL_SHOWN = 56;
+
+function shortUrl(url: string): string {
+  if (url.length <= URL_SHOWN) return url;
+  const tail = Math.floor(URL_SHOWN * 0.55);
+  return `${url.slice(0, URL_SHOWN - tail - 1)}…${url.slice(-tail)}`;
+}
 const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
-function columns(org: string): ColumnDef<EndpointRow>[] {
+function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
   return [
     {
       accessorKey: "url",
       header: "URL",
-      meta: { className: "max-w-[14rem] sm:max-w-xs" },
+      meta: { className: "max-w-[9rem] sm:max-w-xs" },
       cell: ({ row }) => (
-        // The row itself is the keyboard stop (Enter opens it); the link serves pointers and screen readers.
-        <Link href={endpointPath(org, row.original.id)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline" title={row.original.url}>
-          {row.original.url}
-        </Link>
+        <div className="min-w-0">
+          {/* The row itself is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}
+          <Link href={endpointPath(org, row.original.id)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline" title={row.original.url} aria-label={row.original.url}>
+            {shortUrl(row.original.url)}
+          </Link>
+          {row.original.description ? (
+            <p className="truncate text-xs text-muted-foreground" title={row.original.description}>
+              {row.original.description}
+            </p>
+          ) : null}
+        </div>
       ),
-    },
-    {
-      accessorKey: "description",
-      header: "Description",
-      enableSorting: false,
-      meta: { hideBelow: "md", className: "max-w-[12rem]", cellClassName: "truncate text-sm text-muted-foreground" },
-      cell: ({ row }) => row.original.description || "—",
     },
     {
       id: "status",
       accessorFn: (e) => (e.disabled ? "disabled" : "enabled"),
       header: "Status",
       cell: ({ row }) => <EndpointStatusBadge disabled={row.original.disabled} />,
+    },
+    {
+      id: "lastAttempt",
+      header: "Last attempt",
+      enableSorting: false,
+      cell: ({ row }) => <LastAttemptCell promise={health} id={row.original.id} />,
+    },
+    {
+      id: "successRate",
+      header: "Success (24 h)",
+      enableSorting: false,
+      meta: { hideBelow: "md" },
+      cell: ({ row }) => <SuccessRateCell promise={health} id={row.original.id} />,
     },
     {
       accessorKey: "eventTypes",
@@ -70,9 +92,9 @@ function columns(org: string): ColumnDef<EndpointRow>[] {
   ];
 }
 
-export function EndpointsDataTable({ org, rows, empty }: { org: string; rows: EndpointRow[]; empty: React.ReactNode }) {
-  // Memoised per org: TanStack recomputes everything when the column array changes identity.
-  const columnDefs = useMemo(() => columns(org), [org]);
+export function EndpointsDataTable({ org, rows, health, empty }: { org: string; rows: EndpointRow[]; health: HealthPromise; empty: React.ReactNode }) {
+  // Memoised: TanStack recomputes everything when the column array changes identity.
+  const columnDefs = useMemo(() => columns(org, health), [org, health]);
   return (
     <DataTable
       label="Endpoints"

@@ -1,18 +1,21 @@
 import Link from "next/link";
 import { Plus } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import type { HealthPromise } from "@/components/endpoints/endpoint-health-cells";
 import { EndpointsDataTable, type EndpointRow } from "@/components/endpoints/endpoints-data-table";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { newEndpointPath } from "@/lib/routes";
 
-export function EndpointsTable({ org, endpoints, canManage }: { org: string; endpoints: EndpointView[]; canManage: boolean }) {
+/** `health` is still pending when the table renders: the health cells fill in as it streams. */
+export function EndpointsTable({ org, endpoints, health, canManage }: { org: string; endpoints: EndpointView[]; health: HealthPromise; canManage: boolean }) {
   // Only what the list shows goes to the browser: custom header values can hold credentials.
   const rows: EndpointRow[] = endpoints.map(({ id, url, description, disabled, eventTypes, createdAt }) => ({ id, url, description, disabled, eventTypes, createdAt }));
   return (
     <EndpointsDataTable
       org={org}
       rows={rows}
+      health={health}
       empty={
         <EmptyState
           title="No endpoints yet"

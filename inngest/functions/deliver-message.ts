@@ -17,12 +17,12 @@ export const deliverMessage = inngest.createFunction(
     ],
   },
   async ({ event, step }) => {
-    const { deliveryId } = event.data;
+    const { deliveryId, trigger = "SCHEDULED" } = event.data;
     // The delivery module decides whether an attempt was the last and when the next is due.
     for (let n = 1; ; n++) {
       // Waiting for a rate-limit slot is a durable sleep that does not use up the attempt.
       for (let wait = 0; ; wait++) {
-        const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () => performScheduledAttempt(deliveryId, n));
+        const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () => performScheduledAttempt(deliveryId, n, { trigger }));
         if (result.kind === "rate_limited") {
           await step.sleep(`rate-limit-before-attempt-${n}-${wait + 1}`, Math.max(1, result.retryInMs));
           continue;

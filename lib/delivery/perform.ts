@@ -5,7 +5,7 @@ import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
-import type { Attempt, Delivery, Endpoint, Message } from "@/lib/generated/prisma/client";
+import type { Attempt, AttemptTrigger, Delivery, Endpoint, Message } from "@/lib/generated/prisma/client";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
 
@@ -18,6 +18,9 @@ export type ScheduledAttemptResult =
   | { kind: "stopped"; reason: string }
   | { kind: "rate_limited"; retryInMs: number }
   | { kind: "attempted"; ok: boolean; nextAttemptAt: string | null; statusCode: number | null; error: string | null };
+
+/** How a run's attempts are recorded: the normal schedule, or a test send from the endpoint's Testing tab (same path, same retries). */
+export type ScheduledTrigger = Extract<AttemptTrigger, "SCHEDULED" | "TEST">;
 
 /** A rate-limited attempt waits this long in-process before handing the wait to a durable sleep. */
 const IN_PROCESS_RATE_WAIT_MS = 250;
@@ -35,13 +38,13 @@ type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messageId"> &
  * Everything an attempt needs in one round trip: this is the delivery hot path, and every query
  * through the ORM costs CPU on the executor's one thread.
  */
-async function loadContext(deliveryId: string, attemptNumber: number, now: Date): Promise<AttemptContext | null> {
+async function loadContext(deliveryId: string, attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext | null> {
   const rows = await db.$queryRaw<AttemptContext[]>`
     SELECT d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled, e."deletedAt",
            e."rateLimit", e.headers,
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
               FROM "Attempt" a
-             WHERE a."deliveryId" = d.id AND a.trigger = 'SCHEDULED' AND a."attemptNumber" = ${attemptNumber}) AS earlier,
+             WHERE a."deliveryId" = d.id AND a.trigger = ${trigger}::"AttemptTrigger" AND a."attemptNumber" = ${attemptNumber}) AS earlier,
            (SELECT coalesce(json_agg(s.ciphertext ORDER BY s."createdAt" DESC, s.id DESC), '[]'::json)
               FROM "EndpointSecret" s
              WHERE s."endpointId" = e.id AND (s."expiresAt" IS NULL OR s."expiresAt" > ${now})) AS secrets
@@ -60,9 +63,9 @@ async function loadContext(deliveryId: string, attemptNumber: number, now: Date)
 export async function performScheduledAttempt(
   deliveryId: string,
   attemptNumber: number,
-  schedule: RetrySchedule = deliveryConfig().retrySchedule,
+  { schedule = deliveryConfig().retrySchedule, trigger = "SCHEDULED" }: { schedule?: RetrySchedule; trigger?: ScheduledTrigger } = {},
 ): Promise<ScheduledAttemptResult> {
-  const context = await loadContext(deliveryId, attemptNumber, new Date());
+  const context = await loadContext(deliveryId, attemptNumber, trigger, new Date());
   if (!context) return { kind: "stopped", reason: "delivery no longer exists" };
   if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
   const stop = context.deletedAt ? STOP_REASON.deleted : context.disabled ? STOP_REASON.disabled : null;
@@ -115,7 +118,7 @@ export async function performScheduledAttempt(
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
                              succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
       VALUES ('att_' || replace(gen_random_uuid()::text, '-', ''), ${deliveryId}, ${context.messageId}, ${context.endpointId}, ${attemptNumber},
-              'SCHEDULED', ${outcome.url}, ${new Date(outcome.startedAt)}, ${Math.round(outcome.durationMs)}, ${outcome.ok},
+              ${trigger}::"AttemptTrigger", ${outcome.url}, ${new Date(outcome.startedAt)}, ${Math.round(outcome.durationMs)}, ${outcome.ok},
               ${outcome.statusCode ?? null}, ${outcome.responseHeaders ? JSON.stringify(outcome.responseHeaders) : null}::jsonb,
               ${outcome.responseBody}, ${outcome.responseBodyTruncated}, ${outcome.errorKind ?? null}, ${outcome.errorMessage ?? null})
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING

@@ -51,7 +51,7 @@ async function sendAndAttempt(eventType: string, mode?: ReceiverMode, payload: R
   const sent = await sendEvent(org, { eventType, payload });
   if (!sent.ok) throw new Error(sent.message);
   const deliveries = await db.delivery.findMany({ where: { messageId: sent.message.id } });
-  for (const d of deliveries) await performScheduledAttempt(d.id, 1, schedule);
+  for (const d of deliveries) await performScheduledAttempt(d.id, 1, { schedule });
   return sent.message.id;
 }
 

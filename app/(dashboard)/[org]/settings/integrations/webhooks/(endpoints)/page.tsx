@@ -9,6 +9,7 @@ import { requireMemberPage } from "@/lib/auth/session";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { describeSchedule } from "@/lib/delivery/schedule";
 import { listEndpoints } from "@/lib/endpoints/endpoints";
+import { listHealth } from "@/lib/endpoints/list-health";
 import { newEndpointPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Endpoints · Webhooks" };
@@ -18,6 +19,12 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
   const { organization, role } = await requireMemberPage(org);
   const canManage = hasRole(role, MANAGE_ROLE);
   const endpoints = await listEndpoints(organization.id);
+  // Not awaited: the table renders at once and every row's health streams in from this one query.
+  const health = listHealth(organization.id, endpoints.map((e) => e.id)).catch((error: unknown) => {
+    // The list stays usable without health: the cells then read "No attempts yet".
+    console.error("endpoint health failed", error);
+    return {};
+  });
   return (
     <section aria-labelledby="endpoints-heading" className="space-y-4">
       <div className="flex items-center justify-between gap-4">
@@ -32,7 +39,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
           </Button>
         ) : null}
       </div>
-      <EndpointsTable org={org} endpoints={endpoints} canManage={canManage} />
+      <EndpointsTable org={org} endpoints={endpoints} health={health} canManage={canManage} />
       <RetryScheduleNote steps={describeSchedule(deliveryConfig().retrySchedule)} timeoutMs={deliveryConfig().attemptTimeoutMs} />
     </section>
   );

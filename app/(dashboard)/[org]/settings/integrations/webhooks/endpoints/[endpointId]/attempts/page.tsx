@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { AttemptedMessagesTable } from "@/components/endpoints/attempted-messages-table";
+import { requireMemberPage } from "@/lib/auth/session";
+import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
+import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { attemptedMessagesFiltersSchema, searchParamsRecord } from "@/lib/validations/message-logs";
+
+export const metadata: Metadata = { title: "Attempted messages · Endpoint · Webhooks" };
+
+export default async function AttemptedMessagesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; endpointId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { org, endpointId } = await params;
+  const { organization } = await requireMemberPage(org);
+  // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
+  const endpoint = await getEndpoint(organization.id, endpointId);
+  if (!endpoint) return null;
+  // A stale or hand-edited URL falls back to the unfiltered first page.
+  const parsed = attemptedMessagesFiltersSchema.safeParse(searchParamsRecord(await searchParams));
+  const filters = parsed.success ? parsed.data : attemptedMessagesFiltersSchema.parse({});
+  const page = await listAttemptedMessages(organization.id, endpoint.id, filters);
+  return <AttemptedMessagesTable org={org} endpointId={endpoint.id} status={filters.status ?? null} page={page} />;
+}

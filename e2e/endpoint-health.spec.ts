@@ -1,0 +1,142 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Page } from "@playwright/test";
+import { expect, signIn, test } from "./fixtures";
+
+const webhooks = (org: string) => `/${org}/settings/integrations/webhooks`;
+
+/** A receiver on 127.0.0.1 whose answer the test switches between healthy and failing. */
+async function startReceiver() {
+  const state = { status: 200 };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(state.status, { "content-type": "application/json" });
+      res.end(JSON.stringify(state.status < 300 ? { received: true } : { error: "database unavailable" }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function addEndpoint(page: Page, org: string, url: string, description: string) {
+  await page.goto(`${webhooks(org)}/endpoints/new`);
+  await page.getByLabel("Endpoint URL").fill(url);
+  await page.getByLabel("Description").fill(description);
+  await page.getByRole("checkbox", { name: "Select all" }).click();
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  await expect(page.getByRole("heading", { name: url })).toBeVisible();
+}
+
+/** Sends the prefilled example from the Testing tab and returns the outcome panel. */
+async function sendExample(page: Page) {
+  await page.getByRole("link", { name: "Testing", exact: true }).click();
+  await expect(page.getByTestId("test-payload-check")).toContainText("Matches the schema of");
+  await page.getByRole("button", { name: "Send example" }).click();
+  return page.getByTestId("test-outcome");
+}
+
+test.describe("endpoint health and testing", () => {
+  test("the Testing tab shows each outcome without a reload, the attempts filter works, and the list flags the failing endpoint", async ({ page, data }) => {
+    // A long story of real deliveries on a shared, busy machine.
+    test.setTimeout(180_000);
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content[- ]Security[- ]Policy|unsafe-eval/i.test(m.text())) violations.push(m.text());
+    });
+    const receiver = await startReceiver();
+    const failing = await startReceiver();
+    failing.state.status = 500;
+    try {
+      const org = await data.createOrg({ webhooksEnabled: true });
+      await signIn(page, await data.member(org.slug, "ADMIN"), webhooks(org.slug));
+      await expect(page.getByText("No endpoints yet")).toBeVisible();
+
+      // Healthy receiver: a test succeeds, then a second one fails once the receiver breaks.
+      await addEndpoint(page, org.slug, `${receiver.url}/hooks/billing`, "Billing");
+      let outcome = await sendExample(page);
+      await expect(outcome.getByTestId("test-outcome-sentence")).toContainText("Delivered", { timeout: 20_000 });
+      await expect(outcome.getByTestId("test-response-body")).toContainText('"received": true');
+
+      // Editing the payload is checked against the schema as one types.
+      await page.getByLabel("Payload (JSON)").fill('{"marketplace": "ebay"}');
+      await expect(page.getByTestId("test-payload-check")).toContainText("/marketplace must be one of");
+      await expect(page.getByRole("button", { name: "Send example" })).toBeDisabled();
+      await page.getByLabel("Payload (JSON)").fill("{ nope");
+      await expect(page.getByTestId("test-payload-check")).toContainText("not valid JSON");
+
+      receiver.state.status = 500;
+      await page.reload();
+      outcome = await sendExample(page);
+      await expect(outcome.getByTestId("test-outcome-sentence")).toHaveText("HTTP 500 Internal Server Error", { timeout: 20_000 });
+      await expect(outcome.getByTestId("test-response-body")).toContainText("database unavailable");
+      await expect(outcome.getByText("Retrying")).toBeVisible();
+
+      // Disabling the endpoint ends the retrying delivery as failed: one succeeded, one failed.
+      await page.getByRole("button", { name: "Disable endpoint" }).click();
+      await expect(page.getByRole("button", { name: "Enable endpoint" })).toBeVisible();
+      await page.getByRole("link", { name: "Attempted messages" }).click();
+      const rows = page.getByTestId("attempted-message-row");
+      await expect(rows).toHaveCount(2);
+      await page.getByRole("link", { name: "Failed", exact: true }).click();
+      await expect(page).toHaveURL(/status=failed/);
+      await expect(rows).toHaveCount(1);
+      await expect(rows.first()).toContainText("Failed");
+      await page.getByRole("link", { name: "Succeeded", exact: true }).click();
+      await expect(rows).toHaveCount(1);
+      await expect(rows.first()).toContainText("Succeeded");
+      await page.getByRole("link", { name: "Pending", exact: true }).click();
+      await expect(page.getByText("No pending messages")).toBeVisible();
+
+      // A second endpoint whose URL shares the prefix, always failing.
+      await addEndpoint(page, org.slug, `${failing.url}/hooks/billing-eu`, "Billing, EU region");
+      outcome = await sendExample(page);
+      await expect(outcome.getByTestId("test-outcome-sentence")).toHaveText("HTTP 500 Internal Server Error", { timeout: 20_000 });
+
+      await page.goto(webhooks(org.slug));
+      const endpointRows = page.getByTestId("endpoint-row");
+      await expect(endpointRows).toHaveCount(2);
+      const failingRow = endpointRows.filter({ hasText: "Billing, EU region" });
+      await expect(failingRow.getByTestId("failing-badge")).toHaveText("Failing");
+      await expect(failingRow.getByRole("link", { name: `${failing.url}/hooks/billing-eu` })).toHaveAttribute("title", `${failing.url}/hooks/billing-eu`);
+      // The first endpoint last failed too, but succeeded before: not (yet) failing.
+      const billingRow = endpointRows.filter({ hasText: "Billing" }).filter({ hasNotText: "EU region" });
+      await expect(billingRow.getByText("HTTP 500")).toBeVisible();
+      await expect(billingRow.getByTestId("failing-badge")).toHaveCount(0);
+      await expect(billingRow).toContainText("50 %");
+
+      // The Overview shows the same health with its charts.
+      await failingRow.getByRole("link").first().click();
+      const health = page.getByTestId("endpoint-health-card");
+      await expect(health.getByText("Failing")).toBeVisible();
+      await expect(health.getByTestId("health-success-rate")).toContainText(/\b0 %/);
+      await expect(health.getByTestId("health-chart").locator("svg.recharts-surface")).toBeVisible();
+      expect(violations).toEqual([]);
+    } finally {
+      await receiver.close();
+      await failing.close();
+    }
+  });
+
+  test("a viewer sees the Testing tab read-only", async ({ page, data }) => {
+    const org = await data.createOrg({ webhooksEnabled: true });
+    const receiver = await startReceiver();
+    try {
+      await signIn(page, await data.member(org.slug, "ADMIN"), webhooks(org.slug));
+      await expect(page.getByText("No endpoints yet")).toBeVisible();
+      await addEndpoint(page, org.slug, `${receiver.url}/hooks`, "Viewer check");
+      const endpointUrl = page.url();
+      await page.context().clearCookies();
+      await signIn(page, await data.member(org.slug, "VIEWER"), `${new URL(endpointUrl).pathname}/testing`);
+      await expect(page.getByText("only owners and admins can send test messages")).toBeVisible();
+      await expect(page.getByTestId("test-payload-check")).toContainText("Matches the schema of");
+      await expect(page.getByRole("button", { name: "Send example" })).toHaveCount(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
