@@ -122,19 +122,21 @@ test.describe("endpoint health and testing", () => {
     }
   });
 
-  test("a viewer sees the Testing tab read-only", async ({ page, data }) => {
+  test("a viewer sees the Testing tab read-only", async ({ page, browser, data }) => {
     const org = await data.createOrg({ webhooksEnabled: true });
     const receiver = await startReceiver();
     try {
       await signIn(page, await data.member(org.slug, "ADMIN"), webhooks(org.slug));
       await expect(page.getByText("No endpoints yet")).toBeVisible();
       await addEndpoint(page, org.slug, `${receiver.url}/hooks`, "Viewer check");
-      const endpointUrl = page.url();
-      await page.context().clearCookies();
-      await signIn(page, await data.member(org.slug, "VIEWER"), `${new URL(endpointUrl).pathname}/testing`);
-      await expect(page.getByText("only owners and admins can send test messages")).toBeVisible();
-      await expect(page.getByTestId("test-payload-check")).toContainText("Matches the schema of");
-      await expect(page.getByRole("button", { name: "Send example" })).toHaveCount(0);
+      // The viewer in a browser context of their own: the admin's session stays out of it.
+      const viewerContext = await browser.newContext();
+      const viewer = await viewerContext.newPage();
+      await signIn(viewer, await data.member(org.slug, "VIEWER"), `${new URL(page.url()).pathname}/testing`);
+      await expect(viewer.getByText("only owners and admins can send test messages")).toBeVisible();
+      await expect(viewer.getByTestId("test-payload-check")).toContainText("Matches the schema of");
+      await expect(viewer.getByRole("button", { name: "Send example" })).toHaveCount(0);
+      await viewerContext.close();
     } finally {
       await receiver.close();
     }
