@@ -1,15 +1,15 @@
 import { Badge } from "@/components/ui/badge";
 import type { DeliveryStatus } from "@/lib/generated/prisma/enums";
 
-const LOOK: Record<DeliveryStatus, { label: string; variant: "success" | "destructive" | "warning" | "secondary" }> = {
+const LOOK: Record<Exclude<DeliveryStatus, "PENDING">, { label: string; variant: "success" | "destructive" | "secondary" }> = {
   SUCCEEDED: { label: "Succeeded", variant: "success" },
   FAILED: { label: "Failed", variant: "destructive" },
-  PENDING: { label: "Pending", variant: "warning" },
   SENDING: { label: "Sending", variant: "secondary" },
 };
 
-/** A delivery's state; a pending delivery that already failed once reads "Retrying". */
+/** A delivery's state, the same words everywhere: a pending delivery reads "Waiting" until its first attempt, "Retrying" after. */
 export function DeliveryStatusBadge({ status, attemptCount = 0 }: { status: DeliveryStatus; attemptCount?: number }) {
+  if (status === "PENDING") return attemptCount > 0 ? <Badge variant="warning">Retrying</Badge> : <Badge variant="secondary">Waiting</Badge>;
   const look = LOOK[status];
-  return <Badge variant={look.variant}>{status === "PENDING" && attemptCount > 0 ? "Retrying" : look.label}</Badge>;
+  return <Badge variant={look.variant}>{look.label}</Badge>;
 }

@@ -1,7 +1,8 @@
 import { ArrowLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/messages/live-refresh";
-import { Badge, type BadgeProps } from "@/components/ui/badge";
+import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
+import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
 import { CopyButton } from "@/components/webhooks/copy-button";
@@ -11,19 +12,6 @@ import { endpointPath, messagesPath } from "@/lib/routes";
 import { formatDuration } from "@/lib/time";
 
 const TRIGGER: Record<AttemptDetail["trigger"], string> = { SCHEDULED: "scheduled", MANUAL: "manual", TEST: "test" };
-
-function deliveryBadge(d: Pick<DeliveryDetail, "status" | "attemptCount">): { label: string; variant: BadgeProps["variant"] } {
-  switch (d.status) {
-    case "SUCCEEDED":
-      return { label: "Succeeded", variant: "success" };
-    case "FAILED":
-      return { label: "Failed", variant: "destructive" };
-    case "SENDING":
-      return { label: "Sending", variant: "secondary" };
-    case "PENDING":
-      return d.attemptCount > 0 ? { label: "Retrying", variant: "warning" } : { label: "Waiting", variant: "secondary" };
-  }
-}
 
 function Code({ children, label }: { children: string; label: string }) {
   return (
@@ -113,14 +101,13 @@ export function MessageDetailView({ org, message }: { org: string; message: Mess
 }
 
 function DeliveryCard({ org, delivery }: { org: string; delivery: DeliveryDetail }) {
-  const badge = deliveryBadge(delivery);
   const [next, ...later] = delivery.remaining;
   const endpoint = delivery.endpoint;
   return (
     <Card data-testid="delivery">
       <CardHeader className="gap-1">
         <CardTitle className="flex min-w-0 flex-wrap items-center gap-2 text-sm">
-          <Badge variant={badge.variant}>{badge.label}</Badge>
+          <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
           {endpoint.deletedAt ? (
             <span className="min-w-0 truncate font-mono" title={endpoint.url}>
               {endpoint.url} <span className="font-sans text-muted-foreground">(deleted endpoint)</span>
