@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { EMBEDDED_DATABASE } from "@/scripts/lib/server/bootstrap";
-import { startEmbeddedPostgres, urlFor } from "@/scripts/lib/server/embedded-postgres";
+import { portAcceptsConnections, startEmbeddedPostgres, urlFor } from "@/scripts/lib/server/embedded-postgres";
 import { freePort } from "@/scripts/lib/test-database";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { waitFor } from "@/tests/helpers/executor-harness";
@@ -24,17 +23,6 @@ import { setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 const root = path.resolve(import.meta.dirname, "../..");
 const RECEIVER_DELAY_MS = 1_500;
 setTestEncryptionKey();
-
-function portAcceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 /** After a failed run: PostgreSQL has a process group of its own, so the group's SIGKILL missed it. */
 function killPostgres(dataDir: string) {

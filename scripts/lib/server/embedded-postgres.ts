@@ -26,7 +26,8 @@ export class EmbeddedPostgresError extends Error {}
 const USER = "postgres";
 const PASSWORD = "postgres";
 
-function portAcceptsConnections(port: number): Promise<boolean> {
+/** True when something accepts TCP connections on this loopback port. */
+export function portAcceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: "127.0.0.1", port });
     socket.once("connect", () => {
