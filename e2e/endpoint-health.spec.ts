@@ -5,20 +5,33 @@ import { expect, signIn, test } from "./fixtures";
 
 const webhooks = (org: string) => `/${org}/settings/integrations/webhooks`;
 
-/** A receiver on 127.0.0.1 whose answer the test switches between healthy and failing. */
+/**
+ * A receiver on 127.0.0.1 whose answer the test switches between healthy and failing; while
+ * `hold` is set it keeps requests waiting until `release()`.
+ */
 async function startReceiver() {
-  const state = { status: 200 };
+  const state = { status: 200, hold: false };
+  const held: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
-      res.writeHead(state.status, { "content-type": "application/json" });
-      res.end(JSON.stringify(state.status < 300 ? { received: true } : { error: "database unavailable" }));
+      const answer = () => {
+        res.writeHead(state.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(state.status < 300 ? { received: true } : { error: "database unavailable" }));
+      };
+      if (state.hold) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     state,
+    held: () => held.length,
+    release: () => {
+      state.hold = false;
+      for (const answer of held.splice(0)) answer();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -119,6 +132,53 @@ test.describe("endpoint health and testing", () => {
     } finally {
       await receiver.close();
       await failing.close();
+    }
+  });
+
+  test("the Attempted messages tab updates a delivery in flight and announces new messages, without a reload", async ({ page, data }) => {
+    test.setTimeout(120_000);
+    const receiver = await startReceiver();
+    try {
+      const org = await data.createOrg({ webhooksEnabled: true });
+      await signIn(page, await data.member(org.slug, "ADMIN"), webhooks(org.slug));
+      await expect(page.getByText("No endpoints yet")).toBeVisible();
+      await addEndpoint(page, org.slug, `${receiver.url}/hooks/slow`, "Slow receiver");
+      const endpointUrl = new URL(page.url()).pathname;
+
+      // The receiver holds the first delivery: the row is shown while it is in flight.
+      receiver.state.hold = true;
+      await sendExample(page);
+      await expect.poll(receiver.held, { timeout: 20_000 }).toBe(1);
+      await page.getByRole("link", { name: "Attempted messages" }).click();
+      const rows = page.getByTestId("attempted-message-row");
+      await expect(rows).toHaveCount(1);
+      await expect(rows.first()).toContainText("Sending");
+      // A marker on the window proves the page is never reloaded below.
+      await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+      receiver.release();
+      await expect(rows.first()).toContainText("Succeeded", { timeout: 20_000 });
+
+      // A message sent meanwhile (from another tab) is announced above the rows, not pushed in.
+      const other = await page.context().newPage();
+      await other.goto(endpointUrl);
+      await sendExample(other);
+      await expect(other.getByTestId("test-outcome").getByTestId("test-outcome-sentence")).toContainText("Delivered", { timeout: 20_000 });
+      await other.close();
+      const notice = page.getByTestId("new-attempted-messages");
+      await expect(notice).toHaveText("1 new message: show", { timeout: 20_000 });
+      await expect(rows).toHaveCount(1);
+      expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      await notice.click();
+      await expect(rows).toHaveCount(2);
+
+      // The message logs mark both as tests.
+      await page.goto(`${webhooks(org.slug)}/messages`);
+      await expect(page.getByTestId("message-row")).toHaveCount(2);
+      await expect(page.getByTestId("test-message")).toHaveCount(2);
+    } finally {
+      receiver.release();
+      await receiver.close();
     }
   });
 

@@ -10,6 +10,7 @@ export const editEndpointPath = (org: string, endpointId: string) => `${endpoint
 export const endpointActivityPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/activity`;
 export const endpointAttemptsPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/attempts`;
 export const endpointAttemptsExportPath = (org: string, endpointId: string) => `${endpointAttemptsPath(org, endpointId)}/export`;
+export const endpointAttemptsLivePath = (org: string, endpointId: string) => `${endpointAttemptsPath(org, endpointId)}/live`;
 export const endpointTestingPath = (org: string, endpointId: string) => `${endpointPath(org, endpointId)}/testing`;
 
 /** The read-only catalog an organization's members browse. */

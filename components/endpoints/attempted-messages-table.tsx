@@ -5,18 +5,31 @@ import { Download } from "lucide-react";
 import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { NewerNotice, useLiveRows } from "@/components/data-table/use-live-rows";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
 import type { Page } from "@/lib/db/keyset";
-import type { AttemptedMessageRow } from "@/lib/endpoints/attempted-messages";
-import { endpointAttemptsExportPath, endpointTestingPath, messagePath } from "@/lib/routes";
+import type { AttemptedMessageRow, AttemptedMessageState } from "@/lib/endpoints/attempted-messages";
+import { endpointAttemptsExportPath, endpointAttemptsLivePath, endpointTestingPath, messagePath } from "@/lib/routes";
 import { cn } from "@/lib/utils";
 import type { AttemptedMessagesFilters } from "@/lib/validations/message-logs";
 
 type Status = NonNullable<AttemptedMessagesFilters["status"]>;
+
+/** A row's state as the live route sends it: dates as ISO strings. */
+type WireState = Omit<AttemptedMessageState, "lastAttemptAt" | "nextAttemptAt"> & { lastAttemptAt: string | null; nextAttemptAt: string | null };
+
+const revive = (state: WireState): AttemptedMessageState => ({
+  ...state,
+  lastAttemptAt: state.lastAttemptAt ? new Date(state.lastAttemptAt) : null,
+  nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt) : null,
+});
+
+/** Rows whose state can still change: they are re-read while the tab is visible. */
+const isUnfinished = (row: AttemptedMessageRow) => row.status === "PENDING" || row.status === "SENDING";
 
 const FILTERS: { value: Status | null; label: string }[] = [
   { value: null, label: "All" },
@@ -88,8 +101,27 @@ function columns(org: string): ColumnDef<AttemptedMessageRow>[] {
 }
 
 /** The Attempted messages tab: this endpoint's deliveries, newest first, filtered by state in the URL. */
-export function AttemptedMessagesTable({ org, endpointId, status, page }: { org: string; endpointId: string; status: Status | null; page: Page<AttemptedMessageRow> }) {
+export function AttemptedMessagesTable({
+  org,
+  endpointId,
+  status,
+  page,
+  newestAnchor,
+}: {
+  org: string;
+  endpointId: string;
+  status: Status | null;
+  page: Page<AttemptedMessageRow>;
+  /** The newest row's position on the first page, to count deliveries created since; null elsewhere. */
+  newestAnchor: string | null;
+}) {
   const columnDefs = useMemo(() => columns(org), [org]);
+  const watched = page.items.filter(isUnfinished).map((r) => r.deliveryId);
+  const { fresh, newer, showNewer } = useLiveRows<WireState>({ livePath: endpointAttemptsLivePath(org, endpointId), watched, newestAnchor });
+  const rows = useMemo(
+    () => (fresh ? page.items.map((r) => (fresh[r.deliveryId] ? { ...r, ...revive(fresh[r.deliveryId]!) } : r)) : page.items),
+    [page.items, fresh],
+  );
   const { hrefWith } = useUrlState();
   const exportHref = `${endpointAttemptsExportPath(org, endpointId)}?${new URLSearchParams({ ...(status ? { status } : {}), format: "csv" }).toString()}`;
   const toolbar = (
@@ -117,17 +149,19 @@ export function AttemptedMessagesTable({ org, endpointId, status, page }: { org:
     </>
   );
   return (
-    <DataTable
-      label="Attempted messages"
-      columns={columnDefs}
-      data={page.items}
-      getRowId={(d) => d.deliveryId}
-      rowHref={(d) => messagePath(org, d.messageId)}
-      page={page}
-      toolbar={toolbar}
-      rowTestId="attempted-message-row"
-      empty={
-        <EmptyState
+    <div className="space-y-3">
+      <NewerNotice newer={newer} noun="message" onShow={showNewer} testId="new-attempted-messages" />
+      <DataTable
+        label="Attempted messages"
+        columns={columnDefs}
+        data={rows}
+        getRowId={(d) => d.deliveryId}
+        rowHref={(d) => messagePath(org, d.messageId)}
+        page={page}
+        toolbar={toolbar}
+        rowTestId="attempted-message-row"
+        empty={
+          <EmptyState
             title={status ? `No ${status} messages` : "No messages attempted yet"}
             description={
               status
@@ -142,7 +176,8 @@ export function AttemptedMessagesTable({ org, endpointId, status, page }: { org:
               )
             }
           />
-      }
-    />
+        }
+      />
+    </div>
   );
 }

@@ -47,7 +47,14 @@ export function MessageDetailView({ org, message }: { org: string; message: Mess
         <Link href={messagesPath(org)} className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
           <ArrowLeft aria-hidden className="size-4" /> Message logs
         </Link>
-        <h2 className="font-mono text-lg font-semibold break-all">{message.eventType}</h2>
+        <div className="flex flex-wrap items-center gap-2">
+          <h2 className="font-mono text-lg font-semibold break-all">{message.eventType}</h2>
+          {message.test ? (
+            <Badge variant="outline" title="Sent from an endpoint's Testing tab, to that endpoint only" data-testid="test-message">
+              Test
+            </Badge>
+          ) : null}
+        </div>
         <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="text-muted-foreground">Message id</dt>
           <dd className="flex flex-wrap items-center gap-2">

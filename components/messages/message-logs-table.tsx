@@ -1,26 +1,18 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { NewerNotice, useLiveRows } from "@/components/data-table/use-live-rows";
 import { DeliverySummaryLine, isUnfinished, reviveCounts } from "@/components/messages/delivery-summary";
-import { Button } from "@/components/ui/button";
+import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { MessageLogRow } from "@/lib/messages/list";
 import type { DeliveryCounts } from "@/lib/messages/summary";
 import { messagePath } from "@/lib/routes";
 
-/** How often rows still being delivered, and the count of newer messages, are refreshed while the tab is visible. */
-const LIVE_MS = 5_000;
-
 type WireCounts = Omit<DeliveryCounts, "nextAttemptAt"> & { nextAttemptAt: string | null };
-interface LiveAnswer {
-  counts: Record<string, WireCounts>;
-  newer: { count: number; more: boolean };
-}
 
 function columns(org: string): ColumnDef<MessageLogRow>[] {
   return [
@@ -33,9 +25,16 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
         return (
           <div className="min-w-0 space-y-0.5">
             {/* The row is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}
-            <Link href={messagePath(org, m.id)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline">
-              {m.eventType}
-            </Link>
+            <div className="flex min-w-0 items-center gap-2">
+              <Link href={messagePath(org, m.id)} tabIndex={-1} className="truncate font-mono text-sm font-medium hover:underline">
+                {m.eventType}
+              </Link>
+              {m.test ? (
+                <Badge variant="outline" className="shrink-0" title="Sent from an endpoint's Testing tab, to that endpoint only" data-testid="test-message">
+                  Test
+                </Badge>
+              ) : null}
+            </div>
             <p className="truncate font-mono text-xs text-muted-foreground" title={m.id}>
               {m.id}
             </p>
@@ -78,56 +77,17 @@ export interface MessageLogsTableProps {
 }
 
 export function MessageLogsTable({ org, rows, page, newestAnchor, livePath, toolbar, empty }: MessageLogsTableProps) {
-  const params = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
   const columnDefs = useMemo(() => columns(org), [org]);
   const watched = rows.filter((r) => isUnfinished(r.deliveries)).map((r) => r.id);
-
-  const live = useQuery({
-    queryKey: ["message-logs-live", livePath, params.toString(), watched.join(","), newestAnchor],
-    queryFn: async (): Promise<LiveAnswer> => {
-      const query = new URLSearchParams(params.toString());
-      query.delete("cursor");
-      for (const id of watched) query.append("ids", id);
-      if (newestAnchor) query.set("after", newestAnchor);
-      const response = await fetch(`${livePath}?${query.toString()}`, { cache: "no-store" });
-      if (!response.ok) throw new Error(`live updates answered ${response.status}`);
-      return (await response.json()) as LiveAnswer;
-    },
-    enabled: watched.length > 0 || newestAnchor !== null,
-    refetchInterval: LIVE_MS,
-    // Nothing polls while the tab is hidden; coming back refetches at once.
-    refetchIntervalInBackground: false,
-    staleTime: 0,
-  });
-
-  const fresh = live.data?.counts;
+  const { fresh, newer, showNewer } = useLiveRows<WireCounts>({ livePath, watched, newestAnchor });
   const shown = useMemo(
     () => (fresh ? rows.map((r) => (fresh[r.id] ? { ...r, deliveries: reviveCounts(fresh[r.id]!) } : r)) : rows),
     [rows, fresh],
   );
-  const newer = live.data?.newer;
-
-  function showNewer() {
-    const query = new URLSearchParams(params.toString());
-    query.delete("cursor");
-    const href = query.toString() ? `${pathname}?${query.toString()}` : pathname;
-    router.push(href, { scroll: false });
-    router.refresh();
-  }
 
   return (
     <div className="space-y-3">
-      {newer && newer.count > 0 ? (
-        <div role="status" className="flex justify-center">
-          <Button variant="secondary" size="sm" onClick={showNewer} data-testid="new-messages">
-            {newer.more ? `${newer.count}+` : newer.count} new message{newer.count === 1 && !newer.more ? "" : "s"}: show
-          </Button>
-        </div>
-      ) : (
-        <div role="status" className="sr-only" />
-      )}
+      <NewerNotice newer={newer} noun="message" onShow={showNewer} testId="new-messages" />
       <DataTable
         label="Messages"
         columns={columnDefs}

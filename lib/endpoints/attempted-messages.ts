@@ -41,3 +41,16 @@ export async function listAttemptedMessages(
      ${page.order}`;
   return toPage(rows, (r) => ({ at: r.createdAt, id: r.deliveryId }), cursor, limit);
 }
+
+/** What changes on a row while its delivery runs: the live updates of the tab re-read only this. */
+export type AttemptedMessageState = Pick<AttemptedMessageRow, "status" | "attemptCount" | "lastAttemptAt" | "nextAttemptAt" | "failureReason">;
+
+/** The current state of these deliveries of this endpoint; ids of other endpoints or organizations are left out. */
+export async function attemptedMessageStates(organizationId: string, endpointId: string, deliveryIds: string[]): Promise<Map<string, AttemptedMessageState>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db.delivery.findMany({
+    where: { id: { in: deliveryIds }, endpointId, organizationId },
+    select: { id: true, status: true, attemptCount: true, lastAttemptAt: true, nextAttemptAt: true, failureReason: true },
+  });
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
+}

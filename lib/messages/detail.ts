@@ -73,6 +73,8 @@ export interface MessageDetail {
   id: string;
   eventType: string;
   eventId: string | null;
+  /** Sent from an endpoint's Testing tab, to that endpoint only. */
+  test: boolean;
   createdAt: Date;
   /** The exact text signed and sent. */
   body: string;
@@ -121,6 +123,7 @@ export async function getMessageDetail(organizationId: string, messageId: string
       id: true,
       eventType: true,
       eventId: true,
+      test: true,
       createdAt: true,
       body: true,
       deliveries: { select: deliverySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },

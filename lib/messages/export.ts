@@ -39,7 +39,7 @@ function formatter(format: ExportOptions["format"], columns: readonly string[]) 
   };
 }
 
-const MESSAGE_COLUMNS = ["id", "eventType", "eventId", "createdAt", "summary", "endpoints", "succeeded", "failed", "pending", "sending", "nextAttemptAt", "payload"] as const;
+const MESSAGE_COLUMNS = ["id", "eventType", "eventId", "test", "createdAt", "summary", "endpoints", "succeeded", "failed", "pending", "sending", "nextAttemptAt", "payload"] as const;
 
 export async function* exportMessages(
   organizationId: string,
@@ -64,6 +64,7 @@ export async function* exportMessages(
         id: m.id,
         eventType: m.eventType,
         eventId: m.eventId,
+        test: m.test,
         createdAt: m.createdAt.toISOString(),
         summary: summarizeDeliveries(m.deliveries, now).text,
         endpoints: m.deliveries.total,

@@ -54,7 +54,7 @@ export async function sendTestMessage(
   const messageId = publicId("msg");
   const deliveryId = `dlv_${randomUUID().replaceAll("-", "")}`;
   await db.$transaction([
-    db.message.create({ data: { id: messageId, organizationId: organization.id, eventType: input.eventType, body: JSON.stringify(input.payload), createdAt: now } }),
+    db.message.create({ data: { id: messageId, organizationId: organization.id, eventType: input.eventType, body: JSON.stringify(input.payload), test: true, createdAt: now } }),
     db.delivery.create({
       data: { id: deliveryId, organizationId: organization.id, messageId, endpointId: endpoint.id, status: "PENDING", attemptCount: 0, nextAttemptAt: now, createdAt: now },
     }),

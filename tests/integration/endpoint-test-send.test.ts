@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkTestPayloadAction, sendTestAction, testDeliveryStateAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/[endpointId]/testing/actions";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
+import { getMessageDetail } from "@/lib/messages/detail";
+import { listMessages } from "@/lib/messages/list";
 import { sendTestMessage } from "@/lib/messages/send-test";
+import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { contractCreated, orgWithEndpoint, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
@@ -78,6 +81,10 @@ describe("Testing tab: send a test message", () => {
 
     const sent = await sendTestMessage(org, endpointId, { eventType: "contract.cancelled", payload: cancelled[0]!.payload });
     if (!sent.ok) throw new Error(sent.message);
+    // Marked as a test in the logs and the detail, unlike the messages the API sends.
+    const listed = await listMessages(org.id, messageLogFiltersSchema.parse({}));
+    expect(listed.items.map((m) => [m.id, m.test])).toEqual([[sent.messageId, true]]);
+    expect((await getMessageDetail(org.id, sent.messageId))?.test).toBe(true);
     signInAs((await createMember(org.id, "VIEWER")).id);
     const state = await waitFor("the first attempt", async () => {
       const result = await testDeliveryStateAction({ org: org.slug, endpointId, deliveryId: sent.deliveryId });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { GET as attemptsLiveRoute } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/[endpointId]/attempts/live/route";
 import { GET as liveRoute } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/messages/live/route";
 import { db } from "@/lib/db";
 import { encodeCursor } from "@/lib/db/keyset";
@@ -23,8 +24,8 @@ async function endpoint(organizationId: string) {
   return id;
 }
 
-async function delivery(organizationId: string, messageId: string, endpointId: string, status: DeliveryStatus, attemptCount = 0) {
-  return db.delivery.create({ data: { id: `dlv_${randomUUID().replaceAll("-", "")}`, organizationId, messageId, endpointId, status, attemptCount } });
+async function delivery(organizationId: string, messageId: string, endpointId: string, status: DeliveryStatus, attemptCount = 0, createdAt?: Date) {
+  return db.delivery.create({ data: { id: `dlv_${randomUUID().replaceAll("-", "")}`, organizationId, messageId, endpointId, status, attemptCount, createdAt } });
 }
 
 const get = (org: string, query: string) => liveRoute(new Request(`http://localhost/x/messages/live?${query}`), { params: Promise.resolve({ org }) });
@@ -51,9 +52,9 @@ describe("message logs: live updates route", () => {
     const x = `msg_live_x_${other.id.slice(0, 6)}`;
     const response = await get(org.slug, `ids=${a}&ids=${x}`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { counts: Record<string, { total: number; retrying: number }>; newer: { count: number; more: boolean } };
-    expect(Object.keys(body.counts)).toEqual([a]);
-    expect(body.counts[a]).toMatchObject({ total: 1, retrying: 1 });
+    const body = (await response.json()) as { rows: Record<string, { total: number; retrying: number }>; newer: { count: number; more: boolean } };
+    expect(Object.keys(body.rows)).toEqual([a]);
+    expect(body.rows[a]).toMatchObject({ total: 1, retrying: 1 });
     expect(body.newer).toEqual({ count: 0, more: false });
   });
 
@@ -76,6 +77,45 @@ describe("message logs: live updates route", () => {
     const invalid = await get(org.slug, "contains=%7Bnope");
     expect(invalid.status).toBe(422);
     expect(await invalid.json()).toMatchObject({ message: expect.stringMatching(/^Not valid JSON/) });
+  });
+});
+
+describe("attempted messages: live updates route", () => {
+  const getAttempts = (org: string, endpointId: string, query: string) =>
+    attemptsLiveRoute(new Request(`http://localhost/x/attempts/live?${query}`), { params: Promise.resolve({ org, endpointId }) });
+
+  it("gives a VIEWER the current state of the deliveries asked, of this endpoint only, and counts newer ones", async () => {
+    const org = await createOrg();
+    const ep = await endpoint(org.id);
+    const otherEp = await endpoint(org.id);
+    const tag = org.id.slice(0, 6);
+    for (const [i, name] of ["a", "b", "c"].entries()) await message(org.id, `msg_att_${name}_${tag}`, i + 1);
+    const a = await delivery(org.id, `msg_att_a_${tag}`, ep, "PENDING", 1, at(1));
+    await delivery(org.id, `msg_att_b_${tag}`, ep, "SUCCEEDED", 1, at(2));
+    await delivery(org.id, `msg_att_c_${tag}`, ep, "FAILED", 8, at(3));
+    const elsewhere = await delivery(org.id, `msg_att_a_${tag}`, otherEp, "PENDING", 0, at(1));
+    await db.delivery.update({ where: { id: a.id }, data: { status: "SUCCEEDED", attemptCount: 2, lastAttemptAt: at(4) } });
+    signInAs((await createMember(org.id, "VIEWER")).id);
+
+    const anchor = encodeCursor({ direction: "prev", at: at(1), id: a.id });
+    const response = await getAttempts(org.slug, ep, `ids=${a.id}&ids=${elsewhere.id}&after=${anchor}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { rows: Record<string, { status: string; attemptCount: number; lastAttemptAt: string }>; newer: { count: number; more: boolean } };
+    expect(Object.keys(body.rows)).toEqual([a.id]);
+    expect(body.rows[a.id]).toMatchObject({ status: "SUCCEEDED", attemptCount: 2, lastAttemptAt: at(4).toISOString() });
+    expect(body.newer).toEqual({ count: 2, more: false });
+    const failedOnly = (await (await getAttempts(org.slug, ep, `after=${anchor}&status=failed`)).json()) as { newer: { count: number } };
+    expect(failedOnly.newer.count).toBe(1);
+  });
+
+  it("refuses non-members and answers 404 for an endpoint of another organization", async () => {
+    const org = await createOrg();
+    const foreign = await endpoint((await createOrg()).id);
+    signInAs((await createUser()).id);
+    expect((await getAttempts(org.slug, foreign, "")).status).toBe(404);
+    signInAs((await createMember(org.id, "VIEWER")).id);
+    expect((await getAttempts(org.slug, foreign, "")).status).toBe(404);
+    expect((await getAttempts(org.slug, await endpoint(org.id), "status=nope")).status).toBe(422);
   });
 });
 

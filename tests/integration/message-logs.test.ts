@@ -288,10 +288,10 @@ describe("message logs: export", () => {
   it("streams every row of the filtered view in batches, as CSV", async () => {
     const { text, chunks } = await readAll(exportMessages(org.id, filters() as MessageSelection, { format: "csv", includeBody: true, now }));
     const lines = text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,eventType,eventId,createdAt,summary,endpoints,succeeded,failed,pending,sending,nextAttemptAt,payload");
+    expect(lines[0]).toBe("id,eventType,eventId,test,createdAt,summary,endpoints,succeeded,failed,pending,sending,nextAttemptAt,payload");
     expect(lines).toHaveLength(2_501);
     expect(chunks).toBe(1 + 3);
-    expect(lines[1]).toBe(`msg_x_02499,contract.created,evt-2499,${minutes(2499).toISOString()},Delivered to 1 endpoint,1,1,0,0,0,,"{""contract"":{""id"":""ctr_2499""},""note"":""quote \\"" and, comma""}"`);
+    expect(lines[1]).toBe(`msg_x_02499,contract.created,evt-2499,false,${minutes(2499).toISOString()},Delivered to 1 endpoint,1,1,0,0,0,,"{""contract"":{""id"":""ctr_2499""},""note"":""quote \\"" and, comma""}"`);
     // A value a spreadsheet would run as a formula is written as text.
     expect(text).toContain(`msg_x_00003,contract.created,"'=HYPERLINK(""http://evil"")"`);
     expect(text).not.toContain(headerSecret);
@@ -305,6 +305,7 @@ describe("message logs: export", () => {
       id: "msg_x_01199",
       eventType: "contract.created",
       eventId: "evt-1199",
+      test: false,
       createdAt: minutes(1199).toISOString(),
       summary: "No endpoint subscribed",
       endpoints: 0,

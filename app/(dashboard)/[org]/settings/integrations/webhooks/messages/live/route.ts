@@ -23,7 +23,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ org:
     ]);
     return Response.json(
       {
-        counts: Object.fromEntries(counts),
+        rows: Object.fromEntries(counts),
         newer: newer ? { count: newer.items.length, more: newer.prevCursor !== null } : { count: 0, more: false },
       },
       { headers: { "cache-control": "no-store" } },

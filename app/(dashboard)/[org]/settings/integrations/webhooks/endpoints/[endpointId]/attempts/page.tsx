@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AttemptedMessagesTable } from "@/components/endpoints/attempted-messages-table";
 import { requireMemberPage } from "@/lib/auth/session";
+import { encodeCursor } from "@/lib/db/keyset";
 import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
 import { getEndpoint } from "@/lib/endpoints/endpoints";
 import { attemptedMessagesFiltersSchema, searchParamsRecord } from "@/lib/validations/message-logs";
@@ -23,5 +24,14 @@ export default async function AttemptedMessagesPage({
   const parsed = attemptedMessagesFiltersSchema.safeParse(searchParamsRecord(await searchParams));
   const filters = parsed.success ? parsed.data : attemptedMessagesFiltersSchema.parse({});
   const page = await listAttemptedMessages(organization.id, endpoint.id, filters);
-  return <AttemptedMessagesTable org={org} endpointId={endpoint.id} status={filters.status ?? null} page={page} />;
+  const newest = page.prevCursor ? undefined : page.items[0];
+  return (
+    <AttemptedMessagesTable
+      org={org}
+      endpointId={endpoint.id}
+      status={filters.status ?? null}
+      page={page}
+      newestAnchor={newest ? encodeCursor({ direction: "prev", at: newest.createdAt, id: newest.deliveryId }) : null}
+    />
+  );
 }
