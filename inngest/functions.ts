@@ -1,5 +1,5 @@
 import type { InngestFunction } from "inngest";
-import { deliverMessage } from "@/inngest/functions/deliver-message";
+import { deliverFirstAttempts, deliverRetries } from "@/inngest/functions/deliver-message";
 
 /** Every function the app serves at /api/inngest. Add new functions here. */
-export const functions: InngestFunction.Any[] = [deliverMessage];
+export const functions: InngestFunction.Any[] = [deliverFirstAttempts, deliverRetries];
