@@ -1,3 +1,4 @@
+import { organizationCache } from "@/lib/api/organization";
 import { db } from "@/lib/db";
 
 /** Turns webhooks on or off for an organization. Returns the new state. */
@@ -7,6 +8,8 @@ export async function setWebhooksEnabled(organizationId: string, enabled: boolea
     data: { webhooksEnabled: enabled },
     select: { webhooksEnabled: true },
   });
+  // This process's API cache at once; other processes' caches on the trigger's notification.
+  organizationCache.invalidate();
   return org.webhooksEnabled;
 }
 

@@ -1,3 +1,4 @@
+import { apiKeyCache } from "@/lib/api/authenticate";
 import { db } from "@/lib/db";
 import { generateApiKey, type KeyScope } from "@/lib/api-keys/key";
 
@@ -67,5 +68,7 @@ export async function revokeApiKey(id: string, where: { scope: KeyScope; organiz
     where: { id, scope: where.scope, organizationId: where.organizationId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  // This process's cache at once; other processes' caches on the trigger's notification.
+  apiKeyCache.invalidate();
   return count === 1;
 }

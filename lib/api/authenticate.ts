@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { NotifiedCache } from "@/lib/db/notified-cache";
 import { hashApiKey, looksLikeApiKey, type KeyScope } from "@/lib/api-keys/key";
 
 export interface ApiPrincipal {
@@ -13,18 +14,31 @@ export type ApiAuthResult = { ok: true; principal: ApiPrincipal } | { ok: false;
 /** How stale `lastUsedAt` may get before a request refreshes it (saves a write per request). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * Keys by hash, per process: every API call needs its key, and keys change rarely. A revocation
+ * by any process reaches every cache through the `api_key_changed` trigger (its migration).
+ */
+export const apiKeyCache = new NotifiedCache({
+  channel: "api_key_changed",
+  databaseUrl: () => process.env.DATABASE_URL,
+  load: (hash: string) =>
+    db.apiKey.findUnique({ where: { hash }, select: { id: true, scope: true, organizationId: true, revokedAt: true, lastUsedAt: true } }),
+});
+
+/** When this process last wrote each key's `lastUsedAt` (the cached row's value goes stale). */
+const lastUsedWritten = new Map<string, number>();
+
 export async function authenticateApiKey(authorization: string | null, now = new Date()): Promise<ApiAuthResult> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return { ok: false, message: "Send an API key as `Authorization: Bearer <key>`." };
   const key = match[1]!;
   if (!looksLikeApiKey(key)) return { ok: false, message: "The API key is malformed." };
-  const row = await db.apiKey.findUnique({
-    where: { hash: hashApiKey(key) },
-    select: { id: true, scope: true, organizationId: true, revokedAt: true, lastUsedAt: true },
-  });
+  const row = await apiKeyCache.get(hashApiKey(key), now.getTime());
   if (!row) return { ok: false, message: "The API key is not valid." };
   if (row.revokedAt) return { ok: false, message: "The API key was revoked." };
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  const lastUsed = Math.max(row.lastUsedAt?.getTime() ?? 0, lastUsedWritten.get(row.id) ?? 0);
+  if (now.getTime() - lastUsed > LAST_USED_RESOLUTION_MS) {
+    lastUsedWritten.set(row.id, now.getTime());
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return { ok: true, principal: { keyId: row.id, scope: row.scope, organizationId: row.organizationId } };

@@ -1,9 +1,19 @@
 import { db } from "@/lib/db";
+import { NotifiedCache } from "@/lib/db/notified-cache";
+
+/**
+ * Organizations by id or slug, per process: every API call resolves one. Disabling webhooks or
+ * renaming the slug, by any process, reaches every cache through the `organization_changed`
+ * trigger (its migration).
+ */
+export const organizationCache = new NotifiedCache({
+  channel: "organization_changed",
+  databaseUrl: () => process.env.DATABASE_URL,
+  load: (idOrSlug: string) =>
+    db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] }, select: { id: true, slug: true, webhooksEnabled: true } }),
+});
 
 /** The `{app}` path segment is an organization id or slug, as Svix's application id or uid. */
-export async function findOrganization(idOrSlug: string) {
-  return db.organization.findFirst({
-    where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] },
-    select: { id: true, slug: true, webhooksEnabled: true },
-  });
+export function findOrganization(idOrSlug: string) {
+  return organizationCache.get(idOrSlug);
 }

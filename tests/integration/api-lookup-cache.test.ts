@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/api-keys/manage";
+import { apiKeyCache, authenticateApiKey } from "@/lib/api/authenticate";
+import { findOrganization, organizationCache } from "@/lib/api/organization";
+import { db } from "@/lib/db";
+import { waitFor } from "@/tests/helpers/executor-harness";
+import { createOrg, createUser } from "@/tests/helpers/factories";
+
+/**
+ * The API's per-process caches of keys and organizations. Changes are written here straight to
+ * the database, as another process (another app instance, psql) would: only the triggers'
+ * notifications can tell this process's caches.
+ */
+describe("API key and organization caches", () => {
+  it("serve a key from memory, and refuse it once another process revoked it", async () => {
+    await apiKeyCache.start();
+    const org = await createOrg();
+    const user = await createUser();
+    const { key, summary } = await createApiKey({ name: "cached", scope: "ORGANIZATION", organizationId: org.id, createdById: user.id });
+    const bearer = `Bearer ${key}`;
+    expect(await authenticateApiKey(bearer)).toMatchObject({ ok: true, principal: { keyId: summary.id } });
+    // Served from memory: with the trigger off, a lookup by hash in the database would now miss.
+    const hash = (await db.apiKey.findUniqueOrThrow({ where: { id: summary.id } })).hash;
+    await db.$executeRaw`ALTER TABLE "ApiKey" DISABLE TRIGGER "ApiKey_changed"`;
+    try {
+      await db.apiKey.update({ where: { id: summary.id }, data: { hash: `${hash}-moved` } });
+      expect(await authenticateApiKey(bearer)).toMatchObject({ ok: true });
+      await db.apiKey.update({ where: { id: summary.id }, data: { hash } });
+    } finally {
+      await db.$executeRaw`ALTER TABLE "ApiKey" ENABLE TRIGGER "ApiKey_changed"`;
+    }
+
+    await db.apiKey.update({ where: { id: summary.id }, data: { revokedAt: new Date() } });
+    const refused = await waitFor("the revocation to reach the cache", async () => {
+      const result = await authenticateApiKey(bearer);
+      return result.ok ? undefined : result;
+    }, 5_000);
+    expect(refused).toEqual({ ok: false, message: "The API key was revoked." });
+  });
+
+  it("see webhooks disabled and slugs renamed by another process", async () => {
+    await organizationCache.start();
+    const org = await createOrg({ webhooksEnabled: true });
+    expect(await findOrganization(org.slug)).toEqual({ id: org.id, slug: org.slug, webhooksEnabled: true });
+    await db.organization.update({ where: { id: org.id }, data: { webhooksEnabled: false } });
+    await waitFor("webhooks disabled in the cache", async () => (await findOrganization(org.slug))?.webhooksEnabled === false || undefined, 5_000);
+    await db.organization.update({ where: { id: org.id }, data: { slug: `${org.slug}-renamed` } });
+    await waitFor("the old slug to be gone", async () => ((await findOrganization(org.slug)) === null ? true : undefined), 5_000);
+    expect(await findOrganization(`${org.slug}-renamed`)).toMatchObject({ id: org.id });
+  });
+});
