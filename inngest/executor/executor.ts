@@ -13,9 +13,11 @@ import {
   claimRuns,
   commitStep,
   finishRun,
+  mergeBatchRuns,
   nextWakeAt,
   releaseRun,
   renewLeases,
+  type BatchMerge,
   type ClaimedRun,
   type PendingOp,
   type StepRecord,
@@ -243,7 +245,7 @@ export class Executor {
     if (runs.length < free && this.registered.some((f) => f.concurrency)) {
       runs.push(...(await claimLimitedRuns(this.pool, { ...claimOpts, limit: free - runs.length, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS })));
     }
-    for (const run of runs) this.startDriving(run);
+    for (const run of await this.coalesceBatches(runs)) this.startDriving(run);
     if (runs.length === free) {
       // More may be due: claim again as soon as slots free up.
       this.claimMaybe = true;
@@ -251,6 +253,55 @@ export class Executor {
     }
     this.nextWake = (await nextWakeAt(this.pool, functionIds))?.getTime();
     return this.idleTime();
+  }
+
+  /**
+   * Fresh runs of a `batchEvents` function claimed together (the executor fell behind while their
+   * events arrived) become one batch run per key, up to `maxSize` events: the run count, and what
+   * each run costs, then shrinks as the backlog grows. Alone, a run starts as it is.
+   */
+  private async coalesceBatches(runs: ClaimedRun[]): Promise<ClaimedRun[]> {
+    const out: ClaimedRun[] = [];
+    const groups = new Map<string, { maxSize: number; runs: ClaimedRun[] }>();
+    for (const run of runs) {
+      const batch = this.functions.get(run.functionId)?.batch;
+      if (!batch || run.stepCount > 0 || run.attempt > 0 || run.pending.length > 0) {
+        out.push(run);
+        continue;
+      }
+      const slot = `${run.functionId}\u0000${batch.key ? batch.key(run.event) : ""}`;
+      const group = groups.get(slot) ?? { maxSize: batch.maxSize, runs: [] };
+      group.runs.push(run);
+      groups.set(slot, group);
+    }
+    const merges: BatchMerge[] = [];
+    for (const { maxSize, runs: group } of groups.values()) {
+      let current: BatchMerge | undefined;
+      let size = 0;
+      for (const run of group) {
+        if (current && size + run.events.length <= maxSize) {
+          current.absorbed.push(run);
+          size += run.events.length;
+          continue;
+        }
+        if (current && current.absorbed.length > 0) merges.push(current);
+        else if (current) out.push(current.keep);
+        current = { keep: run, absorbed: [] };
+        size = run.events.length;
+      }
+      if (current && current.absorbed.length > 0) merges.push(current);
+      else if (current) out.push(current.keep);
+    }
+    if (merges.length === 0) return out;
+    const merged = await mergeBatchRuns(this.pool, merges).catch((error: unknown) => {
+      this.log(`merging batch runs failed, running them one by one: ${errorValue(error).message}`);
+      return false;
+    });
+    for (const m of merges) {
+      if (!merged) out.push(m.keep, ...m.absorbed);
+      else out.push({ ...m.keep, events: [...m.keep.events, ...m.absorbed.flatMap((a) => a.events)] });
+    }
+    return out;
   }
 
   /** How long to wait for a signal: until the next known wake-up, at most the poll interval. */

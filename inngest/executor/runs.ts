@@ -323,3 +323,49 @@ export async function nextWakeAt(pool: pg.Pool, functionIds: string[]): Promise<
   );
   return rows[0]?.at ?? null;
 }
+
+export interface BatchMerge {
+  keep: ClaimedRun;
+  /** Fresh runs whose events join `keep`'s batch; they are deleted. */
+  absorbed: ClaimedRun[];
+}
+
+/**
+ * Folds fresh runs of one `batchEvents` function (and key) that one claim took together into one
+ * run, in one statement, fenced by the leases just taken: when the executor falls behind, the
+ * events that queued up meanwhile are delivered as one batch instead of one run each. Nothing is
+ * merged unless every kept run still holds its lease.
+ */
+export async function mergeBatchRuns(pool: pg.Pool, merges: BatchMerge[]): Promise<boolean> {
+  if (merges.length === 0) return true;
+  const absorbed = merges.flatMap((m) => m.absorbed);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const kept = await client.query(
+      `UPDATE executor_runs r SET batch_event_ids = string_to_array(u.ids, ',')
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, ids, token)
+        WHERE r.id = u.id AND r.lease_token = u.token`,
+      [
+        merges.map((m) => m.keep.id),
+        merges.map((m) => [...m.keep.events, ...m.absorbed.flatMap((a) => a.events)].map((e) => e.id).join(",")),
+        merges.map((m) => m.keep.leaseToken),
+      ],
+    );
+    const gone = await client.query(
+      `DELETE FROM executor_runs r USING unnest($1::text[], $2::text[]) AS u(id, token) WHERE r.id = u.id AND r.lease_token = u.token`,
+      [absorbed.map((a) => a.id), absorbed.map((a) => a.leaseToken)],
+    );
+    if (kept.rowCount !== merges.length || gone.rowCount !== absorbed.length) {
+      await client.query("ROLLBACK");
+      return false;
+    }
+    await client.query("COMMIT");
+    return true;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -2,6 +2,7 @@ import { NonRetriableError, RetryAfterError, type InngestFunction } from "innges
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@/tests/helpers/manual-clock";
 import { Executor } from "@/inngest/executor/executor";
+import { dispatchEvents } from "@/inngest/executor/dispatch";
 import { FunctionRegistrationError } from "@/inngest/executor/functions";
 import { EXECUTOR_KEY_HEADER } from "@/inngest/executor/auth";
 import {
@@ -356,6 +357,48 @@ describe("embedded executor ops (real SDK through the real serve handler)", () =
     const run = await onlyRun("waiter", "FAILED");
     expect(run.error).toMatchObject({ name: "UnsupportedStepError" });
     expect(JSON.stringify(run.error)).toContain("WaitForEvent");
+  });
+});
+
+describe("batchEvents under a backlog", () => {
+  it("merges runs queued one event at a time into batches of maxSize when one claim takes them together", async () => {
+    const merging = await createExecutorDatabase(inject("adminDatabaseUrl"), "exec_merge");
+    const other = await createTestClient("merge");
+    const seen: string[][] = [];
+    const fn = other.client.createFunction(
+      { id: "merged", triggers: { event: "m/e" }, batchEvents: { maxSize: 4, timeout: "60s" } },
+      async ({ events, step }) =>
+        step.run("see", () => {
+          seen.push(events.map((e: { data: Record<string, unknown> }) => String(e.data.i)));
+          return events.length;
+        }),
+    );
+    const otherApp = await startTestApp({ port: other.port, client: other.client, functions: [fn], pool: merging.pool });
+    const worker = new Executor({ databaseUrl: merging.url, serveUrl: otherApp.serveUrl, executorKey: TEST_EXECUTOR_KEY, pollMs: 50, log: () => {} });
+    try {
+      // Six events dispatched one by one while no worker runs: six queued runs of one event.
+      await worker.register();
+      for (let i = 1; i <= 6; i++) {
+        await other.client.send({ name: "m/e", data: { i } });
+        await dispatchEvents(merging.pool, worker.registered, new Date());
+      }
+      expect(await runsOf(merging.pool, "merge-merged")).toHaveLength(6);
+      await worker.start();
+      await waitFor("every event handled", async () => seen.flat().length === 6 || undefined);
+      expect(seen).toEqual([
+        ["1", "2", "3", "4"],
+        ["5", "6"],
+      ]);
+      // Two runs are left: the four others were folded into them.
+      await waitFor("two completed runs", async () => {
+        const runs = await runsOf(merging.pool, "merge-merged");
+        return runs.length === 2 && runs.every((r) => r.status === "COMPLETED") ? runs : undefined;
+      });
+    } finally {
+      await worker.stop();
+      await otherApp.close();
+      await merging.cleanup();
+    }
   });
 });
 
