@@ -50,9 +50,9 @@ export function parseCron(expression: string): CronSchedule {
   }
 }
 
-/** The latest tick at or before `at`. */
+/** The latest tick at or before `at` (croner's previousRuns leaves out a tick exactly at its reference). */
 function latestTick(schedule: CronSchedule, at: Date): Date | undefined {
-  return schedule.pattern.previousRuns(1, at)[0];
+  return schedule.pattern.previousRuns(1, new Date(at.getTime() + 1))[0];
 }
 
 interface Entry {
