@@ -12,14 +12,15 @@ import type { Prisma } from "@/lib/generated/prisma/client";
  * waited for: the purge never makes a delivery wait, and the next batch or run takes them.
  */
 export async function deleteMessagesBefore(cutoff: Date, batchSize: number, client: Pick<Prisma.TransactionClient, "$executeRaw"> = db): Promise<number> {
+  // `id = ANY(ARRAY(...))` deletes by primary key (a join with the chosen ids would scan the whole
+  // table), and OFFSET 0 keeps NOT EXISTS a per-row probe of the messageId index, so the scan walks
+  // createdAt in order and stops at the limit. Plans: docs/retention.md.
   return client.$executeRaw`
-    WITH doomed AS (
+    DELETE FROM "Message" WHERE id = ANY(ARRAY(
       SELECT m.id FROM "Message" m
        WHERE m."createdAt" < ${cutoff}
-         AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d.status IN ('PENDING', 'SENDING'))
+         AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d.status IN ('PENDING', 'SENDING') OFFSET 0)
        ORDER BY m."createdAt"
        LIMIT ${batchSize}
-       FOR UPDATE SKIP LOCKED
-    )
-    DELETE FROM "Message" m USING doomed WHERE m.id = doomed.id`;
+       FOR UPDATE SKIP LOCKED))`;
 }
