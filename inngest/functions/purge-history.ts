@@ -1,11 +1,8 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
-import { retentionConfig } from "@/lib/retention/config";
+import { parseRetentionConfig, retentionConfig } from "@/lib/retention/config";
 import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
 import { deleteMessagesBefore } from "@/lib/retention/messages";
-
-/** Every 15 minutes: a day's history is deleted in 96 small runs rather than one large one. */
-export const PURGE_SCHEDULE = "*/15 * * * *";
 
 /**
  * Inngest allows 1,000 steps per run: a backlog larger than this many batches of each kind (a
@@ -20,7 +17,8 @@ export const MAX_BATCHES_PER_KIND = 100;
  * for long and a crash resumes after the last batch done.
  */
 export const purgeHistory = inngest.createFunction(
-  { id: "purge-history", triggers: [cron(PURGE_SCHEDULE)], concurrency: 1 },
+  // The schedule is fixed when the function is defined; the limits are read at its first run.
+  { id: "purge-history", triggers: [cron(parseRetentionConfig().schedule)], concurrency: 1 },
   async ({ event, step }) => {
     const { messagesMs, executorMs, batchSize } = retentionConfig();
     // The tick's time, not the clock: every replay of this run computes the same cutoffs.

@@ -7,6 +7,8 @@ import { z } from "zod";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 export const DEFAULT_EXECUTOR_RETENTION_DAYS = 7;
+/** Every 15 minutes: a day's history is deleted in 96 small runs rather than one large one. */
+export const DEFAULT_RETENTION_SCHEDULE = "*/15 * * * *";
 /** Rows per delete statement: each is its own short transaction. */
 export const DEFAULT_RETENTION_BATCH_SIZE = 5_000;
 
@@ -36,6 +38,9 @@ const retentionEnvSchema = z.object({
     .min(100, "must be at least 100 rows")
     .max(50_000, "must be at most 50000 rows (one statement holds its locks until it ends)")
     .default(DEFAULT_RETENTION_BATCH_SIZE),
+  // Checked where it runs: the embedded executor refuses an invalid expression at registration,
+  // naming the function and the fault, and so does Inngest.
+  RETENTION_SCHEDULE: z.string().trim().min(1).default(DEFAULT_RETENTION_SCHEDULE),
   RETENTION_MS: overrideMs.optional(),
   EXECUTOR_RETENTION_MS: overrideMs.optional(),
 });
@@ -46,6 +51,8 @@ export interface RetentionConfig {
   /** Finished executor runs (with their steps) and the events they were for, older than this, are deleted. */
   executorMs: number;
   batchSize: number;
+  /** The purge function's cron expression. */
+  schedule: string;
 }
 
 export class RetentionConfigError extends Error {}
@@ -66,6 +73,7 @@ export function parseRetentionConfig(source: Record<string, string | undefined> 
     messagesMs: env.RETENTION_MS ?? env.RETENTION_DAYS * DAY_MS,
     executorMs: env.EXECUTOR_RETENTION_MS ?? env.EXECUTOR_RETENTION_DAYS * DAY_MS,
     batchSize: env.RETENTION_BATCH_SIZE,
+    schedule: env.RETENTION_SCHEDULE,
   };
 }
 

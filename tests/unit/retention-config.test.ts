@@ -5,15 +5,17 @@ const DAY = 86_400_000;
 
 describe("retention settings", () => {
   it("keeps messages 90 days and executor history 7 days, deleting 5,000 rows per statement, by default", () => {
-    expect(parseRetentionConfig({})).toEqual({ messagesMs: 90 * DAY, executorMs: 7 * DAY, batchSize: 5_000 });
-    expect(parseRetentionConfig({ RETENTION_DAYS: "", EXECUTOR_RETENTION_DAYS: " " })).toEqual({ messagesMs: 90 * DAY, executorMs: 7 * DAY, batchSize: 5_000 });
+    const defaults = { messagesMs: 90 * DAY, executorMs: 7 * DAY, batchSize: 5_000, schedule: "*/15 * * * *" };
+    expect(parseRetentionConfig({})).toEqual(defaults);
+    expect(parseRetentionConfig({ RETENTION_DAYS: "", EXECUTOR_RETENTION_DAYS: " ", RETENTION_SCHEDULE: "" })).toEqual(defaults);
   });
 
   it("reads whole days, and a millisecond override for benchmarks", () => {
-    expect(parseRetentionConfig({ RETENTION_DAYS: "30", EXECUTOR_RETENTION_DAYS: "2", RETENTION_BATCH_SIZE: "1000" })).toEqual({
+    expect(parseRetentionConfig({ RETENTION_DAYS: "30", EXECUTOR_RETENTION_DAYS: "2", RETENTION_BATCH_SIZE: "1000", RETENTION_SCHEDULE: "TZ=Europe/Paris 0 3 * * *" })).toEqual({
       messagesMs: 30 * DAY,
       executorMs: 2 * DAY,
       batchSize: 1_000,
+      schedule: "TZ=Europe/Paris 0 3 * * *",
     });
     expect(parseRetentionConfig({ RETENTION_DAYS: "30", RETENTION_MS: "120000", EXECUTOR_RETENTION_MS: "60000" })).toMatchObject({ messagesMs: 120_000, executorMs: 60_000 });
   });
