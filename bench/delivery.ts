@@ -4,8 +4,12 @@
  * throwaway PostgreSQL and a keep-alive receiver on 127.0.0.1. Printed beside a plain undici POST
  * loop to the same receiver in the same run: the ratio is the figure we track.
  *
- *   npm run bench:delivery                       10,000×1, 1,000×10, 100 msg/s for 20 s
+ *   npm run bench:delivery                       10,000×1, 1,000×10, 100 and 500 msg/s for 20 s each
  *   npm run bench:delivery -- 2000 200 10        smaller: messages×1, messages×10, steady seconds
+ *
+ * Also printed: API ingest against a trivial route of the same app (`GET /api/v1/health`, 32
+ * clients, same run), the CPU each product process spent per scenario, and the peak resident
+ * memory of all product processes during the 10,000-message burst.
  *
  * Every loop is bounded in count and time, and everything stops by itself.
  */
@@ -24,6 +28,7 @@ import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { cpuByKind, cpuDelta, watchPeakRss } from "./lib/processes";
 
 const [singleCount, fanoutCount, steadySeconds] = [10_000, 1_000, 20].map((d, i) => Math.min(Number(process.argv[2 + i] ?? d), [50_000, 5_000, 60][i]!));
 const CLIENTS = 32;
@@ -103,6 +108,8 @@ async function main() {
       const { org, receiver, key } = await scenario(endpoints);
       const expected = messages * endpoints;
       let next = 0;
+      const cpuBefore = cpuByKind(server.pid!);
+      const rss = watchPeakRss(server.pid!);
       const started = performance.now();
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         while (next < messages) await post(org.slug, key, next++);
@@ -111,8 +118,69 @@ async function main() {
       await waitUntil(`${expected} deliveries`, () => receiver.total >= expected, DEADLINE_MS);
       const seconds = (performance.now() - started) / 1000;
       const rate = expected / seconds;
-      log(`${label}: ${expected} deliveries in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s (API accepted all ${messages} messages in ${((accepted - started) / 1000).toFixed(1)} s = ${(messages / ((accepted - started) / 1000)).toFixed(0)} msg/s)`);
+      const ingest = messages / ((accepted - started) / 1000);
+      const peakRssMb = rss.stop() / 1024;
+      log(`${label}: ${expected} deliveries in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s (API accepted all ${messages} messages in ${((accepted - started) / 1000).toFixed(1)} s = ${ingest.toFixed(0)} msg/s)`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}; peak RSS of the product processes ${peakRssMb.toFixed(0)} MB`);
+      return { rate, ingest, peakRssMb };
+    }
+
+    /** A trivial route of the same app, same clients: what the HTTP stack alone allows. */
+    async function trivialRoute(requests: number) {
+      let sent = 0;
+      const started = performance.now();
+      await Promise.all(Array.from({ length: CLIENTS }, async () => {
+        while (sent < requests) {
+          sent++;
+          const res = await request(`${appUrl}/api/v1/health`, { dispatcher: agent });
+          await res.body.text();
+          if (res.statusCode !== 204) throw new Error(`GET /api/v1/health answered ${res.statusCode}`);
+        }
+      }));
+      const rate = requests / ((performance.now() - started) / 1000);
+      log(`trivial route: GET /api/v1/health, ${requests} requests, ${CLIENTS} in flight: ${rate.toFixed(0)} req/s`);
       return rate;
+    }
+
+    /** `perSecond` messages a second for `seconds`: latency from the API call to the request at the receiver. */
+    async function steady(perSecond: number, seconds: number) {
+      const { org, receiver, key } = await scenario(1);
+      const sentAt = new Map<string, number>();
+      const total = seconds * perSecond;
+      const cpuBefore = cpuByKind(server.pid!);
+      const start = performance.timeOrigin + performance.now();
+      const inFlight: Promise<void>[] = [];
+      for (let i = 0; i < total; i++) {
+        const due = start + (i * 1000) / perSecond;
+        const wait = due - (performance.timeOrigin + performance.now());
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const t0 = performance.timeOrigin + performance.now();
+        inFlight.push(post(org.slug, key, i).then((id) => void sentAt.set(id, t0)));
+      }
+      await Promise.all(inFlight);
+      await waitUntil(`${total} steady deliveries`, () => receiver.total >= total, 120_000);
+      const measured = receiver.requests
+        .map((q) => ({ sent: sentAt.get(String(q.headers["webhook-id"])) ?? NaN, latency: q.receivedAt - (sentAt.get(String(q.headers["webhook-id"])) ?? NaN) }))
+        .filter((x) => Number.isFinite(x.latency));
+      const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+      const latencies = sorted(measured.map((x) => x.latency));
+      // A backlog that grows shows as a later half slower than the first.
+      const half = start + (seconds * 1000) / 2;
+      const firstHalf = sorted(measured.filter((x) => x.sent < half).map((x) => x.latency));
+      const secondHalf = sorted(measured.filter((x) => x.sent >= half).map((x) => x.latency));
+      const result = {
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1)!,
+        p99First: percentile(firstHalf, 99),
+        p99Second: percentile(secondHalf, 99),
+      };
+      log(
+        `steady ${perSecond} msg/s for ${seconds} s: API → receiver p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms ` +
+          `(${latencies.length} deliveries; p99 first half ${result.p99First.toFixed(0)} ms, second half ${result.p99Second.toFixed(0)} ms)`,
+      );
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
+      return result;
     }
 
     // Baseline: a plain undici keep-alive POST loop to the same kind of receiver, same run.
@@ -131,36 +199,21 @@ async function main() {
     const baseline = singleCount / ((performance.now() - baseStart) / 1000);
     log(`baseline: plain undici POST loop, ${singleCount} requests, ${CLIENTS} in flight: ${baseline.toFixed(0)} req/s`);
 
+    const trivial = await trivialRoute(singleCount);
     const single = await burst(`${singleCount} messages x 1 endpoint`, singleCount, 1);
     const fanout = await burst(`${fanoutCount} messages x 10 endpoints`, fanoutCount, 10);
+    const steady100 = await steady(100, steadySeconds);
+    const steady500 = await steady(500, steadySeconds);
 
-    // Steady 100 messages/s: latency from the API call to the request at the receiver.
-    const { org, receiver, key } = await scenario(1);
-    const sentAt = new Map<string, number>();
-    const total = steadySeconds * 100;
-    const start = performance.timeOrigin + performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + i * 10;
-      const wait = due - (performance.timeOrigin + performance.now());
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const t0 = performance.timeOrigin + performance.now();
-      inFlight.push(post(org.slug, key, i).then((id) => void sentAt.set(id, t0)));
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
+    console.log(`| ${singleCount.toLocaleString("en-US")} messages × 1 endpoint | ${single.rate.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s (plain loop) | ${(single.rate / baseline).toFixed(3)} |`);
+    console.log(`| ${fanoutCount.toLocaleString("en-US")} messages × 10 endpoints | ${fanout.rate.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s (plain loop) | ${(fanout.rate / baseline).toFixed(3)} |`);
+    console.log(`| API ingest during the ${singleCount.toLocaleString("en-US")} × 1 burst (${CLIENTS} clients) | ${single.ingest.toFixed(0)} msg/s | ${trivial.toFixed(0)} req/s (GET /api/v1/health) | ${(single.ingest / trivial).toFixed(3)} |`);
+    for (const [rate, r] of [[100, steady100], [500, steady500]] as const) {
+      console.log(`| steady ${rate} msg/s, ${steadySeconds} s: API → receiver | p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (halves: ${ms(r.p99First)}, ${ms(r.p99Second)}) | | |`);
     }
-    await Promise.all(inFlight);
-    await waitUntil(`${total} steady deliveries`, () => receiver.total >= total, 120_000);
-    const latencies = receiver.requests
-      .map((q) => q.receivedAt - (sentAt.get(String(q.headers["webhook-id"])) ?? NaN))
-      .filter((x) => Number.isFinite(x))
-      .sort((a, b) => a - b);
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    log(`steady 100 msg/s for ${steadySeconds} s: API → receiver p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (${latencies.length} deliveries)`);
-
-    console.log("\n| scenario | result | baseline (plain undici loop) | ratio |\n| --- | --- | --- | --- |");
-    console.log(`| ${singleCount.toLocaleString("en-US")} messages × 1 endpoint | ${single.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s | ${(single / baseline).toFixed(3)} |`);
-    console.log(`| ${fanoutCount.toLocaleString("en-US")} messages × 10 endpoints | ${fanout.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s | ${(fanout / baseline).toFixed(3)} |`);
-    console.log(`| steady 100 msg/s, ${steadySeconds} s | p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms | | |`);
+    console.log(`| peak RSS of the product processes, ${singleCount.toLocaleString("en-US")}-message burst | ${single.peakRssMb.toFixed(0)} MB | | |`);
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));

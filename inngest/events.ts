@@ -13,14 +13,26 @@ export const endpointDisabled = eventType("endpoint/disabled", { schema: endpoin
 /** An endpoint was deleted: same effect as disabled; its history stays readable. */
 export const endpointDeleted = eventType("endpoint/deleted", { schema: endpointRef });
 
-/** One message is due for one endpoint: the delivery function runs the retry schedule for it. */
-export const deliveryRequested = eventType("delivery/requested", {
-  schema: z.object({
-    deliveryId: z.string().min(1),
-    organizationId: z.string().min(1),
-    endpointId: z.string().min(1),
-    messageId: z.string().min(1),
-    /** How its attempts are recorded: a test send from the endpoint's Testing tab is TEST. Absent means SCHEDULED. */
-    trigger: z.enum(["SCHEDULED", "TEST"]).optional(),
+const deliveryRef = z.object({
+  deliveryId: z.string().min(1),
+  organizationId: z.string().min(1),
+  endpointId: z.string().min(1),
+  messageId: z.string().min(1),
+  /** How its attempts are recorded: a test send from the endpoint's Testing tab is TEST. Absent means SCHEDULED. */
+  trigger: z.enum(["SCHEDULED", "TEST"]).optional(),
+});
+
+/** One message is due for one endpoint: its first attempt is made (in a batch with other deliveries). */
+export const deliveryRequested = eventType("delivery/requested", { schema: deliveryRef });
+
+/**
+ * A delivery whose first attempt did not end it: the retry function sleeps until `at`, then makes
+ * attempt `attempt` and follows the rest of the schedule.
+ */
+export const deliveryRetryDue = eventType("delivery/retry.due", {
+  schema: deliveryRef.extend({
+    attempt: z.number().int().min(1),
+    /** ISO time the attempt is due. */
+    at: z.iso.datetime(),
   }),
 });

@@ -1,6 +1,6 @@
 import type { InngestFunction } from "inngest";
-import { deliverMessage } from "@/inngest/functions/deliver-message";
+import { deliverFirstAttempts, deliverRetries } from "@/inngest/functions/deliver-message";
 import { purgeHistory } from "@/inngest/functions/purge-history";
 
 /** Every function the app serves at /api/inngest. Add new functions here. */
-export const functions: InngestFunction.Any[] = [deliverMessage, purgeHistory];
+export const functions: InngestFunction.Any[] = [deliverFirstAttempts, deliverRetries, purgeHistory];

@@ -25,6 +25,8 @@ interface NewRun {
   id: string;
   functionId: string;
   eventId: string;
+  /** Every event of a `batchEvents` run, the first being `eventId`. */
+  batchEventIds: string[] | null;
   maxAttempts: number;
   concurrencyKey: string | null;
   concurrencyLimit: number | null;
@@ -44,9 +46,10 @@ export function eventForSdk(row: { id: string; name: string; data: unknown; ts: 
 async function insertRuns(client: pg.PoolClient, runs: NewRun[], now: Date): Promise<void> {
   if (runs.length === 0) return;
   await client.query(
-    `INSERT INTO executor_runs (id, function_id, event_id, status, max_attempts, wake_at, concurrency_key, concurrency_limit, idempotency_key, created_at)
-     SELECT id, fn, ev, 'QUEUED', attempts, $8, ckey, climit, ikey, $8
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[]) AS t(id, fn, ev, attempts, ckey, climit, ikey)`,
+    // unnest flattens a two-dimensional array, so a batch's ids travel as one comma-separated text (ids are UUIDs).
+    `INSERT INTO executor_runs (id, function_id, event_id, batch_event_ids, status, max_attempts, wake_at, concurrency_key, concurrency_limit, idempotency_key, created_at)
+     SELECT id, fn, ev, string_to_array(batch, ','), 'QUEUED', attempts, $8, ckey, climit, ikey, $8
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $9::text[]) AS t(id, fn, ev, attempts, ckey, climit, ikey, batch)`,
     [
       runs.map((r) => r.id),
       runs.map((r) => r.functionId),
@@ -56,6 +59,7 @@ async function insertRuns(client: pg.PoolClient, runs: NewRun[], now: Date): Pro
       runs.map((r) => r.concurrencyLimit),
       runs.map((r) => r.idempotencyKey),
       now,
+      runs.map((r) => r.batchEventIds?.join(",") ?? null),
     ],
   );
 }
@@ -116,11 +120,18 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
     let batch: NewRun[] = [];
     let runs = 0;
     let cancelled = 0;
+    // Open batches of batchEvents functions, per function and key, closed when full or at the end of this pass.
+    const openBatches = new Map<string, NewRun & { batchEventIds: string[] }>();
+    const closeBatches = () => {
+      for (const run of openBatches.values()) batch.push(run);
+      openBatches.clear();
+    };
     for (const event of events) {
       const sdkEvent = eventForSdk(event);
       const cancellers = functions.filter((fn) => fn.cancel.some((rule) => rule.event === event.name));
       if (cancellers.length > 0) {
         // Runs of earlier events in this batch must exist before this event may cancel them.
+        closeBatches();
         await insertRuns(client, batch, now);
         runs += batch.length;
         batch = [];
@@ -128,12 +139,36 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
       }
       for (const fn of functions) {
         if (!fn.triggers.some((t) => t.event === event.name && (!t.filter || t.filter(sdkEvent)))) continue;
+        if (fn.batch) {
+          const slot = `${fn.id}\u0000${fn.batch.key ? fn.batch.key(sdkEvent) : ""}`;
+          const open = openBatches.get(slot);
+          if (open) open.batchEventIds.push(event.id);
+          else {
+            openBatches.set(slot, {
+              id: randomUUID(),
+              functionId: fn.id,
+              eventId: event.id,
+              batchEventIds: [event.id],
+              maxAttempts: fn.maxAttempts,
+              concurrencyKey: fn.concurrency ? (fn.concurrency.key ? fn.concurrency.key(sdkEvent) : "") : null,
+              concurrencyLimit: fn.concurrency?.limit ?? null,
+              idempotencyKey: null,
+            });
+          }
+          const current = openBatches.get(slot)!;
+          if (current.batchEventIds.length >= fn.batch.maxSize) {
+            batch.push(current);
+            openBatches.delete(slot);
+          }
+          continue;
+        }
         const idempotencyKey = fn.idempotency ? fn.idempotency(sdkEvent) : null;
         if (idempotencyKey !== null && (await alreadyRan(client, fn.id, idempotencyKey, now, batch))) continue;
         batch.push({
           id: randomUUID(),
           functionId: fn.id,
           eventId: event.id,
+          batchEventIds: null,
           maxAttempts: fn.maxAttempts,
           concurrencyKey: fn.concurrency ? (fn.concurrency.key ? fn.concurrency.key(sdkEvent) : "") : null,
           concurrencyLimit: fn.concurrency?.limit ?? null,
@@ -141,6 +176,7 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
         });
       }
     }
+    closeBatches();
     await insertRuns(client, batch, now);
     runs += batch.length;
     await client.query(`UPDATE executor_events SET dispatched_at = $2 WHERE id = ANY($1::text[])`, [events.map((e) => e.id), now]);

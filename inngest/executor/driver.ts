@@ -29,6 +29,8 @@ export interface ExecuteRequest {
   stepId: string;
   runId: string;
   event: unknown;
+  /** All events of a batch run (the first is `event`). */
+  events: unknown[];
   steps: Record<string, MemoizedStep>;
   stack: string[];
   attempt: number;
@@ -123,7 +125,7 @@ export class ServeDriver {
     const body = {
       version: -1,
       event: request.event,
-      events: [request.event],
+      events: request.events,
       steps: request.steps,
       ctx: {
         run_id: request.runId,

@@ -301,6 +301,7 @@ export class Executor {
       stepId,
       runId: run.id,
       event: run.event,
+      events: run.events,
       steps: run.steps,
       stack: run.stack,
       attempt: run.attempt,

@@ -34,6 +34,7 @@ export const functionConfigSchema = z
     idempotency: z.string().optional(),
     concurrency: z.union([concurrencyItem, z.array(concurrencyItem)]).optional(),
     cancel: z.array(z.object({ event: z.string(), if: z.string().optional(), timeout: z.string().optional() })).optional(),
+    batchEvents: z.object({ maxSize: z.number(), timeout: z.string(), key: z.string().optional(), if: z.string().optional() }).loose().nullish(),
   })
   .loose();
 
@@ -57,11 +58,21 @@ export interface FunctionSpec {
   idempotency?: KeyExpression;
   concurrency?: { limit: number; key?: KeyExpression };
   cancel: CancelRule[];
+  /**
+   * `batchEvents`: one run for up to `maxSize` events (of one `key` value). The embedded executor
+   * starts a batch with the events waiting when it dispatches, so a lone event never waits for
+   * `timeout` (which Inngest documents as the longest wait, not a minimum); under load events
+   * accumulate between dispatches and batches fill up.
+   */
+  batch?: { maxSize: number; timeoutMs: number; key?: KeyExpression };
   config: FunctionConfig;
 }
 
+/** Inngest's own limit on events per batch. */
+export const MAX_BATCH_SIZE = 100;
+
 /** Options of Inngest functions the embedded executor does not implement. */
-const UNSUPPORTED_OPTIONS = ["batchEvents", "rateLimit", "throttle", "debounce", "priority", "timeouts", "singleton"] as const;
+const UNSUPPORTED_OPTIONS = ["rateLimit", "throttle", "debounce", "priority", "timeouts", "singleton"] as const;
 
 export class FunctionRegistrationError extends Error {}
 
@@ -121,8 +132,23 @@ function compile(appId: string, config: FunctionConfig, problems: string[]): Fun
     if (matches) cancel.push({ event: rule.event, matches, timeoutMs });
   }
 
+  let batch: FunctionSpec["batch"];
+  if (config.batchEvents) {
+    const { maxSize, timeout, key, if: condition } = config.batchEvents;
+    if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > MAX_BATCH_SIZE) {
+      problems.push(`${where}: batchEvents.maxSize must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
+    }
+    if (condition !== undefined) problems.push(`${where}: batchEvents.if is not supported by the embedded executor`);
+    // The combinations Inngest itself refuses with batching.
+    if (config.idempotency) problems.push(`${where}: idempotency cannot be combined with batchEvents`);
+    if ((config.cancel ?? []).length > 0) problems.push(`${where}: cancelOn cannot be combined with batchEvents`);
+    const timeoutMs = guard("batchEvents.timeout", () => parseDuration(timeout));
+    const batchKey = key ? guard("batchEvents.key", () => compileKeyExpression(key)) : undefined;
+    if (timeoutMs !== undefined) batch = { maxSize, timeoutMs, key: batchKey };
+  }
+
   if (problems.length > before) return undefined;
-  return { id: config.id, name: config.name ?? config.id, appId, triggers, crons, maxAttempts, idempotency, concurrency, cancel, config };
+  return { id: config.id, name: config.name ?? config.id, appId, triggers, crons, maxAttempts, idempotency, concurrency, cancel, batch, config };
 }
 
 /** Validates every function of a sync response; throws one error listing all problems. */

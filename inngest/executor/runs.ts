@@ -17,6 +17,8 @@ export interface ClaimedRun {
   id: string;
   functionId: string;
   event: ReturnType<typeof eventForSdk>;
+  /** Every event of a `batchEvents` run, in arrival order (the first is `event`); just `event` otherwise. */
+  events: ReturnType<typeof eventForSdk>[];
   attempt: number;
   maxAttempts: number;
   pending: PendingOp[];
@@ -37,13 +39,14 @@ interface ClaimRow {
   step_count: number;
   concurrency_key: string | null;
   event_id: string;
+  batch_event_ids: string[] | null;
   event_name: string;
   event_data: unknown;
   event_ts: string;
 }
 
 const CLAIM_RETURNING = `r.id, r.function_id, r.attempt, r.max_attempts, r.pending, r.lease_token, r.step_count, r.concurrency_key,
-  e.id AS event_id, e.name AS event_name, e.data AS event_data, e.ts AS event_ts`;
+  r.batch_event_ids, e.id AS event_id, e.name AS event_name, e.data AS event_data, e.ts AS event_ts`;
 
 async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
@@ -59,12 +62,27 @@ async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]>
             values: [resumed],
           })
         ).rows;
+  const batchIds = rows.flatMap((r) => (r.batch_event_ids && r.batch_event_ids.length > 1 ? r.batch_event_ids : []));
+  const batchEvents =
+    batchIds.length === 0
+      ? new Map<string, ReturnType<typeof eventForSdk>>()
+      : new Map(
+          (
+            await pool.query<{ id: string; name: string; data: unknown; ts: string }>({
+              name: "executor-claimed-batch-events",
+              text: `SELECT id, name, data, ts FROM executor_events WHERE id = ANY($1::text[])`,
+              values: [batchIds],
+            })
+          ).rows.map((e) => [e.id, eventForSdk(e)]),
+        );
   const runs = new Map<string, ClaimedRun>();
   for (const r of rows) {
+    const event = eventForSdk({ id: r.event_id, name: r.event_name, data: r.event_data, ts: r.event_ts });
     runs.set(r.id, {
       id: r.id,
       functionId: r.function_id,
-      event: eventForSdk({ id: r.event_id, name: r.event_name, data: r.event_data, ts: r.event_ts }),
+      event,
+      events: r.batch_event_ids && r.batch_event_ids.length > 1 ? r.batch_event_ids.flatMap((id) => batchEvents.get(id) ?? []) : [event],
       attempt: r.attempt,
       maxAttempts: r.max_attempts,
       pending: r.pending,

@@ -1,25 +1,58 @@
 import { inngest } from "@/inngest/client";
-import { deliveryRequested, endpointDeleted, endpointDisabled } from "@/inngest/events";
+import { deliveryRequested, deliveryRetryDue, endpointDeleted, endpointDisabled } from "@/inngest/events";
+import { performFirstAttempts } from "@/lib/delivery/first-attempts";
 import { performScheduledAttempt } from "@/lib/delivery/perform";
 
+/** Deliveries per first-attempt run. */
+export const FIRST_ATTEMPT_BATCH = 100;
+
 /**
- * Delivers one message to one endpoint: the first attempt at once, then one attempt after each
- * wait of the retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by default) until one is
- * acknowledged. Disabling or deleting the endpoint cancels the run, even while it sleeps.
+ * The first attempt of every delivery, up to 100 deliveries per run: one run (and a couple of SDK
+ * requests) per batch instead of per delivery. The embedded executor starts a batch with whatever
+ * is waiting, so a lone message is not delayed; on Inngest the batch starts when full or after
+ * `timeout`. Deliveries the first attempt did not end go to `deliverRetries`.
  */
-export const deliverMessage = inngest.createFunction(
+export const deliverFirstAttempts = inngest.createFunction(
+  {
+    id: "deliver-first-attempts",
+    triggers: [deliveryRequested],
+    batchEvents: { maxSize: FIRST_ATTEMPT_BATCH, timeout: "1s" },
+  },
+  async ({ events, step }) => {
+    const summary = await step.run("first-attempts", () =>
+      performFirstAttempts(events.map((e) => ({ deliveryId: e.data.deliveryId, trigger: e.data.trigger }))),
+    );
+    if (summary.retries.length > 0) {
+      const byId = new Map(events.map((e) => [e.data.deliveryId, e.data]));
+      await step.sendEvent(
+        "schedule-retries",
+        summary.retries.map((r) => deliveryRetryDue.create({ ...byId.get(r.deliveryId)!, attempt: r.attempt, at: r.at })),
+      );
+    }
+    return { succeeded: summary.succeeded, failed: summary.failed, stopped: summary.stopped, retrying: summary.retries.length };
+  },
+);
+
+/**
+ * The rest of one delivery's schedule: sleeps until the attempt handed over is due, then one
+ * attempt after each wait of the retry schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by
+ * default) until one is acknowledged. Disabling or deleting the endpoint cancels the run, even while
+ * it sleeps.
+ */
+export const deliverRetries = inngest.createFunction(
   {
     id: "deliver-message",
-    triggers: [deliveryRequested],
+    triggers: [deliveryRetryDue],
     cancelOn: [
       { event: endpointDisabled, match: "data.endpointId" },
       { event: endpointDeleted, match: "data.endpointId" },
     ],
   },
   async ({ event, step }) => {
-    const { deliveryId, trigger = "SCHEDULED" } = event.data;
+    const { deliveryId, trigger = "SCHEDULED", attempt: first, at } = event.data;
+    await step.sleepUntil(`wait-before-attempt-${first}`, at);
     // The delivery module decides whether an attempt was the last and when the next is due.
-    for (let n = 1; ; n++) {
+    for (let n = first; ; n++) {
       // Waiting for a rate-limit slot is a durable sleep that does not use up the attempt.
       for (let wait = 0; ; wait++) {
         const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () => performScheduledAttempt(deliveryId, n, { trigger }));

@@ -6,6 +6,7 @@ import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { Attempt, AttemptTrigger, Delivery, Endpoint, Message } from "@/lib/generated/prisma/client";
+import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
 
@@ -23,11 +24,12 @@ export type ScheduledAttemptResult =
 export type ScheduledTrigger = Extract<AttemptTrigger, "SCHEDULED" | "TEST">;
 
 /** A rate-limited attempt waits this long in-process before handing the wait to a durable sleep. */
-const IN_PROCESS_RATE_WAIT_MS = 250;
+export const IN_PROCESS_RATE_WAIT_MS = 250;
 
-type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messageId"> &
+export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messageId"> &
   Pick<Message, "body"> &
   Pick<Endpoint, "url" | "disabled" | "deletedAt" | "rateLimit" | "headers"> & {
+    deliveryId: Delivery["id"];
     endpointId: Endpoint["id"];
     earlier: Pick<Attempt, "succeeded" | "statusCode" | "errorMessage"> | null;
     /** Ciphertexts of the secrets valid now, newest first. */
@@ -35,13 +37,13 @@ type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messageId"> &
   };
 
 /**
- * Everything an attempt needs in one round trip: this is the delivery hot path, and every query
- * through the ORM costs CPU on the executor's one thread.
+ * Everything the attempts of these deliveries need, in one round trip: this is the delivery hot
+ * path, where every statement costs CPU on the executor's one thread and in the kernel.
  */
-async function loadContext(deliveryId: string, attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext | null> {
-  const rows = await db.$queryRaw<AttemptContext[]>`
-    SELECT d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled, e."deletedAt",
-           e."rateLimit", e.headers,
+export async function loadContexts(deliveryIds: string[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
+  return db.$queryRaw<AttemptContext[]>`
+    SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
+           e."deletedAt", e."rateLimit", e.headers,
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
               FROM "Attempt" a
              WHERE a."deliveryId" = d.id AND a.trigger = ${trigger}::"AttemptTrigger" AND a."attemptNumber" = ${attemptNumber}) AS earlier,
@@ -51,8 +53,98 @@ async function loadContext(deliveryId: string, attemptNumber: number, trigger: S
       FROM "Delivery" d
       JOIN "Message" m ON m.id = d."messageId"
       JOIN "Endpoint" e ON e.id = d."endpointId"
-     WHERE d.id = ${deliveryId}`;
-  return rows[0] ?? null;
+     WHERE d.id = ANY (${deliveryIds}::text[])`;
+}
+
+/** Deliveries that are done, or whose endpoint went away: what to answer instead of attempting. */
+export function settledBefore(context: AttemptContext): ScheduledAttemptResult | "stop" | null {
+  if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
+  if (context.deletedAt || context.disabled) return "stop";
+  // A crash after the request but before Inngest memoized this step: never send one attempt number
+  // twice. The statement that recorded it set the delivery's next attempt too.
+  if (context.earlier) {
+    const { succeeded, statusCode, errorMessage } = context.earlier;
+    return { kind: "attempted", ok: succeeded, nextAttemptAt: context.nextAttemptAt?.toISOString() ?? null, statusCode, error: errorMessage };
+  }
+  return null;
+}
+
+export async function stopDelivery(context: AttemptContext): Promise<ScheduledAttemptResult> {
+  const reason = context.deletedAt ? STOP_REASON.deleted : STOP_REASON.disabled;
+  await failDeliveries({ ids: [context.deliveryId] }, reason);
+  return { kind: "stopped", reason };
+}
+
+export async function markSending(deliveryIds: string[], attemptNumber: number, now: Date) {
+  await db.$executeRaw`
+    UPDATE "Delivery" SET status = 'SENDING', "attemptCount" = ${attemptNumber}, "lastAttemptAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
+     WHERE id = ANY (${deliveryIds}::text[]) AND status = 'PENDING'`;
+}
+
+export function send(context: AttemptContext, timeoutMs: number): Promise<AttemptOutcome> {
+  return attempt(
+    {
+      url: context.url,
+      messageId: context.messageId,
+      body: context.body,
+      secrets: context.secrets.map((ciphertext) => openSecret(context.endpointId, ciphertext)),
+      headers: Object.fromEntries(storedHeadersSchema.parse(context.headers).map((h) => [h.name, h.value])),
+    },
+    { timeoutMs },
+  );
+}
+
+export interface Recorded {
+  context: AttemptContext;
+  outcome: AttemptOutcome;
+  result: Extract<ScheduledAttemptResult, { kind: "attempted" }>;
+  next: { status: "SUCCEEDED" | "PENDING" | "FAILED"; reason: string | null; at: Date | null };
+}
+
+export function decide(context: AttemptContext, outcome: AttemptOutcome, attemptNumber: number, schedule: RetrySchedule): Recorded {
+  const error = outcome.ok ? null : summariseOutcome(outcome).detail;
+  const retryAt = outcome.ok ? null : nextAttemptAt(schedule, attemptNumber, new Date());
+  const next: Recorded["next"] = outcome.ok
+    ? { status: "SUCCEEDED", reason: null, at: null }
+    : retryAt
+      ? { status: "PENDING", reason: null, at: retryAt }
+      : { status: "FAILED", reason: `all ${attemptNumber} attempts failed; last: ${error}`, at: null };
+  return { context, outcome, next, result: { kind: "attempted", ok: outcome.ok, nextAttemptAt: next.at?.toISOString() ?? null, statusCode: outcome.statusCode ?? null, error } };
+}
+
+/**
+ * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
+ * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
+ * attempt number already recorded (a re-run after a crash) is not recorded twice.
+ */
+export async function recordAttempts(records: Recorded[], attemptNumber: number, trigger: ScheduledTrigger) {
+  if (records.length === 0) return;
+  const col = <T>(pick: (r: Recorded) => T) => records.map(pick);
+  await db.$executeRaw`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
+        ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
+        ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
+        ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
+        ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[],
+        ${col((r) => r.next.status)}::text[], ${col((r) => r.next.reason)}::text[], ${col((r) => r.next.at)}::timestamp[]
+      ) AS t("deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody",
+             "responseBodyTruncated", "errorKind", "errorMessage", "nextStatus", "nextReason", "nextAt")
+    ),
+    recorded AS (
+      INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
+                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+      SELECT 'att_' || replace(gen_random_uuid()::text, '-', ''), "deliveryId", "messageId", "endpointId", ${attemptNumber}, ${trigger}::"AttemptTrigger",
+             url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders"::jsonb, "responseBody", "responseBodyTruncated",
+             "errorKind", "errorMessage"
+        FROM input
+      ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
+    )
+    UPDATE "Delivery" d
+       SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
+      FROM input
+     WHERE d.id = input."deliveryId" AND d.status = 'SENDING'`;
 }
 
 /**
@@ -65,20 +157,11 @@ export async function performScheduledAttempt(
   attemptNumber: number,
   { schedule = deliveryConfig().retrySchedule, trigger = "SCHEDULED" }: { schedule?: RetrySchedule; trigger?: ScheduledTrigger } = {},
 ): Promise<ScheduledAttemptResult> {
-  const context = await loadContext(deliveryId, attemptNumber, trigger, new Date());
+  const [context] = await loadContexts([deliveryId], attemptNumber, trigger, new Date());
   if (!context) return { kind: "stopped", reason: "delivery no longer exists" };
-  if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
-  const stop = context.deletedAt ? STOP_REASON.deleted : context.disabled ? STOP_REASON.disabled : null;
-  if (stop) {
-    await failDeliveries({ ids: [deliveryId] }, stop);
-    return { kind: "stopped", reason: stop };
-  }
-  // A crash after the request but before Inngest memoized this step: never send one attempt number
-  // twice. The statement that recorded it set the delivery's next attempt too.
-  if (context.earlier) {
-    const { succeeded, statusCode, errorMessage } = context.earlier;
-    return { kind: "attempted", ok: succeeded, nextAttemptAt: context.nextAttemptAt?.toISOString() ?? null, statusCode, error: errorMessage };
-  }
+  const settled = settledBefore(context);
+  if (settled === "stop") return stopDelivery(context);
+  if (settled) return settled;
 
   const config = deliveryConfig();
   if (context.rateLimit) {
@@ -89,42 +172,8 @@ export async function performScheduledAttempt(
     if (!slot.allowed) return { kind: "rate_limited", retryInMs: slot.retryInMs };
   }
 
-  const now = new Date();
-  await db.$executeRaw`
-    UPDATE "Delivery" SET status = 'SENDING', "attemptCount" = ${attemptNumber}, "lastAttemptAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
-     WHERE id = ${deliveryId} AND status = 'PENDING'`;
-  const outcome = await attempt(
-    {
-      url: context.url,
-      messageId: context.messageId,
-      body: context.body,
-      secrets: context.secrets.map((ciphertext) => openSecret(context.endpointId, ciphertext)),
-      headers: Object.fromEntries(storedHeadersSchema.parse(context.headers).map((h) => [h.name, h.value])),
-    },
-    { timeoutMs: config.attemptTimeoutMs },
-  );
-
-  const error = outcome.ok ? null : summariseOutcome(outcome).detail;
-  const retryAt = outcome.ok ? null : nextAttemptAt(schedule, attemptNumber, new Date());
-  const next = outcome.ok
-    ? { status: "SUCCEEDED", reason: null, at: null }
-    : retryAt
-      ? { status: "PENDING", reason: null, at: retryAt }
-      : { status: "FAILED", reason: `all ${attemptNumber} attempts failed; last: ${error}`, at: null };
-  // The attempt and the delivery's next state in one statement; a delivery stopped meanwhile
-  // (endpoint disabled while the request was in flight) keeps its FAILED state.
-  await db.$executeRaw`
-    WITH recorded AS (
-      INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
-                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
-      VALUES ('att_' || replace(gen_random_uuid()::text, '-', ''), ${deliveryId}, ${context.messageId}, ${context.endpointId}, ${attemptNumber},
-              ${trigger}::"AttemptTrigger", ${outcome.url}, ${new Date(outcome.startedAt)}, ${Math.round(outcome.durationMs)}, ${outcome.ok},
-              ${outcome.statusCode ?? null}, ${outcome.responseHeaders ? JSON.stringify(outcome.responseHeaders) : null}::jsonb,
-              ${outcome.responseBody}, ${outcome.responseBodyTruncated}, ${outcome.errorKind ?? null}, ${outcome.errorMessage ?? null})
-      ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
-    )
-    UPDATE "Delivery"
-       SET status = ${next.status}::"DeliveryStatus", "failureReason" = ${next.reason}, "nextAttemptAt" = ${next.at}, "updatedAt" = now()
-     WHERE id = ${deliveryId} AND status = 'SENDING'`;
-  return { kind: "attempted", ok: outcome.ok, nextAttemptAt: next.at?.toISOString() ?? null, statusCode: outcome.statusCode ?? null, error };
+  await markSending([deliveryId], attemptNumber, new Date());
+  const recorded = decide(context, await send(context, config.attemptTimeoutMs), attemptNumber, schedule);
+  await recordAttempts([recorded], attemptNumber, trigger);
+  return recorded.result;
 }

@@ -45,9 +45,10 @@ export type RunStatus = "QUEUED" | "RUNNING" | "SLEEPING" | "COMPLETED" | "FAILE
 
 /**
  * An executor event and (unless `status` is null) one run of a function no executor serves, with
- * two steps. A finished run ended at `at`; an unfinished one was created then. Returns the ids.
+ * two steps; `batchWith` makes it a batchEvents run of its event and those. A finished run ended
+ * at `at`; an unfinished one was created then. Returns the ids.
  */
-export async function insertExecutorRun(pool: pg.Pool, opts: { at: Date; status: RunStatus | null; functionId?: string }) {
+export async function insertExecutorRun(pool: pg.Pool, opts: { at: Date; status: RunStatus | null; functionId?: string; batchWith?: string[] }) {
   const eventId = randomUUID();
   const runId = randomUUID();
   await pool.query(
@@ -57,9 +58,18 @@ export async function insertExecutorRun(pool: pg.Pool, opts: { at: Date; status:
   if (opts.status !== null) {
     const finished = ["COMPLETED", "FAILED", "CANCELLED"].includes(opts.status);
     await pool.query(
-      `INSERT INTO executor_runs (id, function_id, event_id, status, max_attempts, wake_at, created_at, started_at, ended_at)
-       VALUES ($1, $2, $3, $4, 4, $5, $6, $6, $7)`,
-      [runId, opts.functionId ?? "retention-test-unserved", eventId, opts.status, finished ? null : new Date(opts.at.getTime() + 365 * 86_400_000), opts.at, finished ? opts.at : null],
+      `INSERT INTO executor_runs (id, function_id, event_id, batch_event_ids, status, max_attempts, wake_at, created_at, started_at, ended_at)
+       VALUES ($1, $2, $3, $4, $5, 4, $6, $7, $7, $8)`,
+      [
+        runId,
+        opts.functionId ?? "retention-test-unserved",
+        eventId,
+        opts.batchWith ? [eventId, ...opts.batchWith] : null,
+        opts.status,
+        finished ? null : new Date(opts.at.getTime() + 365 * 86_400_000),
+        opts.at,
+        finished ? opts.at : null,
+      ],
     );
     await pool.query(
       `INSERT INTO executor_steps (run_id, seq, hash, name, op, data, completed_at) VALUES ($1, 1, 'a', 'a', 'StepRun', '1', $2), ($1, 2, 'b', 'b', 'StepRun', '2', $2)`,

@@ -120,10 +120,11 @@ const finished = (messageId: string) => async () => {
 };
 const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
 
+/** The run making the message's first attempt: a batch run, whose events include the message's. */
 async function runOf(messageId: string): Promise<string> {
   const { rows } = await database.pool.query<{ id: string }>(
-    `SELECT r.id FROM executor_runs r JOIN executor_events e ON e.id = r.event_id
-      WHERE r.function_id LIKE '%deliver-message' AND e.data->>'messageId' = $1`,
+    `SELECT r.id FROM executor_runs r JOIN executor_events e ON e.id = ANY (coalesce(r.batch_event_ids, ARRAY[r.event_id]))
+      WHERE r.function_id LIKE '%deliver-first-attempts' AND e.data->>'messageId' = $1`,
     [messageId],
   );
   return rows[0]!.id;

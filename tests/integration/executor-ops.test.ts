@@ -128,6 +128,15 @@ const functions: InngestFunction.Any[] = [
       });
     },
   ),
+  client.createFunction(
+    { id: "batcher", triggers: { event: "test/batch" }, batchEvents: { maxSize: 3, timeout: "60s", key: "event.data.group" } },
+    async ({ events, step }) => {
+      return step.run("collect", () => {
+        called(`batch:${events.map((e: { data: Record<string, unknown> }) => `${String(e.data.group)}${String(e.data.i)}`).join(",")}`);
+        return events.length;
+      });
+    },
+  ),
   client.createFunction({ id: "waiter", triggers: { event: "test/wait" } }, async ({ step }) => {
     await step.waitForEvent("reply", { event: "test/reply", timeout: "1h" });
   }),
@@ -319,6 +328,29 @@ describe("embedded executor ops (real SDK through the real serve handler)", () =
     expect(count("serial-g1")).toBe(3);
   });
 
+  it("runs batchEvents functions on batches of up to maxSize events per key, in order, without waiting for the timeout", async () => {
+    await client.send([
+      ...[1, 2, 3, 4, 5, 6, 7].map((i) => ({ name: "test/batch", data: { group: "a", i } })),
+      ...[1, 2].map((i) => ({ name: "test/batch", data: { group: "b", i } })),
+    ]);
+    // The clock never moves: nothing waits for the 60 s timeout.
+    await waitFor("four batch runs", async () => {
+      const runs = await runsOf(database.pool, fnId("batcher"));
+      return runs.length === 4 && runs.every((r) => r.status === "COMPLETED");
+    });
+    expect([...calls.keys()].filter((k) => k.startsWith("batch:")).sort()).toEqual(["batch:a1,a2,a3", "batch:a4,a5,a6", "batch:a7", "batch:b1,b2"]);
+    expect(count("batch:a1,a2,a3")).toBe(1);
+
+    // A lone event is a batch of one, started at once.
+    await client.send({ name: "test/batch", data: { group: "c", i: 1 } });
+    await waitFor("the lone batch", async () => count("batch:c1") === 1 || undefined);
+    const { rows } = await database.pool.query<{ n: number }>(
+      `SELECT cardinality(batch_event_ids) AS n FROM executor_runs WHERE function_id = $1 ORDER BY created_at, id`,
+      [fnId("batcher")],
+    );
+    expect(rows.map((r) => r.n).sort()).toEqual([1, 1, 2, 3, 3]);
+  });
+
   it("fails a run that uses an unsupported step tool (waitForEvent), naming it", async () => {
     await client.send({ name: "test/wait", data: {} });
     const run = await onlyRun("waiter", "FAILED");
@@ -334,6 +366,10 @@ describe("embedded executor registration", () => {
       other.client.createFunction({ id: "throttled", throttle: { limit: 1, period: "1m" }, triggers: { event: "x/y" } }, async () => null),
       other.client.createFunction({ id: "cron", triggers: { cron: "61 * * * *" } }, async () => null),
       other.client.createFunction({ id: "odd-key", idempotency: "event.data.a * 2", triggers: { event: "x/y" } }, async () => null),
+      other.client.createFunction(
+        { id: "big-batch", batchEvents: { maxSize: 500, timeout: "1s" }, cancelOn: [{ event: "x/stop", match: "data.a" }], triggers: { event: "x/y" } },
+        async () => null,
+      ),
     ];
     const otherApp = await startTestApp({ port: other.port, client: other.client, functions: rejected, pool: database.pool });
     const probe = new Executor({ databaseUrl: database.url, serveUrl: otherApp.serveUrl, executorKey: TEST_EXECUTOR_KEY, log: () => {} });
@@ -343,6 +379,8 @@ describe("embedded executor registration", () => {
       expect(String(error)).toContain(`"reject-throttled": option "throttle" is not supported`);
       expect(String(error)).toContain(`"reject-cron": cron: "61 * * * *" is not a valid cron expression`);
       expect(String(error)).toContain(`"reject-odd-key": idempotency`);
+      expect(String(error)).toContain(`"reject-big-batch": batchEvents.maxSize must be a whole number from 1 to 100`);
+      expect(String(error)).toContain(`"reject-big-batch": cancelOn cannot be combined with batchEvents`);
     } finally {
       await probe.stop();
       await otherApp.close();

@@ -131,7 +131,7 @@ describe("message retention", () => {
 });
 
 describe("executor retention", () => {
-  it("deletes finished runs older than the limit with their steps and events, never an unfinished run or its event", async () => {
+  it("deletes finished runs older than the limit with their steps and events, never an unfinished run or an event it reads", async () => {
     const pool = pipeline.database.pool;
     const cutoff = at("2020-06-01T00:00:00.000Z");
     const justOlder = at(cutoff.toISOString(), -MS);
@@ -141,14 +141,19 @@ describe("executor retention", () => {
       (["QUEUED", "RUNNING", "SLEEPING"] as RunStatus[]).map((status) => insertExecutorRun(pool, { at: at(cutoff.toISOString(), -30 * DAY), status })),
     );
     const lone = await insertExecutorRun(pool, { at: justOlder, status: null });
+    // Events of a batch: the first is the run's own event, the others are listed in batch_event_ids.
+    const [inSleepingBatch, inFinishedBatch] = await Promise.all([insertExecutorRun(pool, { at: justOlder, status: null }), insertExecutorRun(pool, { at: justOlder, status: null })]);
+    const sleepingBatch = await insertExecutorRun(pool, { at: at(cutoff.toISOString(), -DAY), status: "SLEEPING", batchWith: [inSleepingBatch.eventId] });
+    const finishedBatch = await insertExecutorRun(pool, { at: justOlder, status: "COMPLETED", batchWith: [inFinishedBatch.eventId] });
 
     expect(await deleteFinishedRunsBefore(cutoff, 2)).toBe(2);
-    expect(await deleteFinishedRunsBefore(cutoff, 2)).toBe(1);
+    expect(await deleteFinishedRunsBefore(cutoff, 2)).toBe(2);
     expect(await deleteFinishedRunsBefore(cutoff, 2)).toBe(0);
-    expect(await deleteEventsBefore(cutoff, 5_000)).toBe(4);
+    expect(await deleteEventsBefore(cutoff, 5_000)).toBe(6);
 
-    expect(await executorRowsLeft(pool, [...finished, lone])).toEqual({ events: 0, runs: 0, steps: 0 });
+    expect(await executorRowsLeft(pool, [...finished, lone, finishedBatch, inFinishedBatch])).toEqual({ events: 0, runs: 0, steps: 0 });
     expect(await executorRowsLeft(pool, [recent])).toEqual({ events: 1, runs: 1, steps: 2 });
     expect(await executorRowsLeft(pool, unfinished)).toEqual({ events: 3, runs: 3, steps: 6 });
+    expect(await executorRowsLeft(pool, [sleepingBatch, inSleepingBatch])).toEqual({ events: 2, runs: 1, steps: 2 });
   });
 });

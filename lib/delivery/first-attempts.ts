@@ -1,0 +1,147 @@
+import { deliveryConfig } from "@/lib/delivery/config";
+import {
+  decide,
+  loadContexts,
+  markSending,
+  performScheduledAttempt,
+  recordAttempts,
+  send,
+  settledBefore,
+  stopDelivery,
+  type AttemptContext,
+  type Recorded,
+  type ScheduledAttemptResult,
+  type ScheduledTrigger,
+} from "@/lib/delivery/perform";
+
+/**
+ * First attempts of many deliveries at once (one Inngest run for a batch of `delivery/requested`
+ * events): most webhooks succeed the first time, so the per-delivery retry function only starts for
+ * the others. The batch does in one statement what `performScheduledAttempt` does per delivery:
+ * one query loads every context, one marks them sending, and the attempts are recorded with their
+ * deliveries' next states in a few statements (group commit) as the answers come in. Deliveries
+ * to rate-limited endpoints go through `performScheduledAttempt` one by one. A re-run of the batch
+ * after a crash never repeats an attempt it recorded (the attempt number is checked first).
+ */
+
+export interface FirstAttempt {
+  deliveryId: string;
+  trigger?: ScheduledTrigger;
+}
+
+/** What the batch hands to the retry function: the delivery and when its next attempt is due. */
+export interface RetryHandOff {
+  deliveryId: string;
+  /** The attempt to make: 2 after a failed first attempt, 1 again when a rate limit deferred it. */
+  attempt: number;
+  /** ISO time it is due. */
+  at: string;
+}
+
+export interface FirstAttemptsSummary {
+  succeeded: number;
+  failed: number;
+  stopped: number;
+  retries: RetryHandOff[];
+}
+
+/** Requests in flight at once within one batch: a batch to one slow endpoint must not open a socket per delivery. */
+const PARALLEL = 32;
+/** Recorded attempts are written when this many are waiting, or after FLUSH_MS. */
+const FLUSH_SIZE = 32;
+const FLUSH_MS = 5;
+
+/** Runs `work` over `items` with at most `parallel` at once; rejects with the first error after all settled. */
+async function forEachBounded<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+  const errors: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await work(item).catch((error: unknown) => void errors.push(error));
+      }
+    }),
+  );
+  if (errors.length > 0) throw errors[0];
+}
+
+/** Buffers recorded attempts and writes them in few statements, one at a time, in order. */
+function groupCommit(attemptNumber: number, trigger: ScheduledTrigger) {
+  let buffer: Recorded[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = buffer;
+    buffer = [];
+    if (batch.length === 0) return chain;
+    chain = chain.then(() => recordAttempts(batch, attemptNumber, trigger)).catch((error: unknown) => void (failure ??= error));
+    return chain;
+  };
+  return {
+    add(record: Recorded) {
+      buffer.push(record);
+      if (buffer.length >= FLUSH_SIZE) void flush();
+      else timer ??= setTimeout(() => void flush(), FLUSH_MS);
+    },
+    async close() {
+      await flush();
+      if (failure) throw failure;
+    },
+  };
+}
+
+async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger): Promise<Map<string, ScheduledAttemptResult>> {
+  const config = deliveryConfig();
+  const results = new Map<string, ScheduledAttemptResult>();
+  const contexts = await loadContexts(deliveryIds, 1, trigger, new Date());
+  for (const id of deliveryIds) if (!contexts.some((c) => c.deliveryId === id)) results.set(id, { kind: "stopped", reason: "delivery no longer exists" });
+
+  const plain: AttemptContext[] = [];
+  const limited: AttemptContext[] = [];
+  for (const context of contexts) {
+    const settled = settledBefore(context);
+    if (settled === "stop") results.set(context.deliveryId, await stopDelivery(context));
+    else if (settled) results.set(context.deliveryId, settled);
+    else (context.rateLimit ? limited : plain).push(context);
+  }
+
+  const commit = groupCommit(1, trigger);
+  if (plain.length > 0) await markSending(plain.map((c) => c.deliveryId), 1, new Date());
+  const sending = forEachBounded(plain, PARALLEL, async (context) => {
+    const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
+    commit.add(recorded);
+    results.set(context.deliveryId, recorded.result);
+  });
+  // Rate limits are reserved per delivery (the endpoint's advisory lock), beside the plain sends.
+  const pacing = forEachBounded(limited, PARALLEL, async (context) => {
+    results.set(context.deliveryId, await performScheduledAttempt(context.deliveryId, 1, { trigger }));
+  });
+  const settled = await Promise.allSettled([sending, pacing]);
+  await commit.close();
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+  return results;
+}
+
+export async function performFirstAttempts(deliveries: FirstAttempt[], now: () => Date = () => new Date()): Promise<FirstAttemptsSummary> {
+  const byTrigger = new Map<ScheduledTrigger, string[]>();
+  for (const { deliveryId, trigger = "SCHEDULED" } of deliveries) byTrigger.set(trigger, [...(byTrigger.get(trigger) ?? []), deliveryId]);
+  const results = new Map<string, ScheduledAttemptResult>();
+  for (const [trigger, ids] of byTrigger) for (const [id, result] of await firstAttemptsOf([...new Set(ids)], trigger)) results.set(id, result);
+
+  const summary: FirstAttemptsSummary = { succeeded: 0, failed: 0, stopped: 0, retries: [] };
+  for (const [deliveryId, result] of results) {
+    if (result.kind === "stopped") summary.stopped++;
+    else if (result.kind === "rate_limited") {
+      summary.retries.push({ deliveryId, attempt: 1, at: new Date(now().getTime() + Math.max(1, result.retryInMs)).toISOString() });
+    } else if (result.ok) summary.succeeded++;
+    else {
+      summary.failed++;
+      if (result.nextAttemptAt) summary.retries.push({ deliveryId, attempt: 2, at: result.nextAttemptAt });
+    }
+  }
+  return summary;
+}
