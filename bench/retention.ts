@@ -97,12 +97,13 @@ async function main() {
       await new Promise((r) => setTimeout(r, 20));
     }
     await report();
-    log("levelled off when the counts stop growing after the first retention period plus a purge interval");
+    log("expected: the counts stop growing after the first retention period plus a purge interval");
   } finally {
     await executor.stop(5_000);
     await receiver.close();
-    const { db } = await import("@/lib/db");
     await db.$disconnect();
+    const { executorPool } = await import("@/inngest/executor/pool");
+    await executorPool().end();
     await database.cleanup();
   }
 }
