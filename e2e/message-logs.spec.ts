@@ -82,6 +82,7 @@ test.describe("message logs", () => {
     const staff = await data.member(org.slug, "OWNER", { isStaff: true });
     await signIn(page, staff, `${webhooks(org.slug)}/messages`);
     await expect(page.getByText("No messages yet")).toBeVisible();
+    await expect(page.getByTestId("retention")).toHaveText("History is kept 90 days.");
     const lonely = await sendEvent(page, org.slug, `e2e-none-${Date.now()}`);
     const other = await sendEvent(page, org.slug, `e2e-other-${Date.now()}`);
 

@@ -12,6 +12,7 @@ import path from "node:path";
 import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
 import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
+import { parseRetentionConfig, RetentionConfigError } from "../lib/retention/config";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { inngest } from "../inngest/client";
@@ -31,6 +32,8 @@ async function main() {
   const env = parseEnv();
   const executorConfig = parseExecutorConfig();
   const deliveryConfig = parseDeliveryConfig();
+  // The purge function reads it on its first tick; a typo should stop the start, not that run.
+  parseRetentionConfig();
   const database = await prepareDatabase(env, log);
   const running: { child?: ChildProcess; executor?: { stop(graceMs?: number): Promise<void> } } = {};
   let stopping = false;
@@ -135,7 +138,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, EmbeddedPostgresError].some((kind) => error instanceof kind);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError, EmbeddedPostgresError].some((kind) => error instanceof kind);
   console.error(explained && error instanceof Error ? error.message : error);
   process.exit(1);
 });

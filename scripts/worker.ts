@@ -5,6 +5,7 @@
  */
 import { EnvError, parseEnv } from "../lib/env";
 import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
+import { parseRetentionConfig, RetentionConfigError } from "../lib/retention/config";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
@@ -18,6 +19,7 @@ async function main() {
   const env = parseEnv();
   const config = parseExecutorConfig();
   const { attemptTimeoutMs } = parseDeliveryConfig();
+  parseRetentionConfig();
   if (config.mode !== "embedded") {
     throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
   }
@@ -46,6 +48,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof DeliveryConfigError ? error.message : error);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError].some((kind) => error instanceof kind);
+  console.error(explained && error instanceof Error ? error.message : error);
   process.exit(1);
 });

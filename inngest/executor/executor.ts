@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import pg from "pg";
 import { systemClock, type Clock } from "@/inngest/executor/clock";
+import { CronScheduler } from "@/inngest/executor/cron";
 import { dispatchEvents } from "@/inngest/executor/dispatch";
 import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/inngest/executor/driver";
 import { retryAfterTime, wakeTime } from "@/inngest/executor/duration";
@@ -75,6 +76,7 @@ export class Executor {
   private readonly retryMaxMs: number;
   private readonly log: (line: string) => void;
   private functions = new Map<string, FunctionSpec>();
+  private cron = new CronScheduler([]);
   private readonly inFlight = new Map<string, { token: string; done: Promise<void> }>();
   private listener?: pg.Client;
   private renewTimer?: NodeJS.Timeout;
@@ -131,6 +133,7 @@ export class Executor {
     }
     const specs = compileFunctions(sync);
     this.functions = new Map(specs.map((s) => [s.id, s]));
+    this.cron = new CronScheduler(specs);
     const now = this.clock.now();
     await this.pool.query(
       `INSERT INTO executor_functions (id, app_id, name, config, synced_at)
@@ -217,6 +220,7 @@ export class Executor {
   /** Dispatches events and claims due runs; returns how long to wait if nothing wakes us. */
   private async pump(): Promise<number> {
     this.signalled = false;
+    if ((await this.cron.fire(this.pool, this.clock.now())) > 0) this.claimMaybe = true;
     if (this.eventsMaybe) {
       this.eventsMaybe = false;
       for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {

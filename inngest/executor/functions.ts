@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CronError, parseCron, type CronSchedule } from "@/inngest/executor/cron";
 import { DurationError, parseDuration } from "@/inngest/executor/duration";
 import {
   compileCancelMatch,
@@ -52,6 +53,7 @@ export interface FunctionSpec {
   name: string;
   appId: string;
   triggers: { event: string; filter?: EventFilter }[];
+  crons: CronSchedule[];
   maxAttempts: number;
   idempotency?: KeyExpression;
   concurrency?: { limit: number; key?: KeyExpression };
@@ -81,7 +83,7 @@ function compile(appId: string, config: FunctionConfig, problems: string[]): Fun
     try {
       return build();
     } catch (error) {
-      if (error instanceof ExpressionError || error instanceof DurationError) problems.push(`${where}: ${what}: ${error.message}`);
+      if (error instanceof ExpressionError || error instanceof DurationError || error instanceof CronError) problems.push(`${where}: ${what}: ${error.message}`);
       else throw error;
       return undefined;
     }
@@ -94,9 +96,12 @@ function compile(appId: string, config: FunctionConfig, problems: string[]): Fun
   }
 
   const triggers: FunctionSpec["triggers"] = [];
+  const crons: CronSchedule[] = [];
   for (const trigger of config.triggers) {
-    if (trigger.cron !== undefined) problems.push(`${where}: cron triggers are not supported by the embedded executor`);
-    else if (!trigger.event) problems.push(`${where}: a trigger has no event name`);
+    if (trigger.cron !== undefined) {
+      const schedule = guard("cron", () => parseCron(trigger.cron!));
+      if (schedule) crons.push(schedule);
+    } else if (!trigger.event) problems.push(`${where}: a trigger has no event name`);
     else triggers.push({ event: trigger.event, filter: trigger.expression ? guard("trigger if", () => compileEventFilter(trigger.expression!)) : undefined });
   }
 
@@ -143,7 +148,7 @@ function compile(appId: string, config: FunctionConfig, problems: string[]): Fun
   }
 
   if (problems.length > before) return undefined;
-  return { id: config.id, name: config.name ?? config.id, appId, triggers, maxAttempts, idempotency, concurrency, cancel, batch, config };
+  return { id: config.id, name: config.name ?? config.id, appId, triggers, crons, maxAttempts, idempotency, concurrency, cancel, batch, config };
 }
 
 /** Validates every function of a sync response; throws one error listing all problems. */

@@ -407,7 +407,7 @@ describe("embedded executor registration", () => {
     const other = await createTestClient("reject");
     const rejected = [
       other.client.createFunction({ id: "throttled", throttle: { limit: 1, period: "1m" }, triggers: { event: "x/y" } }, async () => null),
-      other.client.createFunction({ id: "cron", triggers: { cron: "* * * * *" } }, async () => null),
+      other.client.createFunction({ id: "cron", triggers: { cron: "61 * * * *" } }, async () => null),
       other.client.createFunction({ id: "odd-key", idempotency: "event.data.a * 2", triggers: { event: "x/y" } }, async () => null),
       other.client.createFunction(
         { id: "big-batch", batchEvents: { maxSize: 500, timeout: "1s" }, cancelOn: [{ event: "x/stop", match: "data.a" }], triggers: { event: "x/y" } },
@@ -420,7 +420,7 @@ describe("embedded executor registration", () => {
       const error = await probe.register().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FunctionRegistrationError);
       expect(String(error)).toContain(`"reject-throttled": option "throttle" is not supported`);
-      expect(String(error)).toContain(`"reject-cron": cron triggers are not supported`);
+      expect(String(error)).toContain(`"reject-cron": cron: "61 * * * *" is not a valid cron expression`);
       expect(String(error)).toContain(`"reject-odd-key": idempotency`);
       expect(String(error)).toContain(`"reject-big-batch": batchEvents.maxSize must be a whole number from 1 to 100`);
       expect(String(error)).toContain(`"reject-big-batch": cancelOn cannot be combined with batchEvents`);

@@ -8,6 +8,8 @@ import { listEventTypes } from "@/lib/catalog/event-types";
 import { encodeCursor } from "@/lib/db/keyset";
 import { listEndpoints } from "@/lib/endpoints/endpoints";
 import { listMessages } from "@/lib/messages/list";
+import { retentionConfig } from "@/lib/retention/config";
+import { formatDuration } from "@/lib/time";
 import { apiKeysPath, messagesExportPath, messagesLivePath, sendEventPath } from "@/lib/routes";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import { messageLogFiltersSchema, searchParamsRecord } from "@/lib/validations/message-logs";
@@ -70,6 +72,9 @@ export default async function MessageLogsPage({ params, searchParams }: { params
       <h2 id="messages-heading" className="text-lg font-semibold">
         Message logs
       </h2>
+      <p className="text-sm text-muted-foreground" data-testid="retention">
+        History is kept {formatDuration(retentionConfig().messagesMs)}.
+      </p>
       <MessageLogsTable
         org={org}
         rows={page?.items ?? []}

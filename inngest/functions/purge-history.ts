@@ -1,0 +1,42 @@
+import { cron } from "inngest";
+import { inngest } from "@/inngest/client";
+import { parseRetentionConfig, retentionConfig } from "@/lib/retention/config";
+import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
+import { deleteMessagesBefore } from "@/lib/retention/messages";
+
+/**
+ * Inngest allows 1,000 steps per run: a backlog larger than this many batches of each kind (a
+ * first run on a long-lived database) is finished by the next runs.
+ */
+export const MAX_BATCHES_PER_KIND = 100;
+
+/**
+ * Deletes history older than the retention limits (docs/retention.md): messages with their
+ * deliveries and attempts, then finished executor runs with their steps, then the events no run
+ * refers to any more. Every batch is its own step, one short statement, so nothing holds locks
+ * for long and a crash resumes after the last batch done.
+ */
+export const purgeHistory = inngest.createFunction(
+  // The schedule is fixed when the function is defined; the limits are read at its first run.
+  { id: "purge-history", triggers: [cron(parseRetentionConfig().schedule)], concurrency: 1 },
+  async ({ event, step }) => {
+    const { messagesMs, executorMs, batchSize } = retentionConfig();
+    // The tick's time, not the clock: every replay of this run computes the same cutoffs.
+    const now = event.ts ?? (await step.run("now", () => Date.now()));
+    const kinds = [
+      { kind: "messages", cutoff: new Date(now - messagesMs), purge: deleteMessagesBefore },
+      { kind: "executor-runs", cutoff: new Date(now - executorMs), purge: deleteFinishedRunsBefore },
+      { kind: "executor-events", cutoff: new Date(now - executorMs), purge: deleteEventsBefore },
+    ];
+    const deleted: Record<string, number> = {};
+    for (const { kind, cutoff, purge } of kinds) {
+      deleted[kind] = 0;
+      for (let batch = 1; batch <= MAX_BATCHES_PER_KIND; batch++) {
+        const count = await step.run(`delete-${kind}-${batch}`, () => purge(cutoff, batchSize));
+        deleted[kind] += count;
+        if (count < batchSize) break;
+      }
+    }
+    return deleted;
+  },
+);
