@@ -2,7 +2,8 @@ import { Webhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { deleteEndpoint, rotateEndpointSecret, setEndpointDisabled } from "@/lib/endpoints/endpoints";
+import { createEndpoint, deleteEndpoint, rotateEndpointSecret, setEndpointDisabled } from "@/lib/endpoints/endpoints";
+import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { activeSigningSecrets } from "@/lib/endpoints/secrets";
 import { publishEndpointStopped } from "@/lib/domain-events";
 import { RATE_LIMIT_WINDOW_MS } from "@/lib/delivery/rate-limit";
@@ -185,6 +186,58 @@ describe("delivery", () => {
     // Waiting for a slot never used up an attempt.
     expect(await db.attempt.count({ where: { messageId: { in: sent.map((s) => s.message.id) } } })).toBe(12);
   }, 60_000);
+
+  it("a burst in batches: healthy endpoints get every first attempt at once, failing ones retry on the schedule, rate limits hold, nothing twice", async () => {
+    const healthy = await receiver();
+    const failing = [
+      await receiver({ kind: "sequence", modes: [...Array(3).fill({ kind: "status", status: 500 }), { kind: "status", status: 200 }] }),
+      await receiver({ kind: "sequence", modes: [...Array(3).fill({ kind: "status", status: 500 }), { kind: "status", status: 200 }] }),
+    ];
+    const limited = await receiver();
+    const { org, actor } = await orgWithEndpoint(`${healthy.url}/h0`);
+    const config = (url: string, rateLimit = "") => endpointConfigSchema.parse({ url, eventTypes: ["contract.created"], rateLimit });
+    for (let i = 1; i < 8; i++) await createEndpoint(org.id, config(`${healthy.url}/h${i}`), actor);
+    for (const f of failing) await createEndpoint(org.id, config(`${f.url}/f`), actor);
+    await createEndpoint(org.id, config(`${limited.url}/l`, "2"), actor);
+
+    // One message fans out to 11 endpoints in one event batch: its first attempts are one run.
+    const sent = [];
+    for (let n = 1; n <= 3; n++) sent.push(await send(org, n));
+    const ids = sent.map((s) => s.message.id);
+    const healthyRequests = await healthy.waitForRequests(24, 3 * ATTEMPT_BOUND_MS);
+    const retried = await Promise.all(failing.map((f) => f.waitForRequests(6, 3 * ATTEMPT_BOUND_MS + WAITS_MS)));
+    const limitedRequests = await limited.waitForRequests(3, 2 * (RATE_LIMIT_WINDOW_MS + RATE_LIMIT_MARGIN_MS + ATTEMPT_BOUND_MS));
+
+    const { rows: batches } = await pipeline.database.pool.query<{ n: number }>(
+      `SELECT cardinality(batch_event_ids) AS n FROM executor_runs
+        WHERE function_id LIKE '%deliver-first-attempts'
+          AND batch_event_ids && (SELECT array_agg(id) FROM executor_events WHERE data->>'messageId' = ANY($1::text[]))`,
+      [ids],
+    );
+    expect(batches.reduce((sum, b) => sum + b.n, 0)).toBe(33);
+    expect(batches.every((b) => b.n >= 11)).toBe(true);
+
+    // Each healthy endpoint got each message once.
+    expect(new Set(healthyRequests.map((q) => `${q.path} ${String(q.headers["webhook-id"])}`)).size).toBe(24);
+    // Failing endpoints: three failed first attempts, then each message's attempt 2 at least one wait later; the healthy ones were not held up by them.
+    for (const requests of retried) {
+      const byMessage = new Map<string, number[]>();
+      for (const q of requests) byMessage.set(String(q.headers["webhook-id"]), [...(byMessage.get(String(q.headers["webhook-id"])) ?? []), q.receivedAt]);
+      expect([...byMessage.keys()].sort()).toEqual([...ids].sort());
+      for (const [first, second] of byMessage.values()) expect(second! - first!).toBeGreaterThanOrEqual(WAITS_MS - 50);
+      expect(Math.max(...healthyRequests.map((q) => q.receivedAt))).toBeLessThan(Math.min(...[...byMessage.values()].map((t) => t[1]!)));
+    }
+    // The rate-limited endpoint: at most 2 in any one-second window, all three delivered.
+    const times = limitedRequests.map((q) => q.receivedAt).sort((a, b) => a - b);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + RATE_LIMIT_WINDOW_MS).length).toBeLessThanOrEqual(2);
+
+    for (const id of ids) await waitFor("every delivery to end", async () => (await db.delivery.count({ where: { messageId: id, status: { in: ["PENDING", "SENDING"] } } })) === 0 || undefined, SCHEDULE_BOUND_MS);
+    const attempts = await db.attempt.findMany({ where: { messageId: { in: ids } }, select: { deliveryId: true, attemptNumber: true } });
+    // 8 healthy + 1 rate-limited first attempts, and 2 each on the failing endpoints, per message; no attempt number twice.
+    expect(attempts).toHaveLength(3 * (8 + 1 + 2 * 2));
+    expect(new Set(attempts.map((a) => `${a.deliveryId}:${a.attemptNumber}`)).size).toBe(attempts.length);
+    expect(await db.delivery.count({ where: { messageId: { in: ids }, status: "SUCCEEDED" } })).toBe(33);
+  }, 90_000);
 
   /** A delivery whose attempt 2 is in flight (held by the receiver) when `stop` runs; attempt 1 got a 503. */
   async function stopDuringAttempt2(stop: (ref: { org: { id: string }; endpointId: string; actor: { id: string; email: string } }) => Promise<void>) {
