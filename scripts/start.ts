@@ -18,7 +18,7 @@ import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
 import { seed } from "../lib/seed";
-import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
+import { dropNpmVariables, persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
 import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { buildIfNeeded } from "./lib/build";
 
@@ -29,6 +29,7 @@ const log = (line: string) => console.log(`[hookrelay] ${line}`);
 const STOP_MARGIN_MS = 5_000;
 
 async function main() {
+  dropNpmVariables();
   const env = parseEnv();
   const executorConfig = parseExecutorConfig();
   const deliveryConfig = parseDeliveryConfig();
@@ -90,10 +91,9 @@ async function main() {
   if (!dev) buildIfNeeded(root, log, process.env.FORCE_BUILD === "1");
 
   const childEnv: NodeJS.ProcessEnv = {
-    NODE_ENV: dev ? "development" : "production",
-    // npm's own npm_* variables are dropped: the Inngest SDK scans the whole environment several
-    // times per request, so every variable costs time on the delivery path.
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_"))),
+    // Without npm's npm_* variables (dropNpmVariables): the SDK scans the environment per request.
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? (dev ? "development" : "production"),
     DATABASE_URL: database.url,
     AUTH_SECRET: authSecret,
     APP_ENCRYPTION_KEY: encryptionKey,

@@ -10,12 +10,13 @@ import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/co
 import { inngest } from "../inngest/client";
 import { functions } from "../inngest/functions";
 import { startEmbeddedExecutor } from "../inngest/executor/embedded";
-import { EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
+import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
 import { urlFor } from "./lib/server/embedded-postgres";
 
 const log = (line: string) => console.log(`[worker] ${line}`);
 
 async function main() {
+  dropNpmVariables();
   const env = parseEnv();
   const config = parseExecutorConfig();
   const { attemptTimeoutMs } = parseDeliveryConfig();

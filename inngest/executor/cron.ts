@@ -108,7 +108,7 @@ export class CronScheduler {
          SELECT $9, $1, event.id, 'QUEUED', $10, $8, $11, $12, $8 FROM event
          RETURNING id
        )
-       SELECT pg_notify($13, 'runs') FROM run`,
+       SELECT pg_notify($13, 'limited') FROM run`,
       [
         fn.id,
         schedule.expression,

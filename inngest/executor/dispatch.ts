@@ -36,6 +36,8 @@ interface NewRun {
 export interface DispatchResult {
   events: number;
   runs: number;
+  /** Of `runs`, those of functions with a concurrency limit (claimed by a separate, costlier path). */
+  limitedRuns: number;
   cancelled: number;
 }
 
@@ -115,10 +117,11 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
     );
     if (events.length === 0) {
       await client.query("COMMIT");
-      return { events: 0, runs: 0, cancelled: 0 };
+      return { events: 0, runs: 0, limitedRuns: 0, cancelled: 0 };
     }
     let batch: NewRun[] = [];
     let runs = 0;
+    let limitedRuns = 0;
     let cancelled = 0;
     // Open batches of batchEvents functions, per function and key, closed when full or at the end of this pass.
     const openBatches = new Map<string, NewRun & { batchEventIds: string[] }>();
@@ -134,6 +137,7 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
         closeBatches();
         await insertRuns(client, batch, now);
         runs += batch.length;
+        limitedRuns += batch.filter((r) => r.concurrencyLimit !== null).length;
         batch = [];
         for (const fn of cancellers) cancelled += await cancelMatching(client, fn, event, now);
       }
@@ -179,10 +183,13 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
     closeBatches();
     await insertRuns(client, batch, now);
     runs += batch.length;
-    await client.query(`UPDATE executor_events SET dispatched_at = $2 WHERE id = ANY($1::text[])`, [events.map((e) => e.id), now]);
-    if (runs > 0) await client.query(`SELECT pg_notify($1, 'runs')`, [WAKE_CHANNEL]);
+    limitedRuns += batch.filter((r) => r.concurrencyLimit !== null).length;
+    await client.query(
+      `WITH done AS (UPDATE executor_events SET dispatched_at = $2 WHERE id = ANY($1::text[])) SELECT pg_notify($3, $4) WHERE $5`,
+      [events.map((e) => e.id), now, WAKE_CHANNEL, limitedRuns > 0 ? "limited" : "runs", runs > 0],
+    );
     await client.query("COMMIT");
-    return { events: events.length, runs, cancelled };
+    return { events: events.length, runs, limitedRuns, cancelled };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;

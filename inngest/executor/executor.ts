@@ -58,6 +58,12 @@ const MAX_DISPATCH_ROUNDS = 20;
  */
 const CLAIM_BATCH_SHARE = 1 / 8;
 const CLAIM_BATCH_WAIT_MS = 20;
+/**
+ * While this executor has runs in flight and a `batchEvents` function is registered, new events
+ * are dispatched at most this often, so that the events of a busy period fill batches instead of
+ * each paying for a run. An idle executor dispatches at once.
+ */
+const DISPATCH_LINGER_MS = 20;
 
 type Verdict = "continue" | "done";
 
@@ -86,10 +92,18 @@ export class Executor {
   private eventsMaybe = true;
   /** Some run may be due: set by NOTIFY, timers and full claims; a finished run alone does not set it. */
   private claimMaybe = true;
+  /**
+   * A run of a function with a concurrency limit may be due: claiming those takes a transaction,
+   * so it is skipped unless something may have made one due (its dispatch, a freed slot, a
+   * timer, a wake-up time reached).
+   */
+  private limitedMaybe = true;
   /** Earliest known wake-up of a run (ms since epoch), from the last look at the table. */
   private nextWake: number | undefined;
   /** When a claim was first put off to batch it. */
   private claimDeferredSince: number | undefined;
+  /** Real time of the last dispatch pass (see DISPATCH_LINGER_MS). */
+  private lastDispatchAt = 0;
   private wakeWaiter?: () => void;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -183,6 +197,7 @@ export class Executor {
     client.on("notification", (n) => {
       if (n.payload === "event") this.eventsMaybe = true;
       else this.claimMaybe = true;
+      if (n.payload !== "event" && n.payload !== "runs") this.limitedMaybe = true;
       this.signal();
     });
     client.on("error", (error) => {
@@ -220,20 +235,31 @@ export class Executor {
   /** Dispatches events and claims due runs; returns how long to wait if nothing wakes us. */
   private async pump(): Promise<number> {
     this.signalled = false;
-    if ((await this.cron.fire(this.pool, this.clock.now())) > 0) this.claimMaybe = true;
-    if (this.eventsMaybe) {
+    if ((await this.cron.fire(this.pool, this.clock.now())) > 0) this.claimMaybe = this.limitedMaybe = true;
+    const sinceDispatch = Date.now() - this.lastDispatchAt;
+    const linger =
+      this.eventsMaybe && this.inFlight.size > 0 && sinceDispatch < DISPATCH_LINGER_MS && this.registered.some((f) => f.batch) ? DISPATCH_LINGER_MS - sinceDispatch : 0;
+    if (this.eventsMaybe && linger === 0) {
       this.eventsMaybe = false;
+      this.lastDispatchAt = Date.now();
       for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {
         const result = await dispatchEvents(this.pool, this.registered, this.clock.now());
         if (result.runs > 0) this.claimMaybe = true;
+        if (result.limitedRuns > 0) this.limitedMaybe = true;
         if (result.events === 0) break;
         if (round === MAX_DISPATCH_ROUNDS - 1) this.eventsMaybe = true;
       }
     }
+    const wait = await this.claimPass();
+    return linger > 0 ? Math.min(wait, linger) : wait;
+  }
+
+  /** Claims due runs into free slots; returns how long to wait if nothing wakes us. */
+  private async claimPass(): Promise<number> {
     const free = this.concurrency - this.inFlight.size;
     // All slots busy: a finishing run signals.
     if (free <= 0 || this.stopping) return this.pollMs;
-    if (this.nextWake !== undefined && this.nextWake <= this.clock.now().getTime()) this.claimMaybe = true;
+    if (this.nextWake !== undefined && this.nextWake <= this.clock.now().getTime()) this.claimMaybe = this.limitedMaybe = true;
     if (!this.claimMaybe) return this.idleTime();
     if (this.inFlight.size > 0 && free < Math.max(1, Math.floor(this.concurrency * CLAIM_BATCH_SHARE))) {
       this.claimDeferredSince ??= Date.now();
@@ -246,8 +272,12 @@ export class Executor {
     const now = this.clock.now();
     const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
     const runs = await claimRuns(this.pool, claimOpts);
-    if (runs.length < free && this.registered.some((f) => f.concurrency)) {
-      runs.push(...(await claimLimitedRuns(this.pool, { ...claimOpts, limit: free - runs.length, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS })));
+    if (runs.length < free && this.limitedMaybe && this.registered.some((f) => f.concurrency)) {
+      this.limitedMaybe = false;
+      const limit = free - runs.length;
+      const limited = await claimLimitedRuns(this.pool, { ...claimOpts, limit, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS });
+      if (limited.length === limit) this.limitedMaybe = true;
+      runs.push(...limited);
     }
     for (const run of await this.coalesceBatches(runs)) this.startDriving(run);
     if (runs.length === free) {
@@ -325,6 +355,7 @@ export class Executor {
       const timer = setTimeout(() => {
         this.eventsMaybe = true;
         this.claimMaybe = true;
+        this.limitedMaybe = true;
         done();
       }, ms);
       const done = () => {
@@ -341,6 +372,8 @@ export class Executor {
       .catch((error: unknown) => this.log(`run ${run.id} (${run.functionId}) stopped on an internal error: ${errorValue(error).message}`))
       .finally(() => {
         this.inFlight.delete(run.id);
+        // Its concurrency slot is free: a blocked run of the same key may go now.
+        if (this.functions.get(run.functionId)?.concurrency) this.limitedMaybe = true;
         this.signal();
       });
     this.inFlight.set(run.id, { token: run.leaseToken, done });

@@ -49,3 +49,12 @@ export function persistentSecret(env: Env, name: string, given: string | undefin
   writeFileSync(file, value + "\n", { mode: 0o600 });
   return value;
 }
+
+/**
+ * Drops npm's own `npm_*` variables (about a hundred under `npm start`) from this process: the
+ * Inngest SDK scans the whole environment several times per request, so in a process that runs
+ * functions every variable costs time on the delivery path. Nothing here reads them.
+ */
+export function dropNpmVariables(env: NodeJS.ProcessEnv = process.env): void {
+  for (const key of Object.keys(env)) if (key.startsWith("npm_")) delete env[key];
+}
