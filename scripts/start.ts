@@ -73,6 +73,8 @@ async function main() {
   process.env.APP_ENCRYPTION_KEY = encryptionKey;
   const embedded = executorConfig.mode === "embedded";
   const executorKey = embedded ? persistentSecret(env, "executor", executorConfig.executorKey) : undefined;
+  // This process's functions send events too (step.sendEvent): the client reads the key from here.
+  if (executorKey) process.env.EXECUTOR_KEY = executorKey;
   if (env.SEED_DEMO) {
     const prisma = createPrismaClient(database.url);
     try {

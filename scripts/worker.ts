@@ -28,10 +28,13 @@ async function main() {
   // Functions served by this process (deliveries) read the same database and signing secrets as the app.
   process.env.DATABASE_URL = databaseUrl;
   process.env.APP_ENCRYPTION_KEY = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
+  const executorKey = persistentSecret(env, "executor", config.executorKey);
+  // This process's functions send events too (step.sendEvent): the client reads the key from here.
+  process.env.EXECUTOR_KEY = executorKey;
   const executor = await startEmbeddedExecutor({
     databaseUrl,
     config,
-    executorKey: persistentSecret(env, "executor", config.executorKey),
+    executorKey,
     log,
     serveLocally: config.serve === "local" ? { client: inngest, functions } : undefined,
   });

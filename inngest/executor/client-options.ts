@@ -9,7 +9,17 @@ import { inProcessIngestFetch } from "@/inngest/executor/in-process-ingest";
  */
 export function clientOptions(config: ExecutorConfig): Pick<ClientOptions, "isDev" | "baseUrl" | "eventKey" | "fetch"> {
   if (config.mode !== "embedded") return {};
-  const options = { isDev: true, baseUrl: config.ingestBaseUrl, eventKey: config.executorKey };
-  // In the app's server process (npm start sets it), events are ingested without a loopback HTTP trip.
-  return config.ingestInProcess ? { ...options, fetch: inProcessIngestFetch(config) } : options;
+  return {
+    isDev: true,
+    baseUrl: config.ingestBaseUrl,
+    // Read when an event is sent, not when the client is built: `npm start` and `npm run worker`
+    // import the client before they have read or generated the key (then set EXECUTOR_KEY), and
+    // their functions send events (step.sendEvent) with it. The SDK keeps this object and reads
+    // `eventKey` from it on every send.
+    get eventKey() {
+      return config.executorKey ?? process.env.EXECUTOR_KEY;
+    },
+    // In the app's server process (npm start sets it), events are ingested without a loopback HTTP trip.
+    ...(config.ingestInProcess ? { fetch: inProcessIngestFetch(config) } : {}),
+  };
 }
