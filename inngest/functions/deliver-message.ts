@@ -17,6 +17,11 @@ export const deliverFirstAttempts = inngest.createFunction(
     id: "deliver-first-attempts",
     triggers: [deliveryRequested],
     batchEvents: { maxSize: FIRST_ATTEMPT_BATCH, timeout: "1s" },
+    // The hand-off of retries is this run's last duty: if sending it fails (the app's ingest route
+    // down), the step is retried for hours (Inngest's maximum, with the executor's capped backoff)
+    // rather than leaving deliveries pending with no run. Re-running the batch step repeats no
+    // recorded attempt.
+    retries: 20,
   },
   async ({ events, step }) => {
     const summary = await step.run("first-attempts", () =>
