@@ -3,7 +3,9 @@ import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { inngest } from "@/inngest/client";
 import { db } from "@/lib/db";
+import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { sendEvent } from "@/lib/messages/send-event";
+import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import {
   createExecutorDatabase,
@@ -158,6 +160,42 @@ describe("a delivery worker killed with SIGKILL", () => {
     await quiet();
     expect(r.total).toBe(2);
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId, messageId]);
+  }, 4 * COLD_MS);
+
+  it("during a batch of first attempts: the recorded ones are not sent again, the rest are, and every delivery ends with one attempt", async () => {
+    const fast = await receiver({ kind: "status", status: 200 });
+    const held = await receiver({ kind: "hold" });
+    const { org, actor } = await orgWithEndpoint(`${fast.url}/f0`);
+    const config = (url: string) => endpointConfigSchema.parse({ url, eventTypes: ["contract.created"], rateLimit: "" });
+    await createEndpoint(org.id, config(`${fast.url}/f1`), actor);
+    for (let i = 0; i < 3; i++) await createEndpoint(org.id, config(`${held.url}/h${i}`), actor);
+    const a = worker();
+    await a.ready;
+    // One message, five endpoints: one batch of five first attempts in one run.
+    const messageId = await send(org);
+    await fast.waitForRequests(2, COLD_MS);
+    await held.waitForRequests(3, COLD_MS);
+    // The two answered attempts are recorded (group commit) while three requests are still in flight.
+    await waitFor("the two answered attempts recorded", async () => (await attemptsOf(messageId)).length === 2 || undefined, TAKEOVER_MS);
+    await kill(a.child);
+    held.setMode({ kind: "status", status: 200 });
+
+    const b = worker();
+    await b.ready;
+    await waitFor(
+      "every delivery to succeed after takeover",
+      async () => ((await db.delivery.count({ where: { messageId, status: "SUCCEEDED" } })) === 5 ? true : undefined),
+      COLD_MS + TAKEOVER_MS,
+      50,
+    );
+    const attempts = await attemptsOf(messageId);
+    expect(attempts.map((x) => [x.attemptNumber, x.succeeded])).toEqual(Array(5).fill([1, true]));
+    expect(new Set(attempts.map((x) => x.deliveryId)).size).toBe(5);
+    await quiet();
+    // Recorded before the kill: never sent again. In flight at the kill: sent again once.
+    expect(fast.total).toBe(2);
+    expect(held.total).toBe(6);
+    expect(held.requests.map((q) => q.path).sort()).toEqual(["/h0", "/h0", "/h1", "/h1", "/h2", "/h2"]);
   }, 4 * COLD_MS);
 
   it("after it recorded the attempt but before the executor memoized it: that attempt is not sent again", async () => {
