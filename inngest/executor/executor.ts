@@ -82,6 +82,10 @@ export class Executor {
   private readonly retryMaxMs: number;
   private readonly log: (line: string) => void;
   private functions = new Map<string, FunctionSpec>();
+  /** The registered functions, and whether any batches events or limits concurrency: read on every pass. */
+  private specs: FunctionSpec[] = [];
+  private batching = false;
+  private limiting = false;
   private cron = new CronScheduler([]);
   private readonly inFlight = new Map<string, { token: string; done: Promise<void> }>();
   private listener?: pg.Client;
@@ -120,7 +124,7 @@ export class Executor {
   }
 
   get registered(): FunctionSpec[] {
-    return [...this.functions.values()];
+    return this.specs;
   }
 
   /** Syncs the served functions (rejecting unsupported features), then starts working. */
@@ -147,6 +151,9 @@ export class Executor {
     }
     const specs = compileFunctions(sync);
     this.functions = new Map(specs.map((s) => [s.id, s]));
+    this.specs = specs;
+    this.batching = specs.some((f) => f.batch);
+    this.limiting = specs.some((f) => f.concurrency);
     this.cron = new CronScheduler(specs);
     const now = this.clock.now();
     await this.pool.query(
@@ -238,12 +245,12 @@ export class Executor {
     if ((await this.cron.fire(this.pool, this.clock.now())) > 0) this.claimMaybe = this.limitedMaybe = true;
     const sinceDispatch = Date.now() - this.lastDispatchAt;
     const linger =
-      this.eventsMaybe && this.inFlight.size > 0 && sinceDispatch < DISPATCH_LINGER_MS && this.registered.some((f) => f.batch) ? DISPATCH_LINGER_MS - sinceDispatch : 0;
+      this.eventsMaybe && this.inFlight.size > 0 && sinceDispatch < DISPATCH_LINGER_MS && this.batching ? DISPATCH_LINGER_MS - sinceDispatch : 0;
     if (this.eventsMaybe && linger === 0) {
       this.eventsMaybe = false;
       this.lastDispatchAt = Date.now();
       for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {
-        const result = await dispatchEvents(this.pool, this.registered, this.clock.now());
+        const result = await dispatchEvents(this.pool, this.specs, this.clock.now());
         if (result.runs > 0) this.claimMaybe = true;
         if (result.limitedRuns > 0) this.limitedMaybe = true;
         if (result.events === 0) break;
@@ -272,7 +279,7 @@ export class Executor {
     const now = this.clock.now();
     const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
     const runs = await claimRuns(this.pool, claimOpts);
-    if (runs.length < free && this.limitedMaybe && this.registered.some((f) => f.concurrency)) {
+    if (runs.length < free && this.limitedMaybe && this.limiting) {
       this.limitedMaybe = false;
       const limit = free - runs.length;
       const limited = await claimLimitedRuns(this.pool, { ...claimOpts, limit, blockedRetryMs: CONCURRENCY_BLOCKED_RETRY_MS });
