@@ -102,8 +102,8 @@ async function main() {
     await executor.stop(5_000);
     await receiver.close();
     await db.$disconnect();
-    const { executorPool } = await import("@/inngest/executor/pool");
-    await executorPool().end();
+    const { sqlPool } = await import("@/lib/db/pool");
+    await sqlPool().end();
     await database.cleanup();
   }
 }

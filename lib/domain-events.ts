@@ -1,4 +1,6 @@
 import { inngest } from "@/inngest/client";
+import { executorConfig } from "@/inngest/executor/config";
+import { eventsFromRowsSql } from "@/inngest/executor/ingest";
 import { deliveryRequested, endpointDeleted, endpointDisabled } from "@/inngest/events";
 
 /**
@@ -18,4 +20,24 @@ export async function publishDeliveriesRequested(
 ) {
   if (deliveries.length === 0) return;
   await inngest.send(deliveries.map((d) => deliveryRequested.create(d)));
+}
+
+/**
+ * In the app's server process with the embedded executor (`npm start`), the statement that creates
+ * a message's deliveries also stores their `delivery/requested` events: one round trip instead of
+ * two, and no message whose deliveries were recorded but never scheduled. Returns the parts to
+ * splice into that statement (see `eventsFromRowsSql`) for a CTE `source` with the columns `id`
+ * and `endpointId`, or null where events go through `publishDeliveriesRequested` (Inngest, or a
+ * process that does not own the executor's ingest). The event data is `deliveryRequested`'s.
+ */
+export function deliveryRequestedSql(source: string, refs: { organizationId: string; messageId: string; ts: string; receivedAt: string }) {
+  const config = executorConfig();
+  if (config.mode !== "embedded" || !config.ingestInProcess) return null;
+  return eventsFromRowsSql({
+    source,
+    name: deliveryRequested.name,
+    data: `jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}::text, 'endpointId', s."endpointId", 'messageId', ${refs.messageId}::text)`,
+    ts: refs.ts,
+    receivedAt: refs.receivedAt,
+  });
 }

@@ -1,6 +1,6 @@
 import type { ExecutorConfig } from "@/inngest/executor/config";
 import { createIngestHandler } from "@/inngest/executor/http-handlers";
-import { executorPool } from "@/inngest/executor/pool";
+import { sqlPool } from "@/lib/db/pool";
 
 /**
  * A `fetch` for the Inngest client in the app's own server process: requests to the embedded
@@ -9,7 +9,7 @@ import { executorPool } from "@/inngest/executor/pool";
  * validates and parses exactly what it would over the network.
  */
 export function inProcessIngestFetch(config: Pick<ExecutorConfig, "mode" | "executorKey" | "ingestBaseUrl">): typeof fetch {
-  const ingest = createIngestHandler({ config, pool: executorPool });
+  const ingest = createIngestHandler({ config, pool: sqlPool });
   const prefix = `${config.ingestBaseUrl}e/`;
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;

@@ -78,3 +78,21 @@ export async function ingestEvents(pool: pg.Pool, events: EventPayload[], now: D
     client.release();
   }
 }
+
+/**
+ * Parts of a caller's SQL statement that store one event per row of its CTE `source` and wake the
+ * workers once, so that a domain statement creates rows and their events atomically in one round
+ * trip. `data` is a jsonb expression over the source row (aliased `s`); `ts` and `receivedAt` are
+ * SQL expressions (parameters) for the event time in ms and the reception time. `wake` is a
+ * select-list expression: it notifies once, when the statement returns a row.
+ */
+export function eventsFromRowsSql(parts: { source: string; name: string; data: string; ts: string; receivedAt: string }): { cte: string; wake: string } {
+  return {
+    cte: `INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
+          SELECT gen_random_uuid()::text, ${pgLiteral(parts.name)}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
+          FROM ${parts.source} s`,
+    wake: `(SELECT true FROM pg_notify(${pgLiteral(WAKE_CHANNEL)}, 'event'))`,
+  };
+}
+
+const pgLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;

@@ -1,7 +1,8 @@
 import { formatPayloadErrors, validatePayload, type PayloadError } from "@/lib/catalog/ajv";
 import { cachedEventType } from "@/lib/messages/event-type-cache";
 import { db } from "@/lib/db";
-import { publishDeliveriesRequested } from "@/lib/domain-events";
+import { sqlPool } from "@/lib/db/pool";
+import { deliveryRequestedSql, publishDeliveriesRequested } from "@/lib/domain-events";
 import { publicId } from "@/lib/ids";
 import { failDeliveries } from "@/lib/delivery/deliveries";
 import { validatorFor } from "@/lib/messages/payload-validator";
@@ -64,10 +65,10 @@ export async function sendEvent(
     return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
   }
 
-  const outcome = input.eventId ? await recordIdempotent(organization.id, type.name, input, now) : await insertMessage(db, organization.id, newMessage(type.name, input, now));
+  const outcome = input.eventId ? await recordIdempotent(organization.id, type.name, input, now) : await insertMessage(organization.id, newMessage(type.name, input, now));
 
   let notScheduled: string | null = null;
-  if (outcome.deliveries.length > 0) {
+  if (outcome.deliveries.length > 0 && !outcome.scheduled) {
     try {
       await publishDeliveriesRequested(
         outcome.deliveries.map((d) => ({ deliveryId: d.id, organizationId: organization.id, endpointId: d.endpointId, messageId: outcome.message.id })),
@@ -84,30 +85,41 @@ export async function sendEvent(
 }
 
 type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date };
-type Recorded = { message: MessageRow; created: boolean; deliveries: { id: string; endpointId: string }[] };
+type Recorded = { message: MessageRow; created: boolean; deliveries: { id: string; endpointId: string }[]; scheduled: boolean };
 
 /**
  * The message and one delivery per subscribed, enabled endpoint, in one statement: the one place
  * that says which endpoints receive a message, and the hot path of ingestion (one round trip).
+ * Where the executor is embedded in this process, the same statement stores the deliveries'
+ * events (`scheduled`); otherwise the caller publishes them.
  */
-async function insertMessage(
-  client: Pick<Prisma.TransactionClient, "$queryRaw">,
-  organizationId: string,
-  message: MessageRow,
-): Promise<Recorded> {
-  const deliveries = await client.$queryRaw<{ id: string; endpointId: string }[]>`
-    WITH message AS (
+function insertMessageStatement(organizationId: string, message: MessageRow) {
+  const events = deliveryRequestedSql("deliveries", { organizationId: "$2", messageId: "$1", ts: "$7::bigint", receivedAt: `($6::timestamp AT TIME ZONE 'UTC')` });
+  const text = `WITH message AS (
       INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
-      VALUES (${message.id}, ${organizationId}, ${message.eventType}, ${message.eventId}, ${message.body}, ${message.createdAt})
+      VALUES ($1, $2, $3, $4, $5, $6)
       RETURNING id
-    )
-    INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
-    SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${organizationId}, message.id, e.id, 'PENDING', 0,
-           ${message.createdAt}, ${message.createdAt}, ${message.createdAt}
-    FROM message, "Endpoint" e
-    WHERE e."organizationId" = ${organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND ${message.eventType} = ANY (e."eventTypes")
-    RETURNING id, "endpointId"`;
-  return { message, created: true, deliveries };
+    ), deliveries AS (
+      INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $2, message.id, e.id, 'PENDING', 0, $6, $6, $6
+      FROM message, "Endpoint" e
+      WHERE e."organizationId" = $2 AND NOT e.disabled AND e."deletedAt" IS NULL AND $3 = ANY (e."eventTypes")
+      RETURNING id, "endpointId"
+    )${events ? `, events AS (${events.cte})` : ""}
+    SELECT id, "endpointId"${events ? `, ${events.wake} AS woke` : ""} FROM deliveries`;
+  // The columns are timestamps without time zone holding UTC (as Prisma writes them): an ISO time
+  // in UTC is stored as is, whatever the session's time zone.
+  const values: unknown[] = [message.id, organizationId, message.eventType, message.eventId, message.body, message.createdAt.toISOString()];
+  if (events) values.push(message.createdAt.getTime());
+  return { text, values, scheduled: events !== null };
+}
+
+async function insertMessage(organizationId: string, message: MessageRow, tx?: Pick<Prisma.TransactionClient, "$queryRawUnsafe">): Promise<Recorded> {
+  const statement = insertMessageStatement(organizationId, message);
+  const rows = tx
+    ? await tx.$queryRawUnsafe<{ id: string; endpointId: string }[]>(statement.text, ...statement.values)
+    : (await sqlPool().query<{ id: string; endpointId: string }>({ name: statement.scheduled ? "insert-message-scheduled" : "insert-message", text: statement.text, values: statement.values })).rows;
+  return { message, created: true, deliveries: rows.map(({ id, endpointId }) => ({ id, endpointId })), scheduled: statement.scheduled };
 }
 
 const newMessage = (eventType: string, input: SendEventInput, now: Date): MessageRow => ({
@@ -126,7 +138,7 @@ async function recordIdempotent(organizationId: string, eventType: string, input
       where: { organizationId, eventId: input.eventId, createdAt: { gt: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS) } },
       orderBy: { createdAt: "desc" },
     });
-    if (existing) return { message: existing, created: false, deliveries: [] };
-    return insertMessage(tx, organizationId, newMessage(eventType, input, now));
+    if (existing) return { message: existing, created: false, deliveries: [], scheduled: false };
+    return insertMessage(organizationId, newMessage(eventType, input, now), tx);
   });
 }
