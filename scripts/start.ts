@@ -21,6 +21,7 @@ import { seed } from "../lib/seed";
 import { dropNpmVariables, persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
 import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { buildIfNeeded } from "./lib/build";
+import { startWorkerProcesses, type WorkerProcesses } from "./lib/server/workers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -36,7 +37,7 @@ async function main() {
   // The purge function reads it on its first tick; a typo should stop the start, not that run.
   parseRetentionConfig();
   const database = await prepareDatabase(env, log);
-  const running: { child?: ChildProcess; executor?: { stop(graceMs?: number): Promise<void> } } = {};
+  const running: { child?: ChildProcess; executor?: { stop(graceMs?: number): Promise<void> }; workers?: WorkerProcesses } = {};
   let stopping = false;
 
   /**
@@ -57,7 +58,7 @@ async function main() {
             child.kill("SIGTERM");
           })
         : undefined;
-    await Promise.all([running.executor?.stop(deliveryConfig.attemptTimeoutMs + STOP_MARGIN_MS), serverStopped]);
+    await Promise.all([running.executor?.stop(deliveryConfig.attemptTimeoutMs + STOP_MARGIN_MS), running.workers?.stop(), serverStopped]);
     await database.cluster?.stop();
     log("stopped");
     process.exit(code);
@@ -132,6 +133,10 @@ async function main() {
       log: (line) => log(`executor: ${line}`),
       serveLocally: executorConfig.serve === "local" ? { client: inngest, functions } : undefined,
     });
+    if (executorConfig.processes > 1 && !stopping) {
+      log(`executor: ${executorConfig.processes} processes (this one and ${executorConfig.processes - 1} workers; EXECUTOR_PROCESSES)`);
+      running.workers = startWorkerProcesses(executorConfig.processes - 1, { root, env: childEnv, log });
+    }
   } catch (error) {
     if (stopping) return;
     log(`the embedded executor could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -13,7 +13,7 @@ import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
 import { urlFor } from "./lib/server/embedded-postgres";
 
-const log = (line: string) => console.log(`[worker] ${line}`);
+const log = (line: string) => console.log(`[${process.env.WORKER_NAME ?? "worker"}] ${line}`);
 
 async function main() {
   dropNpmVariables();

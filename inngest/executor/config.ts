@@ -1,3 +1,4 @@
+import os from "node:os";
 import { z } from "zod";
 
 /**
@@ -39,6 +40,12 @@ const schema = z.object({
     .min(1, "EXECUTOR_CONCURRENCY must be at least 1")
     .max(1000, "EXECUTOR_CONCURRENCY must be at most 1000")
     .default(32),
+  EXECUTOR_PROCESSES: z.coerce
+    .number({ error: "EXECUTOR_PROCESSES must be a number" })
+    .int("EXECUTOR_PROCESSES must be a whole number")
+    .min(1, "EXECUTOR_PROCESSES must be at least 1")
+    .max(64, "EXECUTOR_PROCESSES must be at most 64")
+    .optional(),
   EXECUTOR_LEASE_MS: positiveMs("EXECUTOR_LEASE_MS", 500).default(5_000),
   EXECUTOR_POLL_MS: positiveMs("EXECUTOR_POLL_MS", 50).default(1_000),
   EXECUTOR_REQUEST_TIMEOUT_MS: positiveMs("EXECUTOR_REQUEST_TIMEOUT_MS", 1_000).default(300_000),
@@ -59,6 +66,8 @@ export interface ExecutorConfig {
   /** Base URL the SDK posts events to in embedded mode (`<base>e/<key>`; trailing slash required). */
   ingestBaseUrl: string;
   concurrency: number;
+  /** Executor processes `npm start` runs (its own, plus workers it spawns). */
+  processes: number;
   leaseMs: number;
   pollMs: number;
   requestTimeoutMs: number;
@@ -105,6 +114,7 @@ export function parseExecutorConfig(source: Record<string, string | undefined> =
     serveUrl: appUrl + SERVE_PATH,
     ingestBaseUrl: appUrl + SERVE_PATH + "/",
     concurrency: env.EXECUTOR_CONCURRENCY,
+    processes: env.EXECUTOR_PROCESSES ?? defaultExecutorProcesses(),
     leaseMs: env.EXECUTOR_LEASE_MS,
     pollMs: env.EXECUTOR_POLL_MS,
     requestTimeoutMs: env.EXECUTOR_REQUEST_TIMEOUT_MS,
@@ -113,6 +123,14 @@ export function parseExecutorConfig(source: Record<string, string | undefined> =
     serve: env.EXECUTOR_SERVE,
     ingestInProcess: env.EXECUTOR_INGEST_IN_PROCESS === "1",
   };
+}
+
+/**
+ * One executor per core, the app's own server counting as one: each executor process runs the SDK
+ * and the delivery work on its own event loop, so a machine with more cores delivers more.
+ */
+export function defaultExecutorProcesses(cores = os.availableParallelism()): number {
+  return Math.max(1, cores - 1);
 }
 
 let cached: ExecutorConfig | undefined;

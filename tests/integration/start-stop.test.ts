@@ -45,9 +45,13 @@ afterAll(async () => {
 });
 
 describe("stopping npm start", () => {
-  it.each(["SIGINT", "SIGTERM"] as const)(
-    "%s during a delivery lets the attempt finish and be recorded, stops PostgreSQL, exits 0 and logs no error",
-    async (signal) => {
+  // SIGTERM runs with a second executor process (what more cores give by default): it stops too.
+  it.each([
+    ["SIGINT", 1],
+    ["SIGTERM", 2],
+  ] as const)(
+    "%s during a delivery (%i executor processes) lets the attempt finish and be recorded, stops every process and PostgreSQL, exits 0 and logs no error",
+    async (signal, processes) => {
       receiver ??= await startReceiver({ mode: { kind: "slow", delayMs: RECEIVER_DELAY_MS } });
       receiver.reset();
       cluster ??= { dataDir: mkdtempSync(path.join(os.tmpdir(), "hookrelay-stop-")), port: await freePort() };
@@ -71,6 +75,7 @@ describe("stopping npm start", () => {
           WEBHOOK_RETRY_SCHEDULE: "1s",
           WEBHOOK_ATTEMPT_TIMEOUT_MS: "10000",
           NEXT_TELEMETRY_DISABLED: "1",
+          EXECUTOR_PROCESSES: String(processes),
         },
       });
       let stdout = "";
@@ -80,6 +85,10 @@ describe("stopping npm start", () => {
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       try {
         await waitFor("the executor to start", async () => stdout.includes("executor: worker"), 60_000, 100);
+        if (processes > 1) {
+          expect(stdout).toContain(`executor: ${processes} processes`);
+          await waitFor("the worker process to start", async () => stdout.includes("[worker 1] worker"), 60_000, 100);
+        }
         process.env.DATABASE_URL = urlFor(pgPort, EMBEDDED_DATABASE);
         const { org, actor } = await orgWithEndpoint(`${receiver.url}/hook`);
         const { key } = await createApiKey({ name: "stop test", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
@@ -105,6 +114,8 @@ describe("stopping npm start", () => {
         process.kill(-child.pid!, signal);
         expect(await exited).toBe(0);
         expect(await portAcceptsConnections(pgPort)).toBe(false);
+        // No process of the app is left behind (worker processes included).
+        expect(() => process.kill(-child.pid!, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
 
         const restarted = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: pgPort });
         try {

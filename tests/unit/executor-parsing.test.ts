@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExecutorConfig } from "@/inngest/executor/config";
+import { defaultExecutorProcesses, parseExecutorConfig } from "@/inngest/executor/config";
 import { parseDuration, retryAfterTime, wakeTime } from "@/inngest/executor/duration";
 import { compileCancelMatch, compileEventFilter, compileKeyExpression } from "@/inngest/executor/expression";
 
@@ -71,5 +71,13 @@ describe("executor configuration", () => {
     expect(() => parseExecutorConfig({ EXECUTOR_LEASE_MS: "10" })).toThrow(/EXECUTOR_LEASE_MS must be at least 500 ms/);
     expect(() => parseExecutorConfig({ INNGEST_SIGNING_KEY: "secret" })).toThrow(/signkey-<env>-<hex>/);
     expect(() => parseExecutorConfig({ EXECUTOR_KEY: "short" })).toThrow(/at least 32 characters/);
+    expect(() => parseExecutorConfig({ EXECUTOR_PROCESSES: "0" })).toThrow(/EXECUTOR_PROCESSES must be at least 1/);
+    expect(() => parseExecutorConfig({ EXECUTOR_PROCESSES: "two" })).toThrow(/EXECUTOR_PROCESSES must be a number/);
+  });
+
+  it("runs one executor process per core beside the app's server, at least one, unless told otherwise", () => {
+    expect([1, 2, 4, 16].map((cores) => defaultExecutorProcesses(cores))).toEqual([1, 1, 3, 15]);
+    expect(parseExecutorConfig({}).processes).toBe(defaultExecutorProcesses());
+    expect(parseExecutorConfig({ EXECUTOR_PROCESSES: "3" }).processes).toBe(3);
   });
 });
