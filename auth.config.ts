@@ -1,17 +1,23 @@
 import type { NextAuthConfig } from "next-auth";
+import { isSessionRevoked, newSessionId, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/revoked-sessions";
 
 /**
- * The part of the Auth.js configuration that needs no database: shared by `auth.ts` (the full
- * configuration with the Credentials provider) and `proxy.ts` (which only reads the JWT).
+ * The part of the Auth.js configuration shared by `auth.ts` (the full configuration with the
+ * Credentials provider) and `proxy.ts` (which only reads the JWT). Both read sessions, so both
+ * refuse a signed-out one: the proxy is what re-signs the cookie on every answer.
  */
 export const authConfig = {
   pages: { signIn: "/sign-in" },
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   trustHost: true,
   providers: [],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    async jwt({ token, user }) {
+      // `user` is there only at sign-in: the new session gets its own id.
+      if (user?.id) return { ...token, sub: user.id, sid: newSessionId() };
+      // Null ends the session and clears its cookie. A token without a sid predates revocable
+      // sessions and could not be revoked, so it is signed out too (once: the next sign-in has one).
+      if (!token.sid || (await isSessionRevoked(token.sid))) return null;
       return token;
     },
     session({ session, token }) {

@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "@/auth.config";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { clientIp } from "@/lib/auth/client-ip";
+import { revokeSession } from "@/lib/auth/revoked-sessions";
 import { signInSchema } from "@/lib/validations/auth";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -20,6 +21,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     error(error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
       console.error("[auth]", error);
+    },
+  },
+  events: {
+    // Every way out (the dashboard's sign-out action, POST /api/auth/signout) passes here with the
+    // cookie's token. Auth.js logs a failure here (through `logger.error`) and still clears the cookie.
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (token?.sid && token.sub) await revokeSession({ sid: token.sid, userId: token.sub });
     },
   },
   providers: [

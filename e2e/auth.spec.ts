@@ -27,11 +27,20 @@ test.describe("sign-in", () => {
     const owner = await data.member(org.slug, "OWNER");
     await signIn(page, owner, webhooks(org.slug));
     await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
+    // The cookie as the last answer before the sign-out re-signed it: what a request still in
+    // flight during the sign-out would put back afterwards.
+    const beforeSignOut = await page.context().cookies();
+    expect(beforeSignOut.some((c) => c.name.endsWith("authjs.session-token"))).toBe(true);
     await page.getByRole("button", { name: "Account menu" }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
     await page.goto(webhooks(org.slug));
     await expect(page).toHaveURL(/\/sign-in/);
+
+    await page.context().addCookies(beforeSignOut);
+    await page.goto(webhooks(org.slug));
+    await expect(page).toHaveURL(/\/sign-in/);
+    expect((await page.context().cookies()).some((c) => c.name.endsWith("authjs.session-token"))).toBe(false);
   });
 
   test("an organization the user does not belong to is not found", async ({ page, data }) => {

@@ -26,7 +26,11 @@ export interface MemberContext {
   role: Role;
 }
 
-/** The signed-in user, read fresh from the database (a deleted account loses access at once). */
+/**
+ * The signed-in user, read fresh from the database (a deleted account loses access at once).
+ * `auth()` has already refused a signed-out session, whatever cookie brought it back (the `jwt`
+ * callback in auth.config.ts; docs/server-actions.md, "Sessions and sign-out").
+ */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { handlers } from "@/auth";
+import { signInWithPassword } from "@/tests/helpers/auth-http";
 import { createUser, TEST_PASSWORD } from "@/tests/helpers/factories";
 
 // Read by Auth.js when `@/auth` is loaded; `npm start` provides it.
@@ -14,19 +14,7 @@ vi.hoisted(() => {
  */
 async function signIn(proto: "http" | "https") {
   const user = await createUser();
-  const base = `${proto}://127.0.0.1:3000/api/auth`;
-  const headers = { "x-forwarded-proto": proto, host: "127.0.0.1:3000" };
-  const csrf = await handlers.GET(new Request(`${base}/csrf`, { headers }) as never);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = new Map(csrf.headers.getSetCookie().map((c) => c.split(";")[0]!.split(/=(.*)/s) as [string, string]));
-  const response = await handlers.POST(
-    new Request(`${base}/callback/credentials`, {
-      method: "POST",
-      headers: { ...headers, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ csrfToken, email: user.email, password: TEST_PASSWORD }).toString(),
-    }) as never,
-  );
-  return response.headers.getSetCookie().find((c) => c.includes("session-token"));
+  return signInWithPassword({ email: user.email, password: TEST_PASSWORD }, proto);
 }
 
 describe("session cookies", () => {

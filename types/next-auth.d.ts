@@ -1,0 +1,8 @@
+import "next-auth/jwt";
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    /** Names one sign-in, so that signing out can revoke it (lib/auth/revoked-sessions.ts). */
+    sid?: string;
+  }
+}
