@@ -4,8 +4,9 @@
  * throwaway PostgreSQL and a keep-alive receiver on 127.0.0.1. Printed beside a plain undici POST
  * loop to the same receiver in the same run: the ratio is the figure we track.
  *
- *   npm run bench:delivery                       10,000×1, 1,000×10, 100 and 500 msg/s for 20 s each
- *   npm run bench:delivery -- 2000 200 10        smaller: messages×1, messages×10, steady seconds
+ *   npm run bench:delivery                       10,000×1, 1,000×10, 100 and 500 msg/s for 20 s each,
+ *                                                then a recovery of 10,000 failed deliveries
+ *   npm run bench:delivery -- 2000 200 10 2000   smaller: messages×1, messages×10, steady seconds, recovered
  *
  * Also printed: API ingest against a trivial route of the same app (`GET /api/v1/health`, 32
  * clients, same run), the CPU each product process spent per scenario, and the peak resident
@@ -27,10 +28,10 @@ import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
-import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
 import { cpuByKind, cpuDelta, watchPeakRss } from "./lib/processes";
 
-const [singleCount, fanoutCount, steadySeconds] = [10_000, 1_000, 20].map((d, i) => Math.min(Number(process.argv[2 + i] ?? d), [50_000, 5_000, 60][i]!));
+const [singleCount, fanoutCount, steadySeconds, recoveredCount] = [10_000, 1_000, 20, 10_000].map((d, i) => Math.min(Number(process.argv[2 + i] ?? d), [50_000, 5_000, 60, 50_000][i]!));
 const CLIENTS = 32;
 const DEADLINE_MS = 10 * 60_000;
 const root = path.resolve(import.meta.dirname, "..");
@@ -49,6 +50,14 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs: number) 
   }
 }
 
+async function waitUntilAsync(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function main() {
   process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
   process.env.NEXT_DIST_DIR = ".next-test";
@@ -62,7 +71,9 @@ async function main() {
   // Node loads tsx itself, so the child is the start script and SIGTERM reaches it (and its server).
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production" },
+    // Two attempts a second apart: the recovery row needs deliveries that have failed for good, soon.
+    // Every other row's deliveries succeed at their first attempt and never consult the schedule.
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", WEBHOOK_RETRY_SCHEDULE: "1s" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const agent = new Agent({ connections: CLIENTS * 2, keepAliveTimeout: 30_000 });
@@ -79,17 +90,19 @@ async function main() {
     // The executor registers just after the app answers.
     await new Promise((r) => setTimeout(r, 1_000));
 
-    async function scenario(endpoints: number) {
+    async function scenario(endpoints: number, mode?: ReceiverMode) {
       const org = await db.organization.create({ data: { name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, webhooksEnabled: true } });
-      const receiver = await startReceiver({ maxRecorded: 60_000 });
+      const receiver = await startReceiver({ maxRecorded: 60_000, mode });
       receivers.push(receiver);
+      const endpointIds: string[] = [];
       for (let e = 0; e < endpoints; e++) {
         const config = endpointConfigSchema.parse({ url: `${receiver.url}/e${e}`, eventTypes: ["contract.created"], rateLimit: "" });
         const created = await createEndpoint(org.id, config, actor);
         if (!created.ok) throw new Error(created.message);
+        endpointIds.push(created.id);
       }
       const { key } = await createApiKey({ name: "bench", scope: "ORGANIZATION", organizationId: org.id, createdById: user.id });
-      return { org, receiver, key };
+      return { org, receiver, key, endpointIds };
     }
 
     async function post(org: string, key: string, n: number): Promise<string> {
@@ -128,6 +141,7 @@ async function main() {
     /** A trivial route of the same app, same clients: what the HTTP stack alone allows. */
     async function trivialRoute(requests: number) {
       let sent = 0;
+      const cpuBefore = cpuByKind(server.pid!);
       const started = performance.now();
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         while (sent < requests) {
@@ -139,6 +153,7 @@ async function main() {
       }));
       const rate = requests / ((performance.now() - started) / 1000);
       log(`trivial route: GET /api/v1/health, ${requests} requests, ${CLIENTS} in flight: ${rate.toFixed(0)} req/s`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
       return rate;
     }
 
@@ -183,6 +198,40 @@ async function main() {
       return result;
     }
 
+    /**
+     * Recovery (issue 11): `count` deliveries fail for good (the receiver answers 500 to both
+     * attempts), the receiver comes back, and one `POST .../recover` resends them all. Timed from
+     * that call to the last request at the receiver; compared with the fan-out row (live delivery).
+     */
+    async function recovery(count: number) {
+      const { org, receiver, key, endpointIds } = await scenario(1, { kind: "status", status: 500 });
+      const since = new Date(Date.now() - 60_000).toISOString();
+      let next = 0;
+      await Promise.all(Array.from({ length: CLIENTS }, async () => {
+        while (next < count) await post(org.slug, key, next++);
+      }));
+      const endpointId = endpointIds[0]!;
+      await waitUntilAsync(`${count} failed deliveries`, async () => (await db.delivery.count({ where: { endpointId, status: "FAILED" } })) === count, DEADLINE_MS);
+      receiver.setMode({ kind: "status", status: 200 });
+      receiver.reset();
+      const cpuBefore = cpuByKind(server.pid!);
+      const started = performance.now();
+      const res = await request(`${appUrl}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
+        method: "POST",
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ since }),
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 202) throw new Error(`recover answered ${res.statusCode}: ${text}`);
+      await waitUntil(`${count} recovered deliveries`, () => receiver.total >= count, DEADLINE_MS);
+      const seconds = (performance.now() - started) / 1000;
+      const rate = count / seconds;
+      log(`recovery: ${count} failed deliveries resent in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
+      return { rate, seconds };
+    }
+
     // Baseline: a plain undici keep-alive POST loop to the same kind of receiver, same run.
     const baselineReceiver = await startReceiver({ maxRecorded: 0 });
     receivers.push(baselineReceiver);
@@ -204,6 +253,7 @@ async function main() {
     const fanout = await burst(`${fanoutCount} messages x 10 endpoints`, fanoutCount, 10);
     const steady100 = await steady(100, steadySeconds);
     const steady500 = await steady(500, steadySeconds);
+    const recovered = recoveredCount > 0 ? await recovery(recoveredCount) : null;
 
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
@@ -213,6 +263,7 @@ async function main() {
     for (const [rate, r] of [[100, steady100], [500, steady500]] as const) {
       console.log(`| steady ${rate} msg/s, ${steadySeconds} s: API → receiver | p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (halves: ${ms(r.p99First)}, ${ms(r.p99Second)}) | | |`);
     }
+    if (recovered) console.log(`| recovery: ${recoveredCount.toLocaleString("en-US")} failed deliveries resent by one recover call | ${recovered.rate.toFixed(0)} deliveries/s (${recovered.seconds.toFixed(1)} s) | ${fanout.rate.toFixed(0)} deliveries/s (fan-out row) | ${(recovered.rate / fanout.rate).toFixed(2)} |`);
     console.log(`| peak RSS of the product processes, ${singleCount.toLocaleString("en-US")}-message burst | ${single.peakRssMb.toFixed(0)} MB | | |`);
   } finally {
     server.kill("SIGTERM");
