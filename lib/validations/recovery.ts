@@ -29,6 +29,8 @@ export function windowSchema(now: () => Date = () => new Date()) {
       until: instant("until").optional(),
     })
     .superRefine((w, ctx) => {
+      // A malformed time already has its issue (zod still runs refinements after format checks).
+      if ((w.since !== undefined && !(w.since instanceof Date)) || (w.until !== undefined && !(w.until instanceof Date))) return;
       if (!w.since) {
         ctx.addIssue({ code: "custom", path: ["since"], message: "Give `since`: where the window starts (ISO 8601, e.g. 2026-05-01T09:00:00Z)" });
         return;
