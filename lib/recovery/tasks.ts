@@ -20,8 +20,6 @@ export type RecoveryFailure = { ok: false; code: RecoveryFailureCode; message: s
 
 type Organization = { id: string; webhooksEnabled: boolean };
 
-const KIND: Record<RecoveryKind, Extract<BackgroundTaskKind, "RESEND_FAILED" | "REPLAY_MISSING">> = { resend_failed: "RESEND_FAILED", replay_missing: "REPLAY_MISSING" };
-
 const AUDIT: Record<BackgroundTaskKind, AuditAction> = {
   RESEND_FAILED: "recovery.resend_failed",
   REPLAY_MISSING: "recovery.replay_missing",
