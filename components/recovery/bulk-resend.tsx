@@ -4,11 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { previewBulkResendAction, startBulkResendAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { ConfirmFooter } from "@/components/recovery/recovery-dialog";
 import { MANUAL_NOTE } from "@/components/recovery/resend-message";
 import { useRefreshTasks } from "@/components/recovery/use-tasks";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 
 /**
@@ -86,14 +87,7 @@ export function BulkResendButton({ org, filters, endpointLabel }: { org: string;
               <span className="text-destructive">{result.error}</span>
             )}
           </div>
-          <DialogFooter>
-            <Button variant="outline" onClick={() => setOpen(false)} disabled={pending}>
-              Cancel
-            </Button>
-            <Button onClick={start} disabled={pending || !count} data-testid="recovery-confirm">
-              Resend {count ?? ""} message{count === 1 ? "" : "s"}
-            </Button>
-          </DialogFooter>
+          <ConfirmFooter verb="Resend" count={count} pending={pending} onCancel={() => setOpen(false)} onConfirm={start} />
         </DialogContent>
       </Dialog>
     </>

@@ -41,6 +41,20 @@ export const KIND_TEXT: Record<RecoveryKind, { title: string; explain: string; v
 const toLocalInput = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 const fromLocalInput = (text: string) => (text ? new Date(text).toISOString() : undefined);
 
+/** A recovery dialog's buttons: the confirmation names the number of messages it sends. */
+export function ConfirmFooter({ verb, count, pending, onCancel, onConfirm }: { verb: string; count: number | null; pending: boolean; onCancel: () => void; onConfirm: () => void }) {
+  return (
+    <DialogFooter>
+      <Button variant="outline" onClick={onCancel} disabled={pending}>
+        Cancel
+      </Button>
+      <Button onClick={onConfirm} disabled={pending || !count} data-testid="recovery-confirm">
+        {verb} {count ?? ""} message{count === 1 ? "" : "s"}
+      </Button>
+    </DialogFooter>
+  );
+}
+
 /**
  * Confirms a windowed recovery: the window (a preset, a custom range, or fixed at a message), the
  * number of messages it sends (counted by the operation's own query), then starts it.
@@ -157,14 +171,7 @@ export function RecoveryDialog({
             <span className="text-destructive">{result.error}</span>
           )}
         </div>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => onOpenChange(false)} disabled={pending}>
-            Cancel
-          </Button>
-          <Button onClick={start} disabled={pending || !count} data-testid="recovery-confirm">
-            {text.verb} {count ?? ""} message{count === 1 ? "" : "s"}
-          </Button>
-        </DialogFooter>
+        <ConfirmFooter verb={text.verb} count={count} pending={pending} onCancel={() => onOpenChange(false)} onConfirm={start} />
       </DialogContent>
     </Dialog>
   );

@@ -1,7 +1,8 @@
 import { db } from "@/lib/db";
 import { deliveryConfig } from "@/lib/delivery/config";
+import { forEachBounded } from "@/lib/delivery/first-attempts";
 import { summariseOutcome } from "@/lib/delivery/outcome";
-import { send, type AttemptContext } from "@/lib/delivery/perform";
+import { loadContexts, send, type AttemptContext } from "@/lib/delivery/perform";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import type { DeliveryStatus } from "@/lib/generated/prisma/client";
 
@@ -52,19 +53,6 @@ export async function releaseClaims(claims: ManualClaim[]) {
      WHERE d.id = c.id AND d.status = 'SENDING'`;
 }
 
-async function loadContexts(deliveryIds: string[], now: Date): Promise<AttemptContext[]> {
-  return db.$queryRaw<AttemptContext[]>`
-    SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
-           e."deletedAt", e."rateLimit", e.headers, NULL AS earlier,
-           (SELECT coalesce(json_agg(s.ciphertext ORDER BY s."createdAt" DESC, s.id DESC), '[]'::json)
-              FROM "EndpointSecret" s
-             WHERE s."endpointId" = e.id AND (s."expiresAt" IS NULL OR s."expiresAt" > ${now})) AS secrets
-      FROM "Delivery" d
-      JOIN "Message" m ON m.id = d."messageId"
-      JOIN "Endpoint" e ON e.id = d."endpointId"
-     WHERE d.id = ANY (${deliveryIds}::text[])`;
-}
-
 /**
  * Records one manual attempt: the attempt (number = the delivery's manual attempts + 1), the
  * delivery's state (SUCCEEDED on a 2xx; otherwise FAILED, or still SUCCEEDED when it was delivered
@@ -101,21 +89,6 @@ async function record(context: AttemptContext, prior: FinishedStatus, outcome: A
   return { deliveryId: context.deliveryId, ok: outcome.ok, statusCode: outcome.statusCode ?? null, error, attemptId: row!.attemptId };
 }
 
-/** Runs `work` over `items`, at most `parallel` at once; rejects with the first error once all settled. */
-export async function forEachBounded<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
-  const errors: unknown[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        await work(item).catch((error: unknown) => void errors.push(error));
-      }
-    }),
-  );
-  if (errors.length > 0) throw errors[0];
-}
-
 /**
  * Sends one manual attempt for each claimed delivery (at most `parallel` in flight) and records
  * each as it answers. Deliveries whose message or endpoint went away meanwhile are given back and
@@ -126,7 +99,8 @@ export async function sendManualAttempts(
   { taskId = null, parallel = 16 }: { taskId?: string | null; parallel?: number } = {},
 ): Promise<{ results: ManualResult[]; missing: string[] }> {
   const config = deliveryConfig();
-  const contexts = new Map((await loadContexts(claims.map((c) => c.deliveryId), new Date())).map((c) => [c.deliveryId, c]));
+  // Attempt number 0 is never recorded, so no context carries an `earlier` attempt: a manual attempt is always sent.
+  const contexts = new Map((await loadContexts(claims.map((c) => c.deliveryId), 0, "SCHEDULED", new Date())).map((c) => [c.deliveryId, c]));
   const missing = claims.filter((c) => !contexts.has(c.deliveryId));
   await releaseClaims(missing);
   const results: ManualResult[] = [];
