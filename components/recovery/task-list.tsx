@@ -32,6 +32,12 @@ export function progressLabel(task: TaskWire): string {
   }
 }
 
+function badgeVariant(task: TaskWire): "success" | "warning" | "destructive" | "secondary" | "outline" {
+  if (task.status === "FAILED") return "destructive";
+  if (task.status === "FINISHED") return task.failed > 0 ? "warning" : "success";
+  return isActive(task) ? "secondary" : "outline";
+}
+
 function outcome(task: TaskWire): string {
   const parts = [`${task.succeeded} succeeded`, `${task.failed} failed`];
   if (task.pending > 0) parts.push(`${task.pending} still being delivered`);
@@ -45,7 +51,7 @@ function window(task: TaskWire) {
   if (!since) return null;
   return (
     <>
-      messages from <Time value={since} mode="absolute" /> to <Time value={until ?? null} mode="absolute" />
+      from <Time value={since} mode="absolute" /> to <Time value={until ?? null} mode="absolute" />
     </>
   );
 }
@@ -66,7 +72,7 @@ function TaskRow({ org, task, canManage, onChange }: { org: string; task: TaskWi
     <li className="space-y-2 rounded-md border p-3" data-testid="recovery-task" data-status={task.status}>
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{KIND_LABEL[task.kind]}</span>
-        <Badge variant={task.status === "FINISHED" ? "success" : task.status === "FAILED" ? "destructive" : active ? "secondary" : "outline"} data-testid="recovery-progress">
+        <Badge variant={badgeVariant(task)} data-testid="recovery-progress">
           {progressLabel(task)}
         </Badge>
         {canManage && active ? (

@@ -10,7 +10,7 @@ export const isActive = (task: TaskWire) => task.status === "QUEUED" || task.sta
 
 const key = (org: string, endpointId: string | null) => ["recovery-tasks", org, endpointId] as const;
 
-/** The latest operations of an endpoint (or the message logs' bulk resends, `endpointId` null), polled while one runs. */
+/** The latest operations of an endpoint (or of the organization, `endpointId` null), polled while one runs. */
 export function useTasks(org: string, endpointId: string | null) {
   return useQuery({
     queryKey: key(org, endpointId),

@@ -231,10 +231,10 @@ export async function getTask(organizationId: string | null, taskId: string): Pr
   return row ? (await withProgress([row]))[0]! : null;
 }
 
-/** The latest operations of an endpoint (or of the organization's message logs when `endpointId` is null), newest first. */
+/** The latest operations of an endpoint, or of the whole organization (the message logs) when `endpointId` is null, newest first. */
 export async function listTasks(organizationId: string, endpointId: string | null, take = 5): Promise<TaskView[]> {
   const rows = await db.backgroundTask.findMany({
-    where: { organizationId, ...(endpointId ? { endpointId } : { kind: "BULK_RESEND" }) },
+    where: { organizationId, ...(endpointId ? { endpointId } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take,
     select: TASK_SELECT,

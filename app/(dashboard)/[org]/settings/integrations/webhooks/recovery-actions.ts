@@ -106,7 +106,7 @@ export const cancelTaskAction = defineAction({
   },
 });
 
-/** The latest operations of an endpoint, or the message logs' bulk resends: polled while one runs. */
+/** The latest operations of an endpoint, or of the organization (the message logs): polled while one runs. */
 export const listTasksAction = defineAction({
   input: endpointTasksSchema,
   access: member("VIEWER"),

@@ -86,7 +86,7 @@ export default async function MessageLogsPage({ params, searchParams }: { params
           <BulkResendButton org={org} filters={selection} endpointLabel={endpoints.find((e) => e.id === parsed.data.endpoint)?.url ?? null} />
         ) : null}
       </div>
-      <TaskList org={org} endpointId={null} canManage={canManage} title="Bulk resends" />
+      <TaskList org={org} endpointId={null} canManage={canManage} />
       <MessageLogsTable
         org={org}
         rows={page?.items ?? []}
