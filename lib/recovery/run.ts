@@ -105,7 +105,9 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
     where: { id: { in: queued.map((i) => i.deliveryId!) }, endpoint: { disabled: false, deletedAt: null } },
     select: { id: true },
   });
-  const claims = await claimDeliveries(enabled.map((d) => d.id), allowed);
+  // Sent oldest first, as the items are ordered (the claim returns its rows in any order).
+  const order = new Map(queued.map((i) => [i.deliveryId!, i.seq]));
+  const claims = (await claimDeliveries(enabled.map((d) => d.id), allowed)).sort((a, b) => order.get(a.deliveryId)! - order.get(b.deliveryId)!);
   const claimed = new Map(claims.map((c) => [c.deliveryId, c]));
   await db.$transaction(claims.map((c) => db.backgroundTaskItem.updateMany({ where: { taskId: row.id, deliveryId: c.deliveryId, state: "QUEUED" }, data: { state: "SENDING", priorStatus: c.prior } })));
 

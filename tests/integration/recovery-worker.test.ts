@@ -115,12 +115,8 @@ describe("a recovery whose executor is killed with SIGKILL mid-operation", () =>
       expect(await db.attempt.count({ where: { messageId: id, trigger: "MANUAL" } })).toBe(1);
       expect((await db.delivery.findFirstOrThrow({ where: { messageId: id } })).status).toBe("SUCCEEDED");
     }
-    const seen = r.requests.map((q) => String(q.headers["webhook-id"]));
+    const seen = r.requests.map((q) => failed.indexOf(String(q.headers["webhook-id"])));
     // Recorded before the kill: once. In flight at the kill (the third): twice. The rest: once.
-    expect(seen.filter((id) => id === failed[0]).length).toBe(1);
-    expect(seen.filter((id) => id === failed[1]).length).toBe(1);
-    expect(seen.filter((id) => id === failed[2]).length).toBe(2);
-    for (const id of failed.slice(3)) expect(seen.filter((x) => x === id).length).toBe(1);
-    expect(r.total).toBe(7);
+    expect(seen).toEqual([0, 1, 2, 2, 3, 4, 5]);
   }, 6 * COLD_MS);
 });
