@@ -26,7 +26,7 @@ export function progressLabel(task: TaskWire): string {
     case "FINISHED":
       return "Done";
     case "CANCELLED":
-      return `Cancelled at ${of}`;
+      return of ? `Cancelled at ${of}` : "Cancelled";
     case "FAILED":
       return "Stopped";
   }
