@@ -19,8 +19,6 @@ export type RecoverySelection =
   | { kind: "BULK_RESEND"; endpointId: string | null; filter: MessageSelection; includeDelivered: boolean };
 
 /** JSON form of a selection, as a task stores it in `params` (times as ISO text). */
-export type StoredSelection = ReturnType<typeof storeSelection>;
-
 export function storeSelection(selection: RecoverySelection) {
   return JSON.parse(JSON.stringify(selection)) as Record<string, unknown>;
 }

@@ -54,9 +54,6 @@ CREATE INDEX "BackgroundTask_endpointId_createdAt_idx" ON "BackgroundTask"("endp
 CREATE INDEX "BackgroundTaskItem_taskId_state_seq_idx" ON "BackgroundTaskItem"("taskId", "state", "seq");
 
 -- CreateIndex
-CREATE INDEX "BackgroundTaskItem_deliveryId_idx" ON "BackgroundTaskItem"("deliveryId");
-
--- CreateIndex
 CREATE UNIQUE INDEX "BackgroundTaskItem_taskId_messageId_endpointId_key" ON "BackgroundTaskItem"("taskId", "messageId", "endpointId");
 
 -- AddForeignKey
