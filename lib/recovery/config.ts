@@ -5,8 +5,8 @@ import { z } from "zod";
  * table and docs/recovery.md list the variables).
  */
 
-export const DEFAULT_RECOVERY_BATCH_SIZE = 100;
-export const DEFAULT_RECOVERY_PARALLEL = 16;
+export const DEFAULT_RECOVERY_BATCH_SIZE = 250;
+export const DEFAULT_RECOVERY_PARALLEL = 32;
 
 const schema = z.object({
   RECOVERY_BATCH_SIZE: z.coerce.number().int("must be a whole number of messages").min(1, "must be at least 1").max(1_000, "must be at most 1000").default(DEFAULT_RECOVERY_BATCH_SIZE),

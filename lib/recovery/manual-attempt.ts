@@ -53,45 +53,107 @@ export async function releaseClaims(claims: ManualClaim[]) {
      WHERE d.id = c.id AND d.status = 'SENDING'`;
 }
 
+interface Answered {
+  context: AttemptContext;
+  prior: FinishedStatus;
+  outcome: Awaited<ReturnType<typeof send>>;
+}
+
 /**
- * Records one manual attempt: the attempt (number = the delivery's manual attempts + 1), the
- * delivery's state (SUCCEEDED on a 2xx; otherwise FAILED, or still SUCCEEDED when it was delivered
- * before) and, for a task, its item's outcome.
+ * Records manual attempts, all in one statement (group commit): each attempt (number = its
+ * delivery's manual attempts + 1), its delivery's state (SUCCEEDED on a 2xx; otherwise FAILED, or
+ * still SUCCEEDED when it was delivered before) and, for a task, its item's outcome.
  */
-async function record(context: AttemptContext, prior: FinishedStatus, outcome: Awaited<ReturnType<typeof send>>, taskId: string | null): Promise<ManualResult> {
-  const error = outcome.ok ? null : summariseOutcome(outcome).detail;
-  const next: FinishedStatus = outcome.ok || prior === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
-  // A failed resend of a delivered message keeps the delivery's record as it was.
-  const keepReason = !outcome.ok && prior === "SUCCEEDED";
-  const startedAt = new Date(outcome.startedAt);
-  const [row] = await db.$queryRaw<{ attemptId: string }[]>`
-    WITH attempt AS (
+async function record(answered: Answered[], taskId: string | null): Promise<ManualResult[]> {
+  if (answered.length === 0) return [];
+  const rows = answered.map(({ context, prior, outcome }) => {
+    const error = outcome.ok ? null : summariseOutcome(outcome).detail;
+    return {
+      context,
+      outcome,
+      error,
+      next: outcome.ok || prior === "SUCCEEDED" ? "SUCCEEDED" : "FAILED",
+      // A failed resend of a delivered message keeps the delivery's record as it was.
+      keepReason: !outcome.ok && prior === "SUCCEEDED",
+      reason: outcome.ok ? null : `manual resend failed: ${error}`,
+    };
+  });
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+  const recorded = await db.$queryRaw<{ attemptId: string; deliveryId: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
+        ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
+        ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
+        ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
+        ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[],
+        ${col((r) => r.error)}::text[], ${col((r) => r.next)}::text[], ${col((r) => r.keepReason)}::boolean[], ${col((r) => r.reason)}::text[]
+      ) AS t("deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody",
+             "responseBodyTruncated", "errorKind", "errorMessage", detail, "nextStatus", "keepReason", reason)
+    ),
+    attempt AS (
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
                              succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
-      SELECT 'att_' || replace(gen_random_uuid()::text, '-', ''), ${context.deliveryId}, ${context.messageId}, ${context.endpointId},
-             (SELECT coalesce(max(a."attemptNumber"), 0) + 1 FROM "Attempt" a WHERE a."deliveryId" = ${context.deliveryId} AND a.trigger = 'MANUAL'),
-             'MANUAL', ${outcome.url}, ${startedAt}, ${Math.round(outcome.durationMs)}, ${outcome.ok}, ${outcome.statusCode ?? null}::int,
-             ${outcome.responseHeaders ? JSON.stringify(outcome.responseHeaders) : null}::jsonb, ${outcome.responseBody}, ${outcome.responseBodyTruncated},
-             ${outcome.errorKind ?? null}, ${outcome.errorMessage ?? null}
-      RETURNING id
+      SELECT 'att_' || replace(gen_random_uuid()::text, '-', ''), i."deliveryId", i."messageId", i."endpointId",
+             (SELECT coalesce(max(a."attemptNumber"), 0) + 1 FROM "Attempt" a WHERE a."deliveryId" = i."deliveryId" AND a.trigger = 'MANUAL'),
+             'MANUAL', i.url, i."startedAt", i."durationMs", i.succeeded, i."statusCode", i."responseHeaders"::jsonb, i."responseBody",
+             i."responseBodyTruncated", i."errorKind", i."errorMessage"
+        FROM input i
+      RETURNING id, "deliveryId"
     ),
     item AS (
-      UPDATE "BackgroundTaskItem" SET state = ${outcome.ok ? "SUCCEEDED" : "FAILED"}::"BackgroundTaskItemState", detail = ${error}
-       WHERE "taskId" = ${taskId}::text AND "deliveryId" = ${context.deliveryId} AND state = 'SENDING'
+      UPDATE "BackgroundTaskItem" it SET state = (CASE WHEN i.succeeded THEN 'SUCCEEDED' ELSE 'FAILED' END)::"BackgroundTaskItemState", detail = i.detail
+        FROM input i
+       WHERE it."taskId" = ${taskId}::text AND it."deliveryId" = i."deliveryId" AND it.state = 'SENDING'
     ),
     delivery AS (
       UPDATE "Delivery" d
-         SET status = ${next}::"DeliveryStatus", "nextAttemptAt" = NULL, "lastAttemptAt" = ${startedAt}, "updatedAt" = now(),
-             "failureReason" = CASE WHEN ${keepReason} THEN d."failureReason" ELSE ${outcome.ok ? null : `manual resend failed: ${error}`}::text END
-       WHERE d.id = ${context.deliveryId} AND (d.status = 'SENDING' OR ${outcome.ok})
+         SET status = i."nextStatus"::"DeliveryStatus", "nextAttemptAt" = NULL, "lastAttemptAt" = i."startedAt", "updatedAt" = now(),
+             "failureReason" = CASE WHEN i."keepReason" THEN d."failureReason" ELSE i.reason END
+        FROM input i
+       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded)
     )
-    SELECT id AS "attemptId" FROM attempt`;
-  return { deliveryId: context.deliveryId, ok: outcome.ok, statusCode: outcome.statusCode ?? null, error, attemptId: row!.attemptId };
+    SELECT id AS "attemptId", "deliveryId" FROM attempt`;
+  const ids = new Map(recorded.map((r) => [r.deliveryId, r.attemptId]));
+  return rows.map((r) => ({ deliveryId: r.context.deliveryId, ok: r.outcome.ok, statusCode: r.outcome.statusCode ?? null, error: r.error, attemptId: ids.get(r.context.deliveryId)! }));
+}
+
+/** Recorded attempts are written when this many answers wait, or after FLUSH_MS. */
+const FLUSH_SIZE = 32;
+const FLUSH_MS = 5;
+
+/** Buffers answers and records them in few statements, one at a time, in order. */
+function groupCommit(taskId: string | null, results: ManualResult[]) {
+  let buffer: Answered[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = buffer;
+    buffer = [];
+    if (batch.length > 0) {
+      chain = chain.then(async () => void results.push(...(await record(batch, taskId)))).catch((error: unknown) => void (failure ??= error));
+    }
+    return chain;
+  };
+  return {
+    add(answered: Answered) {
+      buffer.push(answered);
+      if (buffer.length >= FLUSH_SIZE) void flush();
+      else timer ??= setTimeout(() => void flush(), FLUSH_MS);
+    },
+    async close() {
+      await flush();
+      if (failure) throw failure;
+    },
+  };
 }
 
 /**
  * Sends one manual attempt for each claimed delivery (at most `parallel` in flight) and records
- * each as it answers. Deliveries whose message or endpoint went away meanwhile are given back and
+ * them as they answer, a few statements per batch (group commit). Deliveries whose message or endpoint went away meanwhile are given back and
  * reported as missing.
  */
 export async function sendManualAttempts(
@@ -104,7 +166,8 @@ export async function sendManualAttempts(
   const missing = claims.filter((c) => !contexts.has(c.deliveryId));
   await releaseClaims(missing);
   const results: ManualResult[] = [];
-  await forEachBounded(
+  const commit = groupCommit(taskId, results);
+  const sending = forEachBounded(
     claims.filter((c) => contexts.has(c.deliveryId)),
     parallel,
     async (claim) => {
@@ -114,8 +177,12 @@ export async function sendManualAttempts(
         const options = { marginMs: config.rateLimitMarginMs, maxWaitMs: RATE_WAIT_MS };
         while (!(await waitForSendSlot(prismaTransactions(db), context.endpointId, limit, options)).allowed);
       }
-      results.push(await record(context, claim.prior, await send(context, config.attemptTimeoutMs), taskId));
+      commit.add({ context, prior: claim.prior, outcome: await send(context, config.attemptTimeoutMs) });
     },
   );
+  // Every answer is recorded, even when a send threw, before the error (if any) is reported.
+  const sent = await Promise.allSettled([sending]);
+  await commit.close();
+  if (sent[0].status === "rejected") throw sent[0].reason;
   return { results, missing: missing.map((c) => c.deliveryId) };
 }

@@ -109,7 +109,12 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
   const order = new Map(queued.map((i) => [i.deliveryId!, i.seq]));
   const claims = (await claimDeliveries(enabled.map((d) => d.id), allowed)).sort((a, b) => order.get(a.deliveryId)! - order.get(b.deliveryId)!);
   const claimed = new Map(claims.map((c) => [c.deliveryId, c]));
-  await db.$transaction(claims.map((c) => db.backgroundTaskItem.updateMany({ where: { taskId: row.id, deliveryId: c.deliveryId, state: "QUEUED" }, data: { state: "SENDING", priorStatus: c.prior } })));
+  if (claims.length > 0) {
+    await db.$executeRaw`
+      UPDATE "BackgroundTaskItem" i SET state = 'SENDING', "priorStatus" = c.prior::"DeliveryStatus"
+        FROM unnest(${claims.map((c) => c.deliveryId)}::text[], ${claims.map((c) => c.prior)}::text[]) AS c(id, prior)
+       WHERE i."taskId" = ${row.id} AND i."deliveryId" = c.id AND i.state = 'QUEUED'`;
+  }
 
   const unclaimed = queued.filter((i) => !claimed.has(i.deliveryId!));
   if (unclaimed.length > 0) {
