@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { forEachBounded } from "@/lib/delivery/first-attempts";
 import { summariseOutcome } from "@/lib/delivery/outcome";
@@ -118,39 +119,6 @@ async function record(answered: Answered[], taskId: string | null): Promise<Manu
   return rows.map((r) => ({ deliveryId: r.context.deliveryId, ok: r.outcome.ok, statusCode: r.outcome.statusCode ?? null, error: r.error, attemptId: ids.get(r.context.deliveryId)! }));
 }
 
-/** Recorded attempts are written when this many answers wait, or after FLUSH_MS. */
-const FLUSH_SIZE = 32;
-const FLUSH_MS = 5;
-
-/** Buffers answers and records them in few statements, one at a time, in order. */
-function groupCommit(taskId: string | null, results: ManualResult[]) {
-  let buffer: Answered[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const batch = buffer;
-    buffer = [];
-    if (batch.length > 0) {
-      chain = chain.then(async () => void results.push(...(await record(batch, taskId)))).catch((error: unknown) => void (failure ??= error));
-    }
-    return chain;
-  };
-  return {
-    add(answered: Answered) {
-      buffer.push(answered);
-      if (buffer.length >= FLUSH_SIZE) void flush();
-      else timer ??= setTimeout(() => void flush(), FLUSH_MS);
-    },
-    async close() {
-      await flush();
-      if (failure) throw failure;
-    },
-  };
-}
-
 /**
  * Sends one manual attempt for each claimed delivery (at most `parallel` in flight) and records
  * them as they answer, a few statements per batch (group commit). Deliveries whose message or endpoint went away meanwhile are given back and
@@ -166,7 +134,7 @@ export async function sendManualAttempts(
   const missing = claims.filter((c) => !contexts.has(c.deliveryId));
   await releaseClaims(missing);
   const results: ManualResult[] = [];
-  const commit = groupCommit(taskId, results);
+  const commit = groupCommit<Answered>(async (batch) => void results.push(...(await record(batch, taskId))));
   const sending = forEachBounded(
     claims.filter((c) => contexts.has(c.deliveryId)),
     parallel,
