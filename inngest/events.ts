@@ -36,3 +36,13 @@ export const deliveryRetryDue = eventType("delivery/retry.due", {
     at: z.iso.datetime(),
   }),
 });
+
+/** A recovery task (lib/recovery) was recorded: its background function sends it in batches. */
+export const recoveryRequested = eventType("recovery/requested", {
+  schema: z.object({
+    taskId: z.string().min(1),
+    organizationId: z.string().min(1),
+    /** A long task continues in a new run every so many batches (Inngest allows 1,000 steps per run). */
+    part: z.number().int().min(1).optional(),
+  }),
+});

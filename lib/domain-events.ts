@@ -1,7 +1,7 @@
 import { inngest } from "@/inngest/client";
 import { executorConfig } from "@/inngest/executor/config";
 import { eventsFromRowsSql } from "@/inngest/executor/ingest";
-import { deliveryRequested, endpointDeleted, endpointDisabled } from "@/inngest/events";
+import { deliveryRequested, endpointDeleted, endpointDisabled, recoveryRequested } from "@/inngest/events";
 
 /**
  * The one door from the domain (`lib/`) to the durable engine: domain code publishes what happened
@@ -14,12 +14,20 @@ export async function publishEndpointStopped(kind: "disabled" | "deleted", ref: 
   await inngest.send(event);
 }
 
-/** Publishes that deliveries are due: one delivery run starts per delivery. */
+/**
+ * Publishes that deliveries are due: one delivery run starts per delivery. With an `eventId`, a
+ * second publication of the same delivery (a recovery batch re-run after a crash) is dropped.
+ */
 export async function publishDeliveriesRequested(
-  deliveries: { deliveryId: string; organizationId: string; endpointId: string; messageId: string; trigger?: "SCHEDULED" | "TEST" }[],
+  deliveries: { deliveryId: string; organizationId: string; endpointId: string; messageId: string; trigger?: "SCHEDULED" | "TEST"; eventId?: string }[],
 ) {
   if (deliveries.length === 0) return;
-  await inngest.send(deliveries.map((d) => deliveryRequested.create(d)));
+  await inngest.send(deliveries.map(({ eventId, ...d }) => deliveryRequested.create(d, eventId ? { id: eventId } : undefined)));
+}
+
+/** Publishes that a recovery task was recorded: its function starts sending. */
+export async function publishRecoveryRequested(ref: { taskId: string; organizationId: string }) {
+  await inngest.send(recoveryRequested.create(ref));
 }
 
 /**

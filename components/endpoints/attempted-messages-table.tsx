@@ -8,6 +8,7 @@ import { DataTable } from "@/components/data-table/data-table";
 import { NewerNotice, useLiveRows } from "@/components/data-table/use-live-rows";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
+import { AttemptRowActions } from "@/components/recovery/row-actions";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
@@ -40,7 +41,7 @@ const FILTERS: { value: Status | null; label: string }[] = [
 ];
 
 /** Rows come newest first from a keyset walk: no column re-sorts them. */
-function columns(org: string): ColumnDef<AttemptedMessageRow>[] {
+function columns(org: string, manage: { endpointId: string; endpointDisabled: boolean } | null): ColumnDef<AttemptedMessageRow>[] {
   const defs: ColumnDef<AttemptedMessageRow>[] = [
     {
       accessorKey: "eventType",
@@ -97,6 +98,23 @@ function columns(org: string): ColumnDef<AttemptedMessageRow>[] {
       cell: ({ row }) => <Time value={row.original.createdAt} />,
     },
   ];
+  if (manage) {
+    defs.push({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "w-10" },
+      cell: ({ row }) => (
+        <AttemptRowActions
+          org={org}
+          endpointId={manage.endpointId}
+          messageId={row.original.messageId}
+          status={row.original.status}
+          createdAt={row.original.createdAt}
+          endpointDisabled={manage.endpointDisabled}
+        />
+      ),
+    });
+  }
   return defs.map((d) => ({ ...d, enableSorting: false }));
 }
 
@@ -107,15 +125,19 @@ export function AttemptedMessagesTable({
   status,
   page,
   newestAnchor,
+  manage,
 }: {
   org: string;
   endpointId: string;
+  /** Owners and admins get the row actions (resend, recover since this message). */
+  manage: { endpointDisabled: boolean } | null;
   status: Status | null;
   page: Page<AttemptedMessageRow>;
   /** The newest row's position on the first page, to count deliveries created since; null elsewhere. */
   newestAnchor: string | null;
 }) {
-  const columnDefs = useMemo(() => columns(org), [org]);
+  const endpointDisabled = manage?.endpointDisabled ?? null;
+  const columnDefs = useMemo(() => columns(org, endpointDisabled === null ? null : { endpointId, endpointDisabled }), [org, endpointId, endpointDisabled]);
   const watched = page.items.filter(isUnfinished).map((r) => r.deliveryId);
   const { fresh, newer, showNewer } = useLiveRows<WireState>({ livePath: endpointAttemptsLivePath(org, endpointId), watched, newestAnchor });
   const rows = useMemo(

@@ -2,6 +2,7 @@ import { ArrowLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/messages/live-refresh";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
+import { ResendMessageButton } from "@/components/recovery/resend-message";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
@@ -38,7 +39,8 @@ function HeaderList({ headers }: { headers: SentHeader[] | [string, string][] })
   );
 }
 
-export function MessageDetailView({ org, message }: { org: string; message: MessageDetail }) {
+/** `canManage`: owners and admins get a Resend per delivery. */
+export function MessageDetailView({ org, message, canManage = false }: { org: string; message: MessageDetail; canManage?: boolean }) {
   const unfinished = message.deliveries.some((d) => d.status === "PENDING" || d.status === "SENDING");
   return (
     <div className="space-y-6">
@@ -79,7 +81,7 @@ export function MessageDetailView({ org, message }: { org: string; message: Mess
             No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it was sent nowhere.
           </p>
         ) : (
-          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} />)
+          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} />)
         )}
       </section>
 
@@ -107,7 +109,7 @@ export function MessageDetailView({ org, message }: { org: string; message: Mess
   );
 }
 
-function DeliveryCard({ org, delivery }: { org: string; delivery: DeliveryDetail }) {
+function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; delivery: DeliveryDetail; messageId: string; canManage: boolean }) {
   const [next, ...later] = delivery.remaining;
   const endpoint = delivery.endpoint;
   return (
@@ -138,6 +140,13 @@ function DeliveryCard({ org, delivery }: { org: string; delivery: DeliveryDetail
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4 text-sm">
+        {canManage && !endpoint.deletedAt ? (
+          endpoint.disabled ? (
+            <p className="text-muted-foreground">This endpoint is disabled: enable it first to resend this message.</p>
+          ) : (
+            <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} />
+          )
+        ) : null}
         {delivery.failureReason && delivery.status === "FAILED" ? (
           <p className="text-destructive" data-testid="failure-reason">
             Gave up: {delivery.failureReason}

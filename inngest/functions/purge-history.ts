@@ -3,6 +3,7 @@ import { inngest } from "@/inngest/client";
 import { parseRetentionConfig, retentionConfig } from "@/lib/retention/config";
 import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
 import { deleteMessagesBefore } from "@/lib/retention/messages";
+import { deleteTaskItemsBefore, deleteTasksBefore } from "@/lib/retention/recovery-tasks";
 
 /**
  * Inngest allows 1,000 steps per run: a backlog larger than this many batches of each kind (a
@@ -12,7 +13,7 @@ export const MAX_BATCHES_PER_KIND = 100;
 
 /**
  * Deletes history older than the retention limits (docs/retention.md): messages with their
- * deliveries and attempts, then finished executor runs with their steps, then the events no run
+ * deliveries and attempts, recovery tasks that ended with their items, then finished executor runs with their steps, then the events no run
  * refers to any more. Every batch is its own step, one short statement, so nothing holds locks
  * for long and a crash resumes after the last batch done.
  */
@@ -25,6 +26,8 @@ export const purgeHistory = inngest.createFunction(
     const now = event.ts ?? (await step.run("now", () => Date.now()));
     const kinds = [
       { kind: "messages", cutoff: new Date(now - messagesMs), purge: deleteMessagesBefore },
+      { kind: "recovery-items", cutoff: new Date(now - messagesMs), purge: deleteTaskItemsBefore },
+      { kind: "recovery-tasks", cutoff: new Date(now - messagesMs), purge: deleteTasksBefore },
       { kind: "executor-runs", cutoff: new Date(now - executorMs), purge: deleteFinishedRunsBefore },
       { kind: "executor-events", cutoff: new Date(now - executorMs), purge: deleteEventsBefore },
     ];

@@ -14,6 +14,15 @@ export type ProblemCode =
   | "archived_event_type"
   | "invalid_payload"
   | "webhooks_disabled"
+  | "endpoint_disabled"
+  | "operation_in_progress"
+  | "attempt_in_flight"
+  | "delivery_in_progress"
+  | "already_delivered"
+  | "not_attempted"
+  | "aged_out"
+  | "not_scheduled"
+  | "not_running"
   | "internal";
 
 const STATUS: Record<ProblemCode, number> = {
@@ -28,6 +37,15 @@ const STATUS: Record<ProblemCode, number> = {
   archived_event_type: 422,
   invalid_payload: 422,
   webhooks_disabled: 409,
+  endpoint_disabled: 409,
+  operation_in_progress: 409,
+  attempt_in_flight: 409,
+  delivery_in_progress: 409,
+  already_delivered: 409,
+  not_attempted: 409,
+  aged_out: 410,
+  not_scheduled: 503,
+  not_running: 409,
   internal: 500,
 };
 

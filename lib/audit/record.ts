@@ -3,7 +3,8 @@ import type { AuditAction } from "@/lib/audit/actions";
 import type { Changes } from "@/lib/audit/diff";
 
 export interface Actor {
-  id: string;
+  /** Null for an API key: `email` then names the key. */
+  id: string | null;
   email: string;
 }
 

@@ -52,7 +52,7 @@ const FLUSH_SIZE = 32;
 const FLUSH_MS = 5;
 
 /** Runs `work` over `items` with at most `parallel` at once; rejects with the first error after all settled. */
-async function forEachBounded<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachBounded<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
   const errors: unknown[] = [];
   let next = 0;
   await Promise.all(

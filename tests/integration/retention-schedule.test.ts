@@ -66,11 +66,13 @@ describe("purge-history on its cron", () => {
       return runs.length === 1 && runs[0].status === "COMPLETED" ? runs[0] : undefined;
     });
 
-    expect(run.output).toEqual({ messages: 2 * BATCH + 50, "executor-runs": 1, "executor-events": 1 });
+    expect(run.output).toEqual({ messages: 2 * BATCH + 50, "recovery-items": 0, "recovery-tasks": 0, "executor-runs": 1, "executor-events": 1 });
     expect((await stepsOf(database.pool, run.id)).map((s) => [s.name, s.data])).toEqual([
       ["delete-messages-1", BATCH],
       ["delete-messages-2", BATCH],
       ["delete-messages-3", 50],
+      ["delete-recovery-items-1", 0],
+      ["delete-recovery-tasks-1", 0],
       ["delete-executor-runs-1", 1],
       ["delete-executor-events-1", 1],
     ]);

@@ -2,6 +2,8 @@ import { notFound } from "next/navigation";
 import { EndpointControls } from "@/components/endpoints/endpoint-controls";
 import { EndpointNav } from "@/components/endpoints/endpoint-nav";
 import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
+import { RecoveryMenu } from "@/components/recovery/recovery-menu";
+import { TaskList } from "@/components/recovery/task-list";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
 import { getEndpoint } from "@/lib/endpoints/endpoints";
@@ -23,8 +25,14 @@ export default async function EndpointLayout({ children, params }: { children: R
           </div>
           {endpoint.description ? <p className="text-sm text-muted-foreground">{endpoint.description}</p> : null}
         </div>
-        {hasRole(role, MANAGE_ROLE) ? <EndpointControls org={org} endpointId={endpoint.id} url={endpoint.url} disabled={endpoint.disabled} /> : null}
+        {hasRole(role, MANAGE_ROLE) ? (
+          <div className="flex flex-wrap gap-2">
+            <RecoveryMenu org={org} endpointId={endpoint.id} disabled={endpoint.disabled} />
+            <EndpointControls org={org} endpointId={endpoint.id} url={endpoint.url} disabled={endpoint.disabled} />
+          </div>
+        ) : null}
       </div>
+      <TaskList org={org} endpointId={endpoint.id} canManage={hasRole(role, MANAGE_ROLE)} />
       <EndpointNav org={org} endpointId={endpoint.id} />
       {children}
     </section>

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MessageFilters } from "@/components/messages/message-filters";
 import { MessageLogsTable } from "@/components/messages/message-logs-table";
+import { BulkResendButton } from "@/components/recovery/bulk-resend";
+import { TaskList } from "@/components/recovery/task-list";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import { requireMemberPage } from "@/lib/auth/session";
 import { listEventTypes } from "@/lib/catalog/event-types";
@@ -20,7 +23,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function MessageLogsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<SearchParams> }) {
   const { org } = await params;
-  const { organization, user } = await requireMemberPage(org);
+  const { organization, user, role } = await requireMemberPage(org);
   const query = searchParamsRecord(await searchParams);
   const parsed = messageLogFiltersSchema.safeParse(query);
   const [eventTypes, endpoints, page] = await Promise.all([
@@ -30,6 +33,9 @@ export default async function MessageLogsPage({ params, searchParams }: { params
   ]);
   const filtered = Object.keys(query).some((k) => k !== "limit" && k !== "cursor");
   const newest = page && !page.prevCursor ? page.items[0] : undefined;
+  const canManage = hasRole(role, MANAGE_ROLE);
+  // The filter as a bulk resend takes it: every page, so no cursor or page size.
+  const { cursor: _cursor, limit: _limit, ...selection } = query;
 
   const toolbar = (
     <MessageFilters
@@ -72,9 +78,15 @@ export default async function MessageLogsPage({ params, searchParams }: { params
       <h2 id="messages-heading" className="text-lg font-semibold">
         Message logs
       </h2>
-      <p className="text-sm text-muted-foreground" data-testid="retention">
-        History is kept {formatDuration(retentionConfig().messagesMs)}.
-      </p>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-muted-foreground" data-testid="retention">
+          History is kept {formatDuration(retentionConfig().messagesMs)}.
+        </p>
+        {canManage && parsed.success ? (
+          <BulkResendButton org={org} filters={selection} endpointLabel={endpoints.find((e) => e.id === parsed.data.endpoint)?.url ?? null} />
+        ) : null}
+      </div>
+      <TaskList org={org} endpointId={null} canManage={canManage} />
       <MessageLogsTable
         org={org}
         rows={page?.items ?? []}

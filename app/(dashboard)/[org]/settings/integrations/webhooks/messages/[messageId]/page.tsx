@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MessageDetailView } from "@/components/messages/message-detail";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
 import { getMessageDetail } from "@/lib/messages/detail";
 
@@ -8,9 +9,9 @@ export const metadata: Metadata = { title: "Message · Webhooks" };
 
 export default async function MessagePage({ params }: { params: Promise<{ org: string; messageId: string }> }) {
   const { org, messageId } = await params;
-  const { organization } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org);
   const message = await getMessageDetail(organization.id, decodeURIComponent(messageId));
   // The layout answered 404 already; this covers a message deleted between the two reads.
   if (!message) notFound();
-  return <MessageDetailView org={org} message={message} />;
+  return <MessageDetailView org={org} message={message} canManage={hasRole(role, MANAGE_ROLE)} />;
 }

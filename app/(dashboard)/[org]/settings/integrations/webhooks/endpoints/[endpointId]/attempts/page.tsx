@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AttemptedMessagesTable } from "@/components/endpoints/attempted-messages-table";
+import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
 import { encodeCursor } from "@/lib/db/keyset";
 import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
@@ -16,7 +17,7 @@ export default async function AttemptedMessagesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { org, endpointId } = await params;
-  const { organization } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org);
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
   const endpoint = await getEndpoint(organization.id, endpointId);
   if (!endpoint) return null;
@@ -30,6 +31,7 @@ export default async function AttemptedMessagesPage({
       org={org}
       endpointId={endpoint.id}
       status={filters.status ?? null}
+      manage={hasRole(role, MANAGE_ROLE) ? { endpointDisabled: endpoint.disabled } : null}
       page={page}
       newestAnchor={newest ? encodeCursor({ direction: "prev", at: newest.createdAt, id: newest.deliveryId }) : null}
     />

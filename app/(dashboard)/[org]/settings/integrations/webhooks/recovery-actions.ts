@@ -1,0 +1,114 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineAction, fail, member } from "@/lib/actions/define-action";
+import { MANAGE_ROLE } from "@/lib/auth/roles";
+import { resendMessage } from "@/lib/recovery/resend";
+import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery, type TaskView } from "@/lib/recovery/tasks";
+import { webhooksPath } from "@/lib/routes";
+import { fieldErrorsByPath } from "@/lib/validations/field-errors";
+import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
+import { bulkResendSchema, endpointTasksSchema, recoveryRequestSchema, resendMessageSchema, taskRefSchema, windowSchema } from "@/lib/validations/recovery";
+
+/**
+ * Manual recovery from the dashboard (docs/recovery.md): owners and admins preview, start and
+ * cancel; everyone in the organization sees the operations and their progress.
+ */
+
+/** A task as the browser gets it: dates as ISO text. */
+export type TaskWire = Omit<TaskView, "createdAt" | "startedAt" | "finishedAt"> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
+
+const wire = (task: TaskView): TaskWire => ({
+  ...task,
+  createdAt: task.createdAt.toISOString(),
+  startedAt: task.startedAt?.toISOString() ?? null,
+  finishedAt: task.finishedAt?.toISOString() ?? null,
+});
+
+function parseWindow(input: { since?: string; until?: string }) {
+  const window = windowSchema().safeParse({ since: input.since || undefined, until: input.until || undefined });
+  return window.success ? window.data : fail("invalid_input", window.error.issues[0]?.message ?? "Invalid window", fieldErrorsByPath(window.error));
+}
+
+function parseFilters(filters: Record<string, string | string[]>) {
+  const parsed = messageLogFiltersSchema.safeParse(filters);
+  return parsed.success ? parsed.data : fail("invalid_input", "Fix the message-log filter first.", fieldErrorsByPath(parsed.error));
+}
+
+export const previewRecoveryAction = defineAction({
+  input: recoveryRequestSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ endpointId, kind, ...input }, { organization }) => {
+    const window = parseWindow(input);
+    if (!("since" in window)) return window;
+    const preview = await previewRecovery(organization, endpointId, kind, window);
+    if (!preview.ok) return fail(preview.code, preview.message);
+    return { count: preview.count, retentionNote: preview.retentionNote, since: window.since.toISOString(), until: window.until.toISOString() };
+  },
+});
+
+export const startRecoveryAction = defineAction({
+  input: recoveryRequestSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId, kind, ...input }, { organization, user }) => {
+    const window = parseWindow(input);
+    if (!("since" in window)) return window;
+    const started = await startRecovery(organization, user, endpointId, kind, window);
+    if (!started.ok) return fail(started.code, started.message);
+    revalidatePath(webhooksPath(org), "layout");
+    return wire(started.task);
+  },
+});
+
+export const resendMessageAction = defineAction({
+  input: resendMessageSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, user }) => {
+    const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, user);
+    if (!result.ok) return fail(result.code, result.message);
+    revalidatePath(webhooksPath(org), "layout");
+    return result.attempt;
+  },
+});
+
+export const previewBulkResendAction = defineAction({
+  input: bulkResendSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ filters }, { organization }) => {
+    const parsed = parseFilters(filters);
+    if (!("eventType" in parsed)) return parsed;
+    const preview = await previewBulkResend(organization, parsed);
+    if (!preview.ok) return fail(preview.code, preview.message);
+    return { count: preview.count, delivered: preview.delivered, retentionNote: preview.retentionNote };
+  },
+});
+
+export const startBulkResendAction = defineAction({
+  input: bulkResendSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, filters, includeDelivered }, { organization, user }) => {
+    const parsed = parseFilters(filters);
+    if (!("eventType" in parsed)) return parsed;
+    const started = await startBulkResend(organization, user, parsed, includeDelivered);
+    if (!started.ok) return fail(started.code, started.message);
+    revalidatePath(webhooksPath(org), "layout");
+    return wire(started.task);
+  },
+});
+
+export const cancelTaskAction = defineAction({
+  input: taskRefSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ taskId }, { organization, user }) => {
+    const result = await cancelTask(organization.id, taskId, user);
+    if (!result.ok) return fail(result.code, result.message);
+    return wire(result.task);
+  },
+});
+
+/** The latest operations of an endpoint, or of the organization (the message logs): polled while one runs. */
+export const listTasksAction = defineAction({
+  input: endpointTasksSchema,
+  access: member("VIEWER"),
+  run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(wire),
+});

@@ -1,0 +1,31 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { listTasksAction, type TaskWire } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+
+/** While an operation is queued or running its progress is re-read this often. */
+const POLL_MS = 1_000;
+
+export const isActive = (task: TaskWire) => task.status === "QUEUED" || task.status === "RUNNING";
+
+const key = (org: string, endpointId: string | null) => ["recovery-tasks", org, endpointId] as const;
+
+/** The latest operations of an endpoint (or of the organization, `endpointId` null), polled while one runs. */
+export function useTasks(org: string, endpointId: string | null) {
+  return useQuery({
+    queryKey: key(org, endpointId),
+    queryFn: async () => {
+      const result = await listTasksAction({ org, ...(endpointId ? { endpointId } : {}) });
+      if (!result.ok) throw new Error(result.error);
+      return result.data;
+    },
+    refetchInterval: (query) => (query.state.data?.some(isActive) ? POLL_MS : false),
+    staleTime: 0,
+  });
+}
+
+/** After starting or cancelling an operation: re-read the list at once (which restarts the polling). */
+export function useRefreshTasks(org: string, endpointId: string | null) {
+  const client = useQueryClient();
+  return () => client.invalidateQueries({ queryKey: key(org, endpointId) });
+}
