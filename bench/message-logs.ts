@@ -23,6 +23,8 @@ import { listEndpoints } from "@/lib/endpoints/endpoints";
 import { parseEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getMessageDetail } from "@/lib/messages/detail";
+import { countSelection } from "@/lib/recovery/selection";
+import { previewBulkResend } from "@/lib/recovery/tasks";
 import { listMessages } from "@/lib/messages/list";
 import { attemptedMessagesFiltersSchema, messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/scripts/lib/server/embedded-postgres";
@@ -91,7 +93,19 @@ async function cases(client: PrismaClient, size: number): Promise<Case[]> {
   const filtered = filters({ eventType: healthy.eventTypes[0], status: "failed", since: "7d" });
   const containment = filters({ contains: JSON.stringify({ contract: { id: `ctr_${Math.floor(size / 2)}` } }) });
   const tab = attemptedMessagesFiltersSchema.parse({});
+  // Recovery previews (issue 11): the count the confirmation dialog shows, by the query the task runs.
+  // The load's endpoints are disabled (so that nothing could ever send them) and a bulk resend
+  // skips disabled endpoints: enabled while measuring (nothing runs deliveries here), disabled again after.
+  await client.endpoint.updateMany({ where: { organizationId: org.id }, data: { disabled: false } });
+  const failing = endpoints.find((e) => e.description === "billing-failing")!;
+  const now = Date.now();
+  const window = (days: number) => ({ since: new Date(now - days * 86_400_000), until: new Date(now) });
+  const allFailed = filters({ status: "failed" });
   return [
+    { name: "recovery preview: resend failed, 14 d", run: () => countSelection(org.id, { kind: "RESEND_FAILED", endpointId: failing.id, ...window(14) }) },
+    { name: "recovery preview: replay missing, 14 d", run: () => countSelection(org.id, { kind: "REPLAY_MISSING", endpointId: healthy.id, eventTypes: healthy.eventTypes, ...window(14) }) },
+    { name: "bulk resend preview: failed, 7 d, all endpoints", run: () => previewBulkResend(org, filters({ status: "failed", since: "7d" })) },
+    { name: "bulk resend preview: failed, all history", run: () => previewBulkResend(org, allFailed) },
     { name: "message logs, first page", run: () => listMessages(org.id, firstPage) },
     { name: "filtered page (type + failed + 7 d)", run: () => listMessages(org.id, filtered) },
     { name: "payload containment search", run: () => listMessages(org.id, containment) },
@@ -216,6 +230,7 @@ async function main() {
         log(`${size.toLocaleString("en")} messages | ${c.name}: p50 ${timing.p50.toFixed(1)} ms, p95 ${timing.p95.toFixed(1)} ms`);
       }
       if (explain) buffers.set(size, await explainAll(url, list, size === sizes[sizes.length - 1]));
+      await client.endpoint.updateMany({ where: { organization: { slug: ORG } }, data: { disabled: true } });
       await client.$disconnect();
       lastUrl = url;
     }

@@ -64,12 +64,16 @@ function selectionRows(organizationId: string, selection: RecoverySelection): Pr
       // The filter's own status condition is replaced by the delivery's (it would ask for another delivery of the message).
       const conditions = selectionConditions(organizationId, { ...filter, status: undefined, endpoint: undefined }, new Date());
       const endpoint = selection.endpointId ? Prisma.sql`AND d."endpointId" = ${selection.endpointId}` : Prisma.empty;
+      // A delivery is never created before its message (with it at ingestion, later by a replay):
+      // the window's start bounds the deliveries too, so the Delivery (endpointId, status,
+      // createdAt) index reads only the window instead of every failed delivery of the history.
+      const deliveredFrom = filter.from ? Prisma.sql`AND d."createdAt" >= ${filter.from}` : Prisma.empty;
       return Prisma.sql`
         SELECT d."messageId", d."endpointId", d.id AS "deliveryId", m."createdAt" AS at, d.id AS tie
           FROM "Message" m
           JOIN "Delivery" d ON d."messageId" = m.id
           JOIN "Endpoint" e ON e.id = d."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
-         WHERE m."organizationId" = ${organizationId} ${conditions} ${endpoint}
+         WHERE m."organizationId" = ${organizationId} ${conditions} ${endpoint} ${deliveredFrom}
            AND d.status = ANY (${statuses}::"DeliveryStatus"[]) AND ${!impossible}`;
     }
   }
