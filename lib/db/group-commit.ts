@@ -1,8 +1,7 @@
 /**
  * Group commit: items (answers of webhook attempts) are buffered and written by `write` in few
  * statements, one at a time and in order, when `size` wait or `afterMs` after the first. `close()`
- * writes the rest and reports the first write error. (lib/delivery/first-attempts.ts has the same
- * loop for first attempts, written before this module.)
+ * writes the rest and reports the first write error. Used by first attempts and manual attempts.
  */
 export function groupCommit<T>(write: (batch: T[]) => Promise<void>, { size = 32, afterMs = 5 }: { size?: number; afterMs?: number } = {}) {
   let buffer: T[] = [];

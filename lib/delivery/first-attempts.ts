@@ -1,3 +1,4 @@
+import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
 import {
   decide,
@@ -66,34 +67,6 @@ export async function forEachBounded<T>(items: T[], parallel: number, work: (ite
   if (errors.length > 0) throw errors[0];
 }
 
-/** Buffers recorded attempts and writes them in few statements, one at a time, in order. */
-function groupCommit(attemptNumber: number, trigger: ScheduledTrigger) {
-  let buffer: Recorded[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return chain;
-    chain = chain.then(() => recordAttempts(batch, attemptNumber, trigger)).catch((error: unknown) => void (failure ??= error));
-    return chain;
-  };
-  return {
-    add(record: Recorded) {
-      buffer.push(record);
-      if (buffer.length >= FLUSH_SIZE) void flush();
-      else timer ??= setTimeout(() => void flush(), FLUSH_MS);
-    },
-    async close() {
-      await flush();
-      if (failure) throw failure;
-    },
-  };
-}
-
 async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger): Promise<Map<string, ScheduledAttemptResult>> {
   const config = deliveryConfig();
   const results = new Map<string, ScheduledAttemptResult>();
@@ -109,7 +82,7 @@ async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger)
     else (context.rateLimit ? limited : plain).push(context);
   }
 
-  const commit = groupCommit(1, trigger);
+  const commit = groupCommit<Recorded>((batch) => recordAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
   if (plain.length > 0) await markSending(plain.map((c) => c.deliveryId), 1, new Date());
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
     const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
