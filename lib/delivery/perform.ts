@@ -5,7 +5,7 @@ import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
-import type { Attempt, AttemptTrigger, Delivery, Endpoint, Message } from "@/lib/generated/prisma/client";
+import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type Endpoint, type Message } from "@/lib/generated/prisma/client";
 import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
@@ -113,6 +113,25 @@ export function decide(context: AttemptContext, outcome: AttemptOutcome, attempt
 }
 
 /**
+ * The answers of attempts as `unnest()` arrays, one per column of ATTEMPT_INPUT_COLUMNS, for the
+ * `input` CTE of a statement that records many attempts at once (scheduled and manual ones).
+ */
+export function attemptArrays(rows: { context: Pick<AttemptContext, "deliveryId" | "messageId" | "endpointId">; outcome: AttemptOutcome }[]): Prisma.Sql {
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+  return Prisma.sql`
+    ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
+    ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
+    ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
+    ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
+    ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[]`;
+}
+
+/** Column names of `attemptArrays`, in order. */
+export const ATTEMPT_INPUT_COLUMNS = Prisma.raw(
+  `"deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage"`,
+);
+
+/**
  * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
  * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
  * attempt number already recorded (a re-run after a crash) is not recorded twice.
@@ -123,14 +142,9 @@ export async function recordAttempts(records: Recorded[], attemptNumber: number,
   await db.$executeRaw`
     WITH input AS (
       SELECT * FROM unnest(
-        ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
-        ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
-        ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
-        ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
-        ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[],
+        ${attemptArrays(records)},
         ${col((r) => r.next.status)}::text[], ${col((r) => r.next.reason)}::text[], ${col((r) => r.next.at)}::timestamp[]
-      ) AS t("deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody",
-             "responseBodyTruncated", "errorKind", "errorMessage", "nextStatus", "nextReason", "nextAt")
+      ) AS t(${ATTEMPT_INPUT_COLUMNS}, "nextStatus", "nextReason", "nextAt")
     ),
     recorded AS (
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",

@@ -3,7 +3,7 @@ import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { forEachBounded } from "@/lib/delivery/first-attempts";
 import { summariseOutcome } from "@/lib/delivery/outcome";
-import { loadContexts, send, type AttemptContext } from "@/lib/delivery/perform";
+import { ATTEMPT_INPUT_COLUMNS, attemptArrays, loadContexts, send, type AttemptContext } from "@/lib/delivery/perform";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import type { DeliveryStatus } from "@/lib/generated/prisma/client";
 
@@ -83,14 +83,9 @@ async function record(answered: Answered[], taskId: string | null): Promise<Manu
   const recorded = await db.$queryRaw<{ attemptId: string; deliveryId: string }[]>`
     WITH input AS (
       SELECT * FROM unnest(
-        ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
-        ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
-        ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
-        ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
-        ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[],
+        ${attemptArrays(rows)},
         ${col((r) => r.error)}::text[], ${col((r) => r.next)}::text[], ${col((r) => r.keepReason)}::boolean[], ${col((r) => r.reason)}::text[]
-      ) AS t("deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody",
-             "responseBodyTruncated", "errorKind", "errorMessage", detail, "nextStatus", "keepReason", reason)
+      ) AS t(${ATTEMPT_INPUT_COLUMNS}, detail, "nextStatus", "keepReason", reason)
     ),
     attempt AS (
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
