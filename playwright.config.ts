@@ -55,6 +55,8 @@ export default defineConfig({
       ADMIN_EMAIL: "admin@acme.test",
       ADMIN_PASSWORD: "e2e-admin-password",
       NODE_ENV: "production",
+      // Every API answer is checked against its documented schema (a mismatch is a 500 the specs see).
+      API_CHECK_RESPONSES: "true",
     },
   },
 });

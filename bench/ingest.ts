@@ -24,7 +24,7 @@ async function main() {
   const { createApiKey } = await import("@/lib/api-keys/manage");
   const { createEndpoint } = await import("@/lib/endpoints/endpoints");
   const { endpointConfigSchema } = await import("@/lib/validations/endpoint");
-  const { POST } = await import("@/app/api/v1/app/[app]/msg/route");
+  const { POST } = await import("@/app/api/v1/app/[app_id]/msg/route");
   try {
     await seedCatalog(db, SEED_CATALOG);
     const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.test`, passwordHash: "!" } });

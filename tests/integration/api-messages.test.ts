@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST } from "@/app/api/v1/app/[app]/msg/route";
+import { POST } from "@/app/api/v1/app/[app_id]/msg/route";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { db } from "@/lib/db";
@@ -34,7 +34,7 @@ function call(app: string, body: unknown, key?: string, raw?: string) {
 }
 
 async function problemOf(response: Response) {
-  return { status: response.status, body: (await response.json()) as { code: string; message: string; details: unknown } };
+  return { status: response.status, body: (await response.json()) as { code: string; detail: unknown; message?: string } };
 }
 
 describe("POST /api/v1/app/{app}/msg", () => {
@@ -120,9 +120,9 @@ describe("POST /api/v1/app/{app}/msg", () => {
   it("refuses missing, malformed and revoked keys with 401", async () => {
     const { org, key, keyId } = await setup();
     expect(await problemOf(await call(org.slug, contractCreated()))).toMatchObject({ status: 401, body: { code: "unauthorized" } });
-    expect(await problemOf(await call(org.slug, contractCreated(), "hr_org_nope"))).toMatchObject({ status: 401, body: { message: "The API key is malformed." } });
+    expect(await problemOf(await call(org.slug, contractCreated(), "hr_org_nope"))).toMatchObject({ status: 401, body: { detail: "The API key is malformed." } });
     await revokeApiKey(keyId, { scope: "ORGANIZATION", organizationId: org.id });
-    expect(await problemOf(await call(org.slug, contractCreated(), key))).toMatchObject({ status: 401, body: { message: "The API key was revoked." } });
+    expect(await problemOf(await call(org.slug, contractCreated(), key))).toMatchObject({ status: 401, body: { detail: "The API key was revoked." } });
   });
 
   it("refuses an organization key for another organization with 403, existing or not", async () => {
@@ -148,11 +148,11 @@ describe("POST /api/v1/app/{app}/msg", () => {
     expect(await problemOf(await call(org.slug, big, key))).toMatchObject({ status: 413, body: { code: "payload_too_large" } });
     expect(await problemOf(await call(org.slug, { payload: {} }, key))).toMatchObject({
       status: 422,
-      body: { code: "invalid_body", details: { eventType: [expect.stringMatching(/eventType is required/)] } },
+      body: { code: "invalid_body", detail: [{ loc: ["body", "eventType"], msg: expect.stringMatching(/eventType is required/), type: "invalid_type" }] },
     });
     expect(await problemOf(await call(org.slug, { eventType: "contract.created", payload: [1] }, key))).toMatchObject({
       status: 422,
-      body: { code: "invalid_body", details: { payload: [expect.stringMatching(/JSON object/)] } },
+      body: { code: "invalid_body", detail: [{ loc: ["body", "payload"], msg: expect.stringMatching(/JSON object/), type: "invalid_type" }] },
     });
   });
 
@@ -171,8 +171,9 @@ describe("POST /api/v1/app/{app}/msg", () => {
     const { status, body } = await problemOf(await call(org.slug, { eventType: "contract.created", payload: bad }, key));
     expect(status).toBe(422);
     expect(body.code).toBe("invalid_payload");
-    const paths = (body.details as { path: string }[]).map((d) => d.path);
-    expect(paths).toEqual(expect.arrayContaining(["/marketplace", "/contract/id"]));
+    // Svix's 422 shape: one `{ loc, msg, type }` per failing path of the payload.
+    const locations = (body.detail as { loc: (string | number)[] }[]).map((d) => d.loc.join("/"));
+    expect(locations).toEqual(expect.arrayContaining(["body/payload/marketplace", "body/payload/contract/id"]));
     expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);
   });
 
@@ -180,7 +181,7 @@ describe("POST /api/v1/app/{app}/msg", () => {
     const { org, key } = await setup({ webhooksEnabled: false });
     const { status, body } = await problemOf(await call(org.slug, contractCreated(), key));
     expect(status).toBe(409);
-    expect(body).toMatchObject({ code: "webhooks_disabled", message: expect.stringMatching(/Webhooks are disabled/) });
+    expect(body).toMatchObject({ code: "webhooks_disabled", detail: expect.stringMatching(/Webhooks are disabled/) });
     expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);
   });
 });

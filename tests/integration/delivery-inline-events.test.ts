@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST } from "@/app/api/v1/app/[app]/msg/route";
+import { POST } from "@/app/api/v1/app/[app_id]/msg/route";
 import { inngest } from "@/inngest/client";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";

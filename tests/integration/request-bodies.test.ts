@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { POST as receive } from "@/app/test-receiver/[token]/route";
-import { POST as createMessage } from "@/app/api/v1/app/[app]/msg/route";
+import { POST as createMessage } from "@/app/api/v1/app/[app_id]/msg/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { createTestReceiver, listTestReceiverRequests, MAX_BODY_BYTES, testReceiverPath } from "@/lib/test-receiver/receivers";
 import { MAX_MESSAGE_BYTES } from "@/lib/validations/message";
@@ -58,7 +58,7 @@ describe("request bodies are read with a cap", () => {
     } as RequestInit);
     const response = await createMessage(request, { params: Promise.resolve({ app: org.slug }) });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ code: "payload_too_large", details: { limitBytes: MAX_MESSAGE_BYTES } });
+    expect(await response.json()).toMatchObject({ code: "payload_too_large", limitBytes: MAX_MESSAGE_BYTES });
     expect(state.pulled).toBe(0);
   });
 

@@ -10,3 +10,5 @@ const port = await freePort();
 process.env.TEST_APP_PORT = String(port);
 process.env.EXECUTOR_APP_URL = `http://127.0.0.1:${port}`;
 process.env.EXECUTOR_KEY = TEST_EXECUTOR_KEY;
+// Every API answer is checked against its documented schema in tests (lib/api/v1/handle.ts).
+process.env.API_CHECK_RESPONSES = "true";

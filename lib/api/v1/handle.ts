@@ -1,0 +1,210 @@
+import type { z } from "zod";
+import { authenticateApiKey, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
+import { findOrganization } from "@/lib/api/organization";
+import { allowedMethods, problem, type ValidationIssue } from "@/lib/api/problem";
+import { declaresMoreThan, readCappedBody } from "@/lib/http/read-body";
+import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
+import { ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
+import { takeRateToken } from "@/lib/api/v1/rate-limit";
+
+/**
+ * The request pipeline of every `/api/v1` operation: API key, per-key rate limit, path
+ * parameters, the organization of `{app_id}` and the key's right to it, query, body (capped,
+ * JSON), idempotency of POSTs, the handler, and the answer in Svix's shapes. Errors thrown as
+ * `ApiError` become their status and code; anything else is logged and answered 500 without
+ * detail.
+ */
+
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** `/api/v1/app/{app_id}/endpoint/{endpoint_id}` → a matcher of concrete paths and its parameter names. */
+export function pathMatcher(template: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { regex: new RegExp(`^${source}/?$`), names };
+}
+
+function issuesOf(error: z.ZodError, location: "query" | "body" | "path"): ValidationIssue[] {
+  return error.issues.map((issue) => ({ loc: [location, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))], msg: issue.message, type: issue.code }));
+}
+
+function invalid(location: "query" | "body", error: z.ZodError): Response {
+  const first = error.issues[0];
+  const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+  return problem(location === "query" ? "invalid_query" : "invalid_body", `${where}${first?.message ?? "Invalid input"}`, issuesOf(error, location));
+}
+
+/** Query parameters as one object: a repeated name and Svix's comma-joined lists both read as the joined text. */
+function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of new Set(url.searchParams.keys())) out[name] = url.searchParams.getAll(name).join(",");
+  return out;
+}
+
+async function readBody(request: Request, maxBytes: number): Promise<{ ok: true; raw: string; value: unknown } | { ok: false; response: Response }> {
+  const tooLarge = () => ({ ok: false as const, response: problem("payload_too_large", `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`, { limitBytes: maxBytes }) });
+  if (declaresMoreThan(request, maxBytes)) return tooLarge();
+  const body = await readCappedBody(request, maxBytes);
+  if (body.truncated) return tooLarge();
+  const raw = Buffer.from(body.bytes).toString("utf8");
+  // Svix's calls without a body (rotate, resend, send-example's defaults) may send nothing at all.
+  if (raw.trim() === "") return { ok: true, raw, value: {} };
+  try {
+    return { ok: true, raw, value: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return { ok: false, response: problem("invalid_json", `The request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`) };
+  }
+}
+
+function unauthorized(message: string): Response {
+  return problem("unauthorized", message, null, { headers: { "www-authenticate": "Bearer" } });
+}
+
+const ANOTHER_ORGANIZATION = "This API key belongs to another organization.";
+
+async function authorizeOrganization(principal: ApiPrincipal, app: string): Promise<{ ok: true; organization: Organization } | { ok: false; response: Response }> {
+  const organization = await findOrganization(app);
+  // An organization key learns nothing about other organizations, not even whether they exist.
+  if (!organization) {
+    return { ok: false, response: principal.scope === "PLATFORM" ? problem("not_found", `No application (organization) with id or uid "${app}".`) : problem("forbidden", ANOTHER_ORGANIZATION) };
+  }
+  if (!mayActOn(principal, organization.id)) return { ok: false, response: problem("forbidden", ANOTHER_ORGANIZATION) };
+  return { ok: true, organization };
+}
+
+/** Whether answers are checked against their schemas (tests and development: a wrong shape is a 500 there, never in production). */
+function checkResponses(): boolean {
+  return process.env.API_CHECK_RESPONSES === "true";
+}
+
+function jsonResponse(status: number, value: unknown): Response {
+  if (status === 204) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+  return Response.json(value, { status, headers: { "cache-control": "no-store" } });
+}
+
+async function run(op: AnyOperation, request: Request, url: URL, rawParams: Record<string, string>): Promise<{ response: Response; claim: IdempotencyClaim | null }> {
+  let principal: ApiPrincipal | null = null;
+  if (op.access !== "public") {
+    const auth = await authenticateApiKey(request.headers.get("authorization"));
+    if (!auth.ok) return { response: unauthorized(auth.message), claim: null };
+    principal = auth.principal;
+    const rate = await takeRateToken(principal.keyId);
+    if (!rate.ok) {
+      return {
+        response: problem("rate_limited", `Too many requests for this API key (limit ${rate.limit} per second): retry after ${rate.retryAfterSeconds} s.`, null, { headers: { "retry-after": String(rate.retryAfterSeconds) } }),
+        claim: null,
+      };
+    }
+    if (op.access === "platform" && principal.scope !== "PLATFORM") {
+      return { response: problem("forbidden", "This call needs a platform API key: an organization key manages only its own organization's endpoints and messages."), claim: null };
+    }
+  }
+
+  const params = op.params ? op.params.safeParse(rawParams) : { success: true as const, data: {} };
+  if (!params.success) {
+    const name = String(params.error.issues[0]?.path[0] ?? "");
+    return { response: problem("not_found", `No ${name.replace(/_id$/, "").replace(/_/g, " ")} "${rawParams[name] ?? ""}".`), claim: null };
+  }
+
+  let organization: Organization | null = null;
+  if (op.access === "app") {
+    const app = rawParams.app_id;
+    if (!app || !principal) throw new Error(`${op.operationId}: an "app" operation needs {app_id} in its path`);
+    const authorized = await authorizeOrganization(principal, app);
+    if (!authorized.ok) return { response: authorized.response, claim: null };
+    organization = authorized.organization;
+  }
+
+  const query = op.query ? op.query.safeParse(queryObject(url)) : { success: true as const, data: {} };
+  if (!query.success) return { response: invalid("query", query.error), claim: null };
+
+  let body: unknown = undefined;
+  let claim: IdempotencyClaim | null = null;
+  if (op.body) {
+    const read = await readBody(request, op.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (!read.ok) return { response: read.response, claim: null };
+    const key = request.headers.get("idempotency-key");
+    if (op.method === "POST" && key && principal) {
+      const begun = await beginIdempotent(principal.keyId, key, `${op.method} ${url.pathname}\n${read.raw}`);
+      if (begun.kind === "replay") return { response: begun.response, claim: null };
+      if (begun.kind === "refused") return { response: begun.response, claim: null };
+      claim = begun.claim;
+    }
+    const parsed = op.body.safeParse(read.value);
+    if (!parsed.success) return { response: invalid("body", parsed.error), claim };
+    body = parsed.data;
+  } else if (op.method === "POST" && principal) {
+    const key = request.headers.get("idempotency-key");
+    if (key) {
+      const begun = await beginIdempotent(principal.keyId, key, `${op.method} ${url.pathname}\n`);
+      if (begun.kind !== "claimed") return { response: begun.response, claim: null };
+      claim = begun.claim;
+    }
+  }
+
+  const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, organization });
+  if (result instanceof Response) return { response: result, claim };
+  if (checkResponses() && op.response.schema) {
+    const checked = (op.response.schema as z.ZodType).safeParse(result);
+    if (!checked.success) {
+      console.error(`[api] ${op.operationId} answered a body that does not match its schema:`, JSON.stringify(checked.error.issues.slice(0, 5)));
+      return { response: problem("internal", `${op.operationId} answered a body that does not match its documented schema.`), claim };
+    }
+  }
+  return { response: jsonResponse(op.response.status, op.response.status === 204 ? null : result), claim };
+}
+
+/** Answers one request with `op`, whatever happens. */
+export async function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>): Promise<Response> {
+  const url = new URL(request.url);
+  let claim: IdempotencyClaim | null = null;
+  let response: Response;
+  try {
+    const outcome = await run(op, request, url, rawParams);
+    claim = outcome.claim;
+    response = outcome.response;
+  } catch (error) {
+    if (error instanceof ApiError) response = problem(error.code, error.message, error.details);
+    else {
+      console.error(`[api] ${op.method} ${op.path} failed`, error);
+      response = problem("internal", "The request failed because of a server error. It is safe to retry with the same idempotency-key.");
+    }
+  }
+  if (claim) response = await finishIdempotent(claim, response);
+  return response;
+}
+
+/**
+ * The exports of one `app/api/v1/.../route.ts`: a handler per method the operations of `path`
+ * serve, 405 in the API's shape for the others, and an OPTIONS that lists them.
+ */
+/** A route's handler; Next also passes the route context, which is not needed (parameters come from the path template). */
+type RouteHandler = (request: Request, context?: unknown) => Promise<Response> | Response;
+
+export function routeHandlers(path: string, operations: readonly AnyOperation[]): Record<HttpMethod | "OPTIONS", RouteHandler> {
+  const ops = operations.filter((op) => op.path === path);
+  // tests/integration/api-routes.test.ts fails for a route file whose path has no operation.
+  if (ops.length === 0) console.error(`[api] no operation is declared for ${path}: add it to lib/api/v1/operations`);
+  const { regex, names } = pathMatcher(path);
+  const allowed = METHODS.filter((m) => ops.some((op) => op.method === m));
+  const handlers = {} as Record<HttpMethod | "OPTIONS", RouteHandler>;
+  for (const method of METHODS) {
+    const op = ops.find((o) => o.method === method);
+    handlers[method] = op
+      ? (request: Request) => {
+          const match = regex.exec(new URL(request.url).pathname);
+          const rawParams: Record<string, string> = {};
+          names.forEach((name, i) => {
+            rawParams[name] = decodeURIComponent(match?.[i + 1] ?? "");
+          });
+          return handleOperation(op, request, rawParams);
+        }
+      : () => problem("method_not_allowed", `${path} accepts ${allowed.join(", ")} only.`, { allow: allowed }, { headers: { allow: [...allowed, "OPTIONS"].join(", ") } });
+  }
+  handlers.OPTIONS = allowedMethods(allowed);
+  return handlers;
+}

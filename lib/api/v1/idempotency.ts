@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { problem } from "@/lib/api/problem";
+import { sqlPool } from "@/lib/db/pool";
+
+/**
+ * `idempotency-key` on POSTs, as Svix has it (its SDKs send one on every POST and retry a 5xx
+ * with the same key): the first answer to a key is kept 24 hours per API key; the same key with
+ * the same method, path and body gets that answer again (with `idempotent-replayed: true`), the
+ * same key with anything else is refused, and a key whose first request is still running answers
+ * 409. A 5xx is not kept, so the retry runs the request again.
+ */
+
+export const IDEMPOTENCY_TTL_HOURS = 24;
+const MAX_KEY_LENGTH = 255;
+const ABANDONED_AFTER_SECONDS = 60;
+
+export interface IdempotencyClaim {
+  apiKeyId: string;
+  key: string;
+}
+
+export type IdempotencyStart = { kind: "claimed"; claim: IdempotencyClaim } | { kind: "replay"; response: Response } | { kind: "refused"; response: Response };
+
+const CLAIM_SQL = `
+INSERT INTO "IdempotencyRecord" ("apiKeyId", "key", "requestHash") VALUES ($1, $2, $3)
+ON CONFLICT ("apiKeyId", "key") DO UPDATE SET "requestHash" = EXCLUDED."requestHash", "status" = NULL, "responseBody" = NULL, "createdAt" = now()
+  WHERE "IdempotencyRecord"."createdAt" < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
+     -- A first request that never finished (its process died) frees the key after a minute.
+     OR ("IdempotencyRecord"."status" IS NULL AND "IdempotencyRecord"."createdAt" < now() - interval '${ABANDONED_AFTER_SECONDS} seconds')
+RETURNING 1`;
+
+const READ_SQL = `SELECT "requestHash", "status", "responseBody" FROM "IdempotencyRecord" WHERE "apiKeyId" = $1 AND "key" = $2`;
+
+export async function beginIdempotent(apiKeyId: string, key: string, request: string): Promise<IdempotencyStart> {
+  if (key.length > MAX_KEY_LENGTH) {
+    return { kind: "refused", response: problem("invalid_body", `The idempotency-key header is longer than ${MAX_KEY_LENGTH} characters.`, [{ loc: ["header", "idempotency-key"], msg: `At most ${MAX_KEY_LENGTH} characters`, type: "too_big" }]) };
+  }
+  const hash = createHash("sha256").update(request).digest("hex");
+  const pool = sqlPool();
+  // Twice at most: the first answer may be deleted (a 5xx) between the insert and the read.
+  for (let i = 0; i < 2; i++) {
+    const claimed = await pool.query(CLAIM_SQL, [apiKeyId, key, hash]);
+    if (claimed.rowCount) return { kind: "claimed", claim: { apiKeyId, key } };
+    const { rows } = await pool.query<{ requestHash: string; status: number | null; responseBody: string | null }>(READ_SQL, [apiKeyId, key]);
+    const row = rows[0];
+    if (!row) continue;
+    if (row.requestHash !== hash) {
+      return {
+        kind: "refused",
+        response: problem("idempotency_key_reused", "This idempotency-key was already used with a different request in the last 24 hours: use a new key for a new request.", [
+          { loc: ["header", "idempotency-key"], msg: "Already used with a different method, path or body", type: "idempotency_key_reused" },
+        ]),
+      };
+    }
+    if (row.status === null) {
+      return { kind: "refused", response: problem("idempotency_key_in_use", "A request with this idempotency-key is still being handled: retry in a moment to get its answer.", null, { headers: { "retry-after": "1" } }) };
+    }
+    const headers = { "content-type": "application/json", "cache-control": "no-store", "idempotent-replayed": "true" };
+    return { kind: "replay", response: new Response(row.status === 204 ? null : row.responseBody, { status: row.status, headers }) };
+  }
+  throw new Error("idempotency record changed twice while it was read");
+}
+
+/** Keeps the answer of a claimed key (or frees the key after a 5xx) and returns the response to send. */
+export async function finishIdempotent(claim: IdempotencyClaim, response: Response): Promise<Response> {
+  const pool = sqlPool();
+  try {
+    if (response.status >= 500) {
+      await pool.query(`DELETE FROM "IdempotencyRecord" WHERE "apiKeyId" = $1 AND "key" = $2`, [claim.apiKeyId, claim.key]);
+      return response;
+    }
+    const text = response.status === 204 ? "" : await response.clone().text();
+    await pool.query(`UPDATE "IdempotencyRecord" SET "status" = $3, "responseBody" = $4 WHERE "apiKeyId" = $1 AND "key" = $2`, [claim.apiKeyId, claim.key, response.status, text]);
+  } catch (error) {
+    // The request itself is done: answer it. The key stays "in progress" and frees itself after a minute.
+    console.error("[api] could not record the answer of an idempotency-key", error instanceof Error ? error.message : error);
+  }
+  return response;
+}
+
+/** Deletes records past their 24 hours (the retention function calls it); returns how many. */
+export async function purgeIdempotencyRecords(limit = 10_000): Promise<number> {
+  const result = await sqlPool().query(
+    `DELETE FROM "IdempotencyRecord" WHERE ctid IN (SELECT ctid FROM "IdempotencyRecord" WHERE "createdAt" < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}) LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+    [limit],
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,0 +1,3 @@
+import type { AnyOperation } from "@/lib/api/v1/operation";
+
+export const eventTypesOperations: AnyOperation[] = [];
