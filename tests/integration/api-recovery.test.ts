@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as recover } from "@/app/api/v1/app/[app]/endpoint/[endpoint]/recover/route";
 import { POST as replayMissing } from "@/app/api/v1/app/[app]/endpoint/[endpoint]/replay-missing/route";
-import { POST as resend } from "@/app/api/v1/app/[app]/msg/[msg]/endpoint/[endpoint]/resend/route";
 import { GET as backgroundTask } from "@/app/api/v1/background-task/[id]/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
@@ -51,15 +50,6 @@ function post(handler: typeof recover, app: string, endpoint: string, body: unkn
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return handler(request, { params: Promise.resolve({ app, endpoint }) });
-}
-
-function resendCall(app: string, msg: string, endpoint: string, key: string, body?: unknown) {
-  const request = new Request(`http://127.0.0.1/api/v1/app/${app}/msg/${msg}/endpoint/${endpoint}/resend`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return resend(request, { params: Promise.resolve({ app, msg, endpoint }) });
 }
 
 function taskCall(id: string, key: string) {
@@ -138,25 +128,5 @@ describe("POST /api/v1/app/{app}/endpoint/{endpoint}/replay-missing", () => {
     expect(started).toMatchObject({ status: 202, body: { status: "running", task: "endpoint.replay" } });
     await r.waitForRequests(1, BOUND_MS);
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([missed.message.id]);
-  });
-});
-
-describe("POST /api/v1/app/{app}/msg/{msg}/endpoint/{endpoint}/resend", () => {
-  it("makes one manual attempt now and answers 202 with it; a delivered message needs confirmDelivered", async () => {
-    const { r, org, endpointId, key, failed } = await setup(1);
-    const answer = await json(await resendCall(org.slug, failed[0]!, endpointId, key));
-    expect(answer).toMatchObject({ status: 202, body: { attempt: { trigger: "manual", succeeded: true, statusCode: 200 } } });
-    expect(r.total).toBe(1);
-    expect(await json(await resendCall(org.slug, failed[0]!, endpointId, key))).toMatchObject({ status: 409, body: { code: "already_delivered" } });
-    expect(await json(await resendCall(org.slug, failed[0]!, endpointId, key, { confirmDelivered: true }))).toMatchObject({ status: 202 });
-    expect(r.total).toBe(2);
-    expect(await json(await resendCall(org.slug, "msg_0000000000000000000000", endpointId, key))).toMatchObject({ status: 404, body: { code: "not_found" } });
-  });
-
-  it("does not show another organization's background task", async () => {
-    const { org, endpointId, key } = await setup(0);
-    const other = await setup(0);
-    const started = await json(await post(recover, org.slug, endpointId, { since: hourAgo() }, key));
-    expect(await json(await taskCall(started.body.id as string, other.key))).toMatchObject({ status: 404, body: { code: "not_found" } });
   });
 });
