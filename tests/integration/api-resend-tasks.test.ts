@@ -53,17 +53,17 @@ async function setup(failedCount = 2) {
 
 const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> & { code?: string; data?: Record<string, unknown>[] } });
 
-function resendCall(app: string, msg: string, endpoint: string, key: string, body?: unknown) {
+async function resendCall(app: string, msg: string, endpoint: string, key: string, body?: unknown) {
   const request = new Request(`http://127.0.0.1/api/v1/app/${app}/msg/${msg}/endpoint/${endpoint}/resend`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return resend(request).then(json);
+  return json(await resend(request));
 }
 
-const taskCall = (id: string, key: string) => getTask(new Request(`http://127.0.0.1/api/v1/background-task/${id}`, { headers: { authorization: `Bearer ${key}` } })).then(json);
-const listCall = (query: string, key: string) => listTasks(new Request(`http://127.0.0.1/api/v1/background-task${query}`, { headers: { authorization: `Bearer ${key}` } })).then(json);
+const taskCall = async (id: string, key: string) => json(await getTask(new Request(`http://127.0.0.1/api/v1/background-task/${id}`, { headers: { authorization: `Bearer ${key}` } })));
+const listCall = async (query: string, key: string) => json(await listTasks(new Request(`http://127.0.0.1/api/v1/background-task${query}`, { headers: { authorization: `Bearer ${key}` } })));
 const hourAgo = () => new Date(Date.now() - 3_600_000);
 
 describe("POST /api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", () => {
