@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as recover } from "@/app/api/v1/app/[app]/endpoint/[endpoint]/recover/route";
-import { POST as replayMissing } from "@/app/api/v1/app/[app]/endpoint/[endpoint]/replay-missing/route";
-import { GET as backgroundTask } from "@/app/api/v1/background-task/[id]/route";
+import { POST as recover } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/recover/route";
+import { POST as replayMissing } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/replay-missing/route";
+import { GET as backgroundTask } from "@/app/api/v1/background-task/[task_id]/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { setEndpointDisabled } from "@/lib/endpoints/endpoints";
