@@ -132,22 +132,23 @@ test.describe("messages, attempts and background tasks through the svix SDK", ()
       expect(Number.isNaN(task.updatedAt.getTime())).toBe(false);
 
       // Errors surface as ApiException with the HTTP status and our stable code.
-      const cases: [Promise<unknown>, number, string][] = [
-        [client.message.get(org.slug, "msg_0000000000000000000000"), 404, "not_found"],
-        [client.message.get(other.slug, first.id), 403, "forbidden"],
-        [otherClient.message.get(other.slug, first.id), 404, "not_found"],
-        [client.message.list(org.slug, { limit: 0 }), 422, "invalid_query"],
-        [client.message.list(org.slug, { channel: "project_1" }), 422, "invalid_query"],
-        [client.messageAttempt.listByEndpoint(org.slug, "ep_0000000000000000000000"), 404, "not_found"],
-        [client.messageAttempt.get(org.slug, first.id, "att_nope"), 404, "not_found"],
-        [client.messageAttempt.listAttemptedDestinations(org.slug, "order-404"), 404, "not_found"],
-        [client.messageAttempt.resend(org.slug, "msg_0000000000000000000000", endpointId), 404, "not_found"],
-        [client.backgroundTask.get(otherTaskId), 404, "not_found"],
-        [svix("hr_org_nope").message.list(org.slug), 401, "unauthorized"],
+      // Thunks: each call starts only when awaited (a rejection nobody awaits yet fails the spec).
+      const cases: [() => Promise<unknown>, number, string][] = [
+        [() => client.message.get(org.slug, "msg_0000000000000000000000"), 404, "not_found"],
+        [() => client.message.get(other.slug, first.id), 403, "forbidden"],
+        [() => otherClient.message.get(other.slug, first.id), 404, "not_found"],
+        [() => client.message.list(org.slug, { limit: 0 }), 422, "invalid_query"],
+        [() => client.message.list(org.slug, { channel: "project_1" }), 422, "invalid_query"],
+        [() => client.messageAttempt.listByEndpoint(org.slug, "ep_0000000000000000000000"), 404, "not_found"],
+        [() => client.messageAttempt.get(org.slug, first.id, "att_nope"), 404, "not_found"],
+        [() => client.messageAttempt.listAttemptedDestinations(org.slug, "order-404"), 404, "not_found"],
+        [() => client.messageAttempt.resend(org.slug, "msg_0000000000000000000000", endpointId), 404, "not_found"],
+        [() => client.backgroundTask.get(otherTaskId), 404, "not_found"],
+        [() => svix("hr_org_nope").message.list(org.slug), 401, "unauthorized"],
       ];
       for (const [call, status, code] of cases) {
-        const error = await failure(call);
-        expect([error.code, error.body.code]).toEqual([status, code]);
+        const error = await failure(call());
+        expect([error.code, error.body.code], call.toString()).toEqual([status, code]);
       }
       expect((await failure(client.message.list(org.slug, { limit: 0 }))).body.detail).toEqual([expect.objectContaining({ loc: ["query", "limit"] })]);
     } finally {
