@@ -43,7 +43,14 @@ export const queryFlag = (defaultValue: boolean, description: string) =>
     .enum(["true", "false"], { message: "Write true or false" })
     .default(defaultValue ? "true" : "false")
     .transform((text) => text === "true")
-    .meta({ override: { type: "boolean", default: defaultValue }, description });
+    .meta({
+      description,
+      // The wire value is the text true or false; the document shows Svix's boolean.
+      override: ({ jsonSchema }) => {
+        delete jsonSchema.enum;
+        Object.assign(jsonSchema, { type: "boolean", default: defaultValue });
+      },
+    });
 
 /**
  * The time window of a list: Svix's `before` and `after` (what the SDKs send), with `since` and
