@@ -72,7 +72,10 @@ const eventTypeIn = z
   })
   .meta({ id: "EventTypeIn" });
 
-const eventTypeUpsertIn = eventTypeIn.omit({ name: true }).meta({ id: "EventTypeUpsertIn" });
+const eventTypeUpsertIn = eventTypeIn
+  .omit({ name: true })
+  .extend({ archived: z.boolean().optional().meta({ description: "Default false: a PUT brings an archived type back." }) })
+  .meta({ id: "EventTypeUpsertIn" });
 
 const eventTypePatch = z
   .object({
