@@ -20,6 +20,15 @@ function Description({ row }: { row: FieldRow }) {
   return (
     <>
       {row.description ? <InlineCodeText text={row.description} /> : null}
+      {row.constraints.length ? (
+        <div className="mt-1 flex flex-wrap gap-1" data-testid="field-constraints">
+          {row.constraints.map((c) => (
+            <code key={c} className="rounded bg-muted px-1 text-xs break-all">
+              {c}
+            </code>
+          ))}
+        </div>
+      ) : null}
       {row.enumValues.length ? (
         <div className="mt-1 flex flex-wrap gap-1">
           <span className="text-xs text-muted-foreground">One of:</span>
