@@ -134,7 +134,8 @@ test.describe("SDK snippet on the API keys page", () => {
     await expect(snippet.getByRole("heading", { name: "Send events with the SDK" })).toBeVisible();
     await expect(snippet.getByTestId("sdk-install")).toContainText("npm install svix");
     const example = snippet.getByTestId("sdk-example");
-    await expect(example).toContainText(`new Svix("<your API key>", { serverUrl: "${baseURL}" })`);
+    await expect(example).toContainText(`new Svix("<your API key>", {`);
+    await expect(example).toContainText(`serverUrl: "${baseURL}",`);
     await expect(example).toContainText(`svix.message.create("${org.slug}", {`);
     await expect(example).toContainText(/eventType: "[a-z_]+\.[a-z_.]+"/);
     await expect(example).not.toContainText(/hr_(org|plat)_/);
@@ -150,5 +151,24 @@ test.describe("SDK snippet on the API keys page", () => {
     await page.getByRole("link", { name: "API keys and SDK example" }).click();
     await expect(page).toHaveURL(new RegExp(`${apiKeys(org.slug)}#sdk$`));
     await expect(snippet.getByRole("heading", { name: "Send events with the SDK" })).toBeInViewport();
+  });
+
+  test("the new-key dialog offers the example with the new key filled in, once", async ({ page, data, baseURL }) => {
+    const org = await data.createOrg();
+    const admin = await data.member(org.slug, "ADMIN");
+    await signIn(page, admin, apiKeys(org.slug));
+    await page.getByTestId("api-keys-organization").getByRole("button", { name: "New organization key" }).click();
+    await page.getByLabel("Name").fill("SDK example");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = await page.getByTestId("new-api-key").inputValue();
+    expect(key).toMatch(/^hr_org_/);
+    await page.getByText("Try it with the SDK").click();
+    const example = page.getByTestId("new-key-sdk-example");
+    await expect(example).toContainText(`new Svix(${JSON.stringify(key)}, {`);
+    await expect(example).toContainText(`serverUrl: "${baseURL}",`);
+    await expect(example).toContainText(`svix.message.create("${org.slug}", {`);
+    await page.getByRole("button", { name: "Done" }).click();
+    // The page's own example never carries a key.
+    await expect(page.getByTestId("sdk-example")).not.toContainText(key);
   });
 });

@@ -1,19 +1,14 @@
 import { BookOpen } from "lucide-react";
 import Link from "next/link";
+import { SdkExample } from "@/components/api-keys/sdk-example";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
-import { API_KEY_PLACEHOLDER, SDK_INSTALL, sdkSnippet, type SnippetEvent } from "@/lib/api/sdk-snippet";
+import { API_KEY_PLACEHOLDER, SDK_INSTALL, type SnippetEvent } from "@/lib/api/sdk-snippet";
 import { apiReferencePath, SDK_SNIPPET_ANCHOR } from "@/lib/routes";
 
 /** How to send this organization an event with the official svix SDK, pointed at this server. */
 export function SdkSnippetCard({ org, serverUrl, event }: { org: string; serverUrl: string; event: SnippetEvent | null }) {
-  const code = sdkSnippet({
-    apiKey: API_KEY_PLACEHOLDER,
-    serverUrl,
-    app: org,
-    event: event ?? { eventType: "<event type>", payload: {} },
-  });
   return (
     <section id={SDK_SNIPPET_ANCHOR} className="scroll-mt-20" aria-labelledby="sdk-heading" data-testid="sdk-snippet">
     <Card>
@@ -36,7 +31,7 @@ export function SdkSnippetCard({ org, serverUrl, event }: { org: string; serverU
       </CardHeader>
       <CardContent className="space-y-4">
         <CodeBlock title="Install" code={SDK_INSTALL} copyLabel="Copy install command" testId="sdk-install" />
-        <CodeBlock title="Send an event (TypeScript)" code={code} copyLabel="Copy example" testId="sdk-example" />
+        <SdkExample apiKey={API_KEY_PLACEHOLDER} serverUrl={serverUrl} app={org} event={event ?? { eventType: "<event type>", payload: {} }} copyLabel="Copy example" testId="sdk-example" />
         {event ? null : <p className="text-sm text-muted-foreground">The event catalog is empty: use the name of an event type once one is defined.</p>}
       </CardContent>
     </Card>

@@ -1,5 +1,6 @@
 import { Download, KeyRound } from "lucide-react";
 import Link from "next/link";
+import { BrowserOrigin } from "@/components/ui/browser-origin";
 import { Button } from "@/components/ui/button";
 import { RichText } from "@/components/ui/rich-text";
 import { apiKeysPath, OPENAPI_DOCUMENT_PATH, SDK_SNIPPET_ANCHOR } from "@/lib/routes";
@@ -7,9 +8,9 @@ import { apiKeysPath, OPENAPI_DOCUMENT_PATH, SDK_SNIPPET_ANCHOR } from "@/lib/ro
 /** What every call has in common: where, how to authenticate, which application; and where to go next. */
 export function ApiReferenceIntro({ org, serverUrl, description }: { org: string; serverUrl: string; description: string }) {
   const facts = [
-    { term: "Base URL", value: `${serverUrl}/api/v1` },
-    { term: "Authentication", value: "Authorization: Bearer <API key>" },
-    { term: "Application id", value: org },
+    { term: "Base URL", value: <BrowserOrigin serverGuess={serverUrl} path="/api/v1" />, note: <>The SDK&apos;s serverUrl is <BrowserOrigin serverGuess={serverUrl} /></> },
+    { term: "Authentication", value: "Authorization: Bearer <API key>", note: "A key from Settings → API keys" },
+    { term: "Application id", value: org, note: "This organization's slug, the {app_id} of every path" },
   ];
   return (
     <section aria-label="Getting started" className="space-y-4 rounded-xl border bg-card p-4 text-card-foreground sm:p-6">
@@ -18,7 +19,8 @@ export function ApiReferenceIntro({ org, serverUrl, description }: { org: string
         {facts.map((fact) => (
           <div key={fact.term} className="min-w-0 space-y-1">
             <dt className="font-medium">{fact.term}</dt>
-            <dd className="font-mono text-xs break-all text-muted-foreground">{fact.value}</dd>
+            <dd className="font-mono text-xs break-all">{fact.value}</dd>
+            <dd className="text-xs text-muted-foreground">{fact.note}</dd>
           </div>
         ))}
       </dl>

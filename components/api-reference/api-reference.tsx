@@ -1,6 +1,6 @@
 import { ChevronDown } from "lucide-react";
 import { OperationCard, MethodBadge } from "@/components/api-reference/operation-card";
-import { Filtered, MatchCount, NoMatches, ReferenceFilterProvider, ReferenceSearch } from "@/components/api-reference/reference-filter";
+import { Filtered, FoldedContents, MatchCount, NoMatches, ReferenceFilterProvider, ReferenceSearch } from "@/components/api-reference/reference-filter";
 import { EmptyState } from "@/components/webhooks/empty-state";
 import type { SectionView } from "@/lib/api/v1/reference";
 
@@ -45,15 +45,18 @@ export function ApiReference({ sections }: { sections: SectionView[] }) {
         <div className="mb-6 space-y-2 lg:sticky lg:top-18 lg:mb-0 lg:max-h-[calc(100vh-5.5rem)] lg:self-start lg:overflow-y-auto lg:pb-4">
           <ReferenceSearch total={texts.length} />
           <MatchCount texts={texts} />
-          <details className="group rounded-lg border lg:hidden">
-            <summary className="flex cursor-pointer items-center justify-between rounded-lg px-3 py-2 text-sm font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">
-              Contents
-              <ChevronDown className="size-4 transition-transform group-open:rotate-180" aria-hidden />
-            </summary>
+          <FoldedContents
+            summary={
+              <summary className="flex cursor-pointer items-center justify-between rounded-lg px-3 py-2 text-sm font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">
+                Contents
+                <ChevronDown className="size-4 transition-transform group-open:rotate-180" aria-hidden />
+              </summary>
+            }
+          >
             <nav aria-label="API reference contents" className="border-t p-2">
               <ReferenceIndex sections={sections} />
             </nav>
-          </details>
+          </FoldedContents>
           <nav aria-label="API reference contents" className="hidden lg:block">
             <ReferenceIndex sections={sections} />
           </nav>

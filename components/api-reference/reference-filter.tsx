@@ -61,3 +61,18 @@ export function MatchCount({ texts }: { texts: string[] }) {
     </p>
   );
 }
+
+/** The contents folded above the operations on narrow screens; following a link folds them again. */
+export function FoldedContents({ summary, children }: { summary: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <details
+      className="group rounded-lg border lg:hidden"
+      onClick={(event) => {
+        if ((event.target as HTMLElement).closest("a")) event.currentTarget.open = false;
+      }}
+    >
+      {summary}
+      {children}
+    </details>
+  );
+}

@@ -20,7 +20,9 @@ export function sdkSnippet(options: { apiKey: string; serverUrl: string; app: st
   return [
     `import { Svix } from "svix";`,
     ``,
-    `const svix = new Svix(${JSON.stringify(apiKey)}, { serverUrl: ${JSON.stringify(serverUrl)} });`,
+    `const svix = new Svix(${JSON.stringify(apiKey)}, {`,
+    `  serverUrl: ${JSON.stringify(serverUrl)},`,
+    `});`,
     ``,
     `await svix.message.create(${JSON.stringify(app)}, {`,
     `  eventType: ${JSON.stringify(event.eventType)},`,

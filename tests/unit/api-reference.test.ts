@@ -171,7 +171,7 @@ describe("the SDK snippet", () => {
     const code = sdkSnippet({ apiKey: API_KEY_PLACEHOLDER, serverUrl: "https://hooks.example.com", app: `ac"me`, event: { eventType: "contract.created", payload: { a: { b: [1, "x\"y"] } } } });
     const { diagnostics } = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
     expect(diagnostics).toEqual([]);
-    expect(code).toContain(`new Svix("<your API key>", { serverUrl: "https://hooks.example.com" })`);
+    expect(code).toContain(`new Svix("<your API key>", {\n  serverUrl: "https://hooks.example.com",\n});`);
     expect(code).toContain(`svix.message.create("ac\\"me", {`);
     expect(code).toContain(`eventType: "contract.created"`);
   });
@@ -193,7 +193,7 @@ describe("the server URL shown to the browser", () => {
   function served(peer: string, sent: Record<string, string>, trustProxy?: string): Headers {
     const req = { socket: { remoteAddress: peer }, headers: { ...sent } } as unknown as IncomingMessage;
     recordPeer(req, parseEnv(trustProxy ? { TRUST_PROXY: trustProxy } : {}).TRUST_PROXY);
-    return new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    return new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
   }
 
   it("is the Host the browser used when no proxy is trusted, whatever forwarding headers say", () => {

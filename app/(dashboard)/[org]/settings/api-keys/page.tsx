@@ -22,6 +22,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
     listEventTypeDetails(),
   ]);
   const serverUrl = requestOrigin(await headers(), env().PORT);
+  const event = snippetEvent(eventTypes);
+  const snippet = event ? { serverUrl, event } : null;
   return (
     <div className="mx-auto max-w-5xl space-y-8">
       <PageHeader
@@ -36,6 +38,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
         description={`Act on ${organization.name} only.`}
         keys={orgKeys}
         canManage={hasRole(role, MANAGE_ROLE)}
+        snippet={snippet}
       />
       {platformKeys ? (
         <ApiKeysPanel
@@ -45,9 +48,10 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
           description="For the platform's internal tools: may send events to any organization. Visible to platform staff only."
           keys={platformKeys}
           canManage={hasRole(role, MANAGE_ROLE)}
+          snippet={snippet}
         />
       ) : null}
-      <SdkSnippetCard org={organization.slug} serverUrl={serverUrl} event={snippetEvent(eventTypes)} />
+      <SdkSnippetCard org={organization.slug} serverUrl={serverUrl} event={event} />
     </div>
   );
 }
