@@ -46,6 +46,7 @@ function mainPages(org: string, endpointId: string) {
     `${webhooks(org)}/catalog/contract.created`,
     `${webhooks(org)}/receiver`,
     `/${org}/settings/api-keys`,
+    `/${org}/settings/api-reference`,
   ];
 }
 
@@ -67,7 +68,7 @@ test.describe("phone width (390 px)", () => {
     const sheet = page.getByRole("dialog", { name: "Navigation" });
     await expect(sheet).toBeVisible();
     const links = await navHrefs(page, sheet.getByRole("navigation", { name: "Main" }));
-    expect(links.map((l) => l.name)).toEqual(expect.arrayContaining(["Webhooks", "API keys", "Jobs", "Send event"]));
+    expect(links.map((l) => l.name)).toEqual(expect.arrayContaining(["Webhooks", "API keys", "API reference", "Jobs", "Send event"]));
 
     for (let i = 0; i < links.length + 3; i++) await page.keyboard.press("Tab");
     expect(await sheet.evaluate((el) => el.contains(document.activeElement))).toBe(true);

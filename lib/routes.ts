@@ -17,6 +17,11 @@ export const endpointTestingPath = (org: string, endpointId: string) => `${endpo
 export const catalogPath = (org: string) => `${webhooksPath(org)}/catalog`;
 export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}/${encodeURIComponent(name)}`;
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
+/** The SDK example on the API keys page. */
+export const SDK_SNIPPET_ANCHOR = "sdk";
+export const apiReferencePath = (org: string) => `${orgPath(org)}/settings/api-reference`;
+/** The OpenAPI document the reference is rendered from (public, no key needed). */
+export const OPENAPI_DOCUMENT_PATH = "/api/v1/openapi.json";
 export const testReceiverPath = (org: string) => `${webhooksPath(org)}/receiver`;
 
 /** Message logs: every message of the organization, and one message with its deliveries and attempts. */

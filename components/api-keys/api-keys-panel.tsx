@@ -5,6 +5,7 @@ import { Copy, KeyRound, Plus } from "lucide-react";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
+import { SdkExample } from "@/components/api-keys/sdk-example";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -32,9 +33,16 @@ import {
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
+import type { SnippetEvent } from "@/lib/api/sdk-snippet";
 import type { ApiKeySummary } from "@/lib/api-keys/manage";
 
 type Scope = "ORGANIZATION" | "PLATFORM";
+
+/** What the SDK example in the new-key dialog needs besides the key. */
+export interface SnippetContext {
+  serverUrl: string;
+  event: SnippetEvent;
+}
 
 const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
@@ -94,8 +102,9 @@ export function ApiKeysPanel(props: {
   description: string;
   keys: ApiKeySummary[];
   canManage: boolean;
+  snippet: SnippetContext | null;
 }) {
-  const { org, scope, title, description, keys, canManage } = props;
+  const { org, scope, title, description, keys, canManage, snippet } = props;
   const label = scope === "PLATFORM" ? "platform key" : "organization key";
   const columns = useMemo(() => keyColumns(org, canManage), [org, canManage]);
   return (
@@ -105,7 +114,7 @@ export function ApiKeysPanel(props: {
         <CardDescription>{description}</CardDescription>
         {canManage ? (
           <CardAction>
-            <CreateKeyDialog org={org} scope={scope} label={label} />
+            <CreateKeyDialog org={org} scope={scope} label={label} snippet={snippet} />
           </CardAction>
         ) : null}
       </CardHeader>
@@ -134,7 +143,7 @@ export function ApiKeysPanel(props: {
   );
 }
 
-function CreateKeyDialog({ org, scope, label }: { org: string; scope: Scope; label: string }) {
+function CreateKeyDialog({ org, scope, label, snippet }: { org: string; scope: Scope; label: string; snippet: SnippetContext | null }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -192,6 +201,14 @@ function CreateKeyDialog({ org, scope, label }: { org: string; scope: Scope; lab
                 <Copy className="size-4" aria-hidden />
               </Button>
             </div>
+            {snippet ? (
+              <details className="min-w-0 text-sm">
+                <summary className="cursor-pointer rounded font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">Try it with the SDK</summary>
+                <div className="mt-2">
+                  <SdkExample apiKey={created} app={org} {...snippet} copyLabel="Copy example with key" testId="new-key-sdk-example" />
+                </div>
+              </details>
+            ) : null}
             <DialogFooter>
               <Button onClick={() => reset(false)}>Done</Button>
             </DialogFooter>

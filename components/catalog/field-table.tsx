@@ -16,20 +16,27 @@ function Required({ row }: { row: FieldRow }) {
   return row.required ? <Badge variant="outline">required</Badge> : <span className="text-sm text-muted-foreground">optional</span>;
 }
 
+/** Short values set in code, after an optional label: a field's limits, its allowed values. */
+function CodeList({ label, values }: { label?: string; values: string[] }) {
+  if (!values.length) return null;
+  return (
+    <div className="mt-1 flex flex-wrap gap-1">
+      {label ? <span className="text-xs text-muted-foreground">{label}</span> : null}
+      {values.map((v) => (
+        <code key={v} className="rounded bg-muted px-1 text-xs break-all">
+          {v}
+        </code>
+      ))}
+    </div>
+  );
+}
+
 function Description({ row }: { row: FieldRow }) {
   return (
     <>
       {row.description ? <InlineCodeText text={row.description} /> : null}
-      {row.enumValues.length ? (
-        <div className="mt-1 flex flex-wrap gap-1">
-          <span className="text-xs text-muted-foreground">One of:</span>
-          {row.enumValues.map((v) => (
-            <code key={v} className="rounded bg-muted px-1 text-xs">
-              {v}
-            </code>
-          ))}
-        </div>
-      ) : null}
+      <CodeList values={row.constraints} />
+      <CodeList label="One of:" values={row.enumValues} />
     </>
   );
 }

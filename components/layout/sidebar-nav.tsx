@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, jobsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, apiReferencePath, jobsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -15,7 +15,13 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
   const groups: NavGroup[] = org
     ? [
         { label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] },
-        { label: "Settings · Developers", items: [{ label: "API keys", href: apiKeysPath(org) }] },
+        {
+          label: "Settings · Developers",
+          items: [
+            { label: "API keys", href: apiKeysPath(org) },
+            { label: "API reference", href: apiReferencePath(org) },
+          ],
+        },
       ]
     : [];
   // Platform pages are for HookRelay's own staff; the pages check this again on the server.

@@ -76,6 +76,8 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
     ...(description ? { description } : {}),
     tags: [op.tag],
     ...(op.access === "public" ? { security: [] } : {}),
+    // Who may call it, for the dashboard's reference (an OpenAPI extension; tools ignore it).
+    "x-hookrelay-access": op.access,
     requestParams: {
       ...(op.params ? { path: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),

@@ -3,18 +3,12 @@ import { headers } from "next/headers";
 import { ReceiverView } from "@/components/test-receiver/receiver-view";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { requestOrigin } from "@/lib/http/public-origin";
 import { endpointsThatDelivered } from "@/lib/messages/delivered-by";
 import { listTestReceiverRequests, listReceivers, testReceiverPath } from "@/lib/test-receiver/receivers";
 
 export const metadata: Metadata = { title: "Test receiver" };
-
-/** The URL the browser reached us at: the receiver's address from the outside. */
-async function origin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}`;
-}
 
 export default async function TestReceiverPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ r?: string }> }) {
   const { org } = await params;
@@ -23,7 +17,7 @@ export default async function TestReceiverPage({ params, searchParams }: { param
   const receivers = await listReceivers(organization.id);
   const selected = receivers.find((x) => x.token === r) ?? receivers[0];
   const requests = selected ? await listTestReceiverRequests(selected.id) : [];
-  const base = await origin();
+  const base = requestOrigin(await headers(), env().PORT);
   const deliveredBy = selected
     ? await endpointsThatDelivered(organization.id, requests.flatMap((q) => (q.webhookId ? [q.webhookId] : [])), testReceiverPath(selected.token))
     : new Map();
