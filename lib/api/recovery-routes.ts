@@ -1,16 +1,13 @@
 import { apiKeyActor, authorizeApp } from "@/lib/api/app-request";
 import { allowedMethods, methodNotAllowed, problem } from "@/lib/api/problem";
 import { readCappedBody } from "@/lib/http/read-body";
-import { taskStarted } from "@/lib/recovery/api-shape";
 import { resendMessage } from "@/lib/recovery/resend";
-import { startRecovery } from "@/lib/recovery/tasks";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
-import { endpointIdSchema } from "@/lib/validations/endpoint";
-import { resendMessageSchema, windowSchema, type RecoveryKind } from "@/lib/validations/recovery";
+import { resendMessageSchema } from "@/lib/validations/recovery";
 
 /**
- * The recovery calls of the API (docs/recovery.md), shaped like Svix's: resend one message,
- * recover (resend failed) and replay missing over a window. Each route file exports these.
+ * The recovery calls of the API (docs/recovery.md), shaped like Svix's: resend one message.
+ * Recover and replay-missing are operations of lib/api/v1/operations/endpoints.ts.
  */
 
 const MAX_BODY_BYTES = 4 * 1024;
@@ -30,29 +27,6 @@ async function readOptionalJson(request: Request): Promise<{ ok: true; value: un
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** `POST /api/v1/app/{app}/endpoint/{endpoint}/recover` and `.../replay-missing`: 202 with the background task. */
-export function windowedRecovery(kind: RecoveryKind, label: string) {
-  return async function POST(request: Request, { params }: Params<{ app: string; endpoint: string }>) {
-    try {
-      const { app, endpoint } = await params;
-      const authorized = await authorizeApp(request, app);
-      if (!authorized.ok) return authorized.response;
-      if (!endpointIdSchema.safeParse(endpoint).success) return problem("not_found", `No endpoint ${endpoint} in this organization.`);
-      const body = await readOptionalJson(request);
-      if (!body.ok) return body.response;
-      if (!isObject(body.value)) return problem("invalid_body", "Send a JSON object: { \"since\": \"2026-05-01T09:00:00Z\", \"until\"?: ... }");
-      const window = windowSchema().safeParse(body.value);
-      if (!window.success) return problem("invalid_body", window.error.issues[0]?.message ?? "Invalid request body", fieldErrorsByPath(window.error));
-      const result = await startRecovery(authorized.organization, await apiKeyActor(authorized.principal), endpoint, kind, window.data);
-      if (!result.ok) return problem(result.code, result.message, result.taskId ? { taskId: result.taskId } : null);
-      return Response.json(taskStarted(result.task), { status: 202 });
-    } catch (error) {
-      console.error(`POST ${label} failed`, error);
-      return problem("internal", "The operation could not be started because of a server error. Nothing was sent; it is safe to retry.");
-    }
-  };
-}
 
 /**
  * `POST /api/v1/app/{app}/msg/{msg}/endpoint/{endpoint}/resend`: one manual attempt now, answered
