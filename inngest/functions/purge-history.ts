@@ -1,5 +1,6 @@
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
+import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_TTL_MS } from "@/lib/api/v1/idempotency";
 import { parseRetentionConfig, retentionConfig } from "@/lib/retention/config";
 import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
 import { deleteMessagesBefore } from "@/lib/retention/messages";
@@ -14,7 +15,7 @@ export const MAX_BATCHES_PER_KIND = 100;
 /**
  * Deletes history older than the retention limits (docs/retention.md): messages with their
  * deliveries and attempts, recovery tasks that ended with their items, then finished executor runs with their steps, then the events no run
- * refers to any more. Every batch is its own step, one short statement, so nothing holds locks
+ * refers to any more, then the API's idempotency keys past their 24 hours. Every batch is its own step, one short statement, so nothing holds locks
  * for long and a crash resumes after the last batch done.
  */
 export const purgeHistory = inngest.createFunction(
@@ -30,6 +31,7 @@ export const purgeHistory = inngest.createFunction(
       { kind: "recovery-tasks", cutoff: new Date(now - messagesMs), purge: deleteTasksBefore },
       { kind: "executor-runs", cutoff: new Date(now - executorMs), purge: deleteFinishedRunsBefore },
       { kind: "executor-events", cutoff: new Date(now - executorMs), purge: deleteEventsBefore },
+      { kind: "idempotency-keys", cutoff: new Date(now - IDEMPOTENCY_TTL_MS), purge: deleteIdempotencyRecordsBefore },
     ];
     const deleted: Record<string, number> = {};
     for (const { kind, cutoff, purge } of kinds) {

@@ -86,28 +86,30 @@ function jsonResponse(status: number, value: unknown): Response {
   return Response.json(value, { status, headers: { "cache-control": "no-store" } });
 }
 
-async function run(op: AnyOperation, request: Request, url: URL, rawParams: Record<string, string>): Promise<{ response: Response; claim: IdempotencyClaim | null }> {
+/** The idempotency-key this request claimed, kept outside `run` so that a thrown error's answer is recorded too. */
+interface RequestState {
+  claim: IdempotencyClaim | null;
+}
+
+async function run(op: AnyOperation, request: Request, url: URL, rawParams: Record<string, string>, state: RequestState): Promise<Response> {
   let principal: ApiPrincipal | null = null;
   if (op.access !== "public") {
     const auth = await authenticateApiKey(request.headers.get("authorization"));
-    if (!auth.ok) return { response: unauthorized(auth.message), claim: null };
+    if (!auth.ok) return unauthorized(auth.message);
     principal = auth.principal;
     const rate = await takeRateToken(principal.keyId);
     if (!rate.ok) {
-      return {
-        response: problem("rate_limited", `Too many requests for this API key (limit ${rate.limit} per second): retry after ${rate.retryAfterSeconds} s.`, null, { headers: { "retry-after": String(rate.retryAfterSeconds) } }),
-        claim: null,
-      };
+      return problem("rate_limited", `Too many requests for this API key (limit ${rate.limit} per second): retry after ${rate.retryAfterSeconds} s.`, null, { headers: { "retry-after": String(rate.retryAfterSeconds) } });
     }
     if (op.access === "platform" && principal.scope !== "PLATFORM") {
-      return { response: problem("forbidden", "This call needs a platform API key: an organization key manages only its own organization's endpoints and messages."), claim: null };
+      return problem("forbidden", "This call needs a platform API key: an organization key manages only its own organization's endpoints and messages.");
     }
   }
 
   const params = op.params ? op.params.safeParse(rawParams) : { success: true as const, data: {} };
   if (!params.success) {
     const name = String(params.error.issues[0]?.path[0] ?? "");
-    return { response: problem("not_found", `No ${name.replace(/_id$/, "").replace(/_/g, " ")} "${rawParams[name] ?? ""}".`), claim: null };
+    return problem("not_found", `No ${name.replace(/_id$/, "").replace(/_/g, " ")} "${rawParams[name] ?? ""}".`);
   }
 
   let organization: Organization | null = null;
@@ -115,58 +117,54 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
     const app = rawParams.app_id;
     if (!app || !principal) throw new Error(`${op.operationId}: an "app" operation needs {app_id} in its path`);
     const authorized = await authorizeOrganization(principal, app);
-    if (!authorized.ok) return { response: authorized.response, claim: null };
+    if (!authorized.ok) return authorized.response;
     organization = authorized.organization;
   }
 
   const query = op.query ? op.query.safeParse(queryObject(url)) : { success: true as const, data: {} };
-  if (!query.success) return { response: invalid("query", query.error), claim: null };
+  if (!query.success) return invalid("query", query.error);
 
   let body: unknown = undefined;
-  let claim: IdempotencyClaim | null = null;
   if (op.body) {
     const read = await readBody(request, op.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    if (!read.ok) return { response: read.response, claim: null };
+    if (!read.ok) return read.response;
     const key = request.headers.get("idempotency-key");
     if (op.method === "POST" && key && principal) {
       const begun = await beginIdempotent(principal.keyId, key, `${op.method} ${url.pathname}\n${read.raw}`);
-      if (begun.kind === "replay") return { response: begun.response, claim: null };
-      if (begun.kind === "refused") return { response: begun.response, claim: null };
-      claim = begun.claim;
+      if (begun.kind !== "claimed") return begun.response;
+      state.claim = begun.claim;
     }
     const parsed = op.body.safeParse(read.value);
-    if (!parsed.success) return { response: invalid("body", parsed.error), claim };
+    if (!parsed.success) return invalid("body", parsed.error);
     body = parsed.data;
   } else if (op.method === "POST" && principal) {
     const key = request.headers.get("idempotency-key");
     if (key) {
       const begun = await beginIdempotent(principal.keyId, key, `${op.method} ${url.pathname}\n`);
-      if (begun.kind !== "claimed") return { response: begun.response, claim: null };
-      claim = begun.claim;
+      if (begun.kind !== "claimed") return begun.response;
+      state.claim = begun.claim;
     }
   }
 
   const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, organization });
-  if (result instanceof Response) return { response: result, claim };
+  if (result instanceof Response) return result;
   if (checkResponses() && op.response.schema) {
     const checked = (op.response.schema as z.ZodType).safeParse(result);
     if (!checked.success) {
       console.error(`[api] ${op.operationId} answered a body that does not match its schema:`, JSON.stringify(checked.error.issues.slice(0, 5)));
-      return { response: problem("internal", `${op.operationId} answered a body that does not match its documented schema.`), claim };
+      return problem("internal", `${op.operationId} answered a body that does not match its documented schema.`);
     }
   }
-  return { response: jsonResponse(op.response.status, op.response.status === 204 ? null : result), claim };
+  return jsonResponse(op.response.status, op.response.status === 204 ? null : result);
 }
 
 /** Answers one request with `op`, whatever happens. */
 export async function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>): Promise<Response> {
   const url = new URL(request.url);
-  let claim: IdempotencyClaim | null = null;
+  const state: RequestState = { claim: null };
   let response: Response;
   try {
-    const outcome = await run(op, request, url, rawParams);
-    claim = outcome.claim;
-    response = outcome.response;
+    response = await run(op, request, url, rawParams, state);
   } catch (error) {
     if (error instanceof ApiError) response = problem(error.code, error.message, error.details);
     else {
@@ -174,7 +172,7 @@ export async function handleOperation(op: AnyOperation, request: Request, rawPar
       response = problem("internal", "The request failed because of a server error. It is safe to retry with the same idempotency-key.");
     }
   }
-  if (claim) response = await finishIdempotent(claim, response);
+  if (state.claim) response = await finishIdempotent(state.claim, response);
   return response;
 }
 

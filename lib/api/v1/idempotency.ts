@@ -11,6 +11,7 @@ import { sqlPool } from "@/lib/db/pool";
  */
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
+export const IDEMPOTENCY_TTL_MS = IDEMPOTENCY_TTL_HOURS * 3_600_000;
 const MAX_KEY_LENGTH = 255;
 const ABANDONED_AFTER_SECONDS = 60;
 
@@ -44,6 +45,9 @@ export async function beginIdempotent(apiKeyId: string, key: string, request: st
     const { rows } = await pool.query<{ requestHash: string; status: number | null; responseBody: string | null }>(READ_SQL, [apiKeyId, key]);
     const row = rows[0];
     if (!row) continue;
+    if (row.status === null) {
+      return { kind: "refused", response: problem("idempotency_key_in_use", "A request with this idempotency-key is still being handled: retry in a moment to get its answer.", null, { headers: { "retry-after": "1" } }) };
+    }
     if (row.requestHash !== hash) {
       return {
         kind: "refused",
@@ -51,9 +55,6 @@ export async function beginIdempotent(apiKeyId: string, key: string, request: st
           { loc: ["header", "idempotency-key"], msg: "Already used with a different method, path or body", type: "idempotency_key_reused" },
         ]),
       };
-    }
-    if (row.status === null) {
-      return { kind: "refused", response: problem("idempotency_key_in_use", "A request with this idempotency-key is still being handled: retry in a moment to get its answer.", null, { headers: { "retry-after": "1" } }) };
     }
     const headers = { "content-type": "application/json", "cache-control": "no-store", "idempotent-replayed": "true" };
     return { kind: "replay", response: new Response(row.status === 204 ? null : row.responseBody, { status: row.status, headers }) };
@@ -78,11 +79,11 @@ export async function finishIdempotent(claim: IdempotencyClaim, response: Respon
   return response;
 }
 
-/** Deletes records past their 24 hours (the retention function calls it); returns how many. */
-export async function purgeIdempotencyRecords(limit = 10_000): Promise<number> {
+/** Deletes up to `batchSize` records created before `cutoff` (the retention function passes 24 hours ago); returns how many. */
+export async function deleteIdempotencyRecordsBefore(cutoff: Date, batchSize: number): Promise<number> {
   const result = await sqlPool().query(
-    `DELETE FROM "IdempotencyRecord" WHERE ctid IN (SELECT ctid FROM "IdempotencyRecord" WHERE "createdAt" < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}) LIMIT $1 FOR UPDATE SKIP LOCKED)`,
-    [limit],
+    `DELETE FROM "IdempotencyRecord" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "IdempotencyRecord" WHERE "createdAt" < $1 ORDER BY "createdAt" LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+    [cutoff, batchSize],
   );
   return result.rowCount ?? 0;
 }
