@@ -45,7 +45,6 @@ const endpointParams = appParams.extend({
 const config = endpointConfigSchema.shape;
 
 const throttleRate = config.rateLimit.meta({
-  override: { type: ["integer", "null"], minimum: 1, maximum: 10_000 },
   description: "Messages per second sent to this endpoint at most (1–10,000); null for no limit.",
 });
 const uid = endpointUidSchema.nullish().meta({ description: "Your own unique id for the endpoint in this application (letters, digits, `-`, `_`, `.`), usable in place of its id. Null removes it." });
@@ -389,7 +388,10 @@ export const endpointsOperations: AnyOperation[] = [
     access: "app",
     params: endpointParams,
     body: z
-      .object({ key: signingSecretSchema.nullish().meta({ description: "The new secret, `whsec_` + base64 of 24 to 64 bytes; omit it to have one generated (recommended)." }) })
+      .object({
+        key: signingSecretSchema.nullish().meta({ description: "The new secret, `whsec_` + base64 of 24 to 64 bytes; omit it to have one generated (recommended)." }),
+        gracePeriodSeconds: z.number().int().nullish().meta({ description: "Accepted and ignored: the previous secret always signs for 24 hours." }),
+      })
       .meta({ id: "EndpointSecretRotateIn" }),
     response: { status: 204, description: "Rotated." },
     errors: ["not_found"],
