@@ -92,7 +92,8 @@ const endpointUpdate = z
 const endpointPatch = z
   .object({
     url: config.url.optional(),
-    description: config.description.optional(),
+    // Without the create default (""): an absent description is left as it is.
+    description: config.description.unwrap().optional(),
     throttleRate: throttleRate.optional(),
     uid,
     disabled: z.boolean().optional(),
