@@ -143,11 +143,14 @@ test.describe("endpoints through the svix SDK", () => {
       const recovering = await client.endpoint.recover(org.slug, endpoint.id, { since });
       expect(recovering).toMatchObject({ status: "running", task: "endpoint.recover" });
       expect(recovering.id).toMatch(/^qtask_/);
-      await expect.poll(() => failed.map((id) => receiver.of(id).length), { timeout: DELIVERY_MS }).toEqual(before.map((n) => n + 1));
+      await expect.poll(async () => (await client.backgroundTask.get(recovering.id)).status, { timeout: DELIVERY_MS }).toBe("finished");
+      expect(failed.map((id) => receiver.of(id).length)).toEqual(before.map((n) => n + 1));
       expect(receiver.of(missed)).toHaveLength(0);
 
       const replaying = await client.endpoint.replayMissing(org.slug, "ops", { since, until: new Date(Date.now() + 1_000) });
       expect(replaying).toMatchObject({ status: "running", task: "endpoint.replay" });
+      await expect.poll(async () => (await client.backgroundTask.get(replaying.id)).status, { timeout: DELIVERY_MS }).toBe("finished");
+      // A replayed message is delivered by its new delivery's normal schedule, after the task ends.
       await expect.poll(() => receiver.of(missed).length, { timeout: DELIVERY_MS }).toBe(1);
       const { key: secret } = await client.endpoint.getSecret(org.slug, "ops");
       expect(verifies(secret, receiver.of(missed)[0]!)).toBe(true);
