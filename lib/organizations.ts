@@ -1,5 +1,13 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { apiKeyCache } from "@/lib/api/authenticate";
 import { organizationCache } from "@/lib/api/organization";
+import { diffFields } from "@/lib/audit/diff";
+import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
+import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { RESERVED_SLUGS } from "@/lib/validations/organization";
 
 /** Turns webhooks on or off for an organization. Returns the new state. */
 export async function setWebhooksEnabled(organizationId: string, enabled: boolean): Promise<boolean> {
@@ -23,3 +31,134 @@ export async function organizationChoices(userId: string) {
 }
 
 export type OrganizationChoice = Awaited<ReturnType<typeof organizationChoices>>[number];
+
+/**
+ * Organizations as API clients manage them (Svix's applications: the slug is the application's
+ * `uid`). Every change is audited; slug changes and deletions reach every process's API caches
+ * through the `organization_changed` / `api_key_changed` triggers, and this process's at once.
+ */
+
+export type OrganizationMetadata = Record<string, string>;
+
+export interface OrganizationRecord {
+  id: string;
+  slug: string;
+  name: string;
+  metadata: OrganizationMetadata;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const recordSelect = { id: true, slug: true, name: true, metadata: true, createdAt: true, updatedAt: true } as const;
+const storedMetadata = z.record(z.string(), z.string());
+
+function toRecord(row: { id: string; slug: string; name: string; metadata: Prisma.JsonValue; createdAt: Date; updatedAt: Date }): OrganizationRecord {
+  const metadata = storedMetadata.safeParse(row.metadata);
+  return { ...row, metadata: metadata.success ? metadata.data : {} };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/** A slug made from a name (`Acme Corp.` → `acme-corp`), valid for orgSlugSchema; `suffix` makes it unique. */
+export function slugFromName(name: string, suffix?: string): string {
+  const base =
+    name
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 50)
+      .replace(/-+$/, "") || "org";
+  const slug = RESERVED_SLUGS.has(base) ? `${base}-org` : base;
+  return suffix ? `${slug}-${suffix}` : slug;
+}
+
+export async function findOrganizationRecord(idOrSlug: string): Promise<OrganizationRecord | null> {
+  const row = await db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] }, select: recordSelect });
+  return row ? toRecord(row) : null;
+}
+
+/** Organizations newest first, keyset-paginated; `organizationId` limits the list to that one. */
+export async function listOrganizationRecords(options: { organizationId?: string; cursor?: Cursor; limit: number }): Promise<Page<OrganizationRecord>> {
+  const page = keysetClauses(Prisma.sql`"createdAt"`, Prisma.sql`id`, options.cursor, options.limit);
+  const only = options.organizationId ? Prisma.sql`AND id = ${options.organizationId}` : Prisma.empty;
+  const rows = await db.$queryRaw<Parameters<typeof toRecord>[0][]>`
+    SELECT id, slug, name, metadata, "createdAt", "updatedAt" FROM "Organization"
+     WHERE true ${only} ${page.where} ${page.order} ${page.limit}`;
+  return toPage(rows.map(toRecord), (r) => ({ at: r.createdAt, id: r.id }), options.cursor, options.limit);
+}
+
+export type CreateOrganizationResult = { ok: true; organization: OrganizationRecord } | { ok: false; code: "slug_taken"; slug: string };
+
+/**
+ * A new organization, without members (staff or an API client add them). With no slug one is made
+ * from the name, with a random suffix when that one is taken.
+ */
+export async function createOrganization(input: { name: string; slug?: string; metadata?: OrganizationMetadata }, actor: Actor): Promise<CreateOrganizationResult> {
+  const candidates = input.slug ? [input.slug] : [slugFromName(input.name), slugFromName(input.name, randomBytes(3).toString("hex")), slugFromName(input.name, randomBytes(4).toString("hex"))];
+  for (const slug of candidates) {
+    try {
+      const organization = await db.$transaction(async (tx) => {
+        const row = await tx.organization.create({ data: { name: input.name, slug, metadata: input.metadata ?? {} }, select: recordSelect });
+        await recordAudit(tx, { actor, action: "organization.created", organizationId: row.id, changes: { name: row.name, slug: row.slug, metadata: row.metadata } });
+        return toRecord(row);
+      });
+      return { ok: true, organization };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return { ok: false, code: "slug_taken", slug: candidates[0]! };
+}
+
+export type UpdateOrganizationResult = { ok: true; organization: OrganizationRecord } | { ok: false; code: "not_found" } | { ok: false; code: "slug_taken"; slug: string };
+
+/** Changes the given fields only. A new slug changes every dashboard and API path of the organization. */
+export async function updateOrganization(
+  id: string,
+  changes: { name?: string; slug?: string; metadata?: OrganizationMetadata },
+  actor: Actor,
+): Promise<UpdateOrganizationResult> {
+  try {
+    const result = await db.$transaction(async (tx) => {
+      const before = await tx.organization.findUnique({ where: { id }, select: recordSelect });
+      if (!before) return null;
+      const row = await tx.organization.update({ where: { id }, data: changes, select: recordSelect });
+      const diff = diffFields<Record<string, unknown>>(
+        { name: before.name, slug: before.slug, metadata: before.metadata },
+        { name: row.name, slug: row.slug, metadata: row.metadata },
+      );
+      if (Object.keys(diff).length) await recordAudit(tx, { actor, action: "organization.updated", organizationId: id, changes: diff });
+      return toRecord(row);
+    });
+    if (!result) return { ok: false, code: "not_found" };
+    if (changes.slug !== undefined) organizationCache.invalidate();
+    return { ok: true, organization: result };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, code: "slug_taken", slug: changes.slug ?? "" };
+    throw error;
+  }
+}
+
+/**
+ * Deletes the organization and, by the database's cascades, everything it owns: memberships,
+ * endpoints and their secrets, messages, deliveries and attempts, API keys, background tasks, test
+ * receivers and its audit log. The audit entry of the deletion is platform-wide (no organization),
+ * so it outlives it.
+ */
+export async function deleteOrganization(id: string, actor: Actor): Promise<"deleted" | "not_found"> {
+  const deleted = await db.$transaction(async (tx) => {
+    const row = await tx.organization.findUnique({ where: { id }, select: { id: true, slug: true, name: true } });
+    if (!row) return false;
+    await tx.organization.delete({ where: { id } });
+    await recordAudit(tx, { actor, action: "organization.deleted", organizationId: null, changes: { id: row.id, slug: row.slug, name: row.name } });
+    return true;
+  });
+  if (!deleted) return "not_found";
+  organizationCache.invalidate();
+  apiKeyCache.invalidate();
+  return "deleted";
+}

@@ -18,6 +18,7 @@ export interface EventTypeSummary {
 export interface EventTypeDetail extends EventTypeSummary {
   schema: Record<string, unknown>;
   examples: CatalogExample[];
+  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -46,6 +47,7 @@ function toDetail(row: EventTypeRow): EventTypeDetail {
     ...toSummary(row),
     schema: row.schema as Record<string, unknown>,
     examples: storedExamples.parse(row.examples),
+    createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
@@ -56,9 +58,9 @@ export async function getEventType(name: string): Promise<EventTypeDetail | null
   return row ? toDetail(row) : null;
 }
 
-/** Every type that accepts events, with schema and examples, in catalog order (one query). */
-export async function listEventTypeDetails(): Promise<EventTypeDetail[]> {
-  const rows = await db.eventType.findMany({ where: { archivedAt: null }, orderBy: [{ group: "asc" }, { name: "asc" }] });
+/** Every type that accepts events (and the archived ones when asked), with schema and examples, in catalog order (one query). */
+export async function listEventTypeDetails(options: { includeArchived?: boolean } = {}): Promise<EventTypeDetail[]> {
+  const rows = await db.eventType.findMany({ where: options.includeArchived ? {} : { archivedAt: null }, orderBy: [{ group: "asc" }, { name: "asc" }] });
   return rows.map(toDetail);
 }
 

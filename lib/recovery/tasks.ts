@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { AuditAction } from "@/lib/audit/actions";
 import { publishRecoveryRequested } from "@/lib/domain-events";
@@ -240,4 +241,30 @@ export async function listTasks(organizationId: string, endpointId: string | nul
     select: TASK_SELECT,
   });
   return withProgress(rows);
+}
+
+export interface TaskPageFilters {
+  statuses?: BackgroundTaskStatus[];
+  kinds?: BackgroundTaskKind[];
+  cursor?: Cursor;
+  limit: number;
+}
+
+/**
+ * A keyset page of tasks, newest first: an organization's (BackgroundTask (organizationId,
+ * createdAt)), or every organization's when `organizationId` is null (platform API keys).
+ */
+export async function listTaskPage(organizationId: string | null, filters: TaskPageFilters): Promise<Page<TaskView>> {
+  const page = keysetClauses(Prisma.sql`t."createdAt"`, Prisma.sql`t.id`, filters.cursor, filters.limit);
+  const conditions: Prisma.Sql[] = [Prisma.sql`true`];
+  if (organizationId) conditions.push(Prisma.sql`t."organizationId" = ${organizationId}`);
+  if (filters.statuses) conditions.push(Prisma.sql`t.status = ANY (${filters.statuses}::"BackgroundTaskStatus"[])`);
+  if (filters.kinds) conditions.push(Prisma.sql`t.kind = ANY (${filters.kinds}::"BackgroundTaskKind"[])`);
+  const rows = await db.$queryRaw<TaskRow[]>`
+    SELECT t.id, t.kind, t."endpointId", t.status, t.params, t.total, t.error, t."createdBy", t."createdAt", t."startedAt", t."finishedAt"
+      FROM "BackgroundTask" t
+     WHERE ${Prisma.join(conditions, " AND ")} ${page.where}
+     ${page.order} ${page.limit}`;
+  const found = toPage(rows, (r) => ({ at: r.createdAt, id: r.id }), filters.cursor, filters.limit);
+  return { ...found, items: await withProgress(found.items) };
 }

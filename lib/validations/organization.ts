@@ -19,3 +19,6 @@ export const setWebhooksEnabledSchema = z.object({
 });
 
 export type SetWebhooksEnabledInput = z.infer<typeof setWebhooksEnabledSchema>;
+
+export const organizationNameSchema = z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
+

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { ValidationIssue } from "@/lib/api/problem";
 import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
-import { appParams, dateTimeOut } from "@/lib/api/v1/schemas";
+import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
+import { db } from "@/lib/db";
+import { keysetClauses, toPage } from "@/lib/db/keyset";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { selectionConditions } from "@/lib/messages/list";
 import { sendEvent } from "@/lib/messages/send-event";
 import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 
@@ -32,6 +36,122 @@ const messageIn = sendEventSchema
     tags: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
   })
   .meta({ id: "MessageIn" });
+
+/** A query flag written `true` or `false` (the SDKs send them so). */
+export const queryFlag = (defaultValue: boolean, description: string) =>
+  z
+    .enum(["true", "false"], { message: "Write true or false" })
+    .default(defaultValue ? "true" : "false")
+    .transform((text) => text === "true")
+    .meta({
+      description,
+      // The wire value is the text true or false; the document shows Svix's boolean.
+      override: ({ jsonSchema }) => {
+        delete jsonSchema.enum;
+        Object.assign(jsonSchema, { type: "boolean", default: defaultValue });
+      },
+    });
+
+/**
+ * The time window of a list: Svix's `before` and `after` (what the SDKs send), with `since` and
+ * `until` accepted as their other names. `after` is inclusive, `before` exclusive.
+ */
+export const timeWindowQuery = {
+  before: dateTimeIn("before").optional().meta({ description: "Only items from before this time (exclusive). `until` is the same filter." }),
+  after: dateTimeIn("after").optional().meta({ description: "Only items from this time on (inclusive). `since` is the same filter." }),
+  since: dateTimeIn("since").optional().meta({ description: "The same as `after`." }),
+  until: dateTimeIn("until").optional().meta({ description: "The same as `before`." }),
+};
+
+type WindowQuery = { before?: Date; after?: Date; since?: Date; until?: Date };
+
+/** The 422 issues of a contradictory window (superRefine of a query with `timeWindowQuery`). */
+export function checkTimeWindow(query: WindowQuery, ctx: z.RefinementCtx): void {
+  if (query.since && query.after) ctx.addIssue({ code: "custom", path: ["since"], message: "Give either since or after (they are the same filter), not both" });
+  if (query.until && query.before) ctx.addIssue({ code: "custom", path: ["until"], message: "Give either until or before (they are the same filter), not both" });
+  const { from, to } = timeWindowOf(query);
+  if (from && to && from >= to) ctx.addIssue({ code: "custom", path: [query.before ? "before" : "until"], message: "The end of the window must be after its start" });
+}
+
+/** The window as `[from, to)`. */
+export function timeWindowOf(query: WindowQuery): { from?: Date; to?: Date } {
+  return { from: query.after ?? query.since, to: query.before ?? query.until };
+}
+
+/** Channels and tags do not exist here: a filter on them is refused rather than silently matching everything or nothing. */
+export const unsupportedFilter = (name: "channel" | "tag") =>
+  z
+    .string()
+    .optional()
+    .refine((value) => value === undefined, `Messages have no ${name === "channel" ? "channels" : "tags"} here, so a ${name} filter would match nothing: filter with event_types instead`)
+    .meta({ description: `Not supported (messages have no ${name === "channel" ? "channels" : "tags"}): refused with 422.` });
+
+/** A message's id (`msg_…`) or the `eventId` it was sent with, as Svix accepts both. */
+export const msgParams = appParams.extend({
+  msg_id: z.string().min(1).max(256).meta({ description: "The message id (`msg_…`) or the `eventId` it was sent with (the newest such message)." }),
+});
+
+interface StoredMessage {
+  id: string;
+  eventType: string;
+  eventId: string | null;
+  body: string;
+  createdAt: Date;
+}
+
+const STORED_MESSAGE = { id: true, eventType: true, eventId: true, body: true, createdAt: true } as const;
+
+/**
+ * The organization's message `idOrEventId` names: by id (the primary key), else by the sender's
+ * eventId, the newest first (an eventId is unique for 24 hours only). Both are index lookups.
+ */
+export async function findMessage(organizationId: string, idOrEventId: string): Promise<StoredMessage | null> {
+  const byId = idOrEventId.startsWith("msg_") ? await db.message.findFirst({ where: { id: idOrEventId, organizationId }, select: STORED_MESSAGE }) : null;
+  return byId ?? db.message.findFirst({ where: { organizationId, eventId: idOrEventId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: STORED_MESSAGE });
+}
+
+/** `findMessage`, or the API's 404. */
+export async function messageOr404(organizationId: string, idOrEventId: string): Promise<StoredMessage> {
+  const message = await findMessage(organizationId, idOrEventId);
+  if (!message) throw apiError("not_found", `No message with id or eventId "${idOrEventId}" in this organization (messages older than the retention period are deleted).`);
+  return message;
+}
+
+/** A stored message as `MessageOut`; without content, its payload is `{}` as Svix answers. */
+export function messageOutOf(message: { id: string; eventType: string; eventId: string | null; body?: string | null; createdAt: Date }, withContent: boolean) {
+  const payload = withContent && message.body ? (JSON.parse(message.body) as Record<string, unknown>) : {};
+  return { id: message.id, eventType: message.eventType, eventId: message.eventId, payload, timestamp: message.createdAt };
+}
+
+const withContentFlag = queryFlag(true, "Include each message's payload (default true); `false` answers `payload: {}`, as Svix does.");
+
+const messageListQuery = listQuery
+  .extend({
+    event_types: csvList(z.string().min(1).max(200)).optional().meta({ description: "Only messages of these event types (comma-separated, at most 100)." }),
+    ...timeWindowQuery,
+    with_content: withContentFlag,
+    channel: unsupportedFilter("channel"),
+    tag: unsupportedFilter("tag"),
+  })
+  .superRefine(checkTimeWindow);
+
+/**
+ * A page of the organization's messages, newest first, under the message logs' own conditions
+ * (lib/messages/list.ts `selectionConditions`: the (organizationId[, eventType], createdAt, id)
+ * indexes walked newest first), the body read only when it is asked for.
+ */
+async function messagePage(organizationId: string, query: z.output<typeof messageListQuery>) {
+  const { iterator: cursor, limit } = query;
+  const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
+  const conditions = selectionConditions(organizationId, { eventType: query.event_types ?? [], ...timeWindowOf(query) }, new Date());
+  const body = query.with_content ? Prisma.sql`m.body` : Prisma.sql`NULL::text AS body`;
+  const rows = await db.$queryRaw<StoredMessage[]>`
+    SELECT m.id, m."eventType", m."eventId", ${body}, m."createdAt"
+      FROM "Message" m
+     WHERE m."organizationId" = ${organizationId} ${conditions} ${page.where}
+     ${page.order} ${page.limit}`;
+  return toPage(rows, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
+}
 
 /** JSON Pointer `/a/0/b` → `["a", 0, "b"]`. */
 function pointerPath(pointer: string): (string | number)[] {
@@ -83,5 +203,32 @@ export const messagesOperations: AnyOperation[] = [
       if (!result.created) return Response.json(result.message, { status: 200, headers: { "cache-control": "no-store" } });
       return { ...result.message, timestamp: new Date(result.message.timestamp), ...deliverySummary(result.deliveries, result.notScheduled !== null) };
     },
+  }),
+  defineOperation({
+    method: "GET",
+    path: "/api/v1/app/{app_id}/msg",
+    operationId: "v1.message.list",
+    tag: "Message",
+    summary: "List messages",
+    description:
+      "The organization's messages, newest first, including those no endpoint received. Filter by event types and a time window (`after`/`since` inclusive, `before`/`until` exclusive); page with `iterator`. Channels and tags are not supported: those filters are refused.",
+    access: "app",
+    params: appParams,
+    query: messageListQuery,
+    response: { status: 200, description: "A page of messages.", schema: listOf(messageOut, "MessageOut") },
+    handler: async ({ organization, query }) => listAnswer(await messagePage(organization.id, query), (m) => messageOutOf(m, query.with_content)),
+  }),
+  defineOperation({
+    method: "GET",
+    path: "/api/v1/app/{app_id}/msg/{msg_id}",
+    operationId: "v1.message.get",
+    tag: "Message",
+    summary: "Get message",
+    description: "One message, by its id or the `eventId` it was sent with. `with_content=false` answers `payload: {}`.",
+    access: "app",
+    params: msgParams,
+    query: z.object({ with_content: withContentFlag }),
+    response: { status: 200, description: "The message.", schema: messageOut },
+    handler: async ({ organization, params, query }) => messageOutOf(await messageOr404(organization.id, params.msg_id), query.with_content),
   }),
 ];
