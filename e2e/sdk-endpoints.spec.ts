@@ -1,7 +1,7 @@
-import { ApiException, Webhook, type Svix } from "svix";
+import { Webhook, type Svix } from "svix";
 import { SEED_CATALOG } from "../lib/catalog/seed-catalog";
 import { expect, test } from "./fixtures";
-import { createKey, startReceiver, svix, type ReceivedWebhook } from "./sdk";
+import { apiFailure, createKey, startReceiver, svix, type ReceivedWebhook } from "./sdk";
 
 /**
  * The Endpoint calls driven by the official svix SDK only, against the running app and a real
@@ -12,17 +12,6 @@ import { createKey, startReceiver, svix, type ReceivedWebhook } from "./sdk";
 const EVENT_TYPE = "contract.created";
 const payload = SEED_CATALOG.find((t) => t.name === EVENT_TYPE)!.examples[0]!.payload;
 const DELIVERY_MS = 30_000;
-
-/** The ApiException a call fails with (the spec fails if it succeeds or throws anything else). */
-async function refusal(call: Promise<unknown>): Promise<ApiException<{ code?: string; detail?: unknown }>> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ApiException) return error as ApiException<{ code?: string; detail?: unknown }>;
-    throw error;
-  }
-  throw new Error("the call succeeded; a refusal was expected");
-}
 
 /** Sends an event and waits until the receiver has it; returns the message id. */
 async function send(client: Svix, app: string) {
@@ -112,7 +101,7 @@ test.describe("endpoints through the svix SDK", () => {
       expect(attempted.data[1]).toMatchObject({ statusText: "success", eventType: EVENT_TYPE, payload });
 
       await client.endpoint.delete(org.slug, "billing");
-      expect((await refusal(client.endpoint.get(org.slug, created.id))).code).toBe(404);
+      expect((await apiFailure(client.endpoint.get(org.slug, created.id))).code).toBe(404);
     } finally {
       await receiver.close();
     }
@@ -132,7 +121,7 @@ test.describe("endpoints through the svix SDK", () => {
       const failed = [await send(client, org.slug), await send(client, org.slug)];
       await expect.poll(() => failed.every((id) => receiver.of(id).length >= 1), { timeout: DELIVERY_MS }).toBe(true);
       await client.endpoint.patch(org.slug, "ops", { disabled: true });
-      expect((await refusal(client.endpoint.recover(org.slug, "ops", { since }))).code).toBe(409);
+      expect((await apiFailure(client.endpoint.recover(org.slug, "ops", { since }))).code).toBe(409);
       // Sent while disabled: never attempted for it.
       const missed = await send(client, org.slug);
       await client.endpoint.patch(org.slug, "ops", { disabled: false });
@@ -167,36 +156,36 @@ test.describe("endpoints through the svix SDK", () => {
     const mine = await client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/hook", eventTypes: [EVENT_TYPE], uid: "mine" });
     const theirs = await otherClient.endpoint.create(other.slug, { url: "http://127.0.0.1:9/hook", eventTypes: [EVENT_TYPE], uid: "theirs" });
 
-    const noFilter = await refusal(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x" }));
+    const noFilter = await apiFailure(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x" }));
     expect(noFilter.code).toBe(422);
     expect(noFilter.body).toMatchObject({ code: "invalid_body", detail: [{ loc: ["body", "eventTypes"], msg: expect.stringMatching(/Choose at least one event type/) }] });
-    const badUrl = await refusal(client.endpoint.create(org.slug, { url: "ftp://127.0.0.1/x", eventTypes: [EVENT_TYPE] }));
+    const badUrl = await apiFailure(client.endpoint.create(org.slug, { url: "ftp://127.0.0.1/x", eventTypes: [EVENT_TYPE] }));
     expect([badUrl.code, badUrl.body.code]).toEqual([422, "invalid_body"]);
-    const unknownType = await refusal(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: ["no.such.type"] }));
+    const unknownType = await apiFailure(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: ["no.such.type"] }));
     expect([unknownType.code, unknownType.body.code]).toEqual([422, "unknown_event_types"]);
-    const taken = await refusal(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: [EVENT_TYPE], uid: "mine" }));
+    const taken = await apiFailure(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: [EVENT_TYPE], uid: "mine" }));
     expect([taken.code, taken.body.code]).toEqual([409, "conflict"]);
-    const badSecret = await refusal(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: [EVENT_TYPE], secret: "whsec_tooshort" }));
+    const badSecret = await apiFailure(client.endpoint.create(org.slug, { url: "http://127.0.0.1:9/x", eventTypes: [EVENT_TYPE], secret: "whsec_tooshort" }));
     expect(badSecret.code).toBe(422);
-    const reserved = await refusal(client.endpoint.patchHeaders(org.slug, "mine", { headers: { "webhook-signature": "forged" } }));
+    const reserved = await apiFailure(client.endpoint.patchHeaders(org.slug, "mine", { headers: { "webhook-signature": "forged" } }));
     expect(reserved.code).toBe(422);
     expect(reserved.body.detail).toEqual([expect.objectContaining({ loc: ["body", "headers", "webhook-signature"] })]);
-    expect((await refusal(client.endpoint.rotateSecret(org.slug, "mine", { key: "not base64!" }))).code).toBe(422);
-    expect((await refusal(client.endpoint.patch(org.slug, "mine", { eventTypes: [] }))).code).toBe(422);
-    const badExample = await refusal(client.endpoint.sendExample(org.slug, "mine", { eventType: "no.such.type" }));
+    expect((await apiFailure(client.endpoint.rotateSecret(org.slug, "mine", { key: "not base64!" }))).code).toBe(422);
+    expect((await apiFailure(client.endpoint.patch(org.slug, "mine", { eventTypes: [] }))).code).toBe(422);
+    const badExample = await apiFailure(client.endpoint.sendExample(org.slug, "mine", { eventType: "no.such.type" }));
     expect([badExample.code, badExample.body.code]).toEqual([422, "unknown_event_type"]);
-    const badWindow = await refusal(client.endpoint.recover(org.slug, "mine", { since: new Date(Date.now() + 3_600_000) }));
+    const badWindow = await apiFailure(client.endpoint.recover(org.slug, "mine", { since: new Date(Date.now() + 3_600_000) }));
     expect([badWindow.code, badWindow.body.code]).toEqual([422, "invalid_body"]);
 
     // Another organization: its key is refused here (403); its endpoints do not exist through this organization (404).
-    expect((await refusal(otherClient.endpoint.get(org.slug, mine.id))).code).toBe(403);
-    expect((await refusal(otherClient.endpoint.delete(org.slug, "mine"))).code).toBe(403);
+    expect((await apiFailure(otherClient.endpoint.get(org.slug, mine.id))).code).toBe(403);
+    expect((await apiFailure(otherClient.endpoint.delete(org.slug, "mine"))).code).toBe(403);
     for (const ref of [theirs.id, "theirs"]) {
-      const missing = await refusal(client.endpoint.get(org.slug, ref));
+      const missing = await apiFailure(client.endpoint.get(org.slug, ref));
       expect([missing.code, missing.body.code]).toEqual([404, "not_found"]);
-      expect((await refusal(client.endpoint.getSecret(org.slug, ref))).code).toBe(404);
-      expect((await refusal(client.endpoint.patch(org.slug, ref, { description: "mine now" }))).code).toBe(404);
-      expect((await refusal(client.endpoint.getStats(org.slug, ref))).code).toBe(404);
+      expect((await apiFailure(client.endpoint.getSecret(org.slug, ref))).code).toBe(404);
+      expect((await apiFailure(client.endpoint.patch(org.slug, ref, { description: "mine now" }))).code).toBe(404);
+      expect((await apiFailure(client.endpoint.getStats(org.slug, ref))).code).toBe(404);
     }
     expect((await otherClient.endpoint.get(other.slug, "theirs")).description).toBe("");
   });

@@ -1,49 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as recover } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/recover/route";
 import { POST as replayMissing } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/replay-missing/route";
-import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { setEndpointDisabled } from "@/lib/endpoints/endpoints";
 import { sendEvent } from "@/lib/messages/send-event";
 import { getTask } from "@/lib/recovery/tasks";
 import { waitFor } from "@/tests/helpers/executor-harness";
-import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
-import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { contractCreated } from "@/tests/helpers/delivery-harness";
+import { RECOVERY_BOUND_MS as BOUND_MS, startRecoveryPipeline } from "@/tests/helpers/recovery-harness";
 
 /** Recover and replay-missing through the API (moved here from api-recovery.test.ts with their operations). */
 
-const WAIT_MS = 500;
-const ATTEMPT_TIMEOUT_MS = 3_000;
-const BOUND_MS = 6 * (WAIT_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
-
-let pipeline: DeliveryPipeline;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  pipeline = await startDeliveryPipeline({ WEBHOOK_RETRY_SCHEDULE: `${WAIT_MS}ms`, WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS), RECOVERY_BATCH_SIZE: "2", RECOVERY_PARALLEL: "1" });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await pipeline?.close();
-});
-
-/** An organization with an API key, an endpoint whose receiver was down for `failed` messages, and is up again. */
-async function setup(failedCount = 2) {
-  const r = await startReceiver({ mode: { kind: "status", status: 503 } });
-  receivers.push(r);
-  const { org, endpointId, actor } = await orgWithEndpoint(`${r.url}/hook`);
-  const { key } = await createApiKey({ name: "ops", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
-  const failed: string[] = [];
-  for (let i = 0; i < failedCount; i++) {
-    const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(i + 1));
-    if (!sent.ok) throw new Error(sent.message);
-    failed.push(sent.message.id);
-  }
-  await waitFor("deliveries to fail", async () => ((await db.delivery.count({ where: { messageId: { in: failed }, status: "FAILED" } })) === failedCount ? true : undefined), BOUND_MS);
-  r.setMode({ kind: "status", status: 200 });
-  r.reset();
-  return { r, org, endpointId, actor, key, failed };
-}
+const { orgWithFailedDeliveries: setup } = startRecoveryPipeline();
 
 function post(handler: typeof recover, app: string, endpoint: string, body: unknown, key: string) {
   const request = new Request(`http://127.0.0.1/api/v1/app/${app}/endpoint/${endpoint}/${handler === recover ? "recover" : "replay-missing"}`, {
