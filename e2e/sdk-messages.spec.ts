@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ApiException, BackgroundTaskStatus, BackgroundTaskType, MessageAttemptTriggerType, MessageStatus, MessageStatusText, StatusCodeClass } from "svix";
+import { BackgroundTaskStatus, BackgroundTaskType, MessageAttemptTriggerType, MessageStatus, MessageStatusText, StatusCodeClass } from "svix";
 import { SEED_CATALOG } from "../lib/catalog/seed-catalog";
 import { encrypt } from "../lib/crypto/aes-gcm";
 import { parseEncryptionKey } from "../lib/crypto/config";
 import { generateSecret } from "../lib/delivery/sign";
 import { publicId } from "../lib/ids";
 import { expect, test, type E2eData } from "./fixtures";
-import { createKey, startReceiver, svix } from "./sdk";
+import { apiFailure, createKey, startReceiver, svix } from "./sdk";
 
 /**
  * Messages, message attempts and background tasks with the official svix SDK as the only client:
@@ -40,17 +40,6 @@ async function createTaskInDb(data: E2eData, organizationId: string, endpointId:
     [id, organizationId, endpointId],
   );
   return id;
-}
-
-/** The ApiException a call fails with (the spec fails if it succeeds or fails otherwise). */
-async function failure(call: Promise<unknown>): Promise<ApiException<{ code?: string; detail?: unknown }>> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ApiException) return error as ApiException<{ code?: string; detail?: unknown }>;
-    throw error;
-  }
-  throw new Error("The call succeeded; an ApiException was expected");
 }
 
 test.describe("messages, attempts and background tasks through the svix SDK", () => {
@@ -147,10 +136,10 @@ test.describe("messages, attempts and background tasks through the svix SDK", ()
         [() => svix("hr_org_nope").message.list(org.slug), 401, "unauthorized"],
       ];
       for (const [call, status, code] of cases) {
-        const error = await failure(call());
+        const error = await apiFailure(call());
         expect([error.code, error.body.code], call.toString()).toEqual([status, code]);
       }
-      expect((await failure(client.message.list(org.slug, { limit: 0 }))).body.detail).toEqual([expect.objectContaining({ loc: ["query", "limit"] })]);
+      expect((await apiFailure(client.message.list(org.slug, { limit: 0 }))).body.detail).toEqual([expect.objectContaining({ loc: ["query", "limit"] })]);
     } finally {
       await receiver.close();
     }

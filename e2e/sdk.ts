@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Svix } from "svix";
+import { ApiException, Svix } from "svix";
 import { generateApiKey } from "../lib/api-keys/key";
 import type { E2eData } from "./fixtures";
 
@@ -18,6 +18,17 @@ export function serverUrl(): string {
 export function svix(key: string): Svix {
   // An empty retry schedule means no retry (numRetries: 0 would read as "default").
   return new Svix(key, { serverUrl: serverUrl(), retryScheduleInMs: [] });
+}
+
+/** The ApiException a call fails with (the spec fails if the call succeeds or fails otherwise). */
+export async function apiFailure(call: Promise<unknown>): Promise<ApiException<{ code?: string; detail?: unknown }>> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ApiException) return error as ApiException<{ code?: string; detail?: unknown }>;
+    throw error;
+  }
+  throw new Error("The call succeeded; an ApiException was expected");
 }
 
 /** An API key written straight to the database: an organization key for `organizationId`, or a platform key. */

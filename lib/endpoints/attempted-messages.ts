@@ -5,7 +5,8 @@ import type { AttemptedMessagesFilters } from "@/lib/validations/message-logs";
 
 /**
  * An endpoint's Attempted messages tab: every message sent (or to be sent) to it, newest first,
- * with its delivery's latest state. Walks Delivery (endpointId[, status], createdAt, id).
+ * with its delivery's latest state. Walks Delivery (endpointId[, status], createdAt, id). The API's
+ * list of an endpoint's attempted messages (Svix's) adds event types, a time window and payloads.
  */
 
 export interface AttemptedMessageRow {
@@ -19,6 +20,20 @@ export interface AttemptedMessageRow {
   lastAttemptAt: Date | null;
   nextAttemptAt: Date | null;
   failureReason: string | null;
+  /** When the message was recorded (a replayed message's delivery is younger than its message). */
+  messageCreatedAt: Date;
+  /** The payload's JSON text, when asked for (`withContent`). */
+  body?: string;
+}
+
+/** The API's filters beyond the tab's. */
+export interface AttemptedMessagesOptions {
+  eventTypes?: string[];
+  /** Deliveries created at or after this time. */
+  since?: Date;
+  /** Deliveries created before this time. */
+  until?: Date;
+  withContent?: boolean;
 }
 
 const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", pending: "PENDING", sending: "SENDING" } as const;
@@ -27,15 +42,22 @@ export async function listAttemptedMessages(
   organizationId: string,
   endpointId: string,
   filters: AttemptedMessagesFilters,
+  options: AttemptedMessagesOptions = {},
 ): Promise<Page<AttemptedMessageRow>> {
   const { cursor, limit } = filters;
   const page = keysetClauses(Prisma.sql`d."createdAt"`, Prisma.sql`d.id`, cursor, limit);
   const status = filters.status ? Prisma.sql`AND d.status = ${STATUS[filters.status]}::"DeliveryStatus"` : Prisma.empty;
+  const types = options.eventTypes?.length
+    ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Message" t WHERE t.id = d."messageId" AND t."eventType" = ANY(${options.eventTypes}::text[]))`
+    : Prisma.empty;
+  const since = options.since ? Prisma.sql`AND d."createdAt" >= ${options.since}` : Prisma.empty;
+  const until = options.until ? Prisma.sql`AND d."createdAt" < ${options.until}` : Prisma.empty;
+  const body = options.withContent ? Prisma.sql`, m.body` : Prisma.empty;
   const rows = await db.$queryRaw<AttemptedMessageRow[]>`
     SELECT d.id AS "deliveryId", d."messageId", m."eventType", m."eventId", d."createdAt", d.status, d."attemptCount",
-           d."lastAttemptAt", d."nextAttemptAt", d."failureReason"
+           d."lastAttemptAt", d."nextAttemptAt", d."failureReason", m."createdAt" AS "messageCreatedAt" ${body}
       FROM (SELECT * FROM "Delivery" d
-             WHERE d."endpointId" = ${endpointId} AND d."organizationId" = ${organizationId} ${status} ${page.where}
+             WHERE d."endpointId" = ${endpointId} AND d."organizationId" = ${organizationId} ${status} ${types} ${since} ${until} ${page.where}
              ${page.order} ${page.limit}) d
       JOIN "Message" m ON m.id = d."messageId"
      ${page.order}`;

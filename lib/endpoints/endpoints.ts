@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { subscribableNames } from "@/lib/catalog/event-types";
@@ -5,15 +6,18 @@ import { db } from "@/lib/db";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { newEndpointId } from "@/lib/endpoints/ids";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { announceEndpointStopped } from "@/lib/endpoints/stop-notice";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { storedHeadersSchema, URL_CHANGE_CONFIRMATION_MESSAGE, type CustomHeader, type EndpointConfig } from "@/lib/validations/endpoint";
 
-export type EndpointFailure = { ok: false; code: "not_found" | "unknown_event_types" | "url_change_unconfirmed"; message: string; field?: string };
+export type EndpointFailure = { ok: false; code: "not_found" | "unknown_event_types" | "url_change_unconfirmed" | "conflict"; message: string; field?: string };
 
 const NOT_FOUND: EndpointFailure = { ok: false, code: "not_found", message: "This endpoint does not exist or was deleted." };
 
 const viewSelect = {
   id: true,
+  uid: true,
+  metadata: true,
   url: true,
   description: true,
   eventTypes: true,
@@ -26,11 +30,31 @@ const viewSelect = {
 
 type Row = Prisma.EndpointGetPayload<{ select: typeof viewSelect }>;
 
-/** An endpoint as the dashboard shows it, its stored headers parsed. */
-export type EndpointView = Omit<Row, "headers"> & { headers: CustomHeader[] };
+/** An endpoint as the dashboard and the API show it, its stored headers and metadata parsed. */
+export type EndpointView = Omit<Row, "headers" | "metadata"> & { headers: CustomHeader[]; metadata: Record<string, string> };
+
+const storedMetadataSchema = z.record(z.string(), z.string());
 
 function toView(row: Row): EndpointView {
-  return { ...row, headers: storedHeadersSchema.parse(row.headers) };
+  return { ...row, headers: storedHeadersSchema.parse(row.headers), metadata: storedMetadataSchema.parse(row.metadata) };
+}
+
+/** What only API clients set (Svix's fields): their own id for the endpoint and free-form metadata. */
+export interface EndpointApiFields {
+  uid?: string | null;
+  metadata?: Record<string, string>;
+}
+
+/** On creation an API client may also create it disabled and choose its first signing secret. */
+export interface NewEndpointApiFields extends EndpointApiFields {
+  disabled?: boolean;
+  secret?: string;
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+function uidTaken(uid: string | null | undefined): EndpointFailure {
+  return { ok: false, code: "conflict", field: "uid", message: `Another endpoint of this organization already has uid "${uid ?? ""}": choose another uid.` };
 }
 
 /** The audited fields: everything a user can configure. Secrets are audited by action, never by value. */
@@ -65,31 +89,49 @@ async function unknownTypes(requested: string[], alreadySubscribed: string[] = [
   };
 }
 
+/** The API's fields in an audit entry, only when set (dashboard entries stay as they were). */
+function auditedApiFields(api: NewEndpointApiFields) {
+  return {
+    ...(api.uid != null ? { uid: api.uid } : {}),
+    ...(api.metadata && Object.keys(api.metadata).length ? { metadata: api.metadata } : {}),
+    ...(api.disabled ? { disabled: true } : {}),
+  };
+}
+
 export async function createEndpoint(
   organizationId: string,
   config: EndpointConfig,
   actor: Actor,
   now: Date = new Date(),
+  api: NewEndpointApiFields = {},
 ): Promise<{ ok: true; id: string } | EndpointFailure> {
   const invalid = await unknownTypes(config.eventTypes);
   if (invalid) return invalid;
   const id = newEndpointId();
-  await db.$transaction(async (tx) => {
-    await tx.endpoint.create({
-      data: {
-        id,
-        organizationId,
-        url: config.url,
-        description: config.description,
-        eventTypes: config.eventTypes,
-        rateLimit: config.rateLimit,
-        headers: config.headers,
-        createdAt: now,
-      },
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.endpoint.create({
+        data: {
+          id,
+          organizationId,
+          url: config.url,
+          description: config.description,
+          eventTypes: config.eventTypes,
+          rateLimit: config.rateLimit,
+          headers: config.headers,
+          uid: api.uid ?? null,
+          metadata: api.metadata ?? {},
+          disabled: api.disabled ?? false,
+          createdAt: now,
+        },
+      });
+      await createInitialSecret(tx, id, now, api.secret);
+      await recordAudit(tx, { actor, action: "endpoint.created", organizationId, endpointId: id, changes: diffFields({}, { ...auditedFields(config), ...auditedApiFields(api) }) });
     });
-    await createInitialSecret(tx, id, now);
-    await recordAudit(tx, { actor, action: "endpoint.created", organizationId, endpointId: id, changes: diffFields({}, auditedFields(config)) });
-  });
+  } catch (error) {
+    if (isUniqueViolation(error)) return uidTaken(api.uid);
+    throw error;
+  }
   return { ok: true, id };
 }
 
@@ -99,6 +141,7 @@ export async function updateEndpoint(
   config: EndpointConfig,
   confirmUrlChange: boolean,
   actor: Actor,
+  api: EndpointApiFields = {},
 ): Promise<{ ok: true; changed: string[] } | EndpointFailure> {
   const before = await getEndpoint(organizationId, endpointId);
   if (!before) return NOT_FOUND;
@@ -107,15 +150,22 @@ export async function updateEndpoint(
   }
   const invalid = await unknownTypes(config.eventTypes, before.eventTypes);
   if (invalid) return invalid;
-  const changes = diffFields(auditedFields(before), auditedFields(config));
+  const uid = api.uid === undefined ? before.uid : api.uid;
+  const metadata = api.metadata ?? before.metadata;
+  const changes = diffFields({ ...auditedFields(before), uid: before.uid, metadata: before.metadata }, { ...auditedFields(config), uid, metadata });
   if (!Object.keys(changes).length) return { ok: true, changed: [] };
-  await db.$transaction(async (tx) => {
-    await tx.endpoint.update({
-      where: { id: endpointId },
-      data: { url: config.url, description: config.description, eventTypes: config.eventTypes, rateLimit: config.rateLimit, headers: config.headers },
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.endpoint.update({
+        where: { id: endpointId },
+        data: { url: config.url, description: config.description, eventTypes: config.eventTypes, rateLimit: config.rateLimit, headers: config.headers, uid, metadata },
+      });
+      await recordAudit(tx, { actor, action: "endpoint.updated", organizationId, endpointId, changes });
     });
-    await recordAudit(tx, { actor, action: "endpoint.updated", organizationId, endpointId, changes });
-  });
+  } catch (error) {
+    if (isUniqueViolation(error)) return uidTaken(uid);
+    throw error;
+  }
   return { ok: true, changed: Object.keys(changes) };
 }
 
@@ -137,34 +187,69 @@ export async function setEndpointDisabled(
   });
 }
 
-/** Soft delete: the row stays so message attempts (issue 5) keep their endpoint and URL history. */
+/**
+ * The API's update (Svix's semantics): configuration, the API's own fields and the enabled state in
+ * one call. A changed URL needs no confirmation here, as in Svix; the audit entry records it.
+ * Disabling ends pending deliveries and cancels their runs as the dashboard's switch does.
+ */
+export async function applyEndpointChanges(
+  organizationId: string,
+  endpointId: string,
+  config: EndpointConfig,
+  api: EndpointApiFields & { disabled?: boolean },
+  actor: Actor,
+): Promise<{ ok: true; warning?: string } | EndpointFailure> {
+  const updated = await updateEndpoint(organizationId, endpointId, config, true, actor, api);
+  if (!updated.ok || api.disabled === undefined) return updated;
+  const toggled = await setEndpointDisabled(organizationId, endpointId, api.disabled, actor);
+  if (!toggled.ok) return toggled;
+  if (!api.disabled || !toggled.changed) return { ok: true };
+  const notice = await announceEndpointStopped("disabled", { organizationId, endpointId });
+  return notice.published ? { ok: true } : { ok: true, warning: notice.warning };
+}
+
+/** The API's `{endpoint_id}`: an endpoint id (`ep_…`) or the endpoint's uid, in this organization. */
+export async function findEndpoint(organizationId: string, idOrUid: string): Promise<EndpointView | null> {
+  const row = await db.endpoint.findFirst({
+    where: { organizationId, deletedAt: null, ...(idOrUid.startsWith("ep_") ? { id: idOrUid } : { uid: idOrUid }) },
+    select: viewSelect,
+  });
+  return row ? toView(row) : null;
+}
+
+/**
+ * Soft delete: the row stays so message attempts (issue 5) keep their endpoint and URL history.
+ * Its uid is released so a new endpoint can take it, as Svix allows.
+ */
 export async function deleteEndpoint(organizationId: string, endpointId: string, actor: Actor, now: Date = new Date()): Promise<{ ok: true } | EndpointFailure> {
   return db.$transaction(async (tx) => {
     const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { url: true } });
     if (!row) return NOT_FOUND;
-    await tx.endpoint.update({ where: { id: endpointId }, data: { deletedAt: now, disabled: true } });
+    await tx.endpoint.update({ where: { id: endpointId }, data: { deletedAt: now, disabled: true, uid: null } });
     await failDeliveries({ endpointId }, STOP_REASON.deleted, tx);
     await recordAudit(tx, { actor, action: "endpoint.deleted", organizationId, endpointId, changes: { url: row.url } });
     return { ok: true as const };
   });
 }
 
+/** `secret`: the new secret an API client chose (validated by lib/validations/signing-secret.ts); generated when absent. */
 export async function rotateEndpointSecret(
   organizationId: string,
   endpointId: string,
   actor: Actor,
   now: Date = new Date(),
+  secret?: string,
 ): Promise<{ ok: true; previousExpiresAt: Date } | EndpointFailure> {
   return db.$transaction(async (tx) => {
     const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { id: true } });
     if (!row) return NOT_FOUND;
-    const { previousExpiresAt } = await rotateSecret(tx, endpointId, now);
+    const { previousExpiresAt } = await rotateSecret(tx, endpointId, now, secret);
     await recordAudit(tx, {
       actor,
       action: "endpoint.secret_rotated",
       organizationId,
       endpointId,
-      changes: { previousSecretValidUntil: previousExpiresAt.toISOString() },
+      changes: { previousSecretValidUntil: previousExpiresAt.toISOString(), ...(secret ? { newSecretChosenByClient: true } : {}) },
     });
     return { ok: true as const, previousExpiresAt };
   });

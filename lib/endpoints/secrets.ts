@@ -23,9 +23,9 @@ type SecretClient = Pick<Prisma.TransactionClient, "endpointSecret">;
 
 const validAt = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
-/** Creates the endpoint's first secret (inside its creation transaction). */
-export async function createInitialSecret(client: SecretClient, endpointId: string, now: Date): Promise<void> {
-  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSecret()), createdAt: now } });
+/** Creates the endpoint's first secret (inside its creation transaction): `secret` when the API client chose one, else a new one. */
+export async function createInitialSecret(client: SecretClient, endpointId: string, now: Date, secret: string = generateSecret()): Promise<void> {
+  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, secret), createdAt: now } });
 }
 
 /**
@@ -48,12 +48,13 @@ export async function currentSigningSecret(endpointId: string, now: Date = new D
 
 /**
  * Replaces the current secret. Secrets still valid keep signing until now + grace (or their earlier
- * expiry, when an earlier rotation already set one). Returns when the previous secret stops.
+ * expiry, when an earlier rotation already set one). The new one is `secret` when the API client
+ * chose it, else generated. Returns when the previous secret stops.
  */
-export async function rotateSecret(client: SecretClient, endpointId: string, now: Date): Promise<{ previousExpiresAt: Date }> {
+export async function rotateSecret(client: SecretClient, endpointId: string, now: Date, secret: string = generateSecret()): Promise<{ previousExpiresAt: Date }> {
   const previousExpiresAt = new Date(now.getTime() + ROTATION_GRACE_MS);
   await client.endpointSecret.updateMany({ where: { endpointId, expiresAt: null }, data: { expiresAt: previousExpiresAt } });
-  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, generateSecret()), createdAt: now } });
+  await client.endpointSecret.create({ data: { endpointId, ciphertext: sealSecret(endpointId, secret), createdAt: now } });
   return { previousExpiresAt };
 }
 

@@ -69,6 +69,34 @@ export async function sendTestMessage(
   return { ok: true, messageId, deliveryId };
 }
 
+export type SendExampleResult =
+  | { ok: true; messageId: string; payload: Record<string, unknown>; createdAt: Date }
+  | { ok: false; code: "no_example"; message: string }
+  | Exclude<SendTestResult, { ok: true }>;
+
+/**
+ * Svix's send-example: the catalog's example `exampleIndex` of `eventType`, sent as a test to this
+ * endpoint only (the same path as the Testing tab).
+ */
+export async function sendExampleMessage(
+  organization: { id: string; webhooksEnabled: boolean },
+  endpointId: string,
+  eventType: string,
+  exampleIndex: number,
+  now: Date = new Date(),
+): Promise<SendExampleResult> {
+  const type = await cachedEventType(eventType);
+  if (!type) return { ok: false, code: "unknown_event_type", message: `Unknown event type "${eventType}".` };
+  const example = type.examples[exampleIndex];
+  if (!example) {
+    const has = type.examples.length === 0 ? "has no example" : `has ${type.examples.length} example${type.examples.length === 1 ? "" : "s"} (exampleIndex 0 to ${type.examples.length - 1})`;
+    return { ok: false, code: "no_example", message: `Event type "${eventType}" ${has}.` };
+  }
+  const sent = await sendTestMessage(organization, endpointId, { eventType, payload: example.payload }, now);
+  if (!sent.ok) return sent;
+  return { ok: true, messageId: sent.messageId, payload: example.payload, createdAt: now };
+}
+
 export interface TestDeliveryState {
   status: DeliveryStatus;
   failureReason: string | null;

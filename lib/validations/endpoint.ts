@@ -106,6 +106,21 @@ export const customHeadersSchema = z
     }
   });
 
+/**
+ * Headers as the API writes them, a `{ name: value }` map (Svix's `headers`), checked by the same
+ * rules as the form's rows; an issue names the header (`["X-Foo"]`) rather than a row number.
+ */
+export const customHeadersMapSchema = z.record(z.string(), z.string()).transform((map, ctx) => {
+  const rows = Object.entries(map).map(([name, value]) => ({ name, value }));
+  const parsed = customHeadersSchema.safeParse(rows);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const row = typeof issue.path[0] === "number" ? rows[issue.path[0]] : undefined;
+    ctx.addIssue({ code: "custom", message: issue.message, path: row ? [row.name] : [] });
+  }
+  return z.NEVER;
+});
+
 const RATE_LIMIT_MESSAGE = `Rate limit must be a whole number from ${RATE_LIMIT_MIN} to ${RATE_LIMIT_MAX.toLocaleString("en-US")} messages per second, or empty for no limit`;
 
 /** Empty (form text "", null or absent) means no limit. */
@@ -140,6 +155,19 @@ export type EndpointConfigInput = z.input<typeof endpointConfigSchema>;
 export type EndpointConfig = z.output<typeof endpointConfigSchema>;
 
 export const endpointIdSchema = z.string().regex(/^ep_[0-9A-Za-z]{8,64}$/, "Unknown endpoint id");
+
+export const UID_MAX_LENGTH = 256;
+
+/**
+ * An endpoint's `uid` (Svix's): the API client's own name for it, unique in the organization and
+ * usable wherever an endpoint id is. It may not look like an endpoint id.
+ */
+export const endpointUidSchema = z
+  .string()
+  .min(1, "uid is at least 1 character")
+  .max(UID_MAX_LENGTH, `uid is at most ${UID_MAX_LENGTH} characters`)
+  .regex(/^[a-zA-Z0-9\-_.]+$/, "uid uses letters, digits, - _ and . only")
+  .refine((uid) => !uid.startsWith("ep_"), "uid cannot start with ep_ (that is how endpoint ids start)");
 
 export const createEndpointSchema = endpointConfigSchema.extend({ org: orgSlugSchema });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as getAttempt } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/attempt/[attempt_id]/route";
 import { POST as resend } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/endpoint/[endpoint_id]/resend/route";
 import { GET as getTask } from "@/app/api/v1/background-task/[task_id]/route";
@@ -6,50 +6,17 @@ import { GET as listTasks } from "@/app/api/v1/background-task/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
-import { sendEvent } from "@/lib/messages/send-event";
 import { startRecovery } from "@/lib/recovery/tasks";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { waitFor } from "@/tests/helpers/executor-harness";
-import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
-import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { RECOVERY_BOUND_MS as BOUND_MS, startRecoveryPipeline } from "@/tests/helpers/recovery-harness";
 
 /**
  * Resending one message and reading background tasks through the API, on the whole delivery
  * pipeline (real receiver on 127.0.0.1, real executor). Moved here from api-recovery.test.ts.
  */
 
-const WAIT_MS = 500;
-const ATTEMPT_TIMEOUT_MS = 3_000;
-const BOUND_MS = 6 * (WAIT_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
-
-let pipeline: DeliveryPipeline;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  pipeline = await startDeliveryPipeline({ WEBHOOK_RETRY_SCHEDULE: `${WAIT_MS}ms`, WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS), RECOVERY_BATCH_SIZE: "2", RECOVERY_PARALLEL: "1" });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await pipeline?.close();
-});
-
-/** An organization with an API key, an endpoint whose receiver was down for `failedCount` messages, and is up again. */
-async function setup(failedCount = 2) {
-  const r = await startReceiver({ mode: { kind: "status", status: 503 } });
-  receivers.push(r);
-  const { org, endpointId, actor } = await orgWithEndpoint(`${r.url}/hook`);
-  const { key } = await createApiKey({ name: "ops", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
-  const failed: string[] = [];
-  for (let i = 0; i < failedCount; i++) {
-    const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, { ...contractCreated(i + 1), eventId: `evt-${i + 1}` });
-    if (!sent.ok) throw new Error(sent.message);
-    failed.push(sent.message.id);
-  }
-  await waitFor("deliveries to fail", async () => ((await db.delivery.count({ where: { messageId: { in: failed }, status: "FAILED" } })) === failedCount ? true : undefined), BOUND_MS);
-  r.setMode({ kind: "status", status: 200 });
-  r.reset();
-  return { r, org, endpointId, actor, key, failed };
-}
+const { orgWithFailedDeliveries: setup } = startRecoveryPipeline();
 
 const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> & { code?: string; data?: Record<string, unknown>[] } });
 

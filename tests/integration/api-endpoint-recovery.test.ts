@@ -1,76 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as recover } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/recover/route";
 import { POST as replayMissing } from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/replay-missing/route";
-import { GET as backgroundTask } from "@/app/api/v1/background-task/[task_id]/route";
-import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { setEndpointDisabled } from "@/lib/endpoints/endpoints";
 import { sendEvent } from "@/lib/messages/send-event";
+import { getTask } from "@/lib/recovery/tasks";
 import { waitFor } from "@/tests/helpers/executor-harness";
-import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
-import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { contractCreated } from "@/tests/helpers/delivery-harness";
+import { RECOVERY_BOUND_MS as BOUND_MS, startRecoveryPipeline } from "@/tests/helpers/recovery-harness";
 
-const WAIT_MS = 500;
-const ATTEMPT_TIMEOUT_MS = 3_000;
-const BOUND_MS = 6 * (WAIT_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
+/** Recover and replay-missing through the API (moved here from api-recovery.test.ts with their operations). */
 
-let pipeline: DeliveryPipeline;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  pipeline = await startDeliveryPipeline({ WEBHOOK_RETRY_SCHEDULE: `${WAIT_MS}ms`, WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS), RECOVERY_BATCH_SIZE: "2", RECOVERY_PARALLEL: "1" });
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await pipeline?.close();
-});
-
-/** An organization with an API key, an endpoint whose receiver was down for `failed` messages, and is up again. */
-async function setup(failedCount = 2) {
-  const r = await startReceiver({ mode: { kind: "status", status: 503 } });
-  receivers.push(r);
-  const { org, endpointId, actor } = await orgWithEndpoint(`${r.url}/hook`);
-  const { key } = await createApiKey({ name: "ops", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
-  const failed: string[] = [];
-  for (let i = 0; i < failedCount; i++) {
-    const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(i + 1));
-    if (!sent.ok) throw new Error(sent.message);
-    failed.push(sent.message.id);
-  }
-  await waitFor("deliveries to fail", async () => ((await db.delivery.count({ where: { messageId: { in: failed }, status: "FAILED" } })) === failedCount ? true : undefined), BOUND_MS);
-  r.setMode({ kind: "status", status: 200 });
-  r.reset();
-  return { r, org, endpointId, actor, key, failed };
-}
+const { orgWithFailedDeliveries: setup } = startRecoveryPipeline();
 
 function post(handler: typeof recover, app: string, endpoint: string, body: unknown, key: string) {
-  const request = new Request(`http://127.0.0.1/api/v1/app/${app}/endpoint/${endpoint}/x`, {
+  const request = new Request(`http://127.0.0.1/api/v1/app/${app}/endpoint/${endpoint}/${handler === recover ? "recover" : "replay-missing"}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return handler(request, { params: Promise.resolve({ app, endpoint }) });
+  return handler(request);
 }
 
-function taskCall(id: string, key: string) {
-  return backgroundTask(new Request(`http://127.0.0.1/api/v1/background-task/${id}`, { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({ id }) });
-}
-
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> & { code?: string; data?: Record<string, unknown> } });
+const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> & { code?: string } });
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
-describe("POST /api/v1/app/{app}/endpoint/{endpoint}/recover", () => {
-  it("answers 202 with a background task shaped like Svix's RecoverOut, whose progress GET /background-task/{id} shows to the end", async () => {
+describe("POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover", () => {
+  it("answers 202 with a background task shaped like Svix's RecoverOut that resends each failed message once, audited with the key", async () => {
     const { r, org, endpointId, key, failed } = await setup(2);
     const started = await json(await post(recover, org.slug, endpointId, { since: hourAgo() }, key));
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ id: expect.stringMatching(/^qtask_/), status: "running", task: "endpoint.recover" });
+    expect(started.body).toEqual({ id: expect.stringMatching(/^qtask_/), status: "running", task: "endpoint.recover", updatedAt: expect.any(String) });
     const id = started.body.id as string;
     const done = await waitFor("the task to finish", async () => {
-      const task = await json(await taskCall(id, key));
-      return task.body.status === "finished" ? task : undefined;
+      const task = await getTask(org.id, id);
+      return task?.status === "FINISHED" ? task : undefined;
     }, BOUND_MS);
-    expect(done.body).toMatchObject({ id, status: "finished", task: "endpoint.recover", data: { state: "finished", total: 2, processed: 2, succeeded: 2, failed: 0, endpointId } });
+    expect(done).toMatchObject({ kind: "RESEND_FAILED", total: 2, processed: 2, succeeded: 2, failed: 0, endpointId });
     expect(r.requests.map((q) => q.headers["webhook-id"]).sort()).toEqual([...failed].sort());
     const audit = await db.auditLog.findFirstOrThrow({ where: { organizationId: org.id, action: "recovery.resend_failed" } });
     expect(audit.actorId).toBeNull();
@@ -106,25 +72,26 @@ describe("POST /api/v1/app/{app}/endpoint/{endpoint}/recover", () => {
     expect(first.status).toBe(202);
     await r.waitForRequests(1, BOUND_MS);
     const second = await json(await post(recover, org.slug, endpointId, { since: hourAgo() }, key));
-    expect(second).toMatchObject({ status: 409, body: { code: "operation_in_progress", details: { taskId: first.body.id } } });
+    expect(second).toMatchObject({ status: 409, body: { code: "operation_in_progress", taskId: first.body.id } });
     r.setMode({ kind: "status", status: 200 });
     r.release();
-    await waitFor("the first task to finish", async () => ((await json(await taskCall(first.body.id as string, key))).body.status === "finished" ? true : undefined), BOUND_MS);
+    await waitFor("the first task to finish", async () => ((await getTask(org.id, first.body.id as string))?.status === "FINISHED" ? true : undefined), BOUND_MS);
 
     await setEndpointDisabled(org.id, endpointId, true, actor);
     const disabled = await json(await post(replayMissing, org.slug, endpointId, { since: hourAgo() }, key));
-    expect(disabled).toMatchObject({ status: 409, body: { code: "endpoint_disabled", message: expect.stringMatching(/enable it first/) } });
+    expect(disabled).toMatchObject({ status: 409, body: { code: "endpoint_disabled", detail: expect.stringMatching(/enable it first/) } });
   });
 });
 
-describe("POST /api/v1/app/{app}/endpoint/{endpoint}/replay-missing", () => {
-  it("answers 202 with an endpoint.replay task that delivers the messages the endpoint never had", async () => {
+describe("POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/replay-missing", () => {
+  it("answers 202 with an endpoint.replay task that delivers the messages the endpoint never had, by endpoint uid too", async () => {
     const { r, org, endpointId, actor, key } = await setup(0);
+    await db.endpoint.update({ where: { id: endpointId }, data: { uid: "main" } });
     await setEndpointDisabled(org.id, endpointId, true, actor);
     const missed = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(9));
     if (!missed.ok) throw new Error(missed.message);
     await setEndpointDisabled(org.id, endpointId, false, actor);
-    const started = await json(await post(replayMissing, org.slug, endpointId, { since: hourAgo(), until: new Date(Date.now() + 1000).toISOString() }, key));
+    const started = await json(await post(replayMissing, org.slug, "main", { since: hourAgo(), until: new Date(Date.now() + 1000).toISOString() }, key));
     expect(started).toMatchObject({ status: 202, body: { status: "running", task: "endpoint.replay" } });
     await r.waitForRequests(1, BOUND_MS);
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([missed.message.id]);
