@@ -1,12 +1,6 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { BackgroundTaskStatus, BackgroundTaskType, MessageAttemptTriggerType, MessageStatus, MessageStatusText, StatusCodeClass } from "svix";
 import { SEED_CATALOG } from "../lib/catalog/seed-catalog";
-import { encrypt } from "../lib/crypto/aes-gcm";
-import { parseEncryptionKey } from "../lib/crypto/config";
-import { generateSecret } from "../lib/delivery/sign";
-import { publicId } from "../lib/ids";
-import { expect, test, type E2eData } from "./fixtures";
+import { expect, test } from "./fixtures";
 import { apiFailure, createKey, startReceiver, svix } from "./sdk";
 
 /**
@@ -16,30 +10,11 @@ import { apiFailure, createKey, startReceiver, svix } from "./sdk";
 
 const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload as Record<string, unknown>;
 
-/**
- * An endpoint written straight to the database, with a signing secret sealed by the app's key.
- * TODO: create it with `svix.endpoint.create` once the endpoint operations (branch api-endpoints) are on main.
- */
-async function createEndpointInDb(data: E2eData, organizationId: string, url: string): Promise<string> {
-  const key = parseEncryptionKey(readFileSync(path.join(process.env.E2E_DATA_DIR ?? ".data/e2e", "encryption.secret"), "utf8").trim());
-  const id = publicId("ep");
-  await data.query(`INSERT INTO "Endpoint" (id, "organizationId", url, "eventTypes", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [id, organizationId, url, ["contract.created"]]);
-  await data.query(`INSERT INTO "EndpointSecret" (id, "endpointId", ciphertext) VALUES ($1, $2, $3)`, [publicId("ep"), id, encrypt(generateSecret(), key, `endpoint-secret:${id}`)]);
-  return id;
-}
-
-/**
- * A finished recovery task written straight to the database.
- * TODO: start one with `svix.endpoint.recover` once the endpoint operations are on main.
- */
-async function createTaskInDb(data: E2eData, organizationId: string, endpointId: string | null): Promise<string> {
-  const id = publicId("qtask");
-  await data.query(
-    `INSERT INTO "BackgroundTask" (id, "organizationId", "endpointId", kind, params, status, total, "createdBy", "startedAt", "finishedAt")
-     VALUES ($1, $2, $3, 'RESEND_FAILED', '{}', 'FINISHED', 0, 'e2e', now(), now())`,
-    [id, organizationId, endpointId],
-  );
-  return id;
+/** Starts a recovery of the endpoint's failed messages of the last hour and waits until the task has finished. */
+async function finishedRecovery(client: ReturnType<typeof svix>, app: string, endpointId: string): Promise<string> {
+  const started = await client.endpoint.recover(app, endpointId, { since: new Date(Date.now() - 3_600_000) });
+  await expect.poll(async () => (await client.backgroundTask.get(started.id)).status, { timeout: 30_000 }).toBe(BackgroundTaskStatus.Finished);
+  return started.id;
 }
 
 test.describe("messages, attempts and background tasks through the svix SDK", () => {
@@ -51,7 +26,7 @@ test.describe("messages, attempts and background tasks through the svix SDK", ()
       const other = await data.createOrg({ webhooksEnabled: true });
       const client = svix(await createKey(data, org.id));
       const otherClient = svix(await createKey(data, other.id));
-      const endpointId = await createEndpointInDb(data, org.id, receiver.url);
+      const endpointId = (await client.endpoint.create(org.slug, { url: receiver.url, eventTypes: ["contract.created"] })).id;
 
       const sent = [];
       for (let n = 1; n <= 3; n++) sent.push(await client.message.create(org.slug, { eventType: "contract.created", eventId: `order-${n}`, payload: { ...payload, n } }));
@@ -108,8 +83,9 @@ test.describe("messages, attempts and background tasks through the svix SDK", ()
       expect(afterResend.data.map((a) => a.triggerType)).toEqual([MessageAttemptTriggerType.Manual, MessageAttemptTriggerType.Scheduled]);
 
       // Background tasks: an organization key sees its own only.
-      const taskId = await createTaskInDb(data, org.id, endpointId);
-      const otherTaskId = await createTaskInDb(data, other.id, null);
+      const taskId = await finishedRecovery(client, org.slug, endpointId);
+      const otherEndpoint = await otherClient.endpoint.create(other.slug, { url: receiver.url, eventTypes: ["contract.created"] });
+      const otherTaskId = await finishedRecovery(otherClient, other.slug, otherEndpoint.id);
       const tasks = await client.backgroundTask.list();
       expect(tasks.data.map((t) => t.id)).toEqual([taskId]);
       expect(tasks.data[0]).toMatchObject({ status: BackgroundTaskStatus.Finished, task: BackgroundTaskType.EndpointRecover });
