@@ -118,10 +118,11 @@ test.describe("security headers", () => {
 
 test.describe("API errors", () => {
   test("other methods answer 405 with the problem shape and Allow", async ({ request }) => {
+    const rotate = `/api/v1/app/${DEMO_ORG}/endpoint/ep_0000000000000000000000/secret/rotate`;
     const cases = [
-      { method: "GET", url: `/api/v1/app/${DEMO_ORG}/msg`, allow: "POST, OPTIONS" },
-      { method: "PUT", url: `/api/v1/app/${DEMO_ORG}/msg`, allow: "POST, OPTIONS" },
-      { method: "DELETE", url: `/api/v1/app/${DEMO_ORG}/msg`, allow: "POST, OPTIONS" },
+      { method: "GET", url: rotate, allow: "POST, OPTIONS" },
+      { method: "PUT", url: rotate, allow: "POST, OPTIONS" },
+      { method: "DELETE", url: `/api/v1/app/${DEMO_ORG}/msg`, allow: "GET, POST, OPTIONS" },
       { method: "POST", url: "/api/health", allow: "GET, HEAD, OPTIONS" },
       { method: "PATCH", url: "/api/health", allow: "GET, HEAD, OPTIONS" },
     ];
@@ -130,9 +131,9 @@ test.describe("API errors", () => {
       expect(response.status(), `${method} ${url}`).toBe(405);
       expect(response.headers()["allow"], `${method} ${url}`).toBe(allow);
       expect(response.headers()["content-type"]).toContain("application/json");
-      expect(await response.json()).toMatchObject({ code: "method_not_allowed", message: expect.any(String) });
+      expect(await response.json()).toMatchObject({ code: "method_not_allowed", detail: expect.any(String) });
     }
-    const options = await request.fetch(`/api/v1/app/${DEMO_ORG}/msg`, { method: "OPTIONS" });
+    const options = await request.fetch(rotate, { method: "OPTIONS" });
     expect(options.status()).toBe(204);
     expect(options.headers()["allow"]).toBe("POST, OPTIONS");
   });
@@ -141,12 +142,12 @@ test.describe("API errors", () => {
     for (const [method, url] of [
       ["GET", "/api/v1"],
       ["GET", "/api/v1/nothing-here"],
-      ["POST", `/api/v1/app/${DEMO_ORG}/endpoint`],
-      ["DELETE", `/api/v1/app/${DEMO_ORG}/msg/msg_1`],
+      ["POST", `/api/v1/app/${DEMO_ORG}/endpoint/ep_1/nothing-here`],
+      ["DELETE", `/api/v1/app/${DEMO_ORG}/msg/msg_1/nothing-here`],
     ] as const) {
       const response = await request.fetch(url, { method });
       expect(response.status(), `${method} ${url}`).toBe(404);
-      expect(await response.json()).toMatchObject({ code: "not_found", message: expect.stringContaining(url) });
+      expect(await response.json()).toMatchObject({ code: "not_found", detail: expect.stringContaining(url) });
     }
   });
 });
