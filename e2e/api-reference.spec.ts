@@ -39,7 +39,7 @@ test.describe("API reference", () => {
     for (const op of operations) {
       const card = operationCards(page).filter({ has: page.getByTestId("operation-id").getByText(op.operationId, { exact: true }) });
       await expect(card.getByRole("heading", { name: op.summary, level: 3 })).toBeVisible();
-      await expect(page.getByRole("heading", { name: op.tag, level: 2 })).toBeVisible();
+      await expect(page.getByRole("heading", { name: op.tag, level: 2, exact: true })).toBeVisible();
     }
 
     // Message create: the body, the answer and who may call it, from the schemas.
