@@ -30,6 +30,12 @@ import { attemptedMessagesFiltersSchema, messageLogFiltersSchema } from "@/lib/v
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/scripts/lib/server/embedded-postgres";
 import { seedLoad } from "@/scripts/lib/seed-load";
 import { withDatabase } from "@/scripts/lib/test-database";
+import { generateApiKey } from "@/lib/api-keys/key";
+import { apiKeyCache } from "@/lib/api/authenticate";
+import { organizationCache } from "@/lib/api/organization";
+import { handleOperation } from "@/lib/api/v1/handle";
+import { operations } from "@/lib/api/v1/registry";
+import { encodeCursor } from "@/lib/db/keyset";
 
 const REPS = 30;
 const WARMUP = 3;
@@ -49,9 +55,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The app's `db` reads globalThis.prisma: point it at the database being measured. */
-function pointAppAt(client: PrismaClient) {
+/**
+ * The app's `db` reads globalThis.prisma and its raw pool DATABASE_URL: point both at the database
+ * being measured, with the API's per-process caches emptied (the slug is the same in every size).
+ */
+async function pointAppAt(client: PrismaClient, url: string) {
   (globalThis as { prisma?: PrismaClient }).prisma = client;
+  const pools = globalThis as { sqlPool?: pg.Pool };
+  await pools.sqlPool?.end();
+  pools.sqlPool = undefined;
+  process.env.DATABASE_URL = url;
+  await Promise.all([apiKeyCache.close(), organizationCache.close()]);
+}
+
+/**
+ * One API call through the whole pipeline (key, per-key limit, validation, handler, answer), as
+ * the route file runs it, minus HTTP: the answer must be 200.
+ */
+function apiCall(key: string, method: "GET", template: string, path: string, params: Record<string, string>) {
+  const op = operations.find((o) => o.path === template && o.method === method);
+  if (!op) throw new Error(`no operation ${method} ${template}`);
+  return async () => {
+    const response = await handleOperation(op, new Request(`http://127.0.0.1${path}`, { method, headers: { authorization: `Bearer ${key}` } }), params);
+    if (response.status !== 200) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  };
 }
 
 async function prepare(adminUrl: string, size: number): Promise<string> {
@@ -101,7 +129,34 @@ async function cases(client: PrismaClient, size: number): Promise<Case[]> {
   const now = Date.now();
   const window = (days: number) => ({ since: new Date(now - days * 86_400_000), until: new Date(now) });
   const allFailed = filters({ status: "failed" });
+  // The API's lists (issue 12), with a platform key (no limit reached: the key is fresh and calls are sequential).
+  const { key, prefix, hash } = generateApiKey("PLATFORM");
+  await client.apiKey.create({ data: { name: "bench", scope: "PLATFORM", prefix, hash } });
+  const middle = await client.message.findFirstOrThrow({
+    where: { organizationId: org.id, createdAt: { lt: new Date(Date.now() - (size / 2) * 60_000) } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, createdAt: true },
+  });
+  const middleAttempt = await client.attempt.findFirstOrThrow({
+    where: { endpointId: healthy.id, startedAt: { lt: middle.createdAt } },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    select: { id: true, startedAt: true },
+  });
+  const deepMessages = encodeCursor({ at: middle.createdAt, id: middle.id, direction: "next" });
+  const deepAttempts = encodeCursor({ at: middleAttempt.startedAt, id: middleAttempt.id, direction: "next" });
+  const app = `/api/v1/app/${ORG}`;
+  const ep = { app_id: ORG, endpoint_id: healthy.id };
+  const api = [
+    { name: "API: list messages, first page", run: apiCall(key, "GET", "/api/v1/app/{app_id}/msg", `${app}/msg?limit=50`, { app_id: ORG }) },
+    { name: "API: list messages, page from the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/msg", `${app}/msg?limit=50&iterator=${deepMessages}`, { app_id: ORG }) },
+    { name: "API: attempts by endpoint, first page", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", `${app}/attempt/endpoint/${healthy.id}?limit=50`, ep) },
+    { name: "API: attempts by endpoint, page from the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", `${app}/attempt/endpoint/${healthy.id}?limit=50&iterator=${deepAttempts}`, ep) },
+    { name: "API: attempts of a message", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/msg/{msg_id}", `${app}/attempt/msg/${failedDelivery.messageId}`, { app_id: ORG, msg_id: failedDelivery.messageId }) },
+    { name: "API: endpoint's attempted messages", run: apiCall(key, "GET", "/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg", `${app}/endpoint/${healthy.id}/msg?limit=50`, ep) },
+    { name: "API: endpoint stats, all history", run: apiCall(key, "GET", "/api/v1/app/{app_id}/endpoint/{endpoint_id}/stats", `${app}/endpoint/${healthy.id}/stats`, ep) },
+  ];
   return [
+    ...api,
     { name: "recovery preview: resend failed, 14 d", run: () => countSelection(org.id, { kind: "RESEND_FAILED", endpointId: failing.id, ...window(14) }) },
     { name: "recovery preview: replay missing, 14 d", run: () => countSelection(org.id, { kind: "REPLAY_MISSING", endpointId: healthy.id, eventTypes: healthy.eventTypes, ...window(14) }) },
     { name: "bulk resend preview: failed, 7 d, all endpoints", run: () => previewBulkResend(org, filters({ status: "failed", since: "7d" })) },
@@ -142,7 +197,7 @@ async function explainAll(url: string, list: Case[], print: boolean): Promise<Ma
     log: [{ emit: "event", level: "query" }],
   });
   client.$on("query", (e) => captured.push({ query: e.query, params: e.params }));
-  pointAppAt(client);
+  await pointAppAt(client, url);
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   for (const c of list) {
@@ -221,7 +276,7 @@ async function main() {
     for (const size of sizes) {
       const url = await prepare(adminUrl, size);
       const client = createPrismaClient(url);
-      pointAppAt(client);
+      await pointAppAt(client, url);
       const list = await cases(client, size);
       for (const c of list) {
         const timing = await measure(c.run);
