@@ -3,7 +3,7 @@ import { POST as createMessage } from "@/app/api/v1/app/[app_id]/msg/route";
 import { GET as health, POST as postHealth } from "@/app/api/v1/health/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_TTL_MS } from "@/lib/api/v1/idempotency";
-import { takeRateToken } from "@/lib/api/v1/rate-limit";
+import { rateChunk, takeRateToken } from "@/lib/api/v1/rate-limit";
 import { apiConfig } from "@/lib/api/v1/config";
 import { db } from "@/lib/db";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
@@ -103,19 +103,38 @@ describe("idempotency-key on POST", () => {
 
 describe("per-key rate limit", () => {
   it("lets `limit` requests through in a one-second window and refuses the rest with retry-after", async () => {
-    const { keyId } = await orgKey();
-    const limit = 5;
-    // A burst must fall inside one window of the database clock: try again if it straddled two.
+    const limit = 5; // a chunk of one: every request asks the database
+    expect(rateChunk(limit)).toBe(1);
+    // A burst must fall inside one second of both clocks: try again if it straddled two.
     for (let attempt = 0; attempt < 5; attempt++) {
+      const { keyId } = await orgKey();
+      const second = Math.floor(Date.now() / 1000);
       const decisions = [];
       for (let i = 0; i < limit + 3; i++) decisions.push(await takeRateToken(keyId, limit));
       const row = await db.apiRateWindow.findUniqueOrThrow({ where: { apiKeyId: keyId } });
-      if (row.count !== limit + 3) continue;
+      // The refused reservation is counted once; later requests of that second do not ask again.
+      if (Math.floor(Date.now() / 1000) !== second || row.count !== limit + 1) continue;
       expect(decisions.filter((d) => d.ok)).toHaveLength(limit);
       expect(decisions.slice(limit)).toEqual(Array(3).fill({ ok: false, limit, retryAfterSeconds: 1 }));
       return;
     }
-    throw new Error("five bursts of 8 statements each straddled a second boundary");
+    throw new Error("five bursts of 8 requests each straddled a second boundary");
+  });
+
+  it("reserves in chunks: 100 concurrent requests under a limit of 1000 take two reservations of 50, not 100 statements", async () => {
+    const limit = 1000;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { keyId } = await orgKey();
+      const second = Math.floor(Date.now() / 1000);
+      const decisions = await Promise.all(Array.from({ length: 100 }, () => takeRateToken(keyId, limit)));
+      const row = await db.apiRateWindow.findUniqueOrThrow({ where: { apiKeyId: keyId } });
+      if (Math.floor(Date.now() / 1000) !== second) continue;
+      expect(decisions.every((d) => d.ok)).toBe(true);
+      // Two chunks of 50 reserved, not 100 statements.
+      expect(row.count).toBe(100);
+      return;
+    }
+    throw new Error("five bursts straddled a second boundary");
   });
 
   it("answers 429 in the API's shape with retry-after, counted per key", async () => {
