@@ -173,4 +173,13 @@ describe("the pipeline's answers", () => {
     expect(wrong.headers.get("allow")).toBe("GET, OPTIONS");
     expect(await wrong.json()).toMatchObject({ code: "method_not_allowed", detail: expect.stringContaining("GET") });
   });
+
+  it("a malformed escape in a path parameter reads as an unknown application (403 to an organization key, as any other), not a crash", async () => {
+    const { key } = await orgKey();
+    const response = await createMessage(
+      new Request("http://127.0.0.1/api/v1/app/%E0%A4%A/msg", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{}" }),
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: "forbidden" });
+  });
 });

@@ -180,6 +180,15 @@ export async function handleOperation(op: AnyOperation, request: Request, rawPar
  * The exports of one `app/api/v1/.../route.ts`: a handler per method the operations of `path`
  * serve, 405 in the API's shape for the others, and an OPTIONS that lists them.
  */
+/** A path segment as sent; a malformed escape (`%E0%A4%A`) is kept as written, so it matches nothing rather than throwing. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** A route's handler; Next also passes the route context, which is not needed (parameters come from the path template). */
 type RouteHandler = (request: Request, context?: unknown) => Promise<Response> | Response;
 
@@ -197,7 +206,7 @@ export function routeHandlers(path: string, operations: readonly AnyOperation[])
           const match = regex.exec(new URL(request.url).pathname);
           const rawParams: Record<string, string> = {};
           names.forEach((name, i) => {
-            rawParams[name] = decodeURIComponent(match?.[i + 1] ?? "");
+            rawParams[name] = decodePathSegment(match?.[i + 1] ?? "");
           });
           return handleOperation(op, request, rawParams);
         }
