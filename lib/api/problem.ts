@@ -102,9 +102,9 @@ export function problem(code: ProblemCode, message: string, details?: unknown, i
  * The handler of every method a route does not serve (exported under those names): without one,
  * Next answers 405 with an empty body, which an API client cannot tell from a proxy error.
  */
-export function methodNotAllowed(allowed: readonly string[]): () => Response {
+export function methodNotAllowed(allowed: readonly string[], label = "This endpoint"): () => Response {
   const allow = [...allowed, "OPTIONS"].join(", ");
-  return () => problem("method_not_allowed", `This endpoint accepts ${allowed.join(", ")} only.`, { allow: allowed }, { headers: { allow } });
+  return () => problem("method_not_allowed", `${label} accepts ${allowed.join(", ")} only.`, { allow: allowed }, { headers: { allow } });
 }
 
 /** `OPTIONS` for a route that defines its other methods itself: Next's automatic one would list them all. */

@@ -1,10 +1,10 @@
 import type { z } from "zod";
 import { authenticateApiKey, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
 import { findOrganization } from "@/lib/api/organization";
-import { allowedMethods, problem, type ValidationIssue } from "@/lib/api/problem";
+import { allowedMethods, methodNotAllowed, problem, type ValidationIssue } from "@/lib/api/problem";
 import { declaresMoreThan, readCappedBody } from "@/lib/http/read-body";
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
-import { ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
+import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
 
 /**
@@ -148,19 +148,19 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
 
   const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, organization });
   if (result instanceof Response) return result;
+  const [status, value] = result instanceof Answer ? [result.status, result.body as unknown] : [op.response.status, result];
   if (checkResponses() && op.response.schema) {
-    const checked = (op.response.schema as z.ZodType).safeParse(result);
+    const checked = (op.response.schema as z.ZodType).safeParse(value);
     if (!checked.success) {
       console.error(`[api] ${op.operationId} answered a body that does not match its schema:`, JSON.stringify(checked.error.issues.slice(0, 5)));
       return problem("internal", `${op.operationId} answered a body that does not match its documented schema.`);
     }
   }
-  return jsonResponse(op.response.status, op.response.status === 204 ? null : result);
+  return jsonResponse(status, status === 204 ? null : value);
 }
 
 /** Answers one request with `op`, whatever happens. */
-export async function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>): Promise<Response> {
-  const url = new URL(request.url);
+export async function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>, url = new URL(request.url)): Promise<Response> {
   const state: RequestState = { claim: null };
   let response: Response;
   try {
@@ -203,14 +203,15 @@ export function routeHandlers(path: string, operations: readonly AnyOperation[])
     const op = ops.find((o) => o.method === method);
     handlers[method] = op
       ? (request: Request) => {
-          const match = regex.exec(new URL(request.url).pathname);
+          const url = new URL(request.url);
+          const match = regex.exec(url.pathname);
           const rawParams: Record<string, string> = {};
           names.forEach((name, i) => {
             rawParams[name] = decodePathSegment(match?.[i + 1] ?? "");
           });
-          return handleOperation(op, request, rawParams);
+          return handleOperation(op, request, rawParams, url);
         }
-      : () => problem("method_not_allowed", `${path} accepts ${allowed.join(", ")} only.`, { allow: allowed }, { headers: { allow: [...allowed, "OPTIONS"].join(", ") } });
+      : methodNotAllowed(allowed, path);
   }
   handlers.OPTIONS = allowedMethods(allowed);
   return handlers;

@@ -37,8 +37,23 @@ export interface OperationContext<P, Q, B, A extends OperationAccess> {
   organization: A extends "app" ? Organization : null;
 }
 
-/** What a handler returns: the success body (serialised to JSON; Dates become ISO strings), or a ready Response. */
-export type HandlerResult<R> = R | Response;
+/**
+ * A success body with another status than the operation's own: an upsert that created (201), a
+ * create that found the existing one (200). The pipeline checks and serialises it like any answer.
+ */
+export class Answer<T> {
+  constructor(
+    readonly status: 200 | 201 | 202,
+    readonly body: T,
+  ) {}
+}
+
+export function answer<T>(status: 200 | 201 | 202, body: T): Answer<T> {
+  return new Answer(status, body);
+}
+
+/** What a handler returns: the success body (serialised to JSON; Dates become ISO strings), an `answer(status, body)`, or a ready Response. */
+export type HandlerResult<R> = R | Answer<R> | Response;
 
 export interface OperationSpec<
   P extends AnyObject | undefined = AnyObject | undefined,
@@ -104,4 +119,13 @@ export class ApiError extends Error {
 
 export function apiError(code: ProblemCode, message: string, details?: unknown): ApiError {
   return new ApiError(code, message, details);
+}
+
+/**
+ * One invalid input found by a handler (past the schemas): a 422 whose single issue is at `loc`
+ * (`["body", "uid"]`, `["query", "expunge"]`). The message defaults to "field: problem".
+ */
+export function invalidField(loc: [location: "body" | "query" | "path", ...path: (string | number)[]], msg: string, options: { type?: string; message?: string } = {}): ApiError {
+  const [location, ...path] = loc;
+  return apiError(location === "query" ? "invalid_query" : "invalid_body", options.message ?? `${path.join(".")}: ${msg}`, [{ loc, msg, type: options.type ?? "value_error" }]);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
 import { apiKeyActor } from "@/lib/api/app-request";
-import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
+import { answer, type AnyOperation, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
 import { appParams, dateTimeOut, listAnswer, listOf, listQuery, metadataSchema } from "@/lib/api/v1/schemas";
 import {
   createOrganization,
@@ -121,7 +121,7 @@ export const applicationsOperations: AnyOperation[] = [
     handler: async ({ principal, query, body }) => {
       if (body.uid && query.get_if_exists) {
         const existing = await findOrganizationRecord(body.uid);
-        if (existing) return Response.json(toApplicationOut(existing), { status: 200, headers: { "cache-control": "no-store" } });
+        if (existing) return answer(200, toApplicationOut(existing));
       }
       const result = await createOrganization({ name: body.name, slug: body.uid ?? undefined, metadata: body.metadata }, await apiKeyActor(principal));
       if (!result.ok) return slugTaken(result.slug);
@@ -161,10 +161,10 @@ export const applicationsOperations: AnyOperation[] = [
       const actor = await apiKeyActor(principal);
       if (!existing) {
         const slug = orgSlugSchema.safeParse(body.uid ?? params.app_id);
-        if (!slug.success) throw apiError("invalid_body", `uid: ${slug.error.issues[0]?.message ?? "not a valid slug"}`, [{ loc: ["body", "uid"], msg: slug.error.issues[0]?.message ?? "not a valid slug", type: "value_error" }]);
+        if (!slug.success) throw invalidField(["body", "uid"], slug.error.issues[0]?.message ?? "not a valid slug");
         const created = await createOrganization({ name: body.name, slug: slug.data, metadata: body.metadata }, actor);
         if (!created.ok) return slugTaken(created.slug);
-        return Response.json(toApplicationOut(created.organization), { status: 201, headers: { "cache-control": "no-store" } });
+        return answer(201, toApplicationOut(created.organization));
       }
       return updated(await updateOrganization(existing.id, { name: body.name, metadata: body.metadata ?? {}, slug: body.uid ?? undefined }, actor), params.app_id);
     },

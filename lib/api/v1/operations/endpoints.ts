@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { apiKeyActor } from "@/lib/api/app-request";
 import type { ValidationIssue } from "@/lib/api/problem";
-import { apiError, defineOperation, type AnyOperation, type Organization } from "@/lib/api/v1/operation";
+import { answer, type AnyOperation, apiError, defineOperation, invalidField, type Organization } from "@/lib/api/v1/operation";
 import { messageOut } from "@/lib/api/v1/operations/messages";
 import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listInMemory, listOf, listQuery, metadataSchema } from "@/lib/api/v1/schemas";
 import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
@@ -316,7 +316,7 @@ export const endpointsOperations: AnyOperation[] = [
       if (!asUid.success) throw notFound(params.endpoint_id);
       const created = await createEndpoint(organization.id, { ...change, headers: [] }, actor, new Date(), { uid: asUid.data, metadata: body.metadata, disabled: body.disabled });
       if (!created.ok) throw endpointFailure(created, params.endpoint_id);
-      return Response.json(toOut(await endpointOrNotFound(organization, created.id)), { status: 201, headers: { "cache-control": "no-store" } });
+      return answer(201, toOut(await endpointOrNotFound(organization, created.id)));
     },
   }),
   defineOperation({
@@ -500,7 +500,7 @@ export const endpointsOperations: AnyOperation[] = [
       const endpoint = await endpointOrNotFound(organization, params.endpoint_id);
       const sent = await sendExampleMessage(organization, endpoint.id, body.eventType, body.exampleIndex);
       if (sent.ok) return { id: sent.messageId, eventType: body.eventType, eventId: null, payload: sent.payload, timestamp: sent.createdAt };
-      if (sent.code === "no_example") throw apiError("invalid_body", sent.message, [{ loc: ["body", "exampleIndex"], msg: sent.message, type: sent.code }]);
+      if (sent.code === "no_example") throw invalidField(["body", "exampleIndex"], sent.message, { type: sent.code, message: sent.message });
       if (sent.code === "unknown_event_type" || sent.code === "archived_event_type" || sent.code === "invalid_payload") {
         throw apiError(sent.code, sent.message, [{ loc: ["body", "eventType"], msg: sent.message, type: sent.code }]);
       }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { apiKeyActor } from "@/lib/api/app-request";
-import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
+import { answer, type AnyOperation, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
 import { dateTimeOut, listAnswer, listInMemory, listOf, listQuery } from "@/lib/api/v1/schemas";
 import { listEventTypeDetails, getEventType, type EventTypeDetail } from "@/lib/catalog/event-types";
 import {
@@ -187,10 +187,13 @@ export const eventTypesOperations: AnyOperation[] = [
       const detail = await write(() => updateSvixEventType(name, changes, actor));
       if (detail) return toEventTypeOut(detail);
       const parsedName = eventTypeNameSchema.safeParse(name);
-      if (!parsedName.success) throw apiError("invalid_body", `name: ${parsedName.error.issues[0]?.message ?? "invalid"}`, [{ loc: ["path", "event_type_name"], msg: parsedName.error.issues[0]?.message ?? "invalid", type: "value_error" }]);
+      if (!parsedName.success) {
+        const msg = parsedName.error.issues[0]?.message ?? "invalid";
+        throw invalidField(["path", "event_type_name"], msg, { message: `name: ${msg}` });
+      }
       const created = await write(() => createSvixEventType(parsedName.data, changes, actor));
       if (!created.ok) return exists(name);
-      return Response.json(toEventTypeOut(created.detail), { status: 201, headers: { "cache-control": "no-store" } });
+      return answer(201, toEventTypeOut(created.detail));
     },
   }),
   defineOperation({
@@ -227,7 +230,7 @@ export const eventTypesOperations: AnyOperation[] = [
     handler: async ({ principal, params, query }) => {
       if (query.expunge) {
         const msg = "Event types are never deleted for good (messages and endpoint filters keep their names): call without expunge to archive it.";
-        throw apiError("invalid_query", msg, [{ loc: ["query", "expunge"], msg, type: "value_error" }]);
+        throw invalidField(["query", "expunge"], msg, { message: msg });
       }
       if ((await archiveSvixEventType(params.event_type_name, await apiKeyActor(principal))) === "not_found") return notFound(params.event_type_name);
       return null;

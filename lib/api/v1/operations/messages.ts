@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ValidationIssue } from "@/lib/api/problem";
-import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
+import { answer, type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
 import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage } from "@/lib/db/keyset";
@@ -200,8 +200,10 @@ export const messagesOperations: AnyOperation[] = [
         if (result.code === "webhooks_disabled") throw apiError(result.code, result.message);
         throw apiError(result.code, result.message, [{ loc: ["body", "eventType"], msg: result.message, type: result.code }]);
       }
-      if (!result.created) return Response.json(result.message, { status: 200, headers: { "cache-control": "no-store" } });
-      return { ...result.message, timestamp: new Date(result.message.timestamp), ...deliverySummary(result.deliveries, result.notScheduled !== null) };
+      const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
+      // The same eventId within 24 hours: the original message, nothing sent again.
+      if (!result.created) return answer(200, message);
+      return { ...message, ...deliverySummary(result.deliveries, result.notScheduled !== null) };
     },
   }),
   defineOperation({
