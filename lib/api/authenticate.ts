@@ -7,6 +7,8 @@ export interface ApiPrincipal {
   scope: KeyScope;
   /** The only organization an ORGANIZATION key may act on; null for PLATFORM keys. */
   organizationId: string | null;
+  /** How the audit log names the key: its name and prefix. */
+  label: string;
 }
 
 export type ApiAuthResult = { ok: true; principal: ApiPrincipal } | { ok: false; message: string };
@@ -22,7 +24,7 @@ export const apiKeyCache = new NotifiedCache({
   channel: "api_key_changed",
   databaseUrl: () => process.env.DATABASE_URL,
   load: (hash: string) =>
-    db.apiKey.findUnique({ where: { hash }, select: { id: true, scope: true, organizationId: true, revokedAt: true, lastUsedAt: true } }),
+    db.apiKey.findUnique({ where: { hash }, select: { id: true, name: true, prefix: true, scope: true, organizationId: true, revokedAt: true, lastUsedAt: true } }),
 });
 
 /** When this process last wrote each key's `lastUsedAt` (the cached row's value goes stale). */
@@ -41,7 +43,7 @@ export async function authenticateApiKey(authorization: string | null, now = new
     lastUsedWritten.set(row.id, now.getTime());
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { ok: true, principal: { keyId: row.id, scope: row.scope, organizationId: row.organizationId } };
+  return { ok: true, principal: { keyId: row.id, scope: row.scope, organizationId: row.organizationId, label: `API key "${row.name}" (${row.prefix}…)` } };
 }
 
 /** Whether the principal may act on the organization. */
