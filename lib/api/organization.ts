@@ -10,7 +10,7 @@ export const organizationCache = new NotifiedCache({
   channel: "organization_changed",
   databaseUrl: () => process.env.DATABASE_URL,
   load: (idOrSlug: string) =>
-    db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] }, select: { id: true, slug: true, webhooksEnabled: true } }),
+    db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] }, select: { id: true, slug: true, webhooksEnabled: true, disabledAt: true, portalOrigins: true } }),
 });
 
 /** The `{app}` path segment is an organization id or slug, as Svix's application id or uid. */
