@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { RESERVED_SLUGS } from "@/lib/validations/organization";
+import { slugFromName } from "@/lib/validations/organization";
 
 /** Turns webhooks on or off for an organization. Returns the new state. */
 export async function setWebhooksEnabled(organizationId: string, enabled: boolean): Promise<boolean> {
@@ -59,21 +59,6 @@ function toRecord(row: { id: string; slug: string; name: string; metadata: Prism
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
-
-/** A slug made from a name (`Acme Corp.` → `acme-corp`), valid for orgSlugSchema; `suffix` makes it unique. */
-export function slugFromName(name: string, suffix?: string): string {
-  const base =
-    name
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 50)
-      .replace(/-+$/, "") || "org";
-  const slug = RESERVED_SLUGS.has(base) ? `${base}-org` : base;
-  return suffix ? `${slug}-${suffix}` : slug;
 }
 
 export async function findOrganizationRecord(idOrSlug: string): Promise<OrganizationRecord | null> {
@@ -161,4 +146,65 @@ export async function deleteOrganization(id: string, actor: Actor): Promise<"del
   organizationCache.invalidate();
   apiKeyCache.invalidate();
   return "deleted";
+}
+
+export type SetOrganizationDisabledResult = { ok: true; disabledAt: Date | null; changed: boolean } | { ok: false; code: "not_found" };
+
+/**
+ * Staff disable an organization, or enable it again: while disabled its organization API keys are
+ * refused (lib/api/v1/handle.ts) and its deliveries wait without being attempted
+ * (lib/delivery/perform.ts), resuming on enable. Its members still see the dashboard. This
+ * process's cache forgets at once; other processes' on the `organization_changed` trigger.
+ */
+export async function setOrganizationDisabled(id: string, disabled: boolean, actor: Actor, now = new Date()): Promise<SetOrganizationDisabledResult> {
+  const result = await db.$transaction(async (tx) => {
+    const before = await tx.organization.findUnique({ where: { id }, select: { disabledAt: true } });
+    if (!before) return null;
+    // Disabling twice keeps the first time; enabling an active organization changes nothing.
+    if (!!before.disabledAt === disabled) return { disabledAt: before.disabledAt, changed: false };
+    const row = await tx.organization.update({ where: { id }, data: { disabledAt: disabled ? now : null }, select: { disabledAt: true } });
+    await recordAudit(tx, { actor, action: disabled ? "organization.disabled" : "organization.enabled", organizationId: id, changes: { disabledAt: row.disabledAt?.toISOString() ?? null } });
+    return { disabledAt: row.disabledAt, changed: true };
+  });
+  if (!result) return { ok: false, code: "not_found" };
+  if (result.changed) organizationCache.invalidate();
+  return { ok: true, ...result };
+}
+
+/**
+ * Message counts stop at this many: counting every message of a large organization reads its
+ * whole index on each page view, while "10,000+" says all an operator needs from a list.
+ */
+export const MESSAGE_COUNT_CAP = 10_000;
+export const STAFF_ORGANIZATIONS_PAGE_SIZE = 50;
+
+export interface StaffOrganizationRow {
+  id: string;
+  slug: string;
+  name: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+  /** Endpoints not deleted (disabled ones included). */
+  endpoints: number;
+  /** Messages, at most MESSAGE_COUNT_CAP; `messagesCapped` says there are more. */
+  messages: number;
+  messagesCapped: boolean;
+}
+
+/**
+ * Every organization for the staff list, newest first, a keyset page at a time, with its endpoint
+ * count and a message count capped at MESSAGE_COUNT_CAP (an index-only scan of at most that many
+ * entries of `Message(organizationId, createdAt, id)` per row; bench/organizations-list.ts).
+ */
+export async function listOrganizationsForStaff(options: { cursor?: Cursor; limit?: number } = {}): Promise<Page<StaffOrganizationRow>> {
+  const limit = options.limit ?? STAFF_ORGANIZATIONS_PAGE_SIZE;
+  const page = keysetClauses(Prisma.sql`o."createdAt"`, Prisma.sql`o.id`, options.cursor, limit);
+  const rows = await db.$queryRaw<(Omit<StaffOrganizationRow, "messagesCapped">)[]>`
+    SELECT o.id, o.slug, o.name, o."disabledAt", o."createdAt",
+           (SELECT count(*)::int FROM "Endpoint" e WHERE e."organizationId" = o.id AND e."deletedAt" IS NULL) AS endpoints,
+           (SELECT count(*)::int FROM (SELECT 1 FROM "Message" m WHERE m."organizationId" = o.id LIMIT ${MESSAGE_COUNT_CAP + 1}) capped) AS messages
+      FROM "Organization" o
+     WHERE true ${page.where} ${page.order} ${page.limit}`;
+  const items = rows.map((row) => ({ ...row, messages: Math.min(row.messages, MESSAGE_COUNT_CAP), messagesCapped: row.messages > MESSAGE_COUNT_CAP }));
+  return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), options.cursor, limit);
 }

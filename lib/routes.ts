@@ -39,3 +39,4 @@ export const sendEventPath = (org?: string) => `${platformPath}/send-event${org 
 export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
+export const organizationsPath = () => `${platformPath}/organizations`;

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, apiReferencePath, jobsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, apiReferencePath, jobsPath, organizationsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -29,6 +29,7 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
     groups.push({
       label: "Platform",
       items: [
+        { label: "Organizations", href: organizationsPath() },
         { label: "Send event", href: sendEventPath() },
         { label: "Event catalog", href: platformCatalogPath() },
         { label: "Jobs", href: jobsPath() },

@@ -58,11 +58,15 @@ export const deliverRetries = inngest.createFunction(
     await step.sleepUntil(`wait-before-attempt-${first}`, at);
     // The delivery module decides whether an attempt was the last and when the next is due.
     for (let n = first; ; n++) {
-      // Waiting for a rate-limit slot is a durable sleep that does not use up the attempt.
+      // Waiting for a rate-limit slot, or for staff to enable the organization again, is a durable
+      // sleep that does not use up the attempt.
+      let waitedFor: "rate-limit" | "organization-disabled" | null = null;
       for (let wait = 0; ; wait++) {
-        const result = await step.run(wait === 0 ? `attempt-${n}` : `attempt-${n}-after-rate-limit-${wait}`, () => performScheduledAttempt(deliveryId, n, { trigger }));
-        if (result.kind === "rate_limited") {
-          await step.sleep(`rate-limit-before-attempt-${n}-${wait + 1}`, Math.max(1, result.retryInMs));
+        const id: string = waitedFor ? `attempt-${n}-after-${waitedFor}-${wait}` : `attempt-${n}`;
+        const result = await step.run(id, () => performScheduledAttempt(deliveryId, n, { trigger }));
+        if (result.kind === "rate_limited" || result.kind === "paused") {
+          waitedFor = result.kind === "paused" ? "organization-disabled" : "rate-limit";
+          await step.sleep(`${waitedFor}-before-attempt-${n}-${wait + 1}`, Math.max(1, result.retryInMs));
           continue;
         }
         if (result.kind === "stopped" || result.ok) return result;

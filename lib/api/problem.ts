@@ -7,6 +7,7 @@
 export type ProblemCode =
   | "unauthorized"
   | "forbidden"
+  | "organization_disabled"
   | "not_found"
   | "method_not_allowed"
   | "invalid_json"
@@ -36,6 +37,7 @@ export type ProblemCode =
 export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   unauthorized: 401,
   forbidden: 403,
+  organization_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   invalid_json: 400,

@@ -13,6 +13,8 @@ export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 export const DEFAULT_ALLOWED_CIDRS = "127.0.0.0/8,::1/128";
 /** See lib/delivery/rate-limit.ts: covers the jitter between reserving a send and its arrival. */
 export const DEFAULT_RATE_LIMIT_MARGIN_MS = 100;
+/** How often a delivery of a disabled organization checks whether it may go: the longest delay after an enable. */
+export const DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS = 30_000;
 
 const MAX_ATTEMPTS = 50;
 const MAX_WAIT_MS = 30 * 86_400_000;
@@ -59,11 +61,18 @@ const marginSchema = z.coerce
   .min(0, "must be 0 or more")
   .max(1_000, "must be at most 1000 ms");
 
+const recheckSchema = z.coerce
+  .number({ message: "must be a number of milliseconds, e.g. 30000" })
+  .int("must be a whole number of milliseconds")
+  .min(1_000, "must be at least 1000 ms (durable sleeps have one-second resolution)")
+  .max(3_600_000, "must be at most 3600000 ms (1 hour)");
+
 const deliveryEnvSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retryScheduleSchema.optional(),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: timeoutSchema.default(DEFAULT_ATTEMPT_TIMEOUT_MS),
   WEBHOOK_ALLOWED_CIDRS: allowedCidrsSchema.prefault(DEFAULT_ALLOWED_CIDRS),
   WEBHOOK_RATE_LIMIT_MARGIN_MS: marginSchema.default(DEFAULT_RATE_LIMIT_MARGIN_MS),
+  WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: recheckSchema.default(DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS),
 });
 
 export interface DeliveryConfig {
@@ -71,6 +80,8 @@ export interface DeliveryConfig {
   attemptTimeoutMs: number;
   addressPolicy: AddressPolicy;
   rateLimitMarginMs: number;
+  /** The wait between checks while the delivery's organization is disabled by staff. */
+  organizationPauseRecheckMs: number;
 }
 
 export class DeliveryConfigError extends Error {}
@@ -98,6 +109,7 @@ export function parseDeliveryConfig(source: Record<string, string | undefined> =
     attemptTimeoutMs: env.WEBHOOK_ATTEMPT_TIMEOUT_MS,
     addressPolicy: env.WEBHOOK_ALLOWED_CIDRS,
     rateLimitMarginMs: env.WEBHOOK_RATE_LIMIT_MARGIN_MS,
+    organizationPauseRecheckMs: env.WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS,
   };
 }
 

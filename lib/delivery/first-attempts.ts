@@ -33,7 +33,7 @@ export interface FirstAttempt {
 /** What the batch hands to the retry function: the delivery and when its next attempt is due. */
 export interface RetryHandOff {
   deliveryId: string;
-  /** The attempt to make: 2 after a failed first attempt, 1 again when a rate limit deferred it. */
+  /** The attempt to make: 2 after a failed first attempt, 1 again when a rate limit or a disabled organization deferred it. */
   attempt: number;
   /** ISO time it is due. */
   at: string;
@@ -108,7 +108,7 @@ export async function performFirstAttempts(deliveries: FirstAttempt[], now: () =
   const summary: FirstAttemptsSummary = { succeeded: 0, failed: 0, stopped: 0, retries: [] };
   for (const [deliveryId, result] of results) {
     if (result.kind === "stopped") summary.stopped++;
-    else if (result.kind === "rate_limited") {
+    else if (result.kind === "rate_limited" || result.kind === "paused") {
       summary.retries.push({ deliveryId, attempt: 1, at: new Date(now().getTime() + Math.max(1, result.retryInMs)).toISOString() });
     } else if (result.ok) summary.succeeded++;
     else {

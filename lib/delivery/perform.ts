@@ -5,7 +5,7 @@ import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
 import { openSecret } from "@/lib/endpoints/secrets";
-import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type Endpoint, type Message } from "@/lib/generated/prisma/client";
+import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
@@ -18,6 +18,8 @@ import { storedHeadersSchema } from "@/lib/validations/endpoint";
 export type ScheduledAttemptResult =
   | { kind: "stopped"; reason: string }
   | { kind: "rate_limited"; retryInMs: number }
+  /** The organization is disabled by staff: nothing was attempted; check again after `retryInMs`. */
+  | { kind: "paused"; retryInMs: number }
   | { kind: "attempted"; ok: boolean; nextAttemptAt: string | null; statusCode: number | null; error: string | null };
 
 /** How a run's attempts are recorded: the normal schedule, or a test send from the endpoint's Testing tab (same path, same retries). */
@@ -31,6 +33,7 @@ export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messag
   Pick<Endpoint, "url" | "disabled" | "deletedAt" | "rateLimit" | "headers"> & {
     deliveryId: Delivery["id"];
     endpointId: Endpoint["id"];
+    organizationDisabledAt: Organization["disabledAt"];
     earlier: Pick<Attempt, "succeeded" | "statusCode" | "errorMessage"> | null;
     /** Ciphertexts of the secrets valid now, newest first. */
     secrets: string[];
@@ -43,7 +46,7 @@ export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt" | "messag
 export async function loadContexts(deliveryIds: string[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
   return db.$queryRaw<AttemptContext[]>`
     SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
-           e."deletedAt", e."rateLimit", e.headers,
+           e."deletedAt", e."rateLimit", e.headers, o."disabledAt" AS "organizationDisabledAt",
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
               FROM "Attempt" a
              WHERE a."deliveryId" = d.id AND a.trigger = ${trigger}::"AttemptTrigger" AND a."attemptNumber" = ${attemptNumber}) AS earlier,
@@ -53,10 +56,14 @@ export async function loadContexts(deliveryIds: string[], attemptNumber: number,
       FROM "Delivery" d
       JOIN "Message" m ON m.id = d."messageId"
       JOIN "Endpoint" e ON e.id = d."endpointId"
+      JOIN "Organization" o ON o.id = e."organizationId"
      WHERE d.id = ANY (${deliveryIds}::text[])`;
 }
 
-/** Deliveries that are done, or whose endpoint went away: what to answer instead of attempting. */
+/**
+ * Deliveries that are done, whose endpoint went away, or whose organization staff disabled (they
+ * wait, neither attempted nor failed): what to answer instead of attempting.
+ */
 export function settledBefore(context: AttemptContext): ScheduledAttemptResult | "stop" | null {
   if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
   if (context.deletedAt || context.disabled) return "stop";
@@ -66,6 +73,7 @@ export function settledBefore(context: AttemptContext): ScheduledAttemptResult |
     const { succeeded, statusCode, errorMessage } = context.earlier;
     return { kind: "attempted", ok: succeeded, nextAttemptAt: context.nextAttemptAt?.toISOString() ?? null, statusCode, error: errorMessage };
   }
+  if (context.organizationDisabledAt) return { kind: "paused", retryInMs: deliveryConfig().organizationPauseRecheckMs };
   return null;
 }
 

@@ -96,6 +96,13 @@ describe("overriding the schedule and timeout from the environment", () => {
     expect(parseDeliveryConfig({ WEBHOOK_ATTEMPT_TIMEOUT_MS: "300" }).attemptTimeoutMs).toBe(300);
   });
 
+  it("rechecks a disabled organization's deliveries every 30 s by default; WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS changes it within 1 s to 1 h", () => {
+    expect(parseDeliveryConfig({}).organizationPauseRecheckMs).toBe(30_000);
+    expect(parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: "1000" }).organizationPauseRecheckMs).toBe(1_000);
+    expect(() => parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: "500" })).toThrow(/WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: must be at least 1000 ms/);
+    expect(() => parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: "soon" })).toThrow(DeliveryConfigError);
+  });
+
   it("treats empty values as unset", () => {
     const config = parseDeliveryConfig({ WEBHOOK_RETRY_SCHEDULE: "", WEBHOOK_ATTEMPT_TIMEOUT_MS: " " });
     expect(config.retrySchedule).toBe(DEFAULT_RETRY_SCHEDULE);

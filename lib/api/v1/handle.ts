@@ -76,6 +76,19 @@ async function authorizeOrganization(principal: ApiPrincipal, app: string): Prom
   return { ok: true, organization };
 }
 
+/**
+ * An organization key of an organization staff disabled is refused on every call. The organization
+ * comes from the per-process cache the `app` access reads anyway, so this costs no query; a
+ * disable reaches every process through the `organization_changed` trigger. Platform keys still
+ * manage a disabled organization.
+ */
+async function refusedAsDisabled(principal: ApiPrincipal): Promise<Response | null> {
+  if (principal.scope !== "ORGANIZATION" || !principal.organizationId) return null;
+  const own = await findOrganization(principal.organizationId);
+  if (!own?.disabledAt) return null;
+  return problem("organization_disabled", "This organization is disabled by the platform's staff: its API keys are refused until it is enabled again. Its webhooks wait meanwhile.");
+}
+
 /** Whether answers are checked against their schemas (tests and development: a wrong shape is a 500 there, never in production). */
 function checkResponses(): boolean {
   return process.env.API_CHECK_RESPONSES === "true";
@@ -97,6 +110,8 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
     const auth = await authenticateApiKey(request.headers.get("authorization"));
     if (!auth.ok) return unauthorized(auth.message);
     principal = auth.principal;
+    const disabled = await refusedAsDisabled(principal);
+    if (disabled) return disabled;
     const rate = await takeRateToken(principal.keyId);
     if (!rate.ok) {
       return problem("rate_limited", `Too many requests for this API key (limit ${rate.limit} per second): retry after ${rate.retryAfterSeconds} s.`, null, { headers: { "retry-after": String(rate.retryAfterSeconds) } });
