@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { apiKeyCache } from "@/lib/api/authenticate";
-import { organizationCache } from "@/lib/api/organization";
+import { findOrganization, organizationCache } from "@/lib/api/organization";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
@@ -146,6 +146,14 @@ export async function deleteOrganization(id: string, actor: Actor): Promise<"del
   organizationCache.invalidate();
   apiKeyCache.invalidate();
   return "deleted";
+}
+
+/** Why a member's manual resend of a disabled organization is refused (the API refuses its keys outright). */
+export const ORGANIZATION_DISABLED_MESSAGE = "This organization is disabled by the platform's staff: its webhooks are paused, resends included, until it is enabled again.";
+
+/** From the per-process organization cache (no query on a hit). */
+export async function isOrganizationDisabled(id: string): Promise<boolean> {
+  return !!(await findOrganization(id))?.disabledAt;
 }
 
 export type SetOrganizationDisabledResult = { ok: true; disabledAt: Date | null; changed: boolean } | { ok: false; code: "not_found" };

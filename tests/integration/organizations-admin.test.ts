@@ -8,6 +8,7 @@ import {
 import * as endpointsRoute from "@/app/api/v1/app/[app_id]/endpoint/route";
 import * as msgRoute from "@/app/api/v1/app/[app_id]/msg/route";
 import * as appsRoute from "@/app/api/v1/app/route";
+import { resendMessageAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
 import { db } from "@/lib/db";
 import { decodeCursor } from "@/lib/db/keyset";
 import { hashInviteToken } from "@/lib/members/invites";
@@ -193,6 +194,21 @@ describe("a disabled organization's API keys", () => {
 });
 
 describe("a disabled organization's deliveries", () => {
+  it("refuse a member's manual resend, sending nothing", async () => {
+    await signedInStaff();
+    const receiver = await startReceiver({ mode: { kind: "status", status: 200 } });
+    receivers.push(receiver);
+    const { org, endpointId } = await orgWithEndpoint(`${receiver.url}/hook`);
+    await setOrganizationDisabledAction({ id: org.id, disabled: true });
+    const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(4));
+    if (!sent.ok) throw new Error(sent.message);
+    signInAs((await createMember(org.id, "ADMIN")).id);
+    const result = await resendMessageAction({ org: org.slug, endpointId, messageId: sent.message.id });
+    expect(result).toMatchObject({ ok: false, code: "organization_disabled", error: expect.stringContaining("resends included") });
+    expect(await db.attempt.count({ where: { messageId: sent.message.id } })).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   /** Rechecks the paused delivery's run has made so far (each is a durable sleep named for the reason). */
   async function rechecks(messageId: string): Promise<number> {
     const { rows } = await pipeline.database.pool.query<{ n: string }>(

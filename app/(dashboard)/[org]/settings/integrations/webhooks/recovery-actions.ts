@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations";
 import { resendMessage } from "@/lib/recovery/resend";
 import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery, type TaskView } from "@/lib/recovery/tasks";
 import { webhooksPath } from "@/lib/routes";
@@ -30,6 +31,11 @@ function parseWindow(input: { since?: string; until?: string }) {
   return window.success ? window.data : fail("invalid_input", window.error.issues[0]?.message ?? "Invalid window", fieldErrorsByPath(window.error));
 }
 
+/** A disabled organization's deliveries wait (docs/delivery.md): manual sends too. */
+async function refusedWhenDisabled(organizationId: string) {
+  return (await isOrganizationDisabled(organizationId)) ? fail("organization_disabled", ORGANIZATION_DISABLED_MESSAGE) : null;
+}
+
 function parseFilters(filters: Record<string, string | string[]>) {
   const parsed = messageLogFiltersSchema.safeParse(filters);
   return parsed.success ? parsed.data : fail("invalid_input", "Fix the message-log filter first.", fieldErrorsByPath(parsed.error));
@@ -51,6 +57,8 @@ export const startRecoveryAction = defineAction({
   input: recoveryRequestSchema,
   access: member(MANAGE_ROLE),
   run: async ({ org, endpointId, kind, ...input }, { organization, user }) => {
+    const disabled = await refusedWhenDisabled(organization.id);
+    if (disabled) return disabled;
     const window = parseWindow(input);
     if (!("since" in window)) return window;
     const started = await startRecovery(organization, user, endpointId, kind, window);
@@ -64,6 +72,8 @@ export const resendMessageAction = defineAction({
   input: resendMessageSchema,
   access: member(MANAGE_ROLE),
   run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, user }) => {
+    const disabled = await refusedWhenDisabled(organization.id);
+    if (disabled) return disabled;
     const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, user);
     if (!result.ok) return fail(result.code, result.message);
     revalidatePath(webhooksPath(org), "layout");
@@ -87,6 +97,8 @@ export const startBulkResendAction = defineAction({
   input: bulkResendSchema,
   access: member(MANAGE_ROLE),
   run: async ({ org, filters, includeDelivered }, { organization, user }) => {
+    const disabled = await refusedWhenDisabled(organization.id);
+    if (disabled) return disabled;
     const parsed = parseFilters(filters);
     if (!("eventType" in parsed)) return parsed;
     const started = await startBulkResend(organization, user, parsed, includeDelivered);
