@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef, SortingState } from "@tanstack/react-table";
-import { Copy, KeyRound, Plus } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
@@ -20,6 +20,7 @@ import {
 import { DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CopyField } from "@/components/ui/copy-field";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import {
   Dialog,
@@ -189,18 +190,7 @@ function CreateKeyDialog({ org, scope, label, snippet }: { org: string; scope: S
                 and create another.
               </DialogDescription>
             </DialogHeader>
-            <div className="flex items-center gap-2">
-              <Input readOnly value={created} aria-label="New API key" data-testid="new-api-key" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-              <Button
-                type="button"
-                variant="outline"
-                size="icon"
-                aria-label="Copy key"
-                onClick={() => void navigator.clipboard?.writeText(created).then(() => toast.success("Key copied"))}
-              >
-                <Copy className="size-4" aria-hidden />
-              </Button>
-            </div>
+            <CopyField value={created} label="New API key" copyLabel="Copy key" copiedMessage="Key copied" testId="new-api-key" />
             {snippet ? (
               <details className="min-w-0 text-sm">
                 <summary className="cursor-pointer rounded font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">Try it with the SDK</summary>

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 
 /** A value shown once to copy (a new API key, an invite link): read-only, selected on focus, with a copy button. */
-export function CopyField({ value, label, copiedMessage, testId }: { value: string; label: string; copiedMessage: string; testId?: string }) {
+export function CopyField({ value, label, copyLabel = `Copy ${label.toLowerCase()}`, copiedMessage, testId }: { value: string; label: string; copyLabel?: string; copiedMessage: string; testId?: string }) {
   return (
     <div className="flex min-w-0 items-center gap-2">
       <Input readOnly value={value} aria-label={label} data-testid={testId} className="min-w-0 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
@@ -15,7 +15,7 @@ export function CopyField({ value, label, copiedMessage, testId }: { value: stri
         variant="outline"
         size="icon"
         className="shrink-0"
-        aria-label={`Copy ${label.toLowerCase()}`}
+        aria-label={copyLabel}
         onClick={() => void navigator.clipboard?.writeText(value).then(() => toast.success(copiedMessage))}
       >
         <Copy className="size-4" aria-hidden />
