@@ -226,7 +226,9 @@ function ToggleDialog({ organization, recheckMs, onOpenChange }: { organization:
           <AlertDialogDescription asChild>
             {disable ? (
               <ul className="list-disc space-y-1 pl-5 text-left">
-                <li>Its organization API keys are refused (403, code organization_disabled), sending events included.</li>
+                <li>
+                  Its organization API keys are refused (403, code <code className="font-mono text-xs">organization_disabled</code>), sending events included.
+                </li>
                 <li>Its webhooks are not sent: deliveries wait, nothing fails, and they go out after you enable it again.</li>
                 <li>Its members can still sign in and see a notice; platform keys still work.</li>
               </ul>
