@@ -45,7 +45,7 @@ test.describe("HTTP status of missing pages", () => {
 });
 
 test.describe("platform pages", () => {
-  const platformPages = ["/platform", "/platform/jobs", "/platform/send-event", "/platform/catalog", "/platform/catalog/new", "/platform/catalog/contract.created/edit"];
+  const platformPages = ["/platform", "/platform/organizations", "/platform/jobs", "/platform/send-event", "/platform/catalog", "/platform/catalog/new", "/platform/catalog/contract.created/edit"];
 
   test("are not found for anyone but platform staff, owners included", async ({ page, data }) => {
     const org = await data.createOrg();
