@@ -37,13 +37,12 @@ export async function startSmtpServer() {
         const line = buffer.slice(0, eol);
         buffer = buffer.slice(eol + 2);
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") reply("250 127.0.0.1");
-        else if (verb === "MAIL") (current.from = line.slice(10).trim()), reply("250 ok");
-        else if (verb === "RCPT") current.to.push(line.slice(8).trim()), reply("250 ok");
-        else if (verb === "DATA") (inData = true), reply("354 end with <CRLF>.<CRLF>");
-        else if (verb === "QUIT") reply("221 bye"), socket.end();
-        else if (verb === "RSET" || verb === "NOOP") reply("250 ok");
-        else reply("502 not implemented");
+        if (verb === "MAIL") current.from = line.slice(10).trim();
+        if (verb === "RCPT") current.to.push(line.slice(8).trim());
+        if (verb === "DATA") inData = true;
+        const answer: Record<string, string> = { EHLO: "250 127.0.0.1", HELO: "250 127.0.0.1", MAIL: "250 ok", RCPT: "250 ok", DATA: "354 end with <CRLF>.<CRLF>", QUIT: "221 bye", RSET: "250 ok", NOOP: "250 ok" };
+        reply(answer[verb] ?? "502 not implemented");
+        if (verb === "QUIT") socket.end();
       }
     });
     socket.on("error", () => socket.destroy());

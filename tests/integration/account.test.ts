@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { currentUser } from "@/lib/auth/session";
 import { proxy } from "@/proxy";
-import { AUTH_HOST, cookieHeader, requestHeaders, sessionSetCookie, signInWithPassword } from "@/tests/helpers/auth-http";
+import { AUTH_HOST, cookieHeader, requestHeaders, signInWithPassword } from "@/tests/helpers/auth-http";
 import { createUser, TEST_PASSWORD } from "@/tests/helpers/factories";
 
 /**
