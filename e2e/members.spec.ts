@@ -62,7 +62,7 @@ test.describe("members and invites", () => {
     const viewerContext = await browser.newContext();
     const viewer = await viewerContext.newPage();
     await joinAsNewPerson(viewer, viewerLink, { name: "Victor Viewer", password: "quiet harbor meadow 19" }, org.slug);
-    await expect(viewer.getByRole("heading", { name: "Endpoints" })).toBeVisible();
+    await expect(viewer.getByRole("heading", { name: "Endpoints", exact: true })).toBeVisible();
     await expect(viewer.getByRole("link", { name: /Add .*endpoint/ })).toHaveCount(0);
     await viewer.goto(members(org.slug));
     await expect(viewer.getByTestId("member-row")).toHaveCount(2);
