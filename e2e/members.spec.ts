@@ -46,6 +46,8 @@ test.describe("members and invites", () => {
     await owner.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
     await expect(owner.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
     await expect(owner.getByTestId("member-row")).toHaveCount(1);
+    // Alone, the owner cannot demote or remove themselves: no controls to stumble on, and the reason.
+    await expect(owner.getByTestId("sole-owner-note")).toContainText(`${ownerEmail} is the only owner`);
     const viewerEmail = `viewer-${randomUUID().slice(0, 8)}@e2e.test`;
     await owner.getByRole("button", { name: "Invite member" }).click();
     await owner.getByLabel("Email").fill(viewerEmail);

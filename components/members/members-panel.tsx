@@ -34,7 +34,14 @@ export function RoleBadge({ role }: { role: Role }) {
   return <Badge variant={role === "OWNER" ? "default" : "secondary"}>{ROLE_LABEL[role]}</Badge>;
 }
 
-function memberColumns(org: string, canManage: boolean, selfId: string): ColumnDef<MemberRow>[] {
+/** The one owner, when there is exactly one: their role and membership cannot change (the server refuses it too). */
+function soleOwner(members: MemberRow[]): string | null {
+  const owners = members.filter((m) => m.role === "OWNER");
+  return owners.length === 1 ? owners[0]!.userId : null;
+}
+
+
+function memberColumns(org: string, canManage: boolean, selfId: string, sole: string | null): ColumnDef<MemberRow>[] {
   const columns: ColumnDef<MemberRow>[] = [
     {
       id: "member",
@@ -62,7 +69,14 @@ function memberColumns(org: string, canManage: boolean, selfId: string): ColumnD
       accessorKey: "role",
       header: "Role",
       cell: ({ row }) =>
-        canManage ? <MemberRoleSelect org={org} member={row.original} /> : <RoleBadge role={row.original.role} />,
+        canManage && row.original.userId !== sole ? (
+          <MemberRoleSelect org={org} member={row.original} />
+        ) : (
+          <span className="inline-flex items-center gap-2">
+            <RoleBadge role={row.original.role} />
+            {canManage ? <span className="text-xs text-muted-foreground">only owner</span> : null}
+          </span>
+        ),
     },
     {
       accessorKey: "joinedAt",
@@ -86,30 +100,40 @@ function memberColumns(org: string, canManage: boolean, selfId: string): ColumnD
       header: () => <span className="sr-only">Actions</span>,
       enableSorting: false,
       meta: { className: "text-right" },
-      cell: ({ row }) => <RemoveMemberButton org={org} member={row.original} self={row.original.userId === selfId} />,
+      cell: ({ row }) =>
+        row.original.userId === sole ? null : <RemoveMemberButton org={org} member={row.original} self={row.original.userId === selfId} />,
     });
   }
   return columns;
 }
 
 export function MembersTable({ org, members, canManage, selfId }: { org: string; members: MemberRow[]; canManage: boolean; selfId: string }) {
-  const columns = useMemo(() => memberColumns(org, canManage, selfId), [org, canManage, selfId]);
+  const sole = soleOwner(members);
+  const columns = useMemo(() => memberColumns(org, canManage, selfId, sole), [org, canManage, selfId, sole]);
+  const soleEmail = members.find((m) => m.userId === sole)?.email;
   return (
-    <DataTable
-      label="Members"
-      columns={columns}
-      data={members}
-      getRowId={(m) => m.userId}
-      sorting="client"
-      defaultSort={MEMBER_SORT}
-      rowTestId="member-row"
-      empty={
-        <div className="flex flex-col items-center gap-2 rounded-md border border-dashed p-8 text-center">
-          <Users className="size-6 text-muted-foreground" aria-hidden />
-          <p className="font-medium">No members</p>
-        </div>
-      }
-    />
+    <div className="space-y-2">
+      <DataTable
+        label="Members"
+        columns={columns}
+        data={members}
+        getRowId={(m) => m.userId}
+        sorting="client"
+        defaultSort={MEMBER_SORT}
+        rowTestId="member-row"
+        empty={
+          <div className="flex flex-col items-center gap-2 rounded-md border border-dashed p-8 text-center">
+            <Users className="size-6 text-muted-foreground" aria-hidden />
+            <p className="font-medium">No members</p>
+          </div>
+        }
+      />
+      {canManage && soleEmail ? (
+        <p className="text-sm text-muted-foreground" data-testid="sole-owner-note">
+          {soleEmail} is the only owner, so their role cannot change and they cannot leave. Make another member an owner first.
+        </p>
+      ) : null}
+    </div>
   );
 }
 
