@@ -1,7 +1,7 @@
 "use client";
 
 import type { ColumnDef, SortingState } from "@tanstack/react-table";
-import { MailCheck, Users } from "lucide-react";
+import { MailCheck, UserMinus, Users, XCircle } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useMemo, useTransition } from "react";
 import { toast } from "sonner";
@@ -47,7 +47,7 @@ function memberColumns(org: string, canManage: boolean, selfId: string, sole: st
       id: "member",
       accessorFn: (m) => (m.name ?? m.email).toLowerCase(),
       header: "Member",
-      meta: { className: "max-w-[11rem] sm:max-w-xs" },
+      meta: { className: "max-w-[8.5rem] sm:max-w-xs" },
       cell: ({ row }) => {
         const m = row.original;
         return (
@@ -145,7 +145,7 @@ function MemberRoleSelect({ org, member }: { org: string; member: MemberRow }) {
       value={member.role}
       label={`Role of ${who}`}
       disabled={pending}
-      className="h-8 w-28"
+      className="h-8 w-24 sm:w-28"
       onChange={(role) =>
         startTransition(async () => {
           const result = await changeRoleAction({ org, userId: member.userId, role });
@@ -165,8 +165,9 @@ function RemoveMemberButton({ org, member, self }: { org: string; member: Member
   return (
     <AlertDialog>
       <AlertDialogTrigger asChild>
-        <Button variant="outline" size="sm" aria-label={`Remove ${who}`}>
-          {self ? "Leave" : "Remove"}
+        <Button variant="outline" size="sm" aria-label={self ? "Leave this organization" : `Remove ${who}`}>
+          <UserMinus className="size-4 sm:hidden" aria-hidden />
+          <span className="hidden sm:inline">{self ? "Leave" : "Remove"}</span>
         </Button>
       </AlertDialogTrigger>
       <AlertDialogContent>
@@ -202,7 +203,7 @@ function RemoveMemberButton({ org, member, self }: { org: string; member: Member
 
 function inviteColumns(org: string, canManage: boolean): ColumnDef<PendingInvite>[] {
   const columns: ColumnDef<PendingInvite>[] = [
-    { accessorKey: "email", header: "Email", meta: { className: "max-w-[11rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
+    { accessorKey: "email", header: "Email", meta: { className: "max-w-[8.5rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
     { accessorKey: "role", header: "Role", cell: ({ row }) => <RoleBadge role={row.original.role} /> },
     {
       accessorKey: "createdAt",
@@ -275,7 +276,8 @@ function RevokeInviteButton({ org, invite }: { org: string; invite: PendingInvit
     <AlertDialog>
       <AlertDialogTrigger asChild>
         <Button variant="outline" size="sm" aria-label={`Revoke the invite to ${invite.email}`}>
-          Revoke
+          <XCircle className="size-4 sm:hidden" aria-hidden />
+          <span className="hidden sm:inline">Revoke</span>
         </Button>
       </AlertDialogTrigger>
       <AlertDialogContent>

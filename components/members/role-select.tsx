@@ -31,7 +31,8 @@ export function RoleSelect({
   return (
     <Select value={value} onValueChange={(v) => onChange(v as Role)} disabled={disabled}>
       <SelectTrigger id={id} aria-label={label} className={className}>
-        <SelectValue />
+        {/* The label itself, so the server-rendered trigger shows the role before the menu hydrates. */}
+        <SelectValue>{ROLE_LABEL[value]}</SelectValue>
       </SelectTrigger>
       <SelectContent>
         {ROLES.map((role) => (
