@@ -74,7 +74,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   }
   return (
     <InviteCard title={`Join ${org.name}`} description={description} testId="invite-new-account">
-      <p className="text-sm text-muted-foreground">Choose your name and a password to create your account. You will then land on {org.name}&apos;s webhooks.</p>
+      <p className="text-sm text-muted-foreground">Choose your name and a password to create your account; you then go straight to the organization&apos;s webhooks.</p>
       <NewAccountForm token={token} email={invite.email} />
     </InviteCard>
   );
@@ -85,7 +85,9 @@ function InviteCard({ title, description, testId, children }: { title: string; d
     <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <Card className="w-full max-w-md" data-testid={testId}>
         <CardHeader>
-          <CardTitle className="text-xl">{title}</CardTitle>
+          <CardTitle className="text-xl">
+            <h1>{title}</h1>
+          </CardTitle>
           <CardDescription>{description}</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">{children}</CardContent>
