@@ -9,19 +9,14 @@ import { webhooksPath } from "@/lib/routes";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg, createUser } from "@/tests/helpers/factories";
 
-/** Sign-in after accepting an invite is Auth.js's; here it records the call and redirects as Next would. */
-const signIns = vi.hoisted(() => [] as { email: string; password: string; redirectTo?: string }[]);
-vi.mock("@/auth", async () => {
-  const mock = await import("@/tests/helpers/auth-mock");
-  const { redirect } = await import("next/navigation");
-  return {
-    ...mock,
-    signIn: async (_provider: string, options: { email: string; password: string; redirectTo?: string }) => {
-      signIns.push(options);
-      redirect(options.redirectTo ?? "/");
-    },
-  };
-});
+/** Sign-in after accepting an invite is Auth.js's (tests/integration/account.test.ts drives the real one); here it is recorded. */
+const signIns = vi.hoisted(() => [] as { email: string; password: string }[]);
+vi.mock("@/auth", async () => ({
+  ...(await import("@/tests/helpers/auth-mock")),
+  signIn: async (_provider: string, options: { email: string; password: string }) => {
+    signIns.push(options);
+  },
+}));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "127.0.0.1:3000", "x-forwarded-proto": "http" }) }));
 

@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
 import { signIn, signOut } from "@/auth";
 import { defineAction, fail, signedIn, type ActionResult } from "@/lib/actions/define-action";
 import { hashPassword } from "@/lib/auth/credentials";
@@ -27,14 +28,12 @@ export async function acceptInviteNewAccountAction(raw: unknown): Promise<Action
   const result = await acceptInvite(token, { kind: "new", name, passwordHash: await hashPassword(password) });
   if (!result.ok) return { ok: false, code: result.code, error: result.message };
   try {
-    await signIn("credentials", { email: result.user.email, password, redirectTo: webhooksPath(result.organization.slug) });
+    await signIn("credentials", { email: result.user.email, password, redirect: false });
   } catch (error) {
-    if (error instanceof AuthError) {
-      return { ok: false, code: "sign_in_failed", error: `Your account was created and you joined ${result.organization.name}, but signing in failed. Sign in with ${result.user.email} and your new password.` };
-    }
-    throw error; // signIn redirects by throwing
+    if (!(error instanceof AuthError)) throw error;
+    return { ok: false, code: "sign_in_failed", error: `Your account was created and you joined ${result.organization.name}, but signing in failed. Sign in with ${result.user.email} and your new password.` };
   }
-  return { ok: false, code: "sign_in_failed", error: "Signed in, but the redirect did not happen. Reload the page." };
+  redirect(webhooksPath(result.organization.slug));
 }
 
 /** The signed-in user accepts an invite addressed to their own e-mail address. */
