@@ -1,5 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
-import { isSessionRevoked, newSessionId, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/revoked-sessions";
+import { isSessionActive, newSessionId, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/revoked-sessions";
 
 /**
  * The part of the Auth.js configuration shared by `auth.ts` (the full configuration with the
@@ -13,11 +13,13 @@ export const authConfig = {
   providers: [],
   callbacks: {
     async jwt({ token, user }) {
-      // `user` is there only at sign-in: the new session gets its own id.
-      if (user?.id) return { ...token, sub: user.id, sid: newSessionId() };
+      // `user` is there only at sign-in: the new session gets its own id and its sign-in time.
+      if (user?.id) return { ...token, sub: user.id, sid: newSessionId(), signedInAt: Date.now() };
       // Null ends the session and clears its cookie. A token without a sid predates revocable
       // sessions and could not be revoked, so it is signed out too (once: the next sign-in has one).
-      if (!token.sid || (await isSessionRevoked(token.sid))) return null;
+      // So is one signed out, or signed in before the user's password change or "sign out everywhere".
+      if (!token.sid || !token.sub) return null;
+      if (!(await isSessionActive({ sid: token.sid, userId: token.sub, signedInAt: token.signedInAt }))) return null;
       return token;
     },
     session({ session, token }) {

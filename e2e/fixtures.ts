@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 import bcrypt from "bcryptjs";
 import pg from "pg";
@@ -53,6 +53,20 @@ export class E2eData {
        SELECT $1, $2, o.id, $3::"Role" FROM "Organization" o WHERE o.slug = $4`,
       [randomUUID(), account.id, role, orgSlug],
     );
+  }
+
+  /**
+   * A pending invite, as `createInvite` (lib/members/invites.ts) stores it: only the token's SHA-256
+   * is kept; the returned path (`/invite/<token>`) is the one-time link.
+   */
+  async createInvite(orgSlug: string, email: string, role: Role): Promise<string> {
+    const token = `inv_${randomBytes(32).toString("base64url")}`;
+    await this.pool.query(
+      `INSERT INTO "Invite" (id, "organizationId", email, role, "tokenHash", "expiresAt")
+       SELECT $1, o.id, $2, $3::"Role", $4, now() + interval '7 days' FROM "Organization" o WHERE o.slug = $5`,
+      [randomUUID(), email.toLowerCase(), role, createHash("sha256").update(token).digest("hex"), orgSlug],
+    );
+    return `/invite/${token}`;
   }
 
   /** A new account with the given role in the organization. */

@@ -24,6 +24,11 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").default("hookrelay-admin"),
   SEED_DEMO: booleanish.default(true),
   TRUST_PROXY: trustProxySchema.default(TRUST_NONE),
+  /** Where invites are e-mailed from; without it nothing is sent and the link is shown to copy. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587" })
+    .optional(),
+  SMTP_FROM: z.string().min(3, "SMTP_FROM must be an address, e.g. HookRelay <hooks@example.com>").default("HookRelay <no-reply@hookrelay.invalid>"),
 });
 
 export type Env = z.infer<typeof envSchema>;

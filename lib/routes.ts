@@ -19,6 +19,10 @@ export const eventTypePath = (org: string, name: string) => `${catalogPath(org)}
 export const apiKeysPath = (org: string) => `${orgPath(org)}/settings/api-keys`;
 /** The SDK example on the API keys page. */
 export const SDK_SNIPPET_ANCHOR = "sdk";
+/** Settings → Members: the organization's people and pending invites. */
+export const membersPath = (org: string) => `${orgPath(org)}/settings/members`;
+/** The signed-in person's own account (password, sessions); it belongs to no organization. */
+export const accountPath = "/account";
 export const apiReferencePath = (org: string) => `${orgPath(org)}/settings/api-reference`;
 /** The OpenAPI document the reference is rendered from (public, no key needed). */
 export const OPENAPI_DOCUMENT_PATH = "/api/v1/openapi.json";

@@ -85,7 +85,7 @@ async function main() {
         appUrl: `http://127.0.0.1:${env.PORT}`,
         log,
       });
-      if (createdAdmin && !process.env.ADMIN_PASSWORD) log(`default password for ${env.ADMIN_EMAIL}: ${env.ADMIN_PASSWORD} (change it, or set ADMIN_PASSWORD before the first start)`);
+      if (createdAdmin && !process.env.ADMIN_PASSWORD) log(`default password for ${env.ADMIN_EMAIL}: ${env.ADMIN_PASSWORD} (change it on the account page, /account, or set ADMIN_PASSWORD before the first start)`);
     } finally {
       await prisma.$disconnect();
     }

@@ -18,12 +18,15 @@ export function AppShell({
   user,
   current,
   organizations,
+  area = "Platform",
   children,
 }: {
   user: SessionUser;
   /** Null on platform pages, which belong to no organization. */
   current: ShellOrganization | null;
   organizations: ShellOrganization[];
+  /** Shown instead of the organization switcher on pages of no organization. */
+  area?: string;
   children: React.ReactNode;
 }) {
   return (
@@ -40,7 +43,7 @@ export function AppShell({
         <span className="hidden text-muted-foreground sm:inline" aria-hidden>
           /
         </span>
-        {current ? <OrgSwitcher current={current} organizations={organizations} /> : <span className="font-medium">Platform</span>}
+        {current ? <OrgSwitcher current={current} organizations={organizations} /> : <span className="font-medium">{area}</span>}
         <div className="ml-auto shrink-0">
           <UserMenu email={user.email} name={user.name} isStaff={user.isStaff} />
         </div>

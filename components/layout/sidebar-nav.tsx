@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, apiReferencePath, jobsPath, organizationsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, apiReferencePath, jobsPath, membersPath, organizationsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -22,6 +22,7 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
             { label: "API reference", href: apiReferencePath(org) },
           ],
         },
+        { label: "Settings · Organization", items: [{ label: "Members", href: membersPath(org) }] },
       ]
     : [];
   // Platform pages are for HookRelay's own staff; the pages check this again on the server.

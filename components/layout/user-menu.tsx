@@ -1,10 +1,12 @@
 "use client";
 
-import { LogOut, Monitor, Moon, Sun, UserRound } from "lucide-react";
+import { LogOut, Monitor, Moon, Settings, Sun, UserRound } from "lucide-react";
+import Link from "next/link";
 import { useTheme } from "next-themes";
 import { useRef } from "react";
 import { signOutAction } from "@/app/(dashboard)/actions";
 import { Button } from "@/components/ui/button";
+import { accountPath } from "@/lib/routes";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -42,6 +44,12 @@ export function UserMenu({ email, name, isStaff }: { email: string; name: string
             <div className="truncate text-xs text-muted-foreground">{email}</div>
             {isStaff ? <div className="mt-1 text-xs text-muted-foreground">Platform staff</div> : null}
           </DropdownMenuLabel>
+          <DropdownMenuItem asChild>
+            <Link href={accountPath}>
+              <Settings className="size-4" aria-hidden />
+              Your account
+            </Link>
+          </DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuLabel className="text-xs text-muted-foreground">Theme</DropdownMenuLabel>
           <DropdownMenuRadioGroup value={theme} onValueChange={setTheme} aria-label="Theme">

@@ -35,6 +35,7 @@ export async function verifyCredentials(
   }
   // A successful sign-in clears the account's record; the address keeps its count.
   await db.failedSignIn.deleteMany({ where: { email } });
+  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }
 

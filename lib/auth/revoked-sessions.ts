@@ -24,10 +24,22 @@ export function newSessionId(): string {
   return randomUUID();
 }
 
-/** One primary-key lookup. */
-export async function isSessionRevoked(sid: string): Promise<boolean> {
-  const row = await db.revokedSession.findUnique({ where: { sid }, select: { sid: true } });
-  return row !== null;
+/**
+ * Whether a session may go on: its sid was not signed out, and it was signed in no earlier than
+ * the user's `sessionsValidFrom` (set by a password change and by "sign out everywhere"; a token
+ * from before sign-in times were recorded counts as signed in at 0). One statement, two
+ * primary-key lookups: the proxy and `auth()` run it on every request.
+ */
+export async function isSessionActive(session: { sid: string; userId: string; signedInAt: number | undefined }): Promise<boolean> {
+  // Compared as epoch milliseconds: the column holds UTC without a zone, whatever the server's TimeZone.
+  const signedInAt = session.signedInAt ?? 0;
+  const rows = await db.$queryRaw<{ active: boolean }[]>`
+    SELECT NOT EXISTS (SELECT 1 FROM "RevokedSession" WHERE sid = ${session.sid})
+       AND NOT EXISTS (
+         SELECT 1 FROM "User"
+         WHERE id = ${session.userId} AND EXTRACT(EPOCH FROM "sessionsValidFrom") * 1000 > ${signedInAt}::float8
+       ) AS active`;
+  return rows[0]?.active === true;
 }
 
 /**

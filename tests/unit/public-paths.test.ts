@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { isPublicPath, safeCallbackPath } from "@/lib/auth/public-paths";
 
 describe("public paths", () => {
-  it.each(["/sign-in", "/api/auth/session", "/api/health", "/api/inngest", "/api/v1/app/acme/msg", "/test-receiver/abc", "/play/abc", "/icon.svg"])(
+  it.each(["/sign-in", "/api/auth/session", "/api/health", "/api/inngest", "/api/v1/app/acme/msg", "/test-receiver/abc", "/play/abc", "/icon.svg", "/invite/inv_abc"])(
     "%s needs no dashboard session",
     (p) => expect(isPublicPath(p)).toBe(true),
   );
-  it.each(["/", "/acme/settings/integrations/webhooks", "/api/internal", "/sign-in-evil", "/playground"])(
+  it.each(["/", "/acme/settings/integrations/webhooks", "/api/internal", "/sign-in-evil", "/playground", "/invitees", "/account"])(
     "%s needs a session",
     (p) => expect(isPublicPath(p)).toBe(false),
   );

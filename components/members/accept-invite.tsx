@@ -1,0 +1,122 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteAction } from "@/app/(auth)/invite/[token]/actions";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { FieldError } from "@/components/webhooks/field-error";
+import { PASSWORD_MIN_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
+import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
+import { acceptInviteNewAccountSchema } from "@/lib/validations/member";
+
+export const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and hard to guess: a few unrelated words work well.`;
+
+/** A new person: name and password create the account; the action signs them in and opens the organization. */
+export function NewAccountForm({ token, email }: { token: string; email: string }) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, startTransition] = useTransition();
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const input = { token, name: form.get("name"), password: form.get("password"), confirmPassword: form.get("confirmPassword") };
+    startTransition(async () => {
+      const parsed = acceptInviteNewAccountSchema.safeParse(input);
+      if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
+      // The strength check loads its word lists only now, on the first submit.
+      const problem = await passwordProblem(parsed.data.password, { email, name: parsed.data.name });
+      if (problem) return setErrors({ password: [problem] });
+      const result = await acceptInviteNewAccountAction(input);
+      // Success redirects (signed in, to the organization's webhooks); only a failure comes back.
+      if (!result.ok) setErrors(result.fieldErrors ?? { _form: [result.error] });
+    });
+  }
+
+  return (
+    <form onSubmit={submit} className="grid gap-4" noValidate>
+      <div className="grid gap-2">
+        <Label htmlFor="invite-account-email">Email</Label>
+        <Input id="invite-account-email" name="email" type="email" autoComplete="username" value={email} readOnly className="bg-muted" />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor="name">Your name</Label>
+        <Input id="name" name="name" autoComplete="name" required autoFocus aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? "name-error" : undefined} />
+        <FieldError id="name-error" messages={errors.name} />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor="password">Password</Label>
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby={errors.password ? "password-error password-hint" : "password-hint"}
+        />
+        <p id="password-hint" className="text-xs text-muted-foreground">
+          {PASSWORD_HINT}
+        </p>
+        <FieldError id="password-error" messages={errors.password} />
+      </div>
+      <div className="grid gap-2">
+        <Label htmlFor="confirmPassword">Confirm password</Label>
+        <Input
+          id="confirmPassword"
+          name="confirmPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-invalid={errors.confirmPassword ? true : undefined}
+          aria-describedby={errors.confirmPassword ? "confirmPassword-error" : undefined}
+        />
+        <FieldError id="confirmPassword-error" messages={errors.confirmPassword} />
+      </div>
+      <FieldError id="form-error" messages={errors._form ?? errors.token} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account and join"}
+      </Button>
+    </form>
+  );
+}
+
+/** The signed-in user the invite is addressed to. */
+export function AcceptInviteButton({ token, organizationName }: { token: string; organizationName: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const router = useRouter();
+  return (
+    <div className="grid gap-3">
+      <Button
+        disabled={pending}
+        onClick={() =>
+          startTransition(async () => {
+            const result = await acceptInviteAction({ token });
+            if (result.ok) router.push(result.data.href);
+            else setError(result.error);
+          })
+        }
+      >
+        {pending ? "Joining…" : `Accept and open ${organizationName}`}
+      </Button>
+      {error ? (
+        <p className="text-sm text-destructive" data-testid="accept-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Signed in as another address: sign out, then sign in as the invited one and come back here. */
+export function SignOutForInvite({ token, label }: { token: string; label: string }) {
+  return (
+    <form action={() => signOutForInviteAction(token)}>
+      <Button type="submit" variant="outline" className="w-full">
+        {label}
+      </Button>
+    </form>
+  );
+}

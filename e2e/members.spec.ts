@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const webhooks = (org: string) => `/${org}/settings/integrations/webhooks`;
+const members = (org: string) => `/${org}/settings/members`;
+
+/** The invite page for a new address: name and password, then signed in on the organization's webhooks. */
+async function joinAsNewPerson(page: Page, link: string, person: { name: string; password: string }, orgSlug: string) {
+  await page.goto(link);
+  await expect(page.getByTestId("invite-new-account")).toBeVisible();
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("Password", { exact: true }).fill(person.password);
+  await page.getByLabel("Confirm password").fill(person.password);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).toHaveURL(new RegExp(`${webhooks(orgSlug)}$`));
+  await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
+}
+
+test.describe("members and invites", () => {
+  test("the invited owner sets a password, lands on the webhooks, invites a viewer, who sees no controls", async ({ browser, data }) => {
+    // Platform staff created the organization and invited its first owner (the Organizations screen does this through the same domain).
+    const org = await data.createOrg({ name: "Globex Webhooks" });
+    const ownerEmail = `owner-${randomUUID().slice(0, 8)}@e2e.test`;
+    const ownerLink = await data.createInvite(org.slug, ownerEmail, "OWNER");
+
+    const ownerContext = await browser.newContext();
+    const owner = await ownerContext.newPage();
+    await owner.goto(ownerLink);
+    await expect(owner.getByRole("heading", { name: "Join Globex Webhooks" })).toBeVisible();
+    await expect(owner.getByTestId("invite-new-account")).toContainText(`${ownerEmail} to join Globex Webhooks as owner`);
+    // The policy speaks before anything is created.
+    await owner.getByLabel("Your name").fill("Olive Owner");
+    await owner.getByLabel("Password", { exact: true }).fill("password1234");
+    await owner.getByLabel("Confirm password").fill("password1234");
+    await owner.getByRole("button", { name: "Create account and join" }).click();
+    await expect(owner.getByTestId("error-password-error")).toContainText("too easy to guess");
+    await joinAsNewPerson(owner, ownerLink, { name: "Olive Owner", password: "amber canyon lantern 77" }, org.slug);
+    await expect(owner.getByRole("link", { name: /Add .*endpoint/ })).toBeVisible();
+
+    // The link was used: opening it again says so.
+    await owner.goto(ownerLink);
+    await expect(owner.getByTestId("invite-invite_used")).toContainText("already used");
+
+    await owner.goto(webhooks(org.slug));
+    await owner.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+    await expect(owner.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
+    await expect(owner.getByTestId("member-row")).toHaveCount(1);
+    // Alone, the owner cannot demote or remove themselves: no controls to stumble on, and the reason.
+    await expect(owner.getByTestId("sole-owner-note")).toContainText(`${ownerEmail} is the only owner`);
+    const viewerEmail = `viewer-${randomUUID().slice(0, 8)}@e2e.test`;
+    await owner.getByRole("button", { name: "Invite member" }).click();
+    await owner.getByLabel("Email").fill(viewerEmail);
+    await owner.getByRole("combobox", { name: "Role", exact: true }).click();
+    await owner.getByRole("option", { name: "Viewer" }).click();
+    await owner.getByRole("button", { name: "Create invite link" }).click();
+    const link = owner.getByTestId("invite-link");
+    await expect(link).toHaveValue(/\/invite\/inv_/);
+    const viewerLink = new URL(await link.inputValue()).pathname;
+    await expect(owner.getByTestId("invite-mail-note")).toContainText("No mail server is configured");
+    await owner.getByRole("button", { name: "Done" }).click();
+    await expect(owner.getByTestId("invite-row")).toContainText(viewerEmail);
+
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await joinAsNewPerson(viewer, viewerLink, { name: "Victor Viewer", password: "quiet harbor meadow 19" }, org.slug);
+    await expect(viewer.getByRole("heading", { name: "Endpoints", exact: true })).toBeVisible();
+    await expect(viewer.getByRole("link", { name: /Add .*endpoint/ })).toHaveCount(0);
+    await viewer.goto(members(org.slug));
+    await expect(viewer.getByTestId("member-row")).toHaveCount(2);
+    await expect(viewer.getByRole("button", { name: "Invite member" })).toHaveCount(0);
+    await expect(viewer.getByRole("combobox")).toHaveCount(0);
+    await expect(viewer.getByRole("button", { name: /^Remove / })).toHaveCount(0);
+    await expect(viewer.getByText("Only owners can invite people or change roles.")).toBeVisible();
+
+    // The owner sees the viewer joined, and can change the role.
+    await owner.reload();
+    await expect(owner.getByTestId("member-row")).toHaveCount(2);
+    await expect(owner.getByRole("combobox", { name: "Role of Victor Viewer" })).toHaveText("Viewer");
+    await expect(owner.getByTestId("invite-row")).toHaveCount(0);
+
+    await ownerContext.close();
+    await viewerContext.close();
+  });
+});
