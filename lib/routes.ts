@@ -39,3 +39,11 @@ export const sendEventPath = (org?: string) => `${platformPath}/send-event${org 
 export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
+
+/** Portal links (lib/portal): where an ended one lands, and the settings of the organization's links. */
+export const portalEndedPath = "/portal/ended";
+/** The public page a portal link opens (the token follows in the fragment, which no server log or Referer sees). */
+export const portalEntryPath = (organizationId: string) => `/portal/${encodeURIComponent(organizationId)}`;
+/** Where that page trades the token for the portal cookie. */
+export const portalSessionPath = (organizationId: string) => `${portalEntryPath(organizationId)}/session`;
+export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;
