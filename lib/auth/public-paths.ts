@@ -1,8 +1,9 @@
 /**
  * Paths reachable without a dashboard session. Each authenticates differently or not at all:
- * Inngest signs its requests, the public API takes API keys, /test-receiver (and its old address /play) is a built-in test receiver.
+ * Inngest signs its requests, the public API takes API keys, /test-receiver (and its old address /play) is a built-in test receiver,
+ * /portal/ trades a portal link's token for its cookie (lib/portal).
  */
-const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/"];
+const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/", "/portal/"];
 // The favicon (app/icon.svg) is shown on the sign-in page too.
 const PUBLIC_EXACT = new Set(["/sign-in", "/api/health", "/icon.svg"]);
 

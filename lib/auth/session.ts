@@ -146,7 +146,7 @@ export async function requireMemberPage(orgSlug: string, role: Role = "VIEWER", 
   } catch (error) {
     if (error instanceof AuthorizationError && error.code === "unauthenticated") {
       // Only a visitor without a session gets here: an ended portal link says so, anyone else signs in.
-      if ((await portalAccessFor(orgSlug)).status === "ended") redirect(portalEndedPath);
+      if ((await portalAccessFor(orgSlug)).status === "ended") redirect(portalEndedPath(orgSlug));
       await requireUserPage(`/${orgSlug}`);
     }
     if (error instanceof AuthorizationError) notFound();

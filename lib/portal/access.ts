@@ -124,3 +124,26 @@ export async function revokeAllPortalAccess(organizationId: string, actor: Actor
 export function countOpenPortalAccesses(organizationId: string, now = new Date()): Promise<number> {
   return db.portalAccess.count({ where: { organizationId, revokedAt: null, expiresAt: { gt: now } } });
 }
+
+export type PortalEntryFailure = { ok: false; status: 403 | 404 | 410; code: "invalid_link" | "link_expired" | "link_revoked" | "organization_disabled"; message: string };
+
+const NEW_LINK = "Open the webhooks page again from the product that sent you here to get a new link.";
+
+/**
+ * Checks a link's token against the organization its address names (id or slug), for the entry
+ * page: what it opens, or why it does not, in words for the visitor.
+ */
+export async function checkPortalEntry(organization: string, token: string, now = new Date()): Promise<{ ok: true; grant: PortalGrant } | PortalEntryFailure> {
+  const resolved = await resolvePortalToken(token, now);
+  if (resolved.ok && (resolved.grant.organization.id === organization || resolved.grant.organization.slug === organization)) return resolved;
+  switch (resolved.ok ? "unknown" : resolved.reason) {
+    case "expired":
+      return { ok: false, status: 410, code: "link_expired", message: `This portal link has expired. ${NEW_LINK}` };
+    case "revoked":
+      return { ok: false, status: 410, code: "link_revoked", message: `This portal link was revoked. ${NEW_LINK}` };
+    case "organization_disabled":
+      return { ok: false, status: 403, code: "organization_disabled", message: "This organization's webhooks are disabled by the platform's operators, so its portal links do not open." };
+    default:
+      return { ok: false, status: 404, code: "invalid_link", message: `This portal link is not valid (it may have been cut short when copied). ${NEW_LINK}` };
+  }
+}

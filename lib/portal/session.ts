@@ -1,27 +1,9 @@
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { resolvePortalToken, type PortalGrant } from "@/lib/portal/access";
-import { webhooksPath } from "@/lib/routes";
+import { PORTAL_COOKIE } from "@/lib/portal/cookie";
 
-/**
- * The portal session: the token itself, in an HttpOnly cookie whose Path is the organization's
- * webhook screens, so the browser sends it nowhere else. Every request re-reads the access
- * (`resolvePortalToken`: one indexed query), so expiry and "revoke all" count at once.
- */
-export const PORTAL_COOKIE = "hookrelay-portal";
-
-/**
- * The Set-Cookie value. A framed portal is a third-party context for the framing page: over HTTPS
- * the cookie is `SameSite=None; Secure` so the frame keeps its session; over plain HTTP (local use)
- * `None` is refused by browsers without `Secure`, so it is `Lax`, which works when the framing page
- * is same-site (docs/portal.md).
- */
-export function portalSetCookie(token: string, options: { slug: string; expiresAt: Date; https: boolean; now?: Date }): string {
-  const maxAge = Math.max(0, Math.floor((options.expiresAt.getTime() - (options.now ?? new Date()).getTime()) / 1000));
-  const sameSite = options.https ? "SameSite=None; Secure" : "SameSite=Lax";
-  return `${PORTAL_COOKIE}=${token}; Path=${webhooksPath(options.slug)}; Max-Age=${maxAge}; HttpOnly; ${sameSite}`;
-}
-
+/** Who the request's portal cookie (lib/portal/cookie.ts) lets in: read once per request, on every request. */
 export type PortalLookup =
   | { status: "none" }
   /** The cookie's access expired or was revoked (or its organization was disabled): the portal page says so. */

@@ -1,9 +1,18 @@
 import { AppShell } from "@/components/layout/app-shell";
+import { PortalShell } from "@/components/portal/portal-shell";
 import { organizationsOf, requireMemberPage } from "@/lib/auth/session";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const member = await requireMemberPage(org);
+  // Portal visitors too: only the webhook screens admit them (each checks on its own), the rest sends them to sign-in.
+  const member = await requireMemberPage(org, "VIEWER", { portal: true });
+  if (member.portal) {
+    return (
+      <PortalShell organization={member.organization.name} readOnly={member.role === "VIEWER"} expiresAt={member.expiresAt}>
+        {children}
+      </PortalShell>
+    );
+  }
   const organizations = await organizationsOf(member.user.id);
   return (
     <AppShell user={member.user} current={{ ...member.organization, role: member.role }} organizations={organizations}>
