@@ -38,3 +38,5 @@ export const setPortalOriginsSchema = z.object({ org: orgSlugSchema, origins: po
 export type SetPortalOriginsInput = z.input<typeof setPortalOriginsSchema>;
 
 export const revokePortalSessionsSchema = z.object({ org: orgSlugSchema });
+
+export const createPortalLinkSchema = z.object({ org: orgSlugSchema, readOnly: z.boolean({ error: "readOnly must be true or false" }) });

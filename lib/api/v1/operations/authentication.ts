@@ -5,7 +5,7 @@ import { appParams } from "@/lib/api/v1/schemas";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/public-origin";
 import { createPortalAccess, PORTAL_EXPIRY_DEFAULT_SECONDS, PORTAL_EXPIRY_MAX_SECONDS, PORTAL_EXPIRY_MIN_SECONDS, revokeAllPortalAccess } from "@/lib/portal/access";
-import { portalEntryPath } from "@/lib/routes";
+import { portalLinkUrl } from "@/lib/routes";
 
 /**
  * Svix's Authentication calls: portal links (docs/portal.md). A link opens one organization's
@@ -90,8 +90,7 @@ export const authenticationOperations: AnyOperation[] = [
       const readOnly = body.readOnly === true || (body.capabilities != null && !body.capabilities.includes("ManageEndpoint"));
       const created = await createPortalAccess({ organizationId: organization.id, readOnly, expirySeconds: body.expiry ?? undefined }, await apiKeyActor(principal));
       if (!created.ok) throw apiError("not_found", created.message);
-      const url = `${requestOrigin(request.headers, env().PORT)}${portalEntryPath(organization.id)}#key=${created.token}`;
-      return { url, token: created.token };
+      return { url: portalLinkUrl(requestOrigin(request.headers, env().PORT), organization.id, created.token), token: created.token };
     },
   }),
   defineOperation({
