@@ -3,6 +3,9 @@ import { orgSlugSchema } from "@/lib/validations/organization";
 
 export const MAX_PORTAL_ORIGINS = 20;
 
+/** A DNS name, an IPv4 address or a bracketed IPv6 address: `URL` alone lets `*` through, which CSP would read as a wildcard. */
+const HOST_NAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/;
+
 /**
  * An origin allowed to frame the portal: `scheme://host[:port]`, http or https, nothing after the
  * host (a trailing slash is dropped). It ends up in a Content-Security-Policy header, so only what
@@ -21,7 +24,7 @@ export const portalOriginSchema = z
     } catch {
       url = null;
     }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== candidate) {
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== candidate || !HOST_NAME.test(url.hostname)) {
       ctx.addIssue({ code: "custom", message: `"${value}" is not an origin: write scheme://host[:port], e.g. https://app.example.com (no path, no wildcard)` });
       return z.NEVER;
     }
