@@ -4,6 +4,8 @@ import { authConfig } from "@/auth.config";
 import { isPublicPath } from "@/lib/auth/public-paths";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/content-security-policy";
 import { isHttps } from "@/lib/http/forwarded";
+import { PORTAL_COOKIE } from "@/lib/portal/cookie";
+import { portalFrameAncestors, portalOrganizationOf } from "@/lib/portal/frame";
 
 const { auth } = NextAuth(authConfig);
 
@@ -13,11 +15,15 @@ const { auth } = NextAuth(authConfig);
  * Every answer also carries the page's Content-Security-Policy; its nonce reaches the page
  * through the request headers (`x-nonce`, and the policy itself, which Next reads).
  */
-export const proxy = auth((req) => {
+export const proxy = auth(async (req) => {
   const { pathname, search } = req.nextUrl;
   const nonce = newNonce();
-  const policy = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: isHttps(req.headers) });
-  const response = isPublicPath(pathname) || req.auth ? withNonce(req, nonce, policy) : redirectToSignIn(req, pathname, search);
+  // A portal link's pages (its entry page, and the webhook screens with a portal cookie) may be framed by
+  // the organization's own origins; the pages check the portal access itself.
+  const portal = portalOrganizationOf(pathname, req.cookies.has(PORTAL_COOKIE));
+  const frameAncestors = portal ? await portalFrameAncestors(portal) : undefined;
+  const policy = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https: isHttps(req.headers), frameAncestors });
+  const response = isPublicPath(pathname) || req.auth || portal ? withNonce(req, nonce, policy) : redirectToSignIn(req, pathname, search);
   response.headers.set("content-security-policy", policy);
   return response;
 });

@@ -44,3 +44,14 @@ export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
 export const organizationsPath = () => `${platformPath}/organizations`;
+
+/** Portal links (lib/portal): who may frame them, and "revoke all". */
+export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;
+/** The public page a portal link opens (the token follows in the fragment, which no server log or Referer sees). */
+export const portalEntryPath = (organizationId: string) => `/portal/${encodeURIComponent(organizationId)}`;
+/** The whole link, as the API answers it: the token in the fragment. */
+export const portalLinkUrl = (origin: string, organizationId: string, token: string) => `${origin}${portalEntryPath(organizationId)}#key=${encodeURIComponent(token)}`;
+/** Where a portal visitor lands once the link expired or was revoked (framed like the portal itself). */
+export const portalEndedPath = (org: string) => `${portalEntryPath(org)}/ended`;
+/** Where the entry page trades the token for the portal cookie. */
+export const portalSessionPath = (organizationId: string) => `${portalEntryPath(organizationId)}/session`;

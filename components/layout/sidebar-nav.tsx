@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, apiReferencePath, jobsPath, membersPath, organizationsPath, platformCatalogPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import { apiKeysPath, apiReferencePath, jobsPath, membersPath, organizationsPath, platformCatalogPath, portalSettingsPath, sendEventPath, webhooksPath } from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -14,7 +14,13 @@ interface NavGroup {
 export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
   const groups: NavGroup[] = org
     ? [
-        { label: "Settings · Integrations", items: [{ label: "Webhooks", href: webhooksPath(org) }] },
+        {
+          label: "Settings · Integrations",
+          items: [
+            { label: "Webhooks", href: webhooksPath(org) },
+            { label: "Portal links", href: portalSettingsPath(org) },
+          ],
+        },
         {
           label: "Settings · Developers",
           items: [

@@ -1,7 +1,20 @@
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import type { Role } from "@/lib/auth/roles";
-import { AuthorizationError, assertStaff, memberOf, requireUser, type MemberContext, type SessionUser } from "@/lib/auth/session";
+import {
+  AuthorizationError,
+  assertStaff,
+  currentUser,
+  memberOf,
+  memberOrPortal,
+  requireUser,
+  SIGNED_OUT,
+  type MemberContext,
+  type MemberOrPortalContext,
+  type PortalOption,
+  type SessionUser,
+} from "@/lib/auth/session";
+import { hasPortalCookie } from "@/lib/portal/session";
 import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 
 /** What every server action returns: errors are values, never thrown stack traces. */
@@ -20,21 +33,29 @@ export function fail(code: string, error: string, fieldErrors?: FieldErrors): Ac
   return new ActionFailure(code, error, fieldErrors);
 }
 
-type MemberAccess = { kind: "member"; role: Role };
+type MemberAccess<P extends boolean = boolean> = { kind: "member"; role: Role; portal: P };
 type StaffAccess = { kind: "staff" };
 type UserAccess = { kind: "user" };
 /** Who may call an action. */
 export type Access = MemberAccess | StaffAccess | UserAccess;
 
-/** A member of the organization named by the input's `org`, with at least this role. */
-export const member = (role: Role): MemberAccess => ({ kind: "member", role });
+/**
+ * A member of the organization named by the input's `org`, with at least this role. With
+ * `{ portal: true }` (the webhook screens' actions only), also a portal link's visitor to that
+ * organization (lib/portal), as Admin or, read-only, Viewer.
+ */
+export function member(role: Role): MemberAccess<false>;
+export function member(role: Role, options: PortalOption): MemberAccess<true>;
+export function member(role: Role, options?: PortalOption): MemberAccess {
+  return { kind: "member", role, portal: options?.portal ?? false };
+}
 /** Platform staff (HookRelay's own operators), whatever their memberships. */
 export const staff = (): StaffAccess => ({ kind: "staff" });
 /** Any signed-in user: for account-level actions that belong to no organization. */
 export const signedIn = (): UserAccess => ({ kind: "user" });
 
 /** What `run` learns about the caller: the member context for member access, the user otherwise. */
-export type ActionContext<A extends Access> = A extends MemberAccess ? MemberContext : { user: SessionUser };
+export type ActionContext<A extends Access> = A extends MemberAccess<true> ? MemberOrPortalContext : A extends MemberAccess ? MemberContext : { user: SessionUser };
 
 /** Member access needs the organization's slug in the input. */
 type InputFor<A extends Access> = [Extract<A, MemberAccess>] extends [never] ? z.ZodType : z.ZodType<{ org: string }>;
@@ -53,10 +74,13 @@ function failure(code: string, error: string, fieldErrors?: FieldErrors): Action
   return fieldErrors ? { ok: false, code, error, fieldErrors } : { ok: false, code, error };
 }
 
-async function authorize(access: Access, user: SessionUser, input: unknown): Promise<MemberContext | { user: SessionUser }> {
+async function authorize(access: Access, user: SessionUser | null, input: unknown): Promise<MemberOrPortalContext | { user: SessionUser }> {
+  const org = (input as { org: string } | undefined)?.org ?? "";
+  if (access.kind === "member" && access.portal) return memberOrPortal(user, org, access.role);
+  if (!user) throw new AuthorizationError("unauthenticated", SIGNED_OUT);
   switch (access.kind) {
     case "member":
-      return memberOf(user, (input as { org: string }).org, access.role);
+      return memberOf(user, org, access.role);
     case "staff":
       return { user: assertStaff(user) };
     case "user":
@@ -73,9 +97,11 @@ async function authorize(access: Access, user: SessionUser, input: unknown): Pro
 export function defineAction<S extends z.ZodType, A extends Access, T>(spec: ActionSpec<S, A, T>): (input: unknown) => Promise<ActionResult<T>> {
   return async (raw: unknown) => {
     try {
-      const user = await requireUser();
       // A fixed access is checked before the input is read, so refused callers learn nothing from validation.
       const fixed = typeof spec.access === "function" ? null : spec.access;
+      // Portal visitors have no user; only actions that opt in to them go on without one.
+      const user = fixed?.kind === "member" && fixed.portal ? await currentUser() : await requireUser();
+      if (!user && !(await hasPortalCookie())) throw new AuthorizationError("unauthenticated", SIGNED_OUT);
       let context = fixed && fixed.kind !== "member" ? await authorize(fixed, user, undefined) : null;
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) return failure("invalid_input", parsed.error.issues[0]?.message ?? "Invalid input", fieldErrorsByPath(parsed.error));

@@ -1,9 +1,10 @@
 /**
  * Paths reachable without a dashboard session. Each authenticates differently or not at all:
  * Inngest signs its requests, the public API takes API keys, /test-receiver (and its old address /play) is a built-in test receiver,
- * /invite/<token> is opened by people who may have no account yet (the token is the credential).
+ * /invite/<token> is opened by people who may have no account yet (the token is the credential);
+ * /portal/ trades a portal link's token for its cookie (lib/portal).
  */
-const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/", "/invite/"];
+const PUBLIC_PREFIXES = ["/api/auth/", "/api/inngest", "/api/v1/", "/test-receiver/", "/play/", "/invite/", "/portal/"];
 // The favicon (app/icon.svg) is shown on the sign-in page too.
 const PUBLIC_EXACT = new Set(["/sign-in", "/api/health", "/icon.svg"]);
 

@@ -2,7 +2,11 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
 import { db } from "@/lib/db";
+import type { Actor } from "@/lib/audit/record";
 import { hasRole, type Role } from "@/lib/auth/roles";
+import { portalActor } from "@/lib/portal/access";
+import { portalAccessFor } from "@/lib/portal/session";
+import { portalEndedPath } from "@/lib/routes";
 
 export class AuthorizationError extends Error {
   constructor(
@@ -24,7 +28,33 @@ export interface MemberContext {
   user: SessionUser;
   organization: { id: string; name: string; slug: string; webhooksEnabled: boolean };
   role: Role;
+  /** Who the audit log names: the user. */
+  actor: Actor;
+  portal: false;
 }
+
+/**
+ * A visitor of the organization's webhook screens through a portal link (lib/portal): no user
+ * account, Admin (or Viewer for a read-only link), named in the audit log by the link.
+ */
+export interface PortalContext {
+  user: null;
+  organization: MemberContext["organization"];
+  role: Role;
+  actor: Actor;
+  portal: true;
+  expiresAt: Date;
+}
+
+/** What the webhook screens, which portal links open, learn about their visitor. */
+export type MemberOrPortalContext = MemberContext | PortalContext;
+
+/** Opting in to portal visitors: only the organization's webhook screens and their actions do. */
+export interface PortalOption {
+  portal: true;
+}
+
+export const SIGNED_OUT = "You are signed out. Sign in again to continue.";
 
 /**
  * The signed-in user, read fresh from the database (a deleted account loses access at once).
@@ -45,12 +75,15 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
 /** Session check for server code: throws AuthorizationError, never redirects. */
 export async function requireUser(): Promise<SessionUser> {
   const user = await currentUser();
-  if (!user) throw new AuthorizationError("unauthenticated", "You are signed out. Sign in again to continue.");
+  if (!user) throw new AuthorizationError("unauthenticated", SIGNED_OUT);
   return user;
 }
 
 /** Membership check for server code: throws AuthorizationError, never redirects. */
-export async function requireMember(orgSlug: string, role: Role = "VIEWER"): Promise<MemberContext> {
+export async function requireMember(orgSlug: string, role?: Role): Promise<MemberContext>;
+export async function requireMember(orgSlug: string, role: Role, options: PortalOption): Promise<MemberOrPortalContext>;
+export async function requireMember(orgSlug: string, role: Role = "VIEWER", options?: PortalOption): Promise<MemberOrPortalContext> {
+  if (options?.portal) return memberOrPortal(await currentUser(), orgSlug, role);
   return memberOf(await requireUser(), orgSlug, role);
 }
 
@@ -66,7 +99,31 @@ export async function memberOf(user: SessionUser, orgSlug: string, role: Role): 
       `This needs the ${role === "OWNER" ? "Owner" : "Admin"} role; your role in ${membership.organization.name} is ${membership.role.toLowerCase()}.`,
     );
   }
-  return { user, organization: membership.organization, role: membership.role };
+  return { user, organization: membership.organization, role: membership.role, actor: { id: user.id, email: user.email }, portal: false };
+}
+
+/**
+ * A member (the user's membership wins), or else a visitor through a portal link to this
+ * organization. A link to another organization finds nothing here (not found); an expired or
+ * revoked one is signed out, with a message that says so.
+ */
+export async function memberOrPortal(user: SessionUser | null, orgSlug: string, role: Role): Promise<MemberOrPortalContext> {
+  if (user) {
+    try {
+      return await memberOf(user, orgSlug, role);
+    } catch (error) {
+      if (!(error instanceof AuthorizationError && error.code === "not_found")) throw error;
+    }
+  }
+  const found = await portalAccessFor(orgSlug);
+  if (found.status !== "ok") {
+    if (user || found.status === "other_organization") throw new AuthorizationError("not_found", "Organization not found.");
+    throw new AuthorizationError("unauthenticated", found.status === "ended" ? "This portal link has expired or was revoked. Open the webhooks page again from the product that sent you here." : SIGNED_OUT);
+  }
+  const { grant } = found;
+  const granted: Role = grant.readOnly ? "VIEWER" : "ADMIN";
+  if (!hasRole(granted, role)) throw new AuthorizationError("forbidden", "This portal link is read-only: it shows the webhooks but cannot change them.");
+  return { user: null, organization: grant.organization, role: granted, actor: portalActor(grant), portal: true, expiresAt: grant.expiresAt };
 }
 
 /** For pages: anonymous visitors go to sign-in; unknown organizations 404 via the caller. */
@@ -80,11 +137,18 @@ export async function requireUserPage(callbackPath?: string): Promise<SessionUse
  * For pages and layouts (which Next renders in parallel, so each checks on its own): signed-out
  * visitors go to sign-in; non-members and insufficient roles get the 404 page.
  */
-export async function requireMemberPage(orgSlug: string, role: Role = "VIEWER"): Promise<MemberContext> {
-  const user = await requireUserPage(`/${orgSlug}`);
+export async function requireMemberPage(orgSlug: string, role?: Role): Promise<MemberContext>;
+export async function requireMemberPage(orgSlug: string, role: Role, options: PortalOption): Promise<MemberOrPortalContext>;
+export async function requireMemberPage(orgSlug: string, role: Role = "VIEWER", options?: PortalOption): Promise<MemberOrPortalContext> {
   try {
-    return await memberOf(user, orgSlug, role);
+    if (!options?.portal) return await memberOf(await requireUserPage(`/${orgSlug}`), orgSlug, role);
+    return await memberOrPortal(await currentUser(), orgSlug, role);
   } catch (error) {
+    if (error instanceof AuthorizationError && error.code === "unauthenticated") {
+      // Only a visitor without a session gets here: an ended portal link says so, anyone else signs in.
+      if ((await portalAccessFor(orgSlug)).status === "ended") redirect(portalEndedPath(orgSlug));
+      await requireUserPage(`/${orgSlug}`);
+    }
     if (error instanceof AuthorizationError) notFound();
     throw error;
   }

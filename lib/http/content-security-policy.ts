@@ -8,7 +8,7 @@
  * (nonces cover `<style>` elements only, not attributes). Styles cannot run script; what they could
  * leak is bounded by `img-src`, `font-src` and `connect-src` allowing this origin only.
  */
-export function contentSecurityPolicy(nonce: string, options: { dev: boolean; https: boolean }): string {
+export function contentSecurityPolicy(nonce: string, options: { dev: boolean; https: boolean; frameAncestors?: readonly string[] }): string {
   const directives = [
     "default-src 'self'",
     // React's development build evaluates code for its debugging aids; production never does.
@@ -20,7 +20,8 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean; ht
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    // No page may be framed, except a portal's by the origins its organization lists (lib/portal/frame.ts).
+    `frame-ancestors ${options.frameAncestors?.length ? options.frameAncestors.join(" ") : "'none'"}`,
     // Only over HTTPS: on plain HTTP (local use) it would send every asset to a port nobody serves.
     ...(options.https ? ["upgrade-insecure-requests"] : []),
   ];

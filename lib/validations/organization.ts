@@ -4,7 +4,7 @@ import { z } from "zod";
  * Top-level paths the app itself uses: an organization with one of these slugs would be
  * unreachable (`/platform` is the staff section, the others are sign-in, the API and receivers).
  */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["platform", "sign-in", "login", "api", "test-receiver", "play", "invite", "account"]);
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["platform", "sign-in", "login", "api", "test-receiver", "play", "invite", "account", "portal"]);
 
 /** A slug made from a name (`Acme Corp.` → `acme-corp`), valid for orgSlugSchema (also the create form's suggestion); `suffix` makes it unique. */
 export function slugFromName(name: string, suffix?: string): string {

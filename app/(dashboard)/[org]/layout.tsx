@@ -1,11 +1,20 @@
 import { AppShell } from "@/components/layout/app-shell";
 import { OrganizationDisabledBanner } from "@/components/organizations/disabled-banner";
 import { findOrganization } from "@/lib/api/organization";
+import { PortalShell } from "@/components/portal/portal-shell";
 import { organizationsOf, requireMemberPage } from "@/lib/auth/session";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const member = await requireMemberPage(org);
+  // Portal visitors too: only the webhook screens admit them (each checks on its own), the rest sends them to sign-in.
+  const member = await requireMemberPage(org, "VIEWER", { portal: true });
+  if (member.portal) {
+    return (
+      <PortalShell organization={member.organization.name} readOnly={member.role === "VIEWER"} expiresAt={member.expiresAt}>
+        {children}
+      </PortalShell>
+    );
+  }
   const [organizations, state] = await Promise.all([organizationsOf(member.user.id), findOrganization(member.organization.id)]);
   return (
     <AppShell user={member.user} current={{ ...member.organization, role: member.role }} organizations={organizations}>

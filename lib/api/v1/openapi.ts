@@ -96,7 +96,7 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
   };
 }
 
-export const TAG_ORDER = ["Application", "Event Type", "Endpoint", "Message", "Message Attempt", "Background Task", "Health"] as const;
+export const TAG_ORDER = ["Application", "Event Type", "Endpoint", "Message", "Message Attempt", "Background Task", "Authentication", "Health"] as const;
 
 export function buildOpenApiDocument(operations: readonly AnyOperation[], version: string): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
@@ -110,7 +110,7 @@ export function buildOpenApiDocument(operations: readonly AnyOperation[], versio
       title: "HookRelay API",
       version,
       description:
-        "Svix-compatible webhook sending API: applications (organizations), event types, endpoints, messages, attempts and recovery. Authenticate with `Authorization: Bearer <API key>`; organization keys act on their own organization only, platform keys on every one and on the catalog. Lists page with `iterator`/`limit` and answer `{ data, iterator, prevIterator, done }`.",
+        "Svix-compatible webhook sending API: applications (organizations), event types, endpoints, messages, attempts, recovery and portal links. Authenticate with `Authorization: Bearer <API key>`; organization keys act on their own organization only, platform keys on every one and on the catalog. Lists page with `iterator`/`limit` and answer `{ data, iterator, prevIterator, done }`.",
     },
     servers: [{ url: "/", description: "This server" }],
     tags: TAG_ORDER.map((name) => ({ name })),

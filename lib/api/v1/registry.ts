@@ -4,6 +4,7 @@ import { routeHandlers } from "@/lib/api/v1/handle";
 import type { AnyOperation } from "@/lib/api/v1/operation";
 import { applicationsOperations } from "@/lib/api/v1/operations/applications";
 import { attemptsOperations } from "@/lib/api/v1/operations/attempts";
+import { authenticationOperations } from "@/lib/api/v1/operations/authentication";
 import { backgroundTasksOperations } from "@/lib/api/v1/operations/background-tasks";
 import { endpointsOperations } from "@/lib/api/v1/operations/endpoints";
 import { eventTypesOperations } from "@/lib/api/v1/operations/event-types";
@@ -18,6 +19,7 @@ export const operations: readonly AnyOperation[] = [
   ...messagesOperations,
   ...attemptsOperations,
   ...backgroundTasksOperations,
+  ...authenticationOperations,
   ...metaOperations,
 ];
 

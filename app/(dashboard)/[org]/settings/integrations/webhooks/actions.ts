@@ -9,7 +9,7 @@ import { setWebhooksEnabledSchema } from "@/lib/validations/organization";
 
 export const setWebhooksEnabledAction = defineAction({
   input: setWebhooksEnabledSchema,
-  access: member(MANAGE_ROLE),
+  access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, enabled }, { organization }) => {
     const now = await setWebhooksEnabled(organization.id, enabled);
     revalidatePath(webhooksPath(org));

@@ -7,7 +7,7 @@ import { requireMemberPage } from "@/lib/auth/session";
 /** Every Webhooks tab shares the header, the delivery status card and the section tabs. */
 export default async function WebhooksLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <PageHeader

@@ -43,7 +43,7 @@ function parseFilters(filters: Record<string, string | string[]>) {
 
 export const previewRecoveryAction = defineAction({
   input: recoveryRequestSchema,
-  access: member(MANAGE_ROLE),
+  access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ endpointId, kind, ...input }, { organization }) => {
     const window = parseWindow(input);
     if (!("since" in window)) return window;
@@ -55,13 +55,13 @@ export const previewRecoveryAction = defineAction({
 
 export const startRecoveryAction = defineAction({
   input: recoveryRequestSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId, kind, ...input }, { organization, user }) => {
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId, kind, ...input }, { organization, actor }) => {
     const disabled = await refusedWhenDisabled(organization.id);
     if (disabled) return disabled;
     const window = parseWindow(input);
     if (!("since" in window)) return window;
-    const started = await startRecovery(organization, user, endpointId, kind, window);
+    const started = await startRecovery(organization, actor, endpointId, kind, window);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
     return wire(started.task);
@@ -70,11 +70,11 @@ export const startRecoveryAction = defineAction({
 
 export const resendMessageAction = defineAction({
   input: resendMessageSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, user }) => {
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, actor }) => {
     const disabled = await refusedWhenDisabled(organization.id);
     if (disabled) return disabled;
-    const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, user);
+    const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, actor);
     if (!result.ok) return fail(result.code, result.message);
     revalidatePath(webhooksPath(org), "layout");
     return result.attempt;
@@ -83,7 +83,7 @@ export const resendMessageAction = defineAction({
 
 export const previewBulkResendAction = defineAction({
   input: bulkResendSchema,
-  access: member(MANAGE_ROLE),
+  access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ filters }, { organization }) => {
     const parsed = parseFilters(filters);
     if (!("eventType" in parsed)) return parsed;
@@ -95,13 +95,13 @@ export const previewBulkResendAction = defineAction({
 
 export const startBulkResendAction = defineAction({
   input: bulkResendSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, filters, includeDelivered }, { organization, user }) => {
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, filters, includeDelivered }, { organization, actor }) => {
     const disabled = await refusedWhenDisabled(organization.id);
     if (disabled) return disabled;
     const parsed = parseFilters(filters);
     if (!("eventType" in parsed)) return parsed;
-    const started = await startBulkResend(organization, user, parsed, includeDelivered);
+    const started = await startBulkResend(organization, actor, parsed, includeDelivered);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
     return wire(started.task);
@@ -110,9 +110,9 @@ export const startBulkResendAction = defineAction({
 
 export const cancelTaskAction = defineAction({
   input: taskRefSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ taskId }, { organization, user }) => {
-    const result = await cancelTask(organization.id, taskId, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ taskId }, { organization, actor }) => {
+    const result = await cancelTask(organization.id, taskId, actor);
     if (!result.ok) return fail(result.code, result.message);
     return wire(result.task);
   },
@@ -121,6 +121,6 @@ export const cancelTaskAction = defineAction({
 /** The latest operations of an endpoint, or of the organization (the message logs): polled while one runs. */
 export const listTasksAction = defineAction({
   input: endpointTasksSchema,
-  access: member("VIEWER"),
+  access: member("VIEWER", { portal: true }),
   run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(wire),
 });

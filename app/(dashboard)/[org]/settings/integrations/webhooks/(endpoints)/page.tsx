@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Endpoints · Webhooks" };
 
 export default async function EndpointsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   const canManage = hasRole(role, MANAGE_ROLE);
   const endpoints = await listEndpoints(organization.id);
   // Not awaited: the table renders at once and every row's health streams in from this one query.

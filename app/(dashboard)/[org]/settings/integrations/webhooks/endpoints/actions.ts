@@ -27,9 +27,9 @@ function refresh(org: string) {
 
 export const createEndpointAction = defineAction({
   input: createEndpointSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, ...config }, { organization, user }) => {
-    const result = await createEndpoint(organization.id, config, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, ...config }, { organization, actor }) => {
+    const result = await createEndpoint(organization.id, config, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     return { id: result.id };
@@ -38,9 +38,9 @@ export const createEndpointAction = defineAction({
 
 export const updateEndpointAction = defineAction({
   input: updateEndpointSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId, confirmUrlChange, ...config }, { organization, user }) => {
-    const result = await updateEndpoint(organization.id, endpointId, config, confirmUrlChange, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId, confirmUrlChange, ...config }, { organization, actor }) => {
+    const result = await updateEndpoint(organization.id, endpointId, config, confirmUrlChange, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     return { changed: result.changed };
@@ -49,9 +49,9 @@ export const updateEndpointAction = defineAction({
 
 export const setEndpointDisabledAction = defineAction({
   input: setEndpointDisabledSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId, disabled }, { organization, user }): Promise<{ disabled: boolean; warning?: string } | ActionFailure> => {
-    const result = await setEndpointDisabled(organization.id, endpointId, disabled, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId, disabled }, { organization, actor }): Promise<{ disabled: boolean; warning?: string } | ActionFailure> => {
+    const result = await setEndpointDisabled(organization.id, endpointId, disabled, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     if (disabled && result.changed) {
@@ -64,9 +64,9 @@ export const setEndpointDisabledAction = defineAction({
 
 export const deleteEndpointAction = defineAction({
   input: endpointRefSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId }, { organization, user }): Promise<{ warning?: string } | ActionFailure> => {
-    const result = await deleteEndpoint(organization.id, endpointId, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId }, { organization, actor }): Promise<{ warning?: string } | ActionFailure> => {
+    const result = await deleteEndpoint(organization.id, endpointId, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     const notice = await announceEndpointStopped("deleted", { organizationId: organization.id, endpointId });
@@ -76,9 +76,9 @@ export const deleteEndpointAction = defineAction({
 
 export const rotateEndpointSecretAction = defineAction({
   input: endpointRefSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId }, { organization, user }) => {
-    const result = await rotateEndpointSecret(organization.id, endpointId, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId }, { organization, actor }) => {
+    const result = await rotateEndpointSecret(organization.id, endpointId, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     return { previousExpiresAt: result.previousExpiresAt.toISOString() };
@@ -88,9 +88,9 @@ export const rotateEndpointSecretAction = defineAction({
 /** Owners and admins only: a viewer who could read the secret could forge webhooks to the receiver. */
 export const revealEndpointSecretAction = defineAction({
   input: endpointRefSchema,
-  access: member(MANAGE_ROLE),
-  run: async ({ org, endpointId }, { organization, user }) => {
-    const result = await revealEndpointSecret(organization.id, endpointId, user);
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ org, endpointId }, { organization, actor }) => {
+    const result = await revealEndpointSecret(organization.id, endpointId, actor);
     if (!result.ok) return failed(result);
     refresh(org);
     return { secret: result.secret };

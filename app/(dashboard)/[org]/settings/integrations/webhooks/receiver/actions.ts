@@ -15,7 +15,7 @@ const createReceiverSchema = z.object({
 
 export const createReceiverAction = defineAction({
   input: createReceiverSchema,
-  access: member(MANAGE_ROLE),
+  access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, name }, { organization }) => {
     const receiver = await createTestReceiver(organization.id, name);
     revalidatePath(testReceiverPath(org));

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Test receiver" };
 export default async function TestReceiverPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ r?: string }> }) {
   const { org } = await params;
   const { r } = await searchParams;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   const receivers = await listReceivers(organization.id);
   const selected = receivers.find((x) => x.token === r) ?? receivers[0];
   const requests = selected ? await listTestReceiverRequests(selected.id) : [];

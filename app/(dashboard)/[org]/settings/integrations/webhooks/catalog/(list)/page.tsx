@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Event catalog · Webhooks" };
 
 export default async function CatalogPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { user } = await requireMemberPage(org);
+  const { user } = await requireMemberPage(org, "VIEWER", { portal: true });
   // Members see what they can subscribe to; staff manage the catalog, archived types included, on the platform pages.
   const eventTypes = await listEventTypes();
   return (
@@ -22,7 +22,7 @@ export default async function CatalogPage({ params }: { params: Promise<{ org: s
           </h2>
           <p className="text-sm text-muted-foreground">Every event type you can subscribe an endpoint to, with its payload schema and examples.</p>
         </div>
-        {user.isStaff ? (
+        {user?.isStaff ? (
           <Button asChild variant="outline">
             <Link href={platformCatalogPath()}>Manage the catalog</Link>
           </Button>

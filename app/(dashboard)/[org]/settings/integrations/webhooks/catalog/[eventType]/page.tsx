@@ -20,7 +20,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 export default async function EventTypePage({ params }: { params: Params }) {
   const { org, eventType } = await params;
-  const { user } = await requireMemberPage(org);
+  const { user } = await requireMemberPage(org, "VIEWER", { portal: true });
   const type = await getEventType(decodeURIComponent(eventType));
   if (!type) notFound();
   return (
@@ -40,7 +40,7 @@ export default async function EventTypePage({ params }: { params: Params }) {
             <InlineCodeText text={type.description} />
           </p>
         </div>
-        {user.isStaff ? (
+        {user?.isStaff ? (
           <Button asChild variant="outline">
             <Link href={editEventTypePath(type.name)}>Edit in the platform catalog</Link>
           </Button>

@@ -10,7 +10,7 @@ import { getEndpoint } from "@/lib/endpoints/endpoints";
 
 export default async function EndpointLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   const endpoint = await getEndpoint(organization.id, endpointId);
   if (!endpoint) notFound();
   return (

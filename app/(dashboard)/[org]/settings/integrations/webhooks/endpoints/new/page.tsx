@@ -10,7 +10,7 @@ export default async function NewEndpointPage({ params, searchParams }: { params
   const { org } = await params;
   // Prefilled from the test receiver's "Add as endpoint"; validated like any typed URL on save.
   const { url } = await searchParams;
-  await requireMemberPage(org, MANAGE_ROLE);
+  await requireMemberPage(org, MANAGE_ROLE, { portal: true });
   return (
     <section className="space-y-4">
       <div>

@@ -23,7 +23,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function MessageLogsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<SearchParams> }) {
   const { org } = await params;
-  const { organization, user, role } = await requireMemberPage(org);
+  const { organization, user, role, portal } = await requireMemberPage(org, "VIEWER", { portal: true });
   const query = searchParamsRecord(await searchParams);
   const parsed = messageLogFiltersSchema.safeParse(query);
   const [eventTypes, endpoints, page] = await Promise.all([
@@ -56,7 +56,8 @@ export default async function MessageLogsPage({ params, searchParams }: { params
       title="No messages yet"
       description="Every event your organization sends appears here, newest first, with what each endpoint answered."
       action={
-        user.isStaff ? (
+        // A portal visitor has no way to send events here: they arrive from the product itself.
+        portal ? null : user?.isStaff ? (
           <Link className="text-sm underline" href={sendEventPath(org)}>
             Send an event (Platform → Send event)
           </Link>

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Message · Webhooks" };
 
 export default async function MessagePage({ params }: { params: Promise<{ org: string; messageId: string }> }) {
   const { org, messageId } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   const message = await getMessageDetail(organization.id, decodeURIComponent(messageId));
   // The layout answered 404 already; this covers a message deleted between the two reads.
   if (!message) notFound();

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ org: string }> }) {
   try {
     const { org } = await params;
-    const { organization } = await requireMember(org, "VIEWER");
+    const { organization } = await requireMember(org, "VIEWER", { portal: true });
     const query = searchParamsRecord(new URL(request.url).searchParams);
     const { limit: _limit, cursor: _cursor, ...selection } = messageLogFiltersSchema.parse(query);
     const options = exportOptionsSchema.parse(query);

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ org: string }> }) {
   try {
     const { org } = await params;
-    const { organization } = await requireMember(org, "VIEWER");
+    const { organization } = await requireMember(org, "VIEWER", { portal: true });
     const query = searchParamsRecord(new URL(request.url).searchParams);
     const { ids, after } = messageLiveQuerySchema.parse(query);
     const { cursor: _cursor, ...filters } = messageLogFiltersSchema.parse(query);

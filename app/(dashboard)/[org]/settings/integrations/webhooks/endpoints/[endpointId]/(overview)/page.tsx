@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Endpoint · Webhooks" };
 
 export default async function EndpointOverviewPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   const endpoint = await getEndpoint(organization.id, endpointId);
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
   if (!endpoint) return null;

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Endpoint activity · Webhooks" };
 
 export default async function EndpointActivityPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
-  const { organization } = await requireMemberPage(org);
+  const { organization } = await requireMemberPage(org, "VIEWER", { portal: true });
   const endpoint = await getEndpoint(organization.id, endpointId);
   if (!endpoint) notFound();
   return <ActivityList entries={await endpointActivity(organization.id, endpoint.id)} />;

@@ -17,7 +17,7 @@ export default async function AttemptedMessagesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { org, endpointId } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
   const endpoint = await getEndpoint(organization.id, endpointId);
   if (!endpoint) return null;

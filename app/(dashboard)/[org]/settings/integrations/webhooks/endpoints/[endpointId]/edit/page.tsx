@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Edit endpoint · Webhooks" };
 
 export default async function EditEndpointPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
-  const { organization } = await requireMemberPage(org, MANAGE_ROLE);
+  const { organization } = await requireMemberPage(org, MANAGE_ROLE, { portal: true });
   const endpoint = await getEndpoint(organization.id, endpointId);
   if (!endpoint) notFound();
   return (

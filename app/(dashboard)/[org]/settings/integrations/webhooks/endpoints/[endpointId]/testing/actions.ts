@@ -10,7 +10,7 @@ import { endpointTestSchema, testDeliveryRefSchema } from "@/lib/validations/end
 /** Checks the payload as the admin types: schemas compile with `new Function`, which the page's CSP forbids in the browser. */
 export const checkTestPayloadAction = defineAction({
   input: endpointTestSchema,
-  access: member("VIEWER"),
+  access: member("VIEWER", { portal: true }),
   run: async ({ eventType, payloadJson }) => {
     const check = await checkTestPayload(eventType, payloadJson);
     if (check.ok) return { valid: true as const };
@@ -20,7 +20,7 @@ export const checkTestPayloadAction = defineAction({
 
 export const sendTestAction = defineAction({
   input: endpointTestSchema,
-  access: member(MANAGE_ROLE),
+  access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, endpointId, eventType, payloadJson }, { organization }) => {
     const result = await sendTestMessage(organization, endpointId, { eventType, payload: payloadJson });
     if (!result.ok) {
@@ -35,7 +35,7 @@ export const sendTestAction = defineAction({
 
 export const testDeliveryStateAction = defineAction({
   input: testDeliveryRefSchema,
-  access: member("VIEWER"),
+  access: member("VIEWER", { portal: true }),
   run: async ({ endpointId, deliveryId }, { organization }) => {
     const state = await testDeliveryState(organization.id, endpointId, deliveryId);
     return state ?? fail("not_found", "This test delivery does not exist.");

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Testing · Endpoint · Webhooks" };
 
 export default async function EndpointTestingPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
-  const { organization, role } = await requireMemberPage(org);
+  const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
   const [endpoint, catalog] = await Promise.all([getEndpoint(organization.id, endpointId), listEventTypeDetails()]);
   if (!endpoint) return null;

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ org: string; endpointId: string }> }) {
   try {
     const { org, endpointId } = await params;
-    const { organization } = await requireMember(org, "VIEWER");
+    const { organization } = await requireMember(org, "VIEWER", { portal: true });
     const endpoint = await getEndpoint(organization.id, endpointId);
     if (!endpoint) return problem("not_found", "This endpoint does not exist or was deleted.");
     const query = searchParamsRecord(new URL(request.url).searchParams);

@@ -1,0 +1,46 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { defineAction, fail, member } from "@/lib/actions/define-action";
+import { MANAGE_ROLE } from "@/lib/auth/roles";
+import { env } from "@/lib/env";
+import { requestOrigin } from "@/lib/http/public-origin";
+import { createPortalAccess, revokeAllPortalAccess } from "@/lib/portal/access";
+import { setPortalOrigins } from "@/lib/portal/origins";
+import { portalLinkUrl, portalSettingsPath } from "@/lib/routes";
+import { createPortalLinkSchema, revokePortalSessionsSchema, setPortalOriginsSchema } from "@/lib/validations/portal";
+
+// Portal visitors never reach these (no `portal` opt-in): a link cannot widen who frames it or outlive "revoke all".
+
+export const setPortalOriginsAction = defineAction({
+  input: setPortalOriginsSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, origins }, { organization, actor }) => {
+    const result = await setPortalOrigins(organization.id, origins, actor);
+    revalidatePath(portalSettingsPath(org));
+    return result;
+  },
+});
+
+export const revokePortalSessionsAction = defineAction({
+  input: revokePortalSessionsSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org }, { organization, actor }) => {
+    const revoked = await revokeAllPortalAccess(organization.id, actor);
+    revalidatePath(portalSettingsPath(org));
+    return { revoked };
+  },
+});
+
+/** A link made from the dashboard, to try the portal (the API's app-portal-access is the usual way). */
+export const createPortalLinkAction = defineAction({
+  input: createPortalLinkSchema,
+  access: member(MANAGE_ROLE),
+  run: async ({ org, readOnly }, { organization, actor }) => {
+    const created = await createPortalAccess({ organizationId: organization.id, readOnly }, actor);
+    if (!created.ok) return fail(created.code, created.message);
+    revalidatePath(portalSettingsPath(org));
+    return { url: portalLinkUrl(requestOrigin(await headers(), env().PORT), organization.id, created.token), expiresAt: created.expiresAt.toISOString(), readOnly };
+  },
+});

@@ -1,0 +1,131 @@
+"use client";
+
+import { ExternalLink, Plus } from "lucide-react";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+import { createPortalLinkAction, revokePortalSessionsAction } from "@/app/(dashboard)/[org]/settings/portal/actions";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Time } from "@/components/ui/time";
+import { CopyButton } from "@/components/webhooks/copy-button";
+
+interface CreatedLink {
+  url: string;
+  expiresAt: string;
+  readOnly: boolean;
+}
+
+/** Open links, a link to try the portal, and "revoke all". */
+export function PortalLinksCard({ org, openLinks, canManage }: { org: string; openLinks: number; canManage: boolean }) {
+  const [readOnly, setReadOnly] = useState(false);
+  const [created, setCreated] = useState<CreatedLink | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function create() {
+    startTransition(async () => {
+      const result = await createPortalLinkAction({ org, readOnly });
+      if (result.ok) setCreated(result.data);
+      else toast.error(result.error);
+    });
+  }
+
+  function revokeAll() {
+    startTransition(async () => {
+      const result = await revokePortalSessionsAction({ org });
+      if (result.ok) {
+        setCreated(null);
+        toast.success(result.data.revoked === 1 ? "1 portal link revoked" : `${result.data.revoked} portal links revoked`);
+      } else toast.error(result.error);
+    });
+  }
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Portal links</CardTitle>
+        <CardDescription>
+          <span data-testid="open-portal-links">{openLinks === 0 ? "No link is open." : openLinks === 1 ? "1 link is open." : `${openLinks} links are open.`}</span> Links last 7
+          days unless the API call asks for less.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-6">
+        {canManage ? (
+          <div className="grid gap-3">
+            <p className="text-sm font-medium">Try the portal</p>
+            <div className="flex flex-wrap items-center gap-4">
+              <div className="flex items-center gap-2">
+                <Checkbox id="portal-read-only" checked={readOnly} onCheckedChange={(value) => setReadOnly(value === true)} />
+                <Label htmlFor="portal-read-only" className="font-normal">
+                  Read-only link
+                </Label>
+              </div>
+              <Button type="button" variant="outline" size="sm" onClick={create} disabled={pending}>
+                <Plus className="size-4" aria-hidden /> Create a link
+              </Button>
+            </div>
+            {created ? (
+              <div className="grid gap-2 rounded-md border p-3" data-testid="created-portal-link">
+                <p className="text-sm">
+                  {created.readOnly ? "Read-only link" : "Link"}, valid until <Time value={created.expiresAt} mode="absolute" />. Anyone with it can open these
+                  webhook screens: share it like a password.
+                </p>
+                <div className="flex items-center gap-2">
+                  <Input readOnly value={created.url} aria-label="Portal link" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+                  <CopyButton value={created.url} label="Copy link" />
+                  <Button asChild variant="outline" size="icon" aria-label="Open the link in a new tab">
+                    <a href={created.url} target="_blank" rel="noreferrer">
+                      <ExternalLink className="size-4" aria-hidden />
+                    </a>
+                  </Button>
+                </div>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+        <div className="grid gap-2">
+          <p className="text-sm font-medium">Revoke all portal sessions</p>
+          <p className="text-sm text-muted-foreground">Every open link stops working at once, including pages already open with one. New links can be made afterwards.</p>
+          {canManage ? (
+            <div>
+              <AlertDialog>
+                <AlertDialogTrigger asChild>
+                  <Button variant="destructive" size="sm" disabled={pending}>
+                    Revoke all portal sessions
+                  </Button>
+                </AlertDialogTrigger>
+                <AlertDialogContent>
+                  <AlertDialogHeader>
+                    <AlertDialogTitle>Revoke every portal link?</AlertDialogTitle>
+                    <AlertDialogDescription>
+                      Anyone using a portal link to these webhook screens loses access on their next click. This cannot be undone; create new links afterwards.
+                    </AlertDialogDescription>
+                  </AlertDialogHeader>
+                  <AlertDialogFooter>
+                    <AlertDialogCancel>Cancel</AlertDialogCancel>
+                    <AlertDialogAction onClick={revokeAll}>Revoke all</AlertDialogAction>
+                  </AlertDialogFooter>
+                </AlertDialogContent>
+              </AlertDialog>
+            </div>
+          ) : (
+            <p className="text-sm text-muted-foreground">Owners and admins can revoke links.</p>
+          )}
+        </div>
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { apiKeyActor } from "@/lib/api/app-request";
+import { apiError, defineOperation, type AnyOperation, type Organization } from "@/lib/api/v1/operation";
+import { appParams } from "@/lib/api/v1/schemas";
+import { env } from "@/lib/env";
+import { requestOrigin } from "@/lib/http/public-origin";
+import { createPortalAccess, PORTAL_EXPIRY_DEFAULT_SECONDS, PORTAL_EXPIRY_MAX_SECONDS, PORTAL_EXPIRY_MIN_SECONDS, revokeAllPortalAccess } from "@/lib/portal/access";
+import { portalLinkUrl } from "@/lib/routes";
+
+/**
+ * Svix's Authentication calls: portal links (docs/portal.md). A link opens one organization's
+ * webhook screens without a HookRelay account; `expire-all` ends every open link of it.
+ */
+
+/** Svix's `AppPortalCapability`. Two levels here: `ManageEndpoint` is the Admin experience, anything less read-only. */
+const CAPABILITIES = ["ViewBase", "ViewEndpointSecret", "ManageEndpointSecret", "ManageTransformations", "CreateAttempts", "ManageEndpoint"] as const;
+
+const expiryMessage = `expiry is in seconds, from ${PORTAL_EXPIRY_MIN_SECONDS} (1 hour) to ${PORTAL_EXPIRY_MAX_SECONDS} (7 days)`;
+
+const appPortalAccessIn = z
+  .object({
+    expiry: z
+      .number({ message: expiryMessage })
+      .int(expiryMessage)
+      .min(PORTAL_EXPIRY_MIN_SECONDS, expiryMessage)
+      .max(PORTAL_EXPIRY_MAX_SECONDS, expiryMessage)
+      .nullish()
+      .meta({ description: `How long the link is valid, in seconds: 1 hour to 7 days. Default ${PORTAL_EXPIRY_DEFAULT_SECONDS} (7 days).` }),
+    readOnly: z.boolean({ message: "readOnly is true or false" }).nullish().meta({ description: "`true`: the Viewer experience (everything visible, nothing changeable)." }),
+    capabilities: z
+      .array(z.enum(CAPABILITIES, { message: `each capability is one of: ${CAPABILITIES.join(", ")}` }))
+      .refine((list) => list.includes("ViewBase"), { message: "capabilities must include ViewBase" })
+      .nullish()
+      .meta({ description: "Svix's capabilities, in two levels: with `ManageEndpoint` the link can change endpoints (Admin), without it the link is read-only. Absent: as `readOnly` says." }),
+    featureFlags: z
+      .array(z.string().max(256).regex(/^[a-zA-Z0-9\-_.]+$/, "feature flags use letters, digits, - _ and ."))
+      .max(100)
+      .optional()
+      .meta({ description: "Accepted and ignored: HookRelay has no feature flags." }),
+    sessionId: z.string().max(64).nullish().meta({ description: "Accepted and ignored: `expire-all` ends every link of the application." }),
+    application: z.looseObject({}).nullish().meta({ description: "Accepted and ignored: the application must exist already (`POST /api/v1/app`)." }),
+  })
+  .meta({ id: "AppPortalAccessIn" });
+
+const appPortalAccessOut = z
+  .object({
+    url: z.string().meta({ description: "The link to open or frame: `<server>/portal/<organization id>#key=<token>`. The token sits in the fragment, so it reaches no server log and no Referer." }),
+    token: z.string().meta({ description: "The token itself (`hrp_…`), shown once: only its hash is stored." }),
+  })
+  .meta({ id: "AppPortalAccessOut" });
+
+const applicationTokenExpireIn = z
+  .object({
+    expiry: z
+      .number({ message: "expiry is a number of seconds from 0 to 259200" })
+      .int("expiry is a whole number of seconds")
+      .min(0, "expiry is a number of seconds from 0 to 259200")
+      .max(259_200, "expiry is at most 259200 seconds (3 days)")
+      .nullish()
+      .meta({ description: "Seconds until the open links expire; 0 or absent: at once." }),
+    sessionIds: z
+      .array(z.string())
+      .max(0, "sessionIds is not supported: portal links carry no session id here. Leave it out to expire every link of the application.")
+      .optional()
+      .meta({ description: "Not supported: only an empty list is accepted." }),
+  })
+  .meta({ id: "ApplicationTokenExpireIn" });
+
+function notDisabled(organization: Organization): void {
+  if (organization.disabledAt) throw apiError("forbidden", "This organization is disabled by platform staff: its portal links do not open. Enable it first.");
+}
+
+export const authenticationOperations: AnyOperation[] = [
+  defineOperation({
+    method: "POST",
+    path: "/api/v1/auth/app-portal-access/{app_id}",
+    operationId: "v1.authentication.app-portal-access",
+    tag: "Authentication",
+    summary: "Get app portal access",
+    description:
+      "A link that opens the organization's webhook screens (endpoints, message logs, event catalog) without a HookRelay account, for a limited time: as an Admin, or read-only. Frame it in your own settings page from an origin the organization lists (Settings → Portal links), or open it in a new tab.",
+    access: "app",
+    params: appParams,
+    body: appPortalAccessIn,
+    maxBodyBytes: 16 * 1024,
+    response: { status: 200, description: "The link and its token.", schema: appPortalAccessOut },
+    errors: ["not_found"],
+    handler: async ({ request, organization, principal, body }) => {
+      notDisabled(organization);
+      const readOnly = body.readOnly === true || (body.capabilities != null && !body.capabilities.includes("ManageEndpoint"));
+      const created = await createPortalAccess({ organizationId: organization.id, readOnly, expirySeconds: body.expiry ?? undefined }, await apiKeyActor(principal));
+      if (!created.ok) throw apiError("not_found", created.message);
+      return { url: portalLinkUrl(requestOrigin(request.headers, env().PORT), organization.id, created.token), token: created.token };
+    },
+  }),
+  defineOperation({
+    method: "POST",
+    path: "/api/v1/auth/app/{app_id}/expire-all",
+    operationId: "v1.authentication.expire-all",
+    tag: "Authentication",
+    summary: "Expire all portal links",
+    description: "Ends every open portal link of the organization: at once, or after `expiry` seconds. Visitors inside the portal lose access on their next request.",
+    access: "app",
+    params: appParams,
+    body: applicationTokenExpireIn,
+    maxBodyBytes: 16 * 1024,
+    response: { status: 204, description: "Expired." },
+    handler: async ({ organization, principal, body }) => {
+      await revokeAllPortalAccess(organization.id, await apiKeyActor(principal), { graceSeconds: body.expiry ?? 0 });
+      return null;
+    },
+  }),
+];
