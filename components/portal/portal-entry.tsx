@@ -18,26 +18,33 @@ export function PortalEntry({ sessionPath }: { sessionPath: string }) {
   const [state, setState] = useState<State>({ kind: "opening" });
 
   useEffect(() => {
-    const token = tokenOf(window.location.hash);
-    window.history.replaceState(null, "", window.location.pathname);
-    if (!token) {
-      // Deferred like the fetch's answer below: the effect itself only starts the work.
-      queueMicrotask(() => setState({ kind: "failed", message: "This address carries no portal link: open the full link you were given (it ends with #key=…)." }));
-      return;
-    }
     let cancelled = false;
-    fetch(sessionPath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }), credentials: "same-origin" })
-      .then(async (response) => {
-        const body = (await response.json().catch(() => ({}))) as { location?: string; message?: string };
-        if (cancelled) return;
-        if (response.ok && body.location) window.location.replace(body.location);
-        else setState({ kind: "failed", message: body.message ?? "This portal link could not be opened. Try again in a moment." });
-      })
-      .catch(() => {
-        if (!cancelled) setState({ kind: "failed", message: "The server could not be reached. Check your connection and reload the page." });
-      });
+    function open() {
+      const token = tokenOf(window.location.hash);
+      window.history.replaceState(null, "", window.location.pathname);
+      if (!token) {
+        setState({ kind: "failed", message: "This address carries no portal link: open the full link you were given (it ends with #key=…)." });
+        return;
+      }
+      setState({ kind: "opening" });
+      fetch(sessionPath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }), credentials: "same-origin" })
+        .then(async (response) => {
+          const body = (await response.json().catch(() => ({}))) as { location?: string; message?: string };
+          if (cancelled) return;
+          if (response.ok && body.location) window.location.replace(body.location);
+          else setState({ kind: "failed", message: body.message ?? "This portal link could not be opened. Try again in a moment." });
+        })
+        .catch(() => {
+          if (!cancelled) setState({ kind: "failed", message: "The server could not be reached. Check your connection and reload the page." });
+        });
+    }
+    // On arrival, and when another link is opened in this tab (only the fragment changes: no new page load).
+    const initial = setTimeout(open, 0);
+    window.addEventListener("hashchange", open);
     return () => {
       cancelled = true;
+      clearTimeout(initial);
+      window.removeEventListener("hashchange", open);
     };
   }, [sessionPath]);
 

@@ -56,7 +56,7 @@ export function PortalLinksCard({ org, openLinks, canManage }: { org: string; op
   return (
     <Card>
       <CardHeader>
-        <CardTitle>Portal links</CardTitle>
+        <CardTitle>Open links</CardTitle>
         <CardDescription>
           <span data-testid="open-portal-links">{openLinks === 0 ? "No link is open." : openLinks === 1 ? "1 link is open." : `${openLinks} links are open.`}</span> Links last 7
           days unless the API call asks for less.
@@ -83,14 +83,16 @@ export function PortalLinksCard({ org, openLinks, canManage }: { org: string; op
                   {created.readOnly ? "Read-only link" : "Link"}, valid until <Time value={created.expiresAt} mode="absolute" />. Anyone with it can open these
                   webhook screens: share it like a password.
                 </p>
-                <div className="flex items-center gap-2">
+                <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
                   <Input readOnly value={created.url} aria-label="Portal link" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-                  <CopyButton value={created.url} label="Copy link" />
-                  <Button asChild variant="outline" size="icon" aria-label="Open the link in a new tab">
-                    <a href={created.url} target="_blank" rel="noreferrer">
-                      <ExternalLink className="size-4" aria-hidden />
-                    </a>
-                  </Button>
+                  <div className="flex shrink-0 gap-2">
+                    <CopyButton value={created.url} label="Copy link" />
+                    <Button asChild variant="outline" size="sm">
+                      <a href={created.url} target="_blank" rel="noreferrer">
+                        <ExternalLink className="size-4" aria-hidden /> Open
+                      </a>
+                    </Button>
+                  </div>
                 </div>
               </div>
             ) : null}

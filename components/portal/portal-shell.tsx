@@ -1,4 +1,5 @@
 import { Eye, Webhook } from "lucide-react";
+import { PortalScope } from "@/components/portal/portal-scope";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 
@@ -7,7 +8,17 @@ import { Time } from "@/components/ui/time";
  * screens and nothing that leads out of them (no organization switcher, no other settings, no
  * account menu). Often shown inside the platform's own page, in an iframe.
  */
-export function PortalShell({ organization, readOnly, expiresAt, children }: { organization: string; readOnly: boolean; expiresAt: Date; children: React.ReactNode }) {
+export function PortalShell({
+  organization,
+  readOnly,
+  expiresAt,
+  children,
+}: {
+  organization: { name: string; slug: string };
+  readOnly: boolean;
+  expiresAt: Date;
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:px-3 focus:py-2">
@@ -16,7 +27,7 @@ export function PortalShell({ organization, readOnly, expiresAt, children }: { o
       <header className="flex min-h-12 flex-wrap items-center gap-x-3 gap-y-1 border-b bg-background px-4 py-2">
         <span className="flex min-w-0 items-center gap-2 font-semibold">
           <Webhook className="size-5 shrink-0 text-primary" aria-hidden />
-          <span className="truncate">{organization}</span>
+          <span className="truncate">{organization.name}</span>
         </span>
         <Badge variant="secondary" title="Opened through a portal link: no HookRelay account needed">
           Portal
@@ -36,7 +47,7 @@ export function PortalShell({ organization, readOnly, expiresAt, children }: { o
         </p>
       ) : null}
       <main id="main" className="min-w-0 flex-1 p-4 sm:p-6 lg:p-8">
-        {children}
+        <PortalScope org={organization.slug}>{children}</PortalScope>
       </main>
     </div>
   );

@@ -10,7 +10,7 @@ export default async function OrgLayout({ children, params }: { children: React.
   const member = await requireMemberPage(org, "VIEWER", { portal: true });
   if (member.portal) {
     return (
-      <PortalShell organization={member.organization.name} readOnly={member.role === "VIEWER"} expiresAt={member.expiresAt}>
+      <PortalShell organization={member.organization} readOnly={member.role === "VIEWER"} expiresAt={member.expiresAt}>
         {children}
       </PortalShell>
     );

@@ -1,1 +1,6 @@
-export { default } from "@/app/not-found";
+import NotFound from "@/app/not-found";
+import { PortalAwareNotFound } from "@/components/portal/portal-scope";
+
+export default function OrgNotFound() {
+  return <PortalAwareNotFound fallback={<NotFound />} />;
+}
