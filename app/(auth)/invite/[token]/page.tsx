@@ -85,7 +85,7 @@ function InviteCard({ title, description, testId, children }: { title: string; d
     <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <Card className="w-full max-w-md" data-testid={testId}>
         <CardHeader>
-          <CardTitle className="text-xl">
+          <CardTitle className="text-xl leading-tight">
             <h1>{title}</h1>
           </CardTitle>
           <CardDescription>{description}</CardDescription>
