@@ -39,7 +39,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <strong className="text-foreground">{ROLE_LABEL[invite.role].toLowerCase()}</strong>. The link expires <Time value={invite.expiresAt} />.
     </>
   );
-  const signInHref = `/sign-in?callbackUrl=${encodeURIComponent(invitePath(token))}`;
+  const signInHref = `/sign-in?${new URLSearchParams({ callbackUrl: invitePath(token), email: invite.email })}`;
 
   if (user && user.email !== invite.email) {
     return (
