@@ -82,4 +82,22 @@ test.describe("members and invites", () => {
     await ownerContext.close();
     await viewerContext.close();
   });
+
+  test("an existing account signs in from the invite, comes back to it and accepts", async ({ page, data }) => {
+    const org = await data.createOrg({ name: "Initech Hooks" });
+    const account = await data.createAccount();
+    const link = await data.createInvite(org.slug, account.email, "ADMIN");
+    await page.goto(link);
+    await expect(page.getByTestId("invite-sign-in")).toContainText(`${account.email} already has a HookRelay account`);
+    await page.getByRole("link", { name: "Sign in to accept" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?/);
+    await expect(page.getByLabel("Email")).toHaveValue(account.email);
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(new RegExp(`${link}$`));
+    await page.getByRole("button", { name: "Accept and open Initech Hooks" }).click();
+    await expect(page).toHaveURL(new RegExp(`${webhooks(org.slug)}$`));
+    // An admin manages webhooks.
+    await expect(page.getByRole("link", { name: /Add .*endpoint/ })).toBeVisible();
+  });
 });

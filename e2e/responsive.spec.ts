@@ -47,6 +47,8 @@ function mainPages(org: string, endpointId: string) {
     `${webhooks(org)}/receiver`,
     `/${org}/settings/api-keys`,
     `/${org}/settings/api-reference`,
+    `/${org}/settings/members`,
+    "/account",
   ];
 }
 

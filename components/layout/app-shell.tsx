@@ -29,13 +29,15 @@ export function AppShell({
   area?: string;
   children: React.ReactNode;
 }) {
+  // Outside an organization only staff have navigation (the platform pages); others get none to open.
+  const hasNav = current !== null || user.isStaff;
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:px-3 focus:py-2">
         Skip to content
       </a>
       <header className="sticky top-0 z-30 flex h-14 items-center gap-1 border-b bg-background px-2 sm:gap-3 sm:px-4">
-        <MobileNav org={current?.slug ?? null} isStaff={user.isStaff} />
+        {hasNav ? <MobileNav org={current?.slug ?? null} isStaff={user.isStaff} /> : null}
         <Link href={current ? orgPath(current.slug) : "/"} className="flex shrink-0 items-center gap-2 rounded-md px-1 font-semibold" aria-label="HookRelay home">
           <Webhook className="size-5 text-primary" aria-hidden />
           <span className="hidden sm:inline">HookRelay</span>
@@ -49,9 +51,11 @@ export function AppShell({
         </div>
       </header>
       <div className="flex flex-1">
-        <aside className="hidden w-60 shrink-0 border-r bg-muted/30 md:block">
-          <SidebarNav org={current?.slug ?? null} isStaff={user.isStaff} />
-        </aside>
+        {hasNav ? (
+          <aside className="hidden w-60 shrink-0 border-r bg-muted/30 md:block">
+            <SidebarNav org={current?.slug ?? null} isStaff={user.isStaff} />
+          </aside>
+        ) : null}
         <main id="main" className="min-w-0 flex-1 p-4 sm:p-6 lg:p-8">
           {children}
         </main>

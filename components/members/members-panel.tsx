@@ -145,7 +145,7 @@ function MemberRoleSelect({ org, member }: { org: string; member: MemberRow }) {
       value={member.role}
       label={`Role of ${who}`}
       disabled={pending}
-      className="h-8 w-24 sm:w-28"
+      className="h-8 w-[6.75rem] sm:w-28"
       onChange={(role) =>
         startTransition(async () => {
           const result = await changeRoleAction({ org, userId: member.userId, role });

@@ -4,11 +4,12 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { safeCallbackPath } from "@/lib/auth/public-paths";
 import { currentUser } from "@/lib/auth/session";
+import { signInSchema } from "@/lib/validations/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; email?: string }> }) {
+  const { callbackUrl, email } = await searchParams;
   const target = safeCallbackPath(callbackUrl);
   if (await currentUser()) redirect(target);
   return (
@@ -19,7 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <CardDescription>Manage your organization&apos;s webhooks.</CardDescription>
         </CardHeader>
         <CardContent>
-          <SignInForm callbackUrl={target} />
+          <SignInForm callbackUrl={target} email={signInSchema.shape.email.safeParse(email).data} />
         </CardContent>
       </Card>
     </main>

@@ -39,7 +39,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <strong className="text-foreground">{ROLE_LABEL[invite.role].toLowerCase()}</strong>. The link expires <Time value={invite.expiresAt} />.
     </>
   );
-  const signInHref = `/sign-in?callbackUrl=${encodeURIComponent(invitePath(token))}`;
+  const signInHref = `/sign-in?${new URLSearchParams({ callbackUrl: invitePath(token), email: invite.email })}`;
 
   if (user && user.email !== invite.email) {
     return (
@@ -85,7 +85,7 @@ function InviteCard({ title, description, testId, children }: { title: string; d
     <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <Card className="w-full max-w-md" data-testid={testId}>
         <CardHeader>
-          <CardTitle className="text-xl">
+          <CardTitle className="text-xl leading-tight">
             <h1>{title}</h1>
           </CardTitle>
           <CardDescription>{description}</CardDescription>
