@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { ADMIN, expect, signIn, test } from "./fixtures";
 
 const webhooks = (org: string) => `/${org}/settings/integrations/webhooks`;
 const members = (org: string) => `/${org}/settings/members`;
@@ -18,17 +18,28 @@ async function joinAsNewPerson(page: Page, link: string, person: { name: string;
 }
 
 test.describe("members and invites", () => {
-  test("the invited owner sets a password, lands on the webhooks, invites a viewer, who sees no controls", async ({ browser, data }) => {
-    // Platform staff created the organization and invited its first owner (the Organizations screen does this through the same domain).
-    const org = await data.createOrg({ name: "Globex Webhooks" });
-    const ownerEmail = `owner-${randomUUID().slice(0, 8)}@e2e.test`;
-    const ownerLink = await data.createInvite(org.slug, ownerEmail, "OWNER");
+  test("staff create an organization and invite its owner, who sets a password, lands on the webhooks, invites a viewer, who sees no controls", async ({ page, browser }) => {
+    test.setTimeout(180_000);
+    // Platform staff create the organization and invite its first owner on Platform → Organizations.
+    const suffix = randomUUID().slice(0, 8);
+    const org = { name: `Globex ${suffix}`, slug: `globex-${suffix}` };
+    const ownerEmail = `owner-${suffix}@e2e.test`;
+    await signIn(page, ADMIN, "/platform/organizations");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill(org.name);
+    await expect(dialog.getByLabel("Slug")).toHaveValue(org.slug);
+    await dialog.getByLabel(/Owner e-mail/).fill(ownerEmail);
+    await dialog.getByRole("button", { name: "Create organization" }).click();
+    const staffLink = dialog.getByTestId("owner-invite-link");
+    await expect(staffLink).toHaveValue(/\/invite\/inv_/);
+    const ownerLink = new URL(await staffLink.inputValue()).pathname;
 
     const ownerContext = await browser.newContext();
     const owner = await ownerContext.newPage();
     await owner.goto(ownerLink);
-    await expect(owner.getByRole("heading", { name: "Join Globex Webhooks" })).toBeVisible();
-    await expect(owner.getByTestId("invite-new-account")).toContainText(`${ownerEmail} to join Globex Webhooks as owner`);
+    await expect(owner.getByRole("heading", { name: `Join ${org.name}` })).toBeVisible();
+    await expect(owner.getByTestId("invite-new-account")).toContainText(`${ownerEmail} to join ${org.name} as owner`);
     // The policy speaks before anything is created.
     await owner.getByLabel("Your name").fill("Olive Owner");
     await owner.getByLabel("Password", { exact: true }).fill("password1234");
