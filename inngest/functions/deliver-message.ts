@@ -1,6 +1,7 @@
 import { inngest } from "@/inngest/client";
 import { deliveryRequested, deliveryRetryDue, endpointDeleted, endpointDisabled } from "@/inngest/events";
 import { performFirstAttempts } from "@/lib/delivery/first-attempts";
+import { deliveryConfig } from "@/lib/delivery/config";
 import { performScheduledAttempt } from "@/lib/delivery/perform";
 
 /** Deliveries per first-attempt run. */
@@ -56,6 +57,8 @@ export const deliverRetries = inngest.createFunction(
   async ({ event, step }) => {
     const { deliveryId, trigger = "SCHEDULED", attempt: first, at } = event.data;
     await step.sleepUntil(`wait-before-attempt-${first}`, at);
+    const waitsPerRun = deliveryConfig().organizationPauseWaitsPerRun;
+    let pausedWaits = 0;
     // The delivery module decides whether an attempt was the last and when the next is due.
     for (let n = first; ; n++) {
       // Waiting for a rate-limit slot, or for staff to enable the organization again, is a durable
@@ -66,6 +69,13 @@ export const deliverRetries = inngest.createFunction(
         const result = await step.run(id, () => performScheduledAttempt(deliveryId, n, { trigger }));
         if (result.kind === "rate_limited" || result.kind === "paused") {
           waitedFor = result.kind === "paused" ? "organization-disabled" : "rate-limit";
+          // An organization may stay disabled for days: past so many rechecks the wait goes on in a
+          // new run, so this one stays within Inngest's limit on steps per run.
+          if (result.kind === "paused" && ++pausedWaits > waitsPerRun) {
+            const due = new Date(Date.now() + Math.max(1, result.retryInMs)).toISOString();
+            await step.sendEvent(`continue-while-organization-disabled-${n}`, deliveryRetryDue.create({ ...event.data, attempt: n, at: due }));
+            return { kind: "continued" as const };
+          }
           await step.sleep(`${waitedFor}-before-attempt-${n}-${wait + 1}`, Math.max(1, result.retryInMs));
           continue;
         }

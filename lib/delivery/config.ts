@@ -15,6 +15,11 @@ export const DEFAULT_ALLOWED_CIDRS = "127.0.0.0/8,::1/128";
 export const DEFAULT_RATE_LIMIT_MARGIN_MS = 100;
 /** How often a delivery of a disabled organization checks whether it may go: the longest delay after an enable. */
 export const DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS = 30_000;
+/**
+ * Rechecks one retry run makes while the organization is disabled before it continues in a new run:
+ * each is two steps, and hosted Inngest allows 1,000 steps per run (100 rechecks at 30 s: 50 minutes a run).
+ */
+export const DEFAULT_ORGANIZATION_PAUSE_WAITS_PER_RUN = 100;
 
 const MAX_ATTEMPTS = 50;
 const MAX_WAIT_MS = 30 * 86_400_000;
@@ -67,12 +72,19 @@ const recheckSchema = z.coerce
   .min(1_000, "must be at least 1000 ms (durable sleeps have one-second resolution)")
   .max(3_600_000, "must be at most 3600000 ms (1 hour)");
 
+const waitsPerRunSchema = z.coerce
+  .number({ message: "must be a whole number, e.g. 100" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(400, "must be at most 400 (each recheck is two of a run's 1,000 steps on Inngest)");
+
 const deliveryEnvSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retryScheduleSchema.optional(),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: timeoutSchema.default(DEFAULT_ATTEMPT_TIMEOUT_MS),
   WEBHOOK_ALLOWED_CIDRS: allowedCidrsSchema.prefault(DEFAULT_ALLOWED_CIDRS),
   WEBHOOK_RATE_LIMIT_MARGIN_MS: marginSchema.default(DEFAULT_RATE_LIMIT_MARGIN_MS),
   WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: recheckSchema.default(DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS),
+  WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: waitsPerRunSchema.default(DEFAULT_ORGANIZATION_PAUSE_WAITS_PER_RUN),
 });
 
 export interface DeliveryConfig {
@@ -82,6 +94,8 @@ export interface DeliveryConfig {
   rateLimitMarginMs: number;
   /** The wait between checks while the delivery's organization is disabled by staff. */
   organizationPauseRecheckMs: number;
+  /** Rechecks per retry run while the organization is disabled; then the wait continues in a new run. */
+  organizationPauseWaitsPerRun: number;
 }
 
 export class DeliveryConfigError extends Error {}
@@ -110,6 +124,7 @@ export function parseDeliveryConfig(source: Record<string, string | undefined> =
     addressPolicy: env.WEBHOOK_ALLOWED_CIDRS,
     rateLimitMarginMs: env.WEBHOOK_RATE_LIMIT_MARGIN_MS,
     organizationPauseRecheckMs: env.WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS,
+    organizationPauseWaitsPerRun: env.WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN,
   };
 }
 

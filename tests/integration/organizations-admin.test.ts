@@ -31,6 +31,8 @@ const ATTEMPT_TIMEOUT_MS = 3_000;
 const RESUME_BOUND_MS = 4 * (RECHECK_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
 /** How many rechecks a paused delivery must have made before the test calls it waiting. */
 const RECHECKS = 3;
+/** Rechecks per retry run in these tests (production: 100). */
+const WAITS_PER_RUN = 2;
 
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
@@ -40,6 +42,8 @@ beforeAll(async () => {
     WEBHOOK_RETRY_SCHEDULE: "1s,1s",
     WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
     WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: String(RECHECK_MS),
+    // Fewer than RECHECKS: the paused wait below continues in a new run at least once.
+    WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: String(WAITS_PER_RUN),
   });
 }, 60_000);
 afterAll(async () => {
@@ -234,6 +238,16 @@ describe("a disabled organization's deliveries", () => {
     expect(receiver.requests).toHaveLength(0);
     expect(await db.delivery.findFirstOrThrow({ where: { messageId: sent.message.id } })).toMatchObject({ status: "PENDING", attemptCount: 0 });
     expect(await db.attempt.count({ where: { messageId: sent.message.id } })).toBe(0);
+    // Past WAITS_PER_RUN rechecks the wait went on in a new run (Inngest caps steps per run), and no run failed.
+    const runs = await waitFor("the paused wait to continue in a second run", async () => {
+      const { rows } = await pipeline.database.pool.query<{ status: string }>(
+        `SELECT r.status FROM executor_runs r JOIN executor_events e ON e.id = r.event_id
+          WHERE r.function_id LIKE '%deliver-message' AND e.data->>'messageId' = $1`,
+        [sent.message.id],
+      );
+      return rows.length >= 2 ? rows : undefined;
+    }, RESUME_BOUND_MS * (WAITS_PER_RUN + 1));
+    expect(runs.filter((r) => r.status === "FAILED")).toEqual([]);
 
     await setOrganizationDisabledAction({ id: org.id, disabled: false });
     const [request] = await receiver.waitForRequests(1, RESUME_BOUND_MS);
@@ -248,5 +262,5 @@ describe("a disabled organization's deliveries", () => {
     // Delivered once: nothing more arrives within another recheck and poll.
     await new Promise((resolve) => setTimeout(resolve, 2 * (RECHECK_MS + PIPELINE_EXECUTOR.pollMs)));
     expect(receiver.requests).toHaveLength(1);
-  });
+  }, 180_000);
 });

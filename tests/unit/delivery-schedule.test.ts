@@ -103,6 +103,13 @@ describe("overriding the schedule and timeout from the environment", () => {
     expect(() => parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: "soon" })).toThrow(DeliveryConfigError);
   });
 
+  it("continues a disabled organization's wait in a new run after 100 rechecks by default (200 of Inngest's 1,000 steps per run)", () => {
+    expect(parseDeliveryConfig({}).organizationPauseWaitsPerRun).toBe(100);
+    expect(parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: "2" }).organizationPauseWaitsPerRun).toBe(2);
+    expect(() => parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: "0" })).toThrow(/WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: must be at least 1/);
+    expect(() => parseDeliveryConfig({ WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: "401" })).toThrow(/at most 400/);
+  });
+
   it("treats empty values as unset", () => {
     const config = parseDeliveryConfig({ WEBHOOK_RETRY_SCHEDULE: "", WEBHOOK_ATTEMPT_TIMEOUT_MS: " " });
     expect(config.retrySchedule).toBe(DEFAULT_RETRY_SCHEDULE);
