@@ -60,6 +60,9 @@ async function vitest(reportDir: string): Promise<number> {
     tally.passed += report.numPassedTests;
     tally.failed += report.numFailedTests;
     tally.skipped += report.numPendingTests + report.numTodoTests;
+    // A failed test fails the step even if the runner's exit code says otherwise (seen once: vitest
+    // exited 0 with a failed test in its report, and the run was called green).
+    if (report.numFailedTests > 0 && code === 0) return 1;
   } else if (code !== 0) tally.failed += 1;
   return code;
 }
@@ -85,6 +88,7 @@ async function playwright(reportDir: string): Promise<number> {
       tally.passed += report.stats.expected + report.stats.flaky;
       tally.failed += report.stats.unexpected;
       tally.skipped += report.stats.skipped;
+      if (report.stats.unexpected > 0 && code === 0) return 1;
     } else if (code !== 0) tally.failed += 1;
     return code;
   } finally {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { JOBS_PAGE_SIZE, listRuns } from "@/inngest/executor/jobs";
 import { db } from "@/lib/db";
 
@@ -11,6 +11,7 @@ async function seedRuns(count: number) {
   const event = await db.executorEvent.create({
     data: { id: randomUUID(), name: "test/jobs-pages", data: {}, ts: BigInt(Date.now()), receivedAt: new Date() },
   });
+  seededEvents.push(event.id);
   const base = Date.UTC(2099, 0, 1);
   await db.executorRun.createMany({
     data: Array.from({ length: count }, (_, i) => ({
@@ -29,6 +30,12 @@ async function seedRuns(count: number) {
     select: { id: true },
   });
 }
+
+/** Removed after each test (their runs go with them), so they do not stay the newest runs of the shared database. */
+const seededEvents: string[] = [];
+afterEach(async () => {
+  await db.executorEvent.deleteMany({ where: { id: { in: seededEvents.splice(0) } } });
+});
 
 describe("Jobs list pages", () => {
   it("pages newest first by keyset, forwards and back, with no run skipped or repeated", async () => {
