@@ -26,7 +26,7 @@ export interface SessionUser {
 
 export interface MemberContext {
   user: SessionUser;
-  organization: { id: string; name: string; slug: string; webhooksEnabled: boolean };
+  organization: { id: string; name: string; slug: string; webhooksEnabled: boolean; disabledAt: Date | null };
   role: Role;
   /** Who the audit log names: the user. */
   actor: Actor;
@@ -90,7 +90,7 @@ export async function requireMember(orgSlug: string, role: Role = "VIEWER", opti
 export async function memberOf(user: SessionUser, orgSlug: string, role: Role): Promise<MemberContext> {
   const membership = await db.membership.findFirst({
     where: { userId: user.id, organization: { slug: orgSlug } },
-    include: { organization: { select: { id: true, name: true, slug: true, webhooksEnabled: true } } },
+    include: { organization: { select: { id: true, name: true, slug: true, webhooksEnabled: true, disabledAt: true } } },
   });
   if (!membership) throw new AuthorizationError("not_found", "Organization not found.");
   if (!hasRole(membership.role, role)) {
@@ -123,7 +123,7 @@ export async function memberOrPortal(user: SessionUser | null, orgSlug: string, 
   const { grant } = found;
   const granted: Role = grant.readOnly ? "VIEWER" : "ADMIN";
   if (!hasRole(granted, role)) throw new AuthorizationError("forbidden", "This portal link is read-only: it shows the webhooks but cannot change them.");
-  return { user: null, organization: grant.organization, role: granted, actor: portalActor(grant), portal: true, expiresAt: grant.expiresAt };
+  return { user: null, organization: { ...grant.organization, disabledAt: null }, role: granted, actor: portalActor(grant), portal: true, expiresAt: grant.expiresAt };
 }
 
 /** For pages: anonymous visitors go to sign-in; unknown organizations 404 via the caller. */

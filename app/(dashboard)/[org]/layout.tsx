@@ -1,6 +1,5 @@
 import { AppShell } from "@/components/layout/app-shell";
 import { OrganizationDisabledBanner } from "@/components/organizations/disabled-banner";
-import { findOrganization } from "@/lib/api/organization";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { organizationsOf, requireMemberPage } from "@/lib/auth/session";
 
@@ -15,10 +14,10 @@ export default async function OrgLayout({ children, params }: { children: React.
       </PortalShell>
     );
   }
-  const [organizations, state] = await Promise.all([organizationsOf(member.user.id), findOrganization(member.organization.id)]);
+  const organizations = await organizationsOf(member.user.id);
   return (
     <AppShell user={member.user} current={{ ...member.organization, role: member.role }} organizations={organizations}>
-      {state?.disabledAt ? <OrganizationDisabledBanner name={member.organization.name} /> : null}
+      {member.organization.disabledAt ? <OrganizationDisabledBanner name={member.organization.name} /> : null}
       {children}
     </AppShell>
   );
