@@ -28,10 +28,14 @@ test.describe("messages, attempts and background tasks through the svix SDK", ()
       const otherClient = svix(await createKey(data, other.id));
       const endpointId = (await client.endpoint.create(org.slug, { url: receiver.url, eventTypes: ["contract.created"] })).id;
 
+      // Each message is sent once the previous one has arrived: messages sent together are delivered
+      // concurrently, so their attempts (listed by the time they started) could start in any order.
       const sent = [];
-      for (let n = 1; n <= 3; n++) sent.push(await client.message.create(org.slug, { eventType: "contract.created", eventId: `order-${n}`, payload: { ...payload, n } }));
+      for (let n = 1; n <= 3; n++) {
+        sent.push(await client.message.create(org.slug, { eventType: "contract.created", eventId: `order-${n}`, payload: { ...payload, n } }));
+        await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(n);
+      }
       const [first, second, third] = sent as [(typeof sent)[0], (typeof sent)[0], (typeof sent)[0]];
-      await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(3);
 
       // Messages: newest first; the SDK asks without content by default (payload {}), as Svix answers.
       const listed = await client.message.list(org.slug);
