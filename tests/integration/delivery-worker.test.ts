@@ -1,5 +1,4 @@
 import type { ChildProcess } from "node:child_process";
-import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { inngest } from "@/inngest/client";
 import { db } from "@/lib/db";
@@ -132,11 +131,15 @@ async function runOf(messageId: string): Promise<string> {
   return rows[0]!.id;
 }
 
-/** The database sessions of worker `name`, and whether each waits for a lock `client` holds. */
-async function sessionsOf(name: string, client: pg.PoolClient): Promise<{ pid: number; blocked: boolean }[]> {
-  const { rows } = await client.query<{ pid: number; blocked: boolean }>(
-    `SELECT pid, pg_backend_pid() = ANY (pg_blocking_pids(pid)) AS blocked FROM pg_stat_activity WHERE application_name = $1`,
-    [name],
+/**
+ * The worker's database sessions, and whether each waits on a lock `lockerPid` holds. Read on a
+ * connection of its own, outside any transaction: inside one, PostgreSQL answers pg_stat_activity
+ * from a snapshot taken at the transaction's first read, which misses a session the worker opens later.
+ */
+async function sessionsOf(name: string, lockerPid: number): Promise<{ pid: number; blocked: boolean }[]> {
+  const { rows } = await database.pool.query<{ pid: number; blocked: boolean }>(
+    `SELECT pid, $2::int = ANY (pg_blocking_pids(pid)) AS blocked FROM pg_stat_activity WHERE application_name = $1`,
+    [name, lockerPid],
   );
   return rows;
 }
@@ -210,14 +213,16 @@ describe("a delivery worker killed with SIGKILL", () => {
     // Hold the run's row so that the executor cannot memoize the step once the attempt is recorded.
     const locker = await database.pool.connect();
     try {
+      const lockerPid = (await locker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
       await locker.query("BEGIN");
       await locker.query("SELECT 1 FROM executor_runs WHERE id = $1 FOR UPDATE", [runId]);
       r.release({ kind: "status", status: 500, body: "try later" });
       await waitFor("attempt 1 recorded", async () => (await attemptsOf(messageId)).length === 1, TAKEOVER_MS);
-      await waitFor("worker A waiting to write the run", async () => (await sessionsOf(a.name, locker)).some((s) => s.blocked), COLD_MS);
+      await waitFor("worker A waiting to write the run", async () => (await sessionsOf(a.name, lockerPid)).some((s) => s.blocked), COLD_MS);
       await kill(a.child);
       // PostgreSQL would still run a dead client's statement once the lock frees: end A's sessions, as a crash would have.
-      await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [a.name]);
+      // (On another connection, for the same reason as in sessionsOf.)
+      await database.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [a.name]);
       await locker.query("ROLLBACK");
     } finally {
       locker.release(true);
