@@ -32,6 +32,12 @@ interface Tally {
   skipped: number;
 }
 const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+/**
+ * Every failed test, named again at the very end: a runner's own report of a failure can be
+ * thousands of lines above the closing line, out of reach of a log that keeps only its tail (CI's).
+ */
+const failures: string[] = [];
+const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((l) => l.trim())?.trim().slice(0, 300) ?? "";
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
@@ -52,11 +58,52 @@ function readJson<T>(file: string): T | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined;
 }
 
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
+  }[];
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file: string;
+  specs: { title: string; line: number; tests: { status: string; results: { error?: { message?: string } }[] }[] }[];
+  suites?: PlaywrightSuite[];
+}
+
+/** Playwright's JSON report nests suites (file › describe › …); name each unexpected test with its path. */
+function playwrightFailures(suites: PlaywrightSuite[], titles: string[] = []): string[] {
+  return suites.flatMap((suite) => {
+    const here = suite.title === suite.file ? titles : [...titles, suite.title];
+    const own = suite.specs.flatMap((spec) =>
+      spec.tests
+        .filter((t) => t.status === "unexpected")
+        .map((t) => `${suite.file}:${spec.line} › ${[...here, spec.title].join(" › ")}: ${firstLine(t.results.at(-1)?.error?.message)}`),
+    );
+    return [...own, ...playwrightFailures(suite.suites ?? [], here)];
+  });
+}
+
 async function vitest(reportDir: string): Promise<number> {
   const out = path.join(reportDir, "vitest.json");
   const code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...extra]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  const report = readJson<VitestReport>(out);
   if (report) {
+    for (const file of report.testResults)
+      for (const test of file.assertionResults)
+        if (test.status === "failed")
+          failures.push(`${path.relative(root, file.name)} › ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    // A file that failed outside its tests (an import error, a hook that threw) has no failed test to name.
+    for (const file of report.testResults)
+      if (file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"))
+        failures.push(`${path.relative(root, file.name)}: ${firstLine(file.message)}`);
     tally.passed += report.numPassedTests;
     tally.failed += report.numFailedTests;
     tally.skipped += report.numPendingTests + report.numTodoTests;
@@ -83,8 +130,9 @@ async function playwright(reportDir: string): Promise<number> {
       E2E_DATA_DIR: dataDir,
       PLAYWRIGHT_JSON_OUTPUT_NAME: out,
     });
-    const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+    const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[] }>(out);
     if (report) {
+      failures.push(...playwrightFailures(report.suites));
       tally.passed += report.stats.expected + report.stats.flaky;
       tally.failed += report.stats.unexpected;
       tally.skipped += report.stats.skipped;
@@ -110,6 +158,7 @@ async function main() {
   if (want("e2e")) results.push(await step("end-to-end tests (playwright, chromium)", () => playwright(reportDir)));
   rmSync(reportDir, { recursive: true, force: true });
   const ok = results.every(Boolean);
+  if (failures.length > 0) log(`failed tests:\n${failures.map((f) => `  ✘ ${f}`).join("\n")}`);
   log(`${ok ? "all green" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   // The plain closing line CI reads.
   // A failed step without failed tests (type errors, lint) still counts as a failure.
