@@ -83,20 +83,23 @@ describe("staff create organizations", () => {
   it("refuses a taken slug with a field error and changes nothing", async () => {
     await signedInStaff();
     const existing = await createOrg();
-    const before = await db.organization.count();
     const result = await createOrganizationAction({ name: "Copycat", slug: existing.slug, ownerEmail: "owner@copycat.test" });
     expect(result).toMatchObject({ ok: false, code: "slug_taken", fieldErrors: { slug: [expect.stringContaining(`"${existing.slug}"`)] } });
-    expect(await db.organization.count()).toBe(before);
+    // Counted by name, not in total: other test files create organizations in the same database meanwhile.
+    expect(await db.organization.count({ where: { name: "Copycat" } })).toBe(0);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ slug: existing.slug, name: existing.name });
     expect(await db.invite.count({ where: { email: "owner@copycat.test" } })).toBe(0);
   });
 
   it("refuses an invalid or reserved slug and a malformed owner e-mail before touching anything", async () => {
     await signedInStaff();
-    const before = await db.organization.count();
-    expect(await createOrganizationAction({ name: "X", slug: "Has Spaces", ownerEmail: "" })).toMatchObject({ ok: false, code: "invalid_input", fieldErrors: { slug: [expect.stringContaining("lowercase")] } });
-    expect(await createOrganizationAction({ name: "X", slug: "platform", ownerEmail: "" })).toMatchObject({ ok: false, fieldErrors: { slug: [expect.stringContaining("reserved")] } });
-    expect(await createOrganizationAction({ name: "X", slug: uniqueSlug(), ownerEmail: "not-an-address" })).toMatchObject({ ok: false, fieldErrors: { ownerEmail: [expect.any(String)] } });
-    expect(await db.organization.count()).toBe(before);
+    const name = `Refused ${uniqueSlug()}`;
+    const slug = uniqueSlug();
+    expect(await createOrganizationAction({ name, slug: "Has Spaces", ownerEmail: "" })).toMatchObject({ ok: false, code: "invalid_input", fieldErrors: { slug: [expect.stringContaining("lowercase")] } });
+    expect(await createOrganizationAction({ name, slug: "platform", ownerEmail: "" })).toMatchObject({ ok: false, fieldErrors: { slug: [expect.stringContaining("reserved")] } });
+    expect(await createOrganizationAction({ name, slug, ownerEmail: "not-an-address" })).toMatchObject({ ok: false, fieldErrors: { ownerEmail: [expect.any(String)] } });
+    // Counted by name and slug, not in total: other test files create organizations in the same database meanwhile.
+    expect(await db.organization.count({ where: { OR: [{ name }, { slug: { in: [slug, "platform", "Has Spaces"] } }] } })).toBe(0);
   });
 
   it("refuses everyone but staff, even an owner of another organization", async () => {
@@ -146,17 +149,24 @@ describe("the staff list", () => {
     const { org } = await orgWithEndpoint("http://127.0.0.1:9/hook");
     await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(1));
     await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(2));
+    // Other test files create and delete organizations in the same database during the walk: it must
+    // see each organization that existed before it began and still exists after, and none twice.
+    const before = (await db.organization.findMany({ select: { id: true } })).map((o) => o.id);
     const seen: string[] = [];
+    const times: number[] = [];
     let cursor: string | null = null;
     let row: Awaited<ReturnType<typeof listOrganizationsForStaff>>["items"][number] | undefined;
     do {
       const page: Awaited<ReturnType<typeof listOrganizationsForStaff>> = await listOrganizationsForStaff({ cursor: cursor ? decodeCursor(cursor)! : undefined, limit: 3 });
       seen.push(...page.items.map((o) => o.id));
+      times.push(...page.items.map((o) => o.createdAt.getTime()));
       row ??= page.items.find((o) => o.id === org.id);
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toHaveLength(await db.organization.count());
+    const after = new Set((await db.organization.findMany({ select: { id: true } })).map((o) => o.id));
+    expect(seen).toEqual(expect.arrayContaining(before.filter((id) => after.has(id))));
     expect(new Set(seen).size).toBe(seen.length);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(row).toMatchObject({ endpoints: 1, messages: 2, messagesCapped: false, disabledAt: null });
     expect(MESSAGE_COUNT_CAP).toBeGreaterThan(2);
   });
