@@ -64,6 +64,8 @@ const CLAIM_BATCH_WAIT_MS = 20;
  * each paying for a run. An idle executor dispatches at once.
  */
 const DISPATCH_LINGER_MS = 20;
+/** How long stop() waits for the pool's last connections to close after ending it. */
+const CLOSE_WAIT_MS = 5_000;
 
 type Verdict = "continue" | "done";
 
@@ -73,6 +75,13 @@ const errorValue = (error: unknown) =>
 export class Executor {
   readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private readonly pool: pg.Pool;
+  /**
+   * Connections the pool opened and has not closed yet. `pool.end()` resolves once no client is
+   * left in the pool, before the last ones have finished closing; stop() waits for those too, so
+   * that whatever stops PostgreSQL next (npm start does) finds none of ours still open.
+   */
+  private openConnections = 0;
+  private allClosed?: () => void;
   private readonly driver: ServeDriver;
   private readonly clock: Clock;
   private readonly concurrency: number;
@@ -120,6 +129,10 @@ export class Executor {
     this.log = options.log ?? ((line) => console.log(`[executor] ${line}`));
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(50, this.concurrency + 4) });
     this.pool.on("error", (error) => this.log(`database connection error: ${error.message}`));
+    this.pool.on("connect", () => this.openConnections++);
+    this.pool.on("remove", () => {
+      if (--this.openConnections === 0) this.allClosed?.();
+    });
     this.driver = new ServeDriver({ serveUrl: options.serveUrl, executorKey: options.executorKey, requestTimeoutMs: options.requestTimeoutMs ?? 300_000 });
   }
 
@@ -191,6 +204,16 @@ export class Executor {
     await listener?.end().catch(() => {});
     this.driver.close();
     await this.pool.end();
+    if (this.openConnections > 0) {
+      // Bounded: a connection whose server never answers the goodbye must not hold the stop up.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        this.allClosed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
   private signal(): void {

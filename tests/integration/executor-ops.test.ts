@@ -1,3 +1,4 @@
+import net from "node:net";
 import { NonRetriableError, RetryAfterError, type InngestFunction } from "inngest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@/tests/helpers/manual-clock";
@@ -449,5 +450,42 @@ describe("embedded mode endpoints refuse unauthenticated callers", () => {
     expect(res.status).toBe(401);
     const { rows } = await database.pool.query(`SELECT count(*)::int AS n FROM executor_events WHERE data->>'n' = '99'`);
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe("stopping the embedded executor", () => {
+  it("returns once the server has closed every connection it opened, so PostgreSQL can stop right after without cutting one off", async () => {
+    // A proxy in front of PostgreSQL that passes each server's close on to the executor 300 ms late:
+    // ending a pg pool resolves while its connections' goodbyes are still on their way.
+    const target = new URL(database.url);
+    let open = 0;
+    const proxy = net.createServer({ allowHalfOpen: true }, (toClient) => {
+      open++;
+      const toServer = net.connect(Number(target.port), target.hostname);
+      toClient.pipe(toServer);
+      toServer.on("data", (chunk) => toClient.write(chunk));
+      toServer.on("end", () =>
+        setTimeout(() => {
+          open--;
+          toClient.end();
+        }, 300),
+      );
+      toClient.on("error", () => toServer.destroy());
+      toServer.on("error", () => toClient.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = new URL(database.url);
+    url.port = String((proxy.address() as net.AddressInfo).port);
+    const logged: string[] = [];
+    const probe = new Executor({ databaseUrl: url.toString(), serveUrl: app.serveUrl, executorKey: TEST_EXECUTOR_KEY, clock, pollMs: 50, log: (line) => logged.push(line) });
+    try {
+      await probe.start();
+      await new Promise((r) => setTimeout(r, 200));
+      await probe.stop();
+      expect(open).toBe(0);
+      expect(logged.filter((line) => /error/i.test(line))).toEqual([]);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
