@@ -1,16 +1,14 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { listTasksAction, type TaskWire } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { listTasksAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { pollInterval } from "@/components/recovery/poll";
 
-/** While an operation is queued or running its progress is re-read this often. */
-const POLL_MS = 1_000;
-
-export const isActive = (task: TaskWire) => task.status === "QUEUED" || task.status === "RUNNING";
+export { isActive } from "@/components/recovery/poll";
 
 const key = (org: string, endpointId: string | null) => ["recovery-tasks", org, endpointId] as const;
 
-/** The latest operations of an endpoint (or of the organization, `endpointId` null), polled while one runs. */
+/** The latest operations of an endpoint (or of the organization, `endpointId` null), polled while one runs or its deliveries are pending. */
 export function useTasks(org: string, endpointId: string | null) {
   return useQuery({
     queryKey: key(org, endpointId),
@@ -19,7 +17,7 @@ export function useTasks(org: string, endpointId: string | null) {
       if (!result.ok) throw new Error(result.error);
       return result.data;
     },
-    refetchInterval: (query) => (query.state.data?.some(isActive) ? POLL_MS : false),
+    refetchInterval: (query) => pollInterval(query.state.data),
     staleTime: 0,
   });
 }
