@@ -3,7 +3,7 @@ import { hashPassword } from "@/lib/auth/credentials";
 import { seedCatalog } from "@/lib/catalog/event-types";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { recordAudit, type Actor } from "@/lib/audit/record";
-import { newEndpointId } from "@/lib/endpoints/ids";
+import { ids } from "@/lib/ids";
 import { createInitialSecret } from "@/lib/endpoints/secrets";
 import { newTestReceiverToken, testReceiverPath } from "@/lib/test-receiver/receivers";
 
@@ -62,7 +62,7 @@ async function seedDemoReceiver(db: PrismaClient, organizationId: string, actor:
   if (await db.testReceiver.findFirst({ where: { organizationId, name: DEMO_RECEIVER } })) return;
   const receiver = await db.testReceiver.create({ data: { organizationId, name: DEMO_RECEIVER, token: newTestReceiverToken() } });
   const types = await db.eventType.findMany({ where: { archivedAt: null }, select: { name: true }, orderBy: { name: "asc" } });
-  const id = newEndpointId();
+  const id = ids.endpoint.generate();
   const url = `${appUrl.replace(/\/+$/, "")}${testReceiverPath(receiver.token)}`;
   const now = new Date();
   await db.$transaction(async (tx) => {

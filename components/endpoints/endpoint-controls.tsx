@@ -28,8 +28,7 @@ export function EndpointControls({ org, endpointId, url, disabled }: { org: stri
     startTransition(async () => {
       const result = await setEndpointDisabledAction({ org, endpointId, disabled: !disabled });
       if (!result.ok) return void toast.error(result.error);
-      if (result.data.warning) toast.warning(result.data.warning);
-      else toast.success(result.data.disabled ? "Endpoint disabled: pending deliveries are cancelled" : "Endpoint enabled");
+      toast.success(result.data.disabled ? "Endpoint disabled: pending deliveries are cancelled" : "Endpoint enabled");
       router.refresh();
     });
   }
@@ -39,8 +38,7 @@ export function EndpointControls({ org, endpointId, url, disabled }: { org: stri
       const result = await deleteEndpointAction({ org, endpointId });
       setConfirmingDelete(false);
       if (!result.ok) return void toast.error(result.error);
-      if (result.data.warning) toast.warning(result.data.warning);
-      else toast.success("Endpoint deleted");
+      toast.success("Endpoint deleted");
       router.push(webhooksPath(org));
     });
   }

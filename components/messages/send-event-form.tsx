@@ -22,7 +22,7 @@ interface TypeOption {
 }
 
 type Result =
-  | { kind: "sent"; id: string; created: boolean; deliveries: number; notScheduled: string | null; organization: OrganizationChoice }
+  | { kind: "sent"; id: string; created: boolean; deliveries: number; organization: OrganizationChoice }
   | { kind: "error"; message: string; fieldErrors: Record<string, string[]> };
 
 export function SendEventForm({ organizations, initialOrg, types }: { organizations: OrganizationChoice[]; initialOrg: string | null; types: TypeOption[] }) {
@@ -60,7 +60,7 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
       const res = await sendEventAction({ org, eventType, payloadJson, eventId });
       setResult(
         res.ok
-          ? { kind: "sent", id: res.data.message.id, created: res.data.created, deliveries: res.data.deliveries, notScheduled: res.data.notScheduled, organization }
+          ? { kind: "sent", id: res.data.message.id, created: res.data.created, deliveries: res.data.deliveries, organization }
           : { kind: "error", message: res.error, fieldErrors: res.fieldErrors ?? {} },
       );
     });
@@ -165,9 +165,7 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
                   <p>
                     {result.deliveries === 0
                       ? `No delivery scheduled for ${result.organization.name}: no enabled endpoint subscribes to this event type.`
-                      : result.notScheduled
-                        ? `The event is recorded, but its ${result.deliveries === 1 ? "delivery" : `${result.deliveries} deliveries`} ${result.notScheduled}. They are marked failed with that reason (see the message), so none waits silently.`
-                        : `${result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled for ${result.organization.name}.`}
+                      : `${result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled for ${result.organization.name}.`}
                   </p>
                   <div className="flex flex-wrap items-center gap-2">
                     <span>Message id</span>

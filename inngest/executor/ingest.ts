@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
- * Events into the embedded executor: what `inngest.send()` posts to `/api/inngest/e/<key>` in
- * embedded mode, and the executor's own `inngest/function.failed` events. Stored, then announced
- * with NOTIFY so that a worker dispatches them at once.
+ * Events into the embedded executor, the one writer of `executor_events`: what `inngest.send()`
+ * posts to `/api/inngest/e/<key>` in embedded mode, the executor's own `inngest/function.failed`
+ * events, and the domain's events, which `lib/outbox` writes inside the domain's own transaction
+ * with the SQL built here. Stored, then announced with NOTIFY so that a worker dispatches them at once.
  */
 
 export const WAKE_CHANNEL = "hookrelay_executor";
@@ -26,48 +28,64 @@ export type EventPayload = z.infer<typeof eventPayloadSchema>;
 
 type Queryable = Pick<pg.PoolClient, "query">;
 
+/** An event to store: as sent, with its time in ms (the sender's `ts`, or when it was received). */
+export interface StoredEvent {
+  name: string;
+  data: Record<string, unknown>;
+  ts: number;
+  /** The sender's id: a second event with the same id within 24 hours is dropped. */
+  id?: string | null;
+}
+
 /**
- * Inserts events and announces them, in one statement (atomic on its own, or part of the caller's
- * transaction); NOTIFY is delivered when it commits.
+ * One statement that stores events and wakes the workers: atomic on its own, or part of the
+ * caller's transaction (NOTIFY is delivered when it commits). An event whose sender id was seen
+ * within the window is dropped; run `releaseExpiredIdsSql` first in the same transaction so that
+ * an id older than the window may be used again.
+ */
+export function insertEventsSql(events: StoredEvent[], now: Date, ids: string[] = events.map(() => randomUUID())): Prisma.Sql {
+  return Prisma.sql`
+    WITH inserted AS (
+      INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
+      SELECT id, name, data, ts, key, ${now}::timestamptz
+        FROM unnest(${ids}::text[], ${events.map((e) => e.name)}::text[], ${events.map((e) => JSON.stringify(e.data))}::jsonb[],
+                    ${events.map((e) => e.ts)}::bigint[], ${events.map((e) => e.id ?? null)}::text[]) AS t(id, name, data, ts, key)
+      ON CONFLICT (idempotency_key) DO NOTHING
+    )
+    SELECT pg_notify(${WAKE_CHANNEL}, 'event')`;
+}
+
+/** Frees sender ids older than the dedupe window, so that an event may reuse one (see insertEventsSql). */
+export function releaseExpiredIdsSql(senderIds: string[], now: Date): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE executor_events SET idempotency_key = NULL
+     WHERE idempotency_key = ANY(${senderIds}::text[]) AND received_at < ${new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)}::timestamptz`;
+}
+
+const toStored = (events: EventPayload[], now: Date): StoredEvent[] => events.map((e) => ({ name: e.name, data: e.data, ts: e.ts ?? now.getTime(), id: e.id }));
+
+/**
+ * Inserts events and announces them, in one statement. Returns an id per event, as Inngest's
+ * event API does (a dropped duplicate's id included).
  */
 export async function insertEvents(db: Queryable, events: EventPayload[], now: Date): Promise<string[]> {
   const ids = events.map(() => randomUUID());
-  await db.query({
-    name: "executor-insert-events",
-    text: `WITH inserted AS (
-       INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
-       SELECT id, name, data, ts, key, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $6::text[]) AS t(id, name, data, ts, key)
-       ON CONFLICT (idempotency_key) DO NOTHING
-     )
-     SELECT pg_notify($7, 'event')`,
-    values: [
-      ids,
-      events.map((e) => e.name),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => e.ts ?? now.getTime()),
-      now,
-      events.map((e) => e.id ?? null),
-      WAKE_CHANNEL,
-    ],
-  });
+  const statement = insertEventsSql(toStored(events, now), now, ids);
+  await db.query({ name: "executor-insert-events", text: statement.text, values: statement.values });
   return ids;
 }
 
 /** Stores events (dropping a sender id already seen within 24 h) and wakes the workers. */
 export async function ingestEvents(pool: pg.Pool, events: EventPayload[], now: Date): Promise<string[]> {
   if (events.length === 0) return [];
-  const senderKeys = events.flatMap((e) => (e.id ? [e.id] : []));
+  const senderIds = events.flatMap((e) => (e.id ? [e.id] : []));
   // Without sender ids there is nothing to release first: one statement, no transaction.
-  if (senderKeys.length === 0) return insertEvents(pool, events, now);
+  if (senderIds.length === 0) return insertEvents(pool, events, now);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    // An id older than the window may be reused: release it before the insert checks uniqueness.
-    await client.query(
-      `UPDATE executor_events SET idempotency_key = NULL
-       WHERE idempotency_key = ANY($1::text[]) AND received_at < $2`,
-      [senderKeys, new Date(now.getTime() - EVENT_DEDUPE_WINDOW_MS)],
-    );
+    const release = releaseExpiredIdsSql(senderIds, now);
+    await client.query(release.text, release.values);
     const ids = await insertEvents(client, events, now);
     await client.query("COMMIT");
     return ids;
@@ -80,19 +98,17 @@ export async function ingestEvents(pool: pg.Pool, events: EventPayload[], now: D
 }
 
 /**
- * Parts of a caller's SQL statement that store one event per row of its CTE `source` and wake the
+ * Parts of a caller's statement that store one event per row of its CTE `source` and wake the
  * workers once, so that a domain statement creates rows and their events atomically in one round
- * trip. `data` is a jsonb expression over the source row (aliased `s`); `ts` and `receivedAt` are
- * SQL expressions (parameters) for the event time in ms and the reception time. `wake` is a
- * select-list expression: it notifies once, when the statement returns a row.
+ * trip. `data` is a jsonb expression over the source row (aliased `s`); `ts` (ms) and `receivedAt`
+ * are expressions too. `wake` is a select-list expression that notifies once, when the statement
+ * returns a row.
  */
-export function eventsFromRowsSql(parts: { source: string; name: string; data: string; ts: string; receivedAt: string }): { cte: string; wake: string } {
+export function eventsFromRowsSql(parts: { source: string; name: string; data: Prisma.Sql; ts: Prisma.Sql; receivedAt: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
   return {
-    cte: `INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
-          SELECT gen_random_uuid()::text, ${pgLiteral(parts.name)}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
-          FROM ${parts.source} s`,
-    wake: `(SELECT true FROM pg_notify(${pgLiteral(WAKE_CHANNEL)}, 'event'))`,
+    cte: Prisma.sql`INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
+          SELECT gen_random_uuid()::text, ${parts.name}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
+          FROM ${Prisma.raw(parts.source)} s`,
+    wake: Prisma.sql`(SELECT true FROM pg_notify(${WAKE_CHANNEL}, 'event'))`,
   };
 }
-
-const pgLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;

@@ -3,6 +3,7 @@ import { deliveryRequested, deliveryRetryDue, endpointDeleted, endpointDisabled 
 import { performFirstAttempts } from "@/lib/delivery/first-attempts";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { performScheduledAttempt } from "@/lib/delivery/perform";
+import { ids } from "@/lib/ids";
 
 /** Deliveries per first-attempt run. */
 export const FIRST_ATTEMPT_BATCH = 100;
@@ -26,7 +27,7 @@ export const deliverFirstAttempts = inngest.createFunction(
   },
   async ({ events, step }) => {
     const summary = await step.run("first-attempts", () =>
-      performFirstAttempts(events.map((e) => ({ deliveryId: e.data.deliveryId, trigger: e.data.trigger }))),
+      performFirstAttempts(events.map((e) => ({ deliveryId: ids.delivery.of(e.data.deliveryId), trigger: e.data.trigger }))),
     );
     if (summary.retries.length > 0) {
       const byId = new Map(events.map((e) => [e.data.deliveryId, e.data]));
@@ -55,7 +56,8 @@ export const deliverRetries = inngest.createFunction(
     ],
   },
   async ({ event, step }) => {
-    const { deliveryId, trigger = "SCHEDULED", attempt: first, at } = event.data;
+    const { trigger = "SCHEDULED", attempt: first, at } = event.data;
+    const deliveryId = ids.delivery.of(event.data.deliveryId);
     await step.sleepUntil(`wait-before-attempt-${first}`, at);
     const waitsPerRun = deliveryConfig().organizationPauseWaitsPerRun;
     let pausedWaits = 0;

@@ -2,7 +2,8 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_TTL_MS } from "@/lib/api/v1/idempotency";
 import { parseRetentionConfig, retentionConfig } from "@/lib/retention/config";
-import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
+import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/inngest/executor/retention";
+import { deleteSentEventsBefore } from "@/lib/outbox/retention";
 import { deleteMessagesBefore } from "@/lib/retention/messages";
 import { deleteTaskItemsBefore, deleteTasksBefore } from "@/lib/retention/recovery-tasks";
 
@@ -14,9 +15,11 @@ export const MAX_BATCHES_PER_KIND = 100;
 
 /**
  * Deletes history older than the retention limits (docs/retention.md): messages with their
- * deliveries and attempts, recovery tasks that ended with their items, then finished executor runs with their steps, then the events no run
- * refers to any more, then the API's idempotency keys past their 24 hours. Every batch is its own step, one short statement, so nothing holds locks
- * for long and a crash resumes after the last batch done.
+ * deliveries and attempts, recovery tasks that ended with their items, then finished executor
+ * runs with their steps and the events no run refers to any more (the executor's own purge,
+ * inngest/executor/retention.ts), the outbox's sent events, then the API's idempotency keys past
+ * their 24 hours. Every batch is its own step, one short statement, so nothing holds locks for
+ * long and a crash resumes after the last batch done.
  */
 export const purgeHistory = inngest.createFunction(
   // The schedule is fixed when the function is defined; the limits are read at its first run.
@@ -31,6 +34,7 @@ export const purgeHistory = inngest.createFunction(
       { kind: "recovery-tasks", cutoff: new Date(now - messagesMs), purge: deleteTasksBefore },
       { kind: "executor-runs", cutoff: new Date(now - executorMs), purge: deleteFinishedRunsBefore },
       { kind: "executor-events", cutoff: new Date(now - executorMs), purge: deleteEventsBefore },
+      { kind: "outbox-events", cutoff: new Date(now - executorMs), purge: deleteSentEventsBefore },
       { kind: "idempotency-keys", cutoff: new Date(now - IDEMPOTENCY_TTL_MS), purge: deleteIdempotencyRecordsBefore },
     ];
     const deleted: Record<string, number> = {};

@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { recoveryRequested } from "@/inngest/events";
+import { ids } from "@/lib/ids";
 import { failTask, finishTask, runTaskBatch, startTaskRun } from "@/lib/recovery/run";
 
 /** Batches per run: Inngest allows 1,000 steps in one run, so a longer task continues in a new run. */
@@ -16,11 +17,12 @@ export const recoverMessages = inngest.createFunction(
     triggers: [recoveryRequested],
     retries: 10,
     onFailure: async ({ event, error }) => {
-      await failTask(event.data.event.data.taskId, error.message);
+      await failTask(ids.task.of(event.data.event.data.taskId), error.message);
     },
   },
   async ({ event, step }) => {
-    const { taskId, part = 1 } = event.data;
+    const { part = 1 } = event.data;
+    const taskId = ids.task.of(event.data.taskId);
     const started = await step.run("snapshot", () => startTaskRun(taskId));
     if (started.done) return started;
     for (let batch = 1; batch <= BATCHES_PER_RUN; batch++) {

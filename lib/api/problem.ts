@@ -30,7 +30,6 @@ export type ProblemCode =
   | "already_delivered"
   | "not_attempted"
   | "aged_out"
-  | "not_scheduled"
   | "not_running"
   | "internal";
 
@@ -60,7 +59,6 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   already_delivered: 409,
   not_attempted: 409,
   aged_out: 410,
-  not_scheduled: 503,
   not_running: 409,
   internal: 500,
 };

@@ -1,38 +1,28 @@
 import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
-import {
-  decide,
-  loadContexts,
-  markSending,
-  performScheduledAttempt,
-  recordAttempts,
-  send,
-  settledBefore,
-  stopDelivery,
-  type AttemptContext,
-  type Recorded,
-  type ScheduledAttemptResult,
-  type ScheduledTrigger,
-} from "@/lib/delivery/perform";
+import { decide, performScheduledAttempt, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
+import { loadContexts, markSending, recordScheduledAttempts, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
+import type { DeliveryId } from "@/lib/ids";
 
 /**
  * First attempts of many deliveries at once (one Inngest run for a batch of `delivery/requested`
  * events): most webhooks succeed the first time, so the per-delivery retry function only starts for
  * the others. The batch does in one statement what `performScheduledAttempt` does per delivery:
  * one query loads every context, one marks them sending, and the attempts are recorded with their
- * deliveries' next states in a few statements (group commit) as the answers come in. Deliveries
+ * deliveries' next states in a few statements (group commit) as the answers come in, all through
+ * the delivery store. Deliveries
  * to rate-limited endpoints go through `performScheduledAttempt` one by one. A re-run of the batch
  * after a crash never repeats an attempt it recorded (the attempt number is checked first).
  */
 
 export interface FirstAttempt {
-  deliveryId: string;
+  deliveryId: DeliveryId;
   trigger?: ScheduledTrigger;
 }
 
 /** What the batch hands to the retry function: the delivery and when its next attempt is due. */
 export interface RetryHandOff {
-  deliveryId: string;
+  deliveryId: DeliveryId;
   /** The attempt to make: 2 after a failed first attempt, 1 again when a rate limit or a disabled organization deferred it. */
   attempt: number;
   /** ISO time it is due. */
@@ -67,9 +57,9 @@ export async function forEachBounded<T>(items: T[], parallel: number, work: (ite
   if (errors.length > 0) throw errors[0];
 }
 
-async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger): Promise<Map<string, ScheduledAttemptResult>> {
+async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrigger): Promise<Map<DeliveryId, ScheduledAttemptResult>> {
   const config = deliveryConfig();
-  const results = new Map<string, ScheduledAttemptResult>();
+  const results = new Map<DeliveryId, ScheduledAttemptResult>();
   const contexts = await loadContexts(deliveryIds, 1, trigger, new Date());
   for (const id of deliveryIds) if (!contexts.some((c) => c.deliveryId === id)) results.set(id, { kind: "stopped", reason: "delivery no longer exists" });
 
@@ -82,7 +72,7 @@ async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger)
     else (context.rateLimit ? limited : plain).push(context);
   }
 
-  const commit = groupCommit<Recorded>((batch) => recordAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
+  const commit = groupCommit<Recorded>((batch) => recordScheduledAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
   if (plain.length > 0) await markSending(plain.map((c) => c.deliveryId), 1, new Date());
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
     const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
@@ -100,9 +90,9 @@ async function firstAttemptsOf(deliveryIds: string[], trigger: ScheduledTrigger)
 }
 
 export async function performFirstAttempts(deliveries: FirstAttempt[], now: () => Date = () => new Date()): Promise<FirstAttemptsSummary> {
-  const byTrigger = new Map<ScheduledTrigger, string[]>();
+  const byTrigger = new Map<ScheduledTrigger, DeliveryId[]>();
   for (const { deliveryId, trigger = "SCHEDULED" } of deliveries) byTrigger.set(trigger, [...(byTrigger.get(trigger) ?? []), deliveryId]);
-  const results = new Map<string, ScheduledAttemptResult>();
+  const results = new Map<DeliveryId, ScheduledAttemptResult>();
   for (const [trigger, ids] of byTrigger) for (const [id, result] of await firstAttemptsOf([...new Set(ids)], trigger)) results.set(id, result);
 
   const summary: FirstAttemptsSummary = { succeeded: 0, failed: 0, stopped: 0, retries: [] };

@@ -3,11 +3,11 @@ import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { subscribableNames } from "@/lib/catalog/event-types";
 import { db } from "@/lib/db";
-import { failDeliveries, STOP_REASON } from "@/lib/delivery/deliveries";
-import { newEndpointId } from "@/lib/endpoints/ids";
+import { failDeliveries, STOP_REASON } from "@/lib/delivery/store";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
-import { announceEndpointStopped } from "@/lib/endpoints/stop-notice";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { ids, type EndpointId } from "@/lib/ids";
+import { events, publish } from "@/lib/outbox";
 import { storedHeadersSchema, URL_CHANGE_CONFIRMATION_MESSAGE, type CustomHeader, type EndpointConfig } from "@/lib/validations/endpoint";
 
 export type EndpointFailure = { ok: false; code: "not_found" | "unknown_event_types" | "url_change_unconfirmed" | "conflict"; message: string; field?: string };
@@ -104,10 +104,10 @@ export async function createEndpoint(
   actor: Actor,
   now: Date = new Date(),
   api: NewEndpointApiFields = {},
-): Promise<{ ok: true; id: string } | EndpointFailure> {
+): Promise<{ ok: true; id: EndpointId } | EndpointFailure> {
   const invalid = await unknownTypes(config.eventTypes);
   if (invalid) return invalid;
-  const id = newEndpointId();
+  const id = ids.endpoint.generate();
   try {
     await db.$transaction(async (tx) => {
       await tx.endpoint.create({
@@ -169,6 +169,11 @@ export async function updateEndpoint(
   return { ok: true, changed: Object.keys(changes) };
 }
 
+/**
+ * Disabling ends the endpoint's pending deliveries now (recoverable later) and publishes
+ * `endpoint/disabled` in the same transaction, which cancels their runs: whoever calls it
+ * (dashboard, API, portal), the cancel goes out exactly when the change commits.
+ */
 export async function setEndpointDisabled(
   organizationId: string,
   endpointId: string,
@@ -180,11 +185,17 @@ export async function setEndpointDisabled(
     if (!row) return NOT_FOUND;
     if (row.disabled === disabled) return { ok: true, changed: false };
     await tx.endpoint.update({ where: { id: endpointId }, data: { disabled } });
-    // Pending deliveries end now, recoverable later; their runs are cancelled by the published event.
-    if (disabled) await failDeliveries({ endpointId }, STOP_REASON.disabled, tx);
+    if (disabled) await stopDeliveries(tx, "disabled", { organizationId, endpointId });
     await recordAudit(tx, { actor, action: disabled ? "endpoint.disabled" : "endpoint.enabled", organizationId, endpointId });
     return { ok: true, changed: true };
   });
+}
+
+/** An endpoint stopped receiving: its unfinished deliveries end and their runs are cancelled, in the caller's transaction. */
+async function stopDeliveries(tx: Prisma.TransactionClient, kind: "disabled" | "deleted", ref: { organizationId: string; endpointId: string }) {
+  const endpointId = ids.endpoint.of(ref.endpointId);
+  await failDeliveries({ endpointId }, STOP_REASON[kind], tx);
+  await publish(tx, [events.endpointStopped(kind, { organizationId: ids.organization.of(ref.organizationId), endpointId })]);
 }
 
 /**
@@ -198,14 +209,11 @@ export async function applyEndpointChanges(
   config: EndpointConfig,
   api: EndpointApiFields & { disabled?: boolean },
   actor: Actor,
-): Promise<{ ok: true; warning?: string } | EndpointFailure> {
+): Promise<{ ok: true } | EndpointFailure> {
   const updated = await updateEndpoint(organizationId, endpointId, config, true, actor, api);
-  if (!updated.ok || api.disabled === undefined) return updated;
+  if (!updated.ok || api.disabled === undefined) return updated.ok ? { ok: true } : updated;
   const toggled = await setEndpointDisabled(organizationId, endpointId, api.disabled, actor);
-  if (!toggled.ok) return toggled;
-  if (!api.disabled || !toggled.changed) return { ok: true };
-  const notice = await announceEndpointStopped("disabled", { organizationId, endpointId });
-  return notice.published ? { ok: true } : { ok: true, warning: notice.warning };
+  return toggled.ok ? { ok: true } : toggled;
 }
 
 /** The API's `{endpoint_id}`: an endpoint id (`ep_…`) or the endpoint's uid, in this organization. */
@@ -218,15 +226,16 @@ export async function findEndpoint(organizationId: string, idOrUid: string): Pro
 }
 
 /**
- * Soft delete: the row stays so message attempts (issue 5) keep their endpoint and URL history.
- * Its uid is released so a new endpoint can take it, as Svix allows.
+ * Soft delete: the row stays so message attempts keep their endpoint and URL history. Its uid is
+ * released so a new endpoint can take it, as Svix allows. Pending deliveries end and their runs
+ * are cancelled (`endpoint/deleted`, published in the same transaction).
  */
 export async function deleteEndpoint(organizationId: string, endpointId: string, actor: Actor, now: Date = new Date()): Promise<{ ok: true } | EndpointFailure> {
   return db.$transaction(async (tx) => {
     const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { url: true } });
     if (!row) return NOT_FOUND;
     await tx.endpoint.update({ where: { id: endpointId }, data: { deletedAt: now, disabled: true, uid: null } });
-    await failDeliveries({ endpointId }, STOP_REASON.deleted, tx);
+    await stopDeliveries(tx, "deleted", { organizationId, endpointId });
     await recordAudit(tx, { actor, action: "endpoint.deleted", organizationId, endpointId, changes: { url: row.url } });
     return { ok: true as const };
   });

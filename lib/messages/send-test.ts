@@ -1,15 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { formatPayloadErrors, validatePayload, type PayloadError } from "@/lib/catalog/ajv";
 import { db } from "@/lib/db";
 import { deliveryConfig } from "@/lib/delivery/config";
-import { failDeliveries } from "@/lib/delivery/deliveries";
+import { recordTestMessage } from "@/lib/delivery/store";
 import { diagnose, type Diagnosis } from "@/lib/delivery/diagnosis";
 import { displayBody } from "@/lib/messages/detail";
 import { cachedEventType } from "@/lib/messages/event-type-cache";
 import { validatorFor } from "@/lib/messages/payload-validator";
-import { publishDeliveriesRequested } from "@/lib/domain-events";
 import type { DeliveryStatus } from "@/lib/generated/prisma/client";
-import { publicId } from "@/lib/ids";
+import { ids, type DeliveryId, type MessageId } from "@/lib/ids";
 
 /**
  * The endpoint Testing tab: a real message of the organization, delivered to one endpoint only
@@ -20,7 +18,7 @@ import { publicId } from "@/lib/ids";
 export type TestPayloadCheck = { ok: true } | { ok: false; code: "unknown_event_type" | "archived_event_type"; message: string } | { ok: false; code: "invalid_payload"; message: string; details: PayloadError[] };
 
 export type SendTestResult =
-  | { ok: true; messageId: string; deliveryId: string }
+  | { ok: true; messageId: MessageId; deliveryId: DeliveryId }
   | TestPayloadCheck & { ok: false }
   | { ok: false; code: "not_found" | "endpoint_disabled" | "webhooks_disabled"; message: string };
 
@@ -51,26 +49,19 @@ export async function sendTestMessage(
   const check = await checkTestPayload(input.eventType, input.payload);
   if (!check.ok) return check;
 
-  const messageId = publicId("msg");
-  const deliveryId = `dlv_${randomUUID().replaceAll("-", "")}`;
-  await db.$transaction([
-    db.message.create({ data: { id: messageId, organizationId: organization.id, eventType: input.eventType, body: JSON.stringify(input.payload), test: true, createdAt: now } }),
-    db.delivery.create({
-      data: { id: deliveryId, organizationId: organization.id, messageId, endpointId: endpoint.id, status: "PENDING", attemptCount: 0, nextAttemptAt: now, createdAt: now },
-    }),
-  ]);
-  try {
-    await publishDeliveriesRequested([{ deliveryId, organizationId: organization.id, endpointId: endpoint.id, messageId, trigger: "TEST" }]);
-  } catch (error) {
-    const reason = `could not be scheduled: ${error instanceof Error ? error.message : String(error)}`;
-    console.error(`test message ${messageId}: delivery ${reason}`);
-    await failDeliveries({ ids: [deliveryId] }, reason);
-  }
+  const messageId = ids.message.generate();
+  const deliveryId = ids.delivery.generate();
+  await recordTestMessage(
+    ids.organization.of(organization.id),
+    ids.endpoint.of(endpoint.id),
+    { id: messageId, eventType: input.eventType, body: JSON.stringify(input.payload), createdAt: now },
+    deliveryId,
+  );
   return { ok: true, messageId, deliveryId };
 }
 
 export type SendExampleResult =
-  | { ok: true; messageId: string; payload: Record<string, unknown>; createdAt: Date }
+  | { ok: true; messageId: MessageId; payload: Record<string, unknown>; createdAt: Date }
   | { ok: false; code: "no_example"; message: string }
   | Exclude<SendTestResult, { ok: true }>;
 

@@ -1,6 +1,8 @@
 import { db } from "@/lib/db";
 import { recordAudit, type Actor } from "@/lib/audit/record";
-import { claimDeliveries, sendManualAttempts, type ManualResult } from "@/lib/recovery/manual-attempt";
+import { claimForManual } from "@/lib/delivery/store";
+import { ids } from "@/lib/ids";
+import { sendManualAttempts, type ManualResult } from "@/lib/recovery/manual-attempt";
 import { recoverableEndpoint } from "@/lib/recovery/tasks";
 import { retentionConfig } from "@/lib/retention/config";
 
@@ -60,7 +62,7 @@ export async function resendMessage(
     return { ok: false, code: "already_delivered", message: "This message was already delivered to this endpoint. Confirm to send it again." };
   }
 
-  const claims = await claimDeliveries([delivery.id], confirmDelivered ? ["FAILED", "SUCCEEDED"] : ["FAILED"]);
+  const claims = await claimForManual([ids.delivery.of(delivery.id)], confirmDelivered ? ["FAILED", "SUCCEEDED"] : ["FAILED"]);
   if (claims.length === 0) return { ok: false, code: "attempt_in_flight", message: "Another attempt of this delivery started just now: wait for its answer, then resend." };
   const { results } = await sendManualAttempts(claims);
   const attempt = results[0];

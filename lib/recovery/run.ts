@@ -1,8 +1,8 @@
 import { db } from "@/lib/db";
-import { failDeliveries } from "@/lib/delivery/deliveries";
-import { publishDeliveriesRequested } from "@/lib/domain-events";
+import { claimForManual, createReplayDeliveries, failDeliveries, releaseClaims, scheduleCreatedReplays, type FinishedStatus, type ManualClaim } from "@/lib/delivery/store";
 import type { BackgroundTaskItemState, DeliveryStatus } from "@/lib/generated/prisma/client";
-import { claimDeliveries, releaseClaims, sendManualAttempts, type FinishedStatus, type ManualClaim } from "@/lib/recovery/manual-attempt";
+import { ids, type DeliveryId, type EndpointId, type MessageId, type TaskId } from "@/lib/ids";
+import { sendManualAttempts } from "@/lib/recovery/manual-attempt";
 import { recoveryConfig } from "@/lib/recovery/config";
 import { loadSelection, snapshotSelection, type RecoverySelection } from "@/lib/recovery/selection";
 import { ENABLE_FIRST } from "@/lib/recovery/tasks";
@@ -18,14 +18,15 @@ import { ENABLE_FIRST } from "@/lib/recovery/tasks";
 /** `complete`: every item was handled, so the task finishes (otherwise it stopped, was cancelled or is gone). */
 export type StepOutcome = { done: true; complete: boolean; reason: string } | { done: false; handled: number };
 
-async function task(taskId: string) {
-  return db.backgroundTask.findUnique({ where: { id: taskId }, select: { id: true, organizationId: true, endpointId: true, kind: true, params: true, status: true } });
+async function task(taskId: TaskId) {
+  const row = await db.backgroundTask.findUnique({ where: { id: taskId }, select: { id: true, organizationId: true, endpointId: true, kind: true, params: true, status: true } });
+  return row && { ...row, id: taskId, organizationId: ids.organization.of(row.organizationId) };
 }
 
 type Task = NonNullable<Awaited<ReturnType<typeof task>>>;
 
 /** Starts the task: its items are the selection as it is now. */
-export async function startTaskRun(taskId: string): Promise<StepOutcome> {
+export async function startTaskRun(taskId: TaskId): Promise<StepOutcome> {
   const row = await task(taskId);
   if (!row) return { done: true, complete: false, reason: "task no longer exists" };
   if (row.status !== "QUEUED" && row.status !== "RUNNING") return { done: true, complete: false, reason: `task ${row.status.toLowerCase()}` };
@@ -46,10 +47,10 @@ async function endpointStopped(endpointId: string | null): Promise<string | null
 async function stopTask(row: Task, status: "CANCELLED" | "FAILED", error: string | null): Promise<StepOutcome> {
   const sending = await db.backgroundTaskItem.findMany({ where: { taskId: row.id, state: "SENDING" }, select: { deliveryId: true, priorStatus: true } });
   if (row.kind !== "REPLAY_MISSING") {
-    await releaseClaims(sending.flatMap((i) => (i.deliveryId && i.priorStatus ? [{ deliveryId: i.deliveryId, prior: i.priorStatus as FinishedStatus }] : [])));
+    await releaseClaims(sending.flatMap((i) => (i.deliveryId && i.priorStatus ? [{ deliveryId: ids.delivery.of(i.deliveryId), prior: i.priorStatus as FinishedStatus }] : [])));
   } else {
-    // Replay deliveries created but not yet scheduled would stay pending with no run.
-    await failDeliveries({ ids: sending.flatMap((i) => (i.deliveryId ? [i.deliveryId] : [])) }, "recovery stopped before it was scheduled");
+    // A replay's delivery left created but unpublished (scheduleCreatedReplays) would stay pending with no run.
+    await failDeliveries({ ids: sending.flatMap((i) => (i.deliveryId ? [ids.delivery.of(i.deliveryId)] : [])) }, "recovery stopped before it was scheduled");
   }
   await db.$transaction([
     db.backgroundTaskItem.updateMany({ where: { taskId: row.id, state: { in: ["QUEUED", "SENDING"] } }, data: { state: "CANCELLED" } }),
@@ -59,7 +60,7 @@ async function stopTask(row: Task, status: "CANCELLED" | "FAILED", error: string
 }
 
 /** One batch: the next items in order (those caught in flight by a crash first, as they come first). */
-export async function runTaskBatch(taskId: string): Promise<StepOutcome> {
+export async function runTaskBatch(taskId: TaskId): Promise<StepOutcome> {
   const row = await task(taskId);
   if (!row) return { done: true, complete: false, reason: "task no longer exists" };
   if (row.status === "CANCELLED") return stopTask(row, "CANCELLED", null);
@@ -68,12 +69,14 @@ export async function runTaskBatch(taskId: string): Promise<StepOutcome> {
   if (stopped) return stopTask(row, "FAILED", stopped);
 
   const { batchSize } = recoveryConfig();
-  const items = await db.backgroundTaskItem.findMany({
-    where: { taskId, state: { in: ["QUEUED", "SENDING"] } },
-    orderBy: { seq: "asc" },
-    take: batchSize,
-    select: { seq: true, messageId: true, endpointId: true, deliveryId: true, state: true, priorStatus: true },
-  });
+  const items: Item[] = (
+    await db.backgroundTaskItem.findMany({
+      where: { taskId, state: { in: ["QUEUED", "SENDING"] } },
+      orderBy: { seq: "asc" },
+      take: batchSize,
+      select: { seq: true, messageId: true, endpointId: true, deliveryId: true, state: true, priorStatus: true },
+    })
+  ).map((i) => ({ ...i, messageId: ids.message.of(i.messageId), endpointId: ids.endpoint.of(i.endpointId), deliveryId: i.deliveryId === null ? null : ids.delivery.of(i.deliveryId) }));
   if (items.length === 0) return { done: true, complete: true, reason: "every item handled" };
   const selection = loadSelection(row.params);
   if (selection.kind === "REPLAY_MISSING") await replayBatch(row, items);
@@ -81,9 +84,9 @@ export async function runTaskBatch(taskId: string): Promise<StepOutcome> {
   return { done: false, handled: items.length };
 }
 
-type Item = { seq: number; messageId: string; endpointId: string; deliveryId: string | null; state: BackgroundTaskItemState; priorStatus: DeliveryStatus | null };
+type Item = { seq: number; messageId: MessageId; endpointId: EndpointId; deliveryId: DeliveryId | null; state: BackgroundTaskItemState; priorStatus: DeliveryStatus | null };
 
-async function markItems(taskId: string, seqs: number[], state: BackgroundTaskItemState, detail: string | null) {
+async function markItems(taskId: TaskId, seqs: number[], state: BackgroundTaskItemState, detail: string | null) {
   if (seqs.length === 0) return;
   await db.backgroundTaskItem.updateMany({ where: { taskId, seq: { in: seqs }, state: { in: ["QUEUED", "SENDING"] } }, data: { state, detail } });
 }
@@ -107,7 +110,7 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
   });
   // Sent oldest first, as the items are ordered (the claim returns its rows in any order).
   const order = new Map(queued.map((i) => [i.deliveryId!, i.seq]));
-  const claims = (await claimDeliveries(enabled.map((d) => d.id), allowed)).sort((a, b) => order.get(a.deliveryId)! - order.get(b.deliveryId)!);
+  const claims = (await claimForManual(enabled.map((d) => ids.delivery.of(d.id)), allowed)).sort((a, b) => order.get(a.deliveryId)! - order.get(b.deliveryId)!);
   const claimed = new Map(claims.map((c) => [c.deliveryId, c]));
   if (claims.length > 0) {
     await db.$executeRaw`
@@ -137,52 +140,36 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
 }
 
 /**
- * Replayed messages get a normal delivery: created here (one statement; a message that got one
- * meanwhile is skipped), then published as ingestion does, with an event id per delivery so a
- * re-run publishes nothing twice.
+ * Replayed messages get a normal delivery, created and published by the delivery store in one
+ * statement with the item marked SCHEDULED: a message that got a delivery meanwhile is skipped,
+ * and a re-run after a crash schedules nothing twice.
  */
 async function replayBatch(row: Task, items: Item[]) {
-  const queued = items.filter((i) => i.state === "QUEUED");
-  if (queued.length > 0) {
-    const now = new Date();
-    const seqs = queued.map((i) => i.seq);
-    await db.$executeRaw`
-      WITH batch AS (
-        SELECT i.seq, i."messageId", i."endpointId", 'dlv_' || replace(gen_random_uuid()::text, '-', '') AS "deliveryId"
-          FROM "BackgroundTaskItem" i
-          JOIN "Message" m ON m.id = i."messageId"
-          JOIN "Endpoint" e ON e.id = i."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
-         WHERE i."taskId" = ${row.id} AND i.seq = ANY (${seqs}::int[]) AND i.state = 'QUEUED'
-      ),
-      created AS (
-        INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
-        SELECT b."deliveryId", ${row.organizationId}, b."messageId", b."endpointId", 'PENDING', 0, ${now}, ${now}, ${now} FROM batch b
-        ON CONFLICT ("messageId", "endpointId") DO NOTHING
-        RETURNING id
-      )
-      UPDATE "BackgroundTaskItem" i SET state = 'SENDING', "deliveryId" = b."deliveryId"
-        FROM batch b JOIN created c ON c.id = b."deliveryId"
-       WHERE i."taskId" = ${row.id} AND i.seq = b.seq`;
-    const left = await db.backgroundTaskItem.findMany({ where: { taskId: row.id, seq: { in: seqs }, state: "QUEUED" }, select: { seq: true, messageId: true } });
-    const existing = new Set((await db.message.findMany({ where: { id: { in: left.map((i) => i.messageId) } }, select: { id: true } })).map((m) => m.id));
-    await markItems(row.id, left.filter((i) => existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "delivered to this endpoint since the operation started");
-    await markItems(row.id, left.filter((i) => !existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "the message aged out of retention and was deleted");
-  }
-  const scheduling = await db.backgroundTaskItem.findMany({ where: { taskId: row.id, seq: { in: items.map((i) => i.seq) }, state: "SENDING" }, select: { seq: true, messageId: true, endpointId: true, deliveryId: true } });
-  await publishDeliveriesRequested(
-    scheduling.map((i) => ({ deliveryId: i.deliveryId!, organizationId: row.organizationId, endpointId: i.endpointId, messageId: i.messageId, eventId: `recovery-${row.id}-${i.deliveryId}` })),
+  // Deliveries an earlier version created but had not published yet when it stopped.
+  const created = items.flatMap((i) =>
+    i.state === "SENDING" && i.deliveryId
+      ? [{ seq: i.seq, deliveryId: i.deliveryId, messageId: i.messageId, endpointId: i.endpointId }]
+      : [],
   );
-  await markItems(row.id, scheduling.map((i) => i.seq), "SCHEDULED", null);
+  await scheduleCreatedReplays(row, created);
+  const queued = items.filter((i) => i.state === "QUEUED");
+  if (queued.length === 0) return;
+  const seqs = queued.map((i) => i.seq);
+  const scheduled = new Set(await createReplayDeliveries(row, seqs, new Date()));
+  const left = queued.filter((i) => !scheduled.has(i.seq));
+  const existing = new Set((await db.message.findMany({ where: { id: { in: left.map((i) => i.messageId) } }, select: { id: true } })).map((m) => m.id));
+  await markItems(row.id, left.filter((i) => existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "delivered to this endpoint since the operation started");
+  await markItems(row.id, left.filter((i) => !existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "the message aged out of retention and was deleted");
 }
 
 /** The task ends: finished, unless it was cancelled or stopped meanwhile. */
-export async function finishTask(taskId: string): Promise<StepOutcome> {
+export async function finishTask(taskId: TaskId): Promise<StepOutcome> {
   await db.backgroundTask.updateMany({ where: { id: taskId, status: "RUNNING" }, data: { status: "FINISHED", activeKey: null, finishedAt: new Date() } });
   return { done: true, complete: true, reason: "finished" };
 }
 
 /** The function gave up (its retries exhausted): the task says so and frees its key. */
-export async function failTask(taskId: string, error: string) {
+export async function failTask(taskId: TaskId, error: string) {
   const row = await task(taskId);
   if (!row) return;
   await stopTask(row, "FAILED", `The operation stopped on an error: ${error}`);

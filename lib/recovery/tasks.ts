@@ -2,9 +2,9 @@ import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { AuditAction } from "@/lib/audit/actions";
-import { publishRecoveryRequested } from "@/lib/domain-events";
 import { Prisma, type BackgroundTaskKind, type BackgroundTaskStatus } from "@/lib/generated/prisma/client";
-import { publicId } from "@/lib/ids";
+import { ids } from "@/lib/ids";
+import { events, publish } from "@/lib/outbox";
 import { countDelivered, countSelection, storeSelection, type RecoverySelection } from "@/lib/recovery/selection";
 import { retentionConfig } from "@/lib/retention/config";
 import { TIME_PRESETS, type MessageLogFilters } from "@/lib/validations/message-logs";
@@ -16,7 +16,7 @@ import type { RecoveryKind, RecoveryWindow } from "@/lib/validations/recovery";
  * The task itself runs in `inngest/functions/recover-messages.ts` (lib/recovery/run.ts).
  */
 
-export type RecoveryFailureCode = "not_found" | "endpoint_disabled" | "webhooks_disabled" | "operation_in_progress" | "not_running" | "not_scheduled";
+export type RecoveryFailureCode = "not_found" | "endpoint_disabled" | "webhooks_disabled" | "operation_in_progress" | "not_running";
 export type RecoveryFailure = { ok: false; code: RecoveryFailureCode; message: string; taskId?: string };
 
 type Organization = { id: string; webhooksEnabled: boolean };
@@ -93,8 +93,8 @@ export async function previewBulkResend(organization: Organization, filters: Mes
 export type StartedTask = { ok: true; task: TaskView };
 
 /**
- * Records the task and its audit entry in one transaction, then hands it to the background
- * function. The unique `activeKey` (endpoint or organization, and kind) refuses a second one
+ * Records the task, its audit entry and the event that starts its background function, in one
+ * transaction. The unique `activeKey` (endpoint or organization, and kind) refuses a second one
  * while the first is queued or running.
  */
 async function startTask(
@@ -103,7 +103,7 @@ async function startTask(
   selection: RecoverySelection,
   audit: Record<string, unknown>,
 ): Promise<RecoveryFailure | StartedTask> {
-  const id = publicId("qtask");
+  const id = ids.task.generate();
   const activeKey = `${selection.endpointId ?? organizationId}:${selection.kind}`;
   const count = await countSelection(organizationId, selection);
   try {
@@ -112,6 +112,7 @@ async function startTask(
         data: { id, organizationId, endpointId: selection.endpointId, kind: selection.kind, params: storeSelection(selection) as Prisma.InputJsonValue, activeKey, createdById: actor.id, createdBy: actor.email },
       });
       await recordAudit(tx, { actor, action: AUDIT[selection.kind], organizationId, endpointId: selection.endpointId, changes: { taskId: id, ...audit, count } });
+      await publish(tx, [events.recoveryRequested({ taskId: id, organizationId: ids.organization.of(organizationId) })]);
     });
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
@@ -122,13 +123,6 @@ async function startTask(
       message: `The same operation is already ${running ? `running (${running.id})` : "running"} for this ${selection.endpointId ? "endpoint" : "organization"}: wait for it to finish or cancel it.`,
       taskId: running?.id,
     };
-  }
-  try {
-    await publishRecoveryRequested({ taskId: id, organizationId });
-  } catch (error) {
-    console.error(`recovery ${id}: could not be scheduled`, error);
-    await db.backgroundTask.update({ where: { id }, data: { status: "FAILED", activeKey: null, finishedAt: new Date(), error: "could not be scheduled" } });
-    return { ok: false, code: "not_scheduled", message: "The operation could not be scheduled (the background executor is unreachable). Nothing was sent; try again." };
   }
   return { ok: true, task: (await getTask(organizationId, id))! };
 }

@@ -1,7 +1,8 @@
 import pg from "pg";
 import { SEED_CATALOG } from "../../lib/catalog/seed-catalog";
 import { DEFAULT_RETRY_SCHEDULE } from "../../lib/delivery/schedule";
-import { publicId } from "../../lib/ids";
+import { insertSyntheticHistory } from "../../lib/delivery/store/synthetic-history";
+import { ids } from "../../lib/ids";
 
 /**
  * Fills an organization with N messages for load tests and benchmarks, in set-based statements
@@ -62,13 +63,13 @@ export async function seedLoad(url: string, options: LoadOptions): Promise<{ org
       await client.query(
         `INSERT INTO "Endpoint" (id, "organizationId", url, description, "eventTypes", disabled, "createdAt", "updatedAt")
          VALUES ($1, $2, $3, $4, $5, true, $6, $6)`,
-        [publicId("ep"), organizationId, `http://127.0.0.1:9/load/${options.orgSlug}/${k + 1}`, failing ? "billing-failing" : `load endpoint ${k + 1}`, subscriptions(k, types), new Date(now.getTime() - options.messages * LOAD_INTERVAL_MS - 86_400_000)],
+        [ids.endpoint.generate(), organizationId, `http://127.0.0.1:9/load/${options.orgSlug}/${k + 1}`, failing ? "billing-failing" : `load endpoint ${k + 1}`, subscriptions(k, types), new Date(now.getTime() - options.messages * LOAD_INTERVAL_MS - 86_400_000)],
       );
     }
 
     for (let lo = 0; lo < options.messages; lo += BATCH) {
       const hi = Math.min(options.messages, lo + BATCH) - 1;
-      await client.query(LOAD_BATCH, [organizationId, lo, hi, options.messages, now, LOAD_INTERVAL_MS, types, OFFSETS_MS]);
+      await insertSyntheticHistory(client, { organizationId, lo, hi, total: options.messages, now, intervalMs: LOAD_INTERVAL_MS, types, offsetsMs: OFFSETS_MS });
       log(`${hi + 1} / ${options.messages} messages (${Math.round((performance.now() - started) / 1000)} s)`);
     }
     log("vacuum analyze (visibility map for index-only scans, fresh statistics)");
@@ -78,63 +79,3 @@ export async function seedLoad(url: string, options: LoadOptions): Promise<{ org
     await client.end();
   }
 }
-
-/**
- * One batch: messages lo..hi, their deliveries (one per subscribed endpoint), their attempts.
- * $1 org, $2 lo, $3 hi, $4 total, $5 now, $6 interval ms, $7 type names, $8 attempt offsets ms.
- * `roll` is a stable pseudo-random 0..99 per delivery that picks its fate.
- */
-const LOAD_BATCH = `
-WITH m AS (
-  INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
-  SELECT 'msg_' || substr(md5($1 || ':' || i), 1, 22), $1, t.name,
-         CASE WHEN i % 2 = 0 THEN 'evt-' || i END,
-         json_build_object('type', t.name, 'contract', json_build_object('id', 'ctr_' || i, 'customer', json_build_object('id', 'cus_' || (i % 5000)), 'amount', i % 1000),
-                           'sequence', i)::text,
-         $5::timestamp - make_interval(secs => ($4::bigint - i) * $6::bigint / 1000.0)
-    FROM generate_series($2::int, $3::int) i
-    CROSS JOIN LATERAL (SELECT ($7::text[])[1 + abs(hashint4(i)::bigint) % 15] AS name) t
-  RETURNING id, "eventType", "createdAt"
-), d AS (
-  INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "lastAttemptAt", "failureReason", "createdAt", "updatedAt")
-  SELECT 'dlv_' || substr(md5(m.id || e.id), 1, 24), $1, m.id, e.id, f.status::"DeliveryStatus", f.attempts,
-         CASE WHEN f.status = 'PENDING' THEN m."createdAt" + make_interval(secs => ($8::bigint[])[f.attempts + 1] / 1000.0) END,
-         CASE WHEN f.attempts > 0 THEN m."createdAt" + make_interval(secs => ($8::bigint[])[f.attempts] / 1000.0) END,
-         CASE WHEN f.status = 'FAILED' THEN 'all 8 attempts failed; last: HTTP 500 Internal Server Error' END,
-         m."createdAt", m."createdAt"
-    FROM m
-    JOIN "Endpoint" e ON e."organizationId" = $1 AND m."eventType" = ANY (e."eventTypes")
-    CROSS JOIN LATERAL (SELECT abs(hashtext(m.id || e.id)::bigint) % 100 AS roll, m."createdAt" > $5::timestamp - interval '2 hours' AS recent,
-                               m."createdAt" > $5::timestamp - interval '1 minute' AS inflight, e.description = 'billing-failing' AS failing,
-                               -- attempts already due by now: a young message cannot have all 8 behind it
-                               (SELECT count(*)::int FROM unnest($8::bigint[]) o WHERE o <= extract(epoch FROM $5::timestamp - m."createdAt") * 1000) AS due) r
-    CROSS JOIN LATERAL (SELECT CASE
-        WHEN r.inflight AND r.roll < 20 THEN 'SENDING'
-        WHEN r.failing OR r.roll < 4 THEN CASE WHEN r.due = 8 THEN 'FAILED' ELSE 'PENDING' END
-        WHEN r.recent AND r.roll < 10 THEN 'PENDING'
-        ELSE 'SUCCEEDED' END AS status) s
-    CROSS JOIN LATERAL (SELECT s.status, CASE
-        WHEN s.status = 'SENDING' THEN 1
-        WHEN r.failing OR r.roll < 4 THEN r.due
-        WHEN s.status = 'PENDING' THEN least(1 + r.roll % 3, r.due)
-        WHEN r.roll < 7 THEN least(2 + r.roll % 2, r.due)
-        ELSE 1 END AS attempts) f
-  RETURNING id, "messageId", "endpointId", status, "attemptCount", "createdAt"
-)
-INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs", succeeded,
-                       "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
-SELECT 'att_' || substr(md5(d.id || ':' || k), 1, 24), d.id, d."messageId", d."endpointId", k, 'SCHEDULED', e.url,
-       d."createdAt" + make_interval(secs => ($8::bigint[])[k] / 1000.0),
-       20 + abs(hashtext(d.id)::bigint + k) % 280, ok,
-       CASE WHEN ok THEN 200 WHEN k % 3 = 2 THEN NULL ELSE 500 END,
-       CASE WHEN k % 3 = 2 AND NOT ok THEN NULL ELSE '{"content-type":"application/json"}'::jsonb END,
-       CASE WHEN ok THEN '{"received":true}' WHEN k % 3 = 2 THEN '' ELSE '{"error":"internal"}' END,
-       false,
-       CASE WHEN ok THEN NULL WHEN k % 3 = 2 THEN 'timeout' ELSE 'http_status' END,
-       CASE WHEN ok THEN NULL WHEN k % 3 = 2 THEN 'no complete response within 15000 ms' ELSE 'HTTP 500' END
-  FROM d
-  JOIN "Endpoint" e ON e.id = d."endpointId"
-  -- A delivery in flight has its attempt started but not recorded yet.
-  CROSS JOIN LATERAL generate_series(1, CASE WHEN d.status = 'SENDING' THEN 0 ELSE d."attemptCount" END) k
-  CROSS JOIN LATERAL (SELECT d.status = 'SUCCEEDED' AND k = d."attemptCount" AS ok) o
-`;

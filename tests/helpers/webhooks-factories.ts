@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import { seedCatalog } from "@/lib/catalog/event-types";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";
@@ -32,40 +31,35 @@ export const endpointInput = (org: string, overrides: Record<string, unknown> = 
   ...overrides,
 });
 
-export interface ReceivedEvent {
-  path: string;
-  events: { name: string; data: Record<string, unknown> }[];
+/**
+ * The domain's published events, as the embedded executor stores them (lib/outbox writes them into
+ * `executor_events` inside the publishing transaction). `eventMark()` notes where the log stands;
+ * `publishedSince(mark)` lists what was published after it, in order.
+ */
+export async function eventMark(): Promise<bigint> {
+  const [row] = await db.$queryRaw<{ seq: bigint | null }[]>`SELECT max(seq) AS seq FROM executor_events`;
+  return row?.seq ?? 0n;
+}
+
+export async function publishedSince(mark: bigint): Promise<{ name: string; data: Record<string, unknown>; id: string | null }[]> {
+  return db.$queryRaw`SELECT name, data, idempotency_key AS id FROM executor_events WHERE seq > ${mark} ORDER BY seq`;
 }
 
 /**
- * A stand-in for the app's embedded ingest route on loopback: the SDK's `inngest.send()` posts to
- * `/api/inngest/e/<key>` and expects `{ ids, status: 200 }`. `status` lets a test make it fail.
+ * Makes the engine refuse every event published for one organization (a trigger on the
+ * executor's event table raises), to show that a change and its events commit together or not
+ * at all. Other organizations, and so other test files, are unaffected. Returns the undo.
  */
-export async function startInngestReceiver() {
-  const received: ReceivedEvent[] = [];
-  const state = { status: 200 };
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      if (req.method === "POST" && req.url?.startsWith("/api/inngest/e/") && state.status === 200) {
-        const events = JSON.parse(body) as ReceivedEvent["events"];
-        received.push({ path: req.url, events });
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ids: events.map((_, i) => `evt-${received.length}-${i}`), status: 200 }));
-        return;
-      }
-      res.writeHead(state.status === 200 ? 404 : state.status, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "unavailable", status: state.status }));
-    });
-  });
-  // The app's client posts to EXECUTOR_APP_URL's ingest route (tests/setup/app-env.ts).
-  await new Promise<void>((resolve) => server.listen(Number(process.env.TEST_APP_PORT), "127.0.0.1", resolve));
-  return {
-    received,
-    failWith(status: number) {
-      state.status = status;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+export async function refuseEventsOf(organizationId: string): Promise<() => Promise<void>> {
+  const name = `refuse_${organizationId.replace(/\W/g, "_")}`;
+  await db.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.data->>'organizationId' = '${organizationId.replaceAll("'", "''")}' THEN RAISE EXCEPTION 'the engine refused the event (test)'; END IF;
+      RETURN NEW;
+    END $$`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON executor_events FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON executor_events`);
+    await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
   };
 }

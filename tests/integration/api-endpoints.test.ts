@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as endpointRoute from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/route";
 import * as headersRoute from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/headers/route";
 import * as messagesRoute from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/msg/route";
@@ -15,16 +15,13 @@ import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { EVENT_FILTER_REQUIRED_MESSAGE } from "@/lib/validations/endpoint";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
-import { createArchivedEventType, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { createArchivedEventType, ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 setTestEncryptionKey();
-let events: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  events = await startInngestReceiver();
 });
-afterAll(() => events.close());
 
 type Handler = (request: Request) => Promise<Response> | Response;
 type Route = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;

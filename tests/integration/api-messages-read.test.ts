@@ -10,7 +10,7 @@ import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/client";
-import { publicId } from "@/lib/ids";
+import { ids as newIds } from "@/lib/ids";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { createOrg, createUser } from "@/tests/helpers/factories";
 import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
@@ -35,7 +35,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const hex = () => randomBytes(16).toString("hex");
 
 async function insertMessage(organizationId: string, n: number, eventType: string, eventId: string | null = null) {
-  const id = publicId("msg");
+  const id = newIds.message.generate();
   await db.message.create({ data: { id, organizationId, eventType, eventId, body: JSON.stringify({ n, kind: eventType }), createdAt: at(n) } });
   return id;
 }

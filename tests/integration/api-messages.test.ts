@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/app/[app_id]/msg/route";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
@@ -6,16 +6,13 @@ import { db } from "@/lib/db";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
-import { createArchivedEventType, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { createArchivedEventType, ensureCatalog, eventMark, publishedSince, refuseEventsOf, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 setTestEncryptionKey();
-let events: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  events = await startInngestReceiver();
 });
-afterAll(() => events.close());
 
 async function setup(options: { webhooksEnabled?: boolean } = {}) {
   const org = await createOrg({ webhooksEnabled: options.webhooksEnabled ?? true });
@@ -53,7 +50,7 @@ describe("POST /api/v1/app/{app}/msg", () => {
     expect((await call(org.id, contractCreated(2), key)).status).toBe(202);
   });
 
-  it("fans out one delivery per subscribed, enabled endpoint and schedules each through Inngest", async () => {
+  it("fans out one delivery per subscribed, enabled endpoint and schedules each through Inngest, in the same statement", async () => {
     const { org, key, user } = await setup();
     const actor = { id: user.id, email: user.email };
     const subscribed = await createEndpoint(org.id, endpointConfigSchema.parse({ url: "http://127.0.0.1:9/a", eventTypes: ["contract.created"], rateLimit: "" }), actor);
@@ -61,7 +58,7 @@ describe("POST /api/v1/app/{app}/msg", () => {
     const disabled = await createEndpoint(org.id, endpointConfigSchema.parse({ url: "http://127.0.0.1:9/c", eventTypes: ["contract.created"], rateLimit: "" }), actor);
     if (!subscribed.ok || !other.ok || !disabled.ok) throw new Error("endpoint setup failed");
     await db.endpoint.update({ where: { id: disabled.id }, data: { disabled: true } });
-    const seen = events.received.length;
+    const mark = await eventMark();
     const response = await call(org.slug, contractCreated(), key);
     const { id, ...body } = (await response.json()) as { id: string; deliveries: unknown; warning?: string };
     expect(response.status).toBe(202);
@@ -69,38 +66,34 @@ describe("POST /api/v1/app/{app}/msg", () => {
     expect(body.warning).toBeUndefined();
     const deliveries = await db.delivery.findMany({ where: { messageId: id } });
     expect(deliveries.map((d) => d.endpointId)).toEqual([subscribed.id]);
-    const sent = events.received.slice(seen).flatMap((r) => r.events);
-    expect(sent).toEqual([
+    expect(await publishedSince(mark)).toEqual([
       expect.objectContaining({ name: "delivery/requested", data: { deliveryId: deliveries[0]!.id, organizationId: org.id, endpointId: subscribed.id, messageId: id } }),
     ]);
   });
 
-  it("when the deliveries cannot be scheduled, says so and leaves them failed with the reason, none pending", async () => {
+  it("records a message only with its deliveries' events: when they cannot be stored, nothing is recorded and the client may retry", async () => {
     const { org, key, user } = await setup();
     const actor = { id: user.id, email: user.email };
     for (const path of ["a", "b"]) {
       const created = await createEndpoint(org.id, endpointConfigSchema.parse({ url: `http://127.0.0.1:9/${path}`, eventTypes: ["contract.created"], rateLimit: "" }), actor);
       if (!created.ok) throw new Error(created.message);
     }
+    const undo = await refuseEventsOf(org.id);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    events.failWith(503);
     try {
-      const response = await call(org.slug, contractCreated(), key);
-      expect(response.status).toBe(202);
-      const body = (await response.json()) as { id: string; deliveries: unknown; warning: string };
-      expect(body.deliveries).toEqual({ total: 2, scheduled: 0, failed: 2 });
-      expect(body.warning).toMatch(/recorded, but its 2 deliveries could not be scheduled and were marked failed/);
-      const deliveries = await db.delivery.findMany({ where: { messageId: body.id } });
-      expect(deliveries).toHaveLength(2);
-      for (const d of deliveries) {
-        expect(d).toMatchObject({ status: "FAILED", nextAttemptAt: null });
-        expect(d.failureReason).toMatch(/^could not be scheduled: /);
-      }
-      expect(errors).toHaveBeenCalledWith(expect.stringContaining(`message ${body.id}: deliveries could not be scheduled`));
+      const refused = await problemOf(await call(org.slug, { ...contractCreated(), eventId: "evt-refused" }, key));
+      expect(refused).toMatchObject({ status: 500, body: { code: "internal" } });
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining("failed"), expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }));
     } finally {
-      events.failWith(200);
       errors.mockRestore();
+      await undo();
     }
+    expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);
+    expect(await db.delivery.count({ where: { organizationId: org.id } })).toBe(0);
+    // The same event again, once the engine takes it: recorded and scheduled as if the first try never happened.
+    const retried = await call(org.slug, { ...contractCreated(), eventId: "evt-refused" }, key);
+    expect(retried.status).toBe(202);
+    expect(((await retried.json()) as { deliveries: unknown }).deliveries).toEqual({ total: 2, scheduled: 2, failed: 0 });
   });
 
   it("returns the original message for an eventId seen within 24 hours", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createMessage } from "@/app/api/v1/app/[app_id]/msg/route";
 import { GET as health, POST as postHealth } from "@/app/api/v1/health/route";
 import { createApiKey } from "@/lib/api-keys/manage";
@@ -8,17 +8,14 @@ import { apiConfig } from "@/lib/api/v1/config";
 import { db } from "@/lib/db";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
-import { ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 /** The request pipeline every `/api/v1` operation runs through: idempotency-key, the per-key rate limit, its answers. */
 setTestEncryptionKey();
-let events: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  events = await startInngestReceiver();
 });
-afterAll(() => events.close());
 
 async function orgKey() {
   const org = await createOrg({ webhooksEnabled: true });

@@ -37,7 +37,7 @@ describe("POST /api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend",
   it("makes one manual attempt now and answers 202 with it; a delivered message is sent again without a confirmation, as Svix does", async () => {
     const { r, org, endpointId, key, failed } = await setup(1);
     const answer = await resendCall(org.slug, failed[0]!, endpointId, key);
-    expect(answer).toMatchObject({ status: 202, body: { attempt: { id: expect.stringMatching(/^att_/), trigger: "manual", succeeded: true, statusCode: 200, error: null } } });
+    expect(answer).toMatchObject({ status: 202, body: { attempt: { id: expect.stringMatching(/^atmpt_/), trigger: "manual", succeeded: true, statusCode: 200, error: null } } });
     expect(r.total).toBe(1);
     // The attempt is readable as a MessageAttemptOut.
     const attemptId = (answer.body.attempt as { id: string }).id;

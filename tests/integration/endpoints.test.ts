@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createEndpointAction,
   deleteEndpointAction,
@@ -13,19 +13,16 @@ import { activeSigningSecrets, openSecret, ROTATION_GRACE_MS } from "@/lib/endpo
 import { rotateEndpointSecret } from "@/lib/endpoints/endpoints";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
-import { createArchivedEventType, endpointInput, ensureCatalog, startInngestReceiver, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+import { createArchivedEventType, endpointInput, ensureCatalog, eventMark, publishedSince, refuseEventsOf, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
 
 setTestEncryptionKey();
-let receiver: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  receiver = await startInngestReceiver();
 });
-afterAll(() => receiver.close());
 
 async function adminOfNewOrg() {
   const org = await createOrg();
@@ -238,15 +235,15 @@ describe("signing secrets", () => {
 });
 
 describe("disable, enable and delete", () => {
-  it("disabling publishes endpoint/disabled through inngest.send and enabling is audited", async () => {
+  it("disabling publishes endpoint/disabled with the change, once, and enabling is audited", async () => {
     const { org } = await adminOfNewOrg();
     const id = await createdEndpoint(org.slug);
-    const seen = receiver.received.length;
+    const mark = await eventMark();
     await expect(setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: true })).resolves.toEqual({ ok: true, data: { disabled: true } });
     expect((await getEndpoint(org.id, id))!.disabled).toBe(true);
-    const sent = receiver.received.slice(seen).flatMap((r) => r.events);
-    expect(sent).toEqual([expect.objectContaining({ name: "endpoint/disabled", data: { organizationId: org.id, endpointId: id } })]);
-    expect(receiver.received[seen]!.path).toMatch(/^\/api\/inngest\/e\//);
+    // Disabling again changes nothing and publishes nothing.
+    await expect(setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: true })).resolves.toEqual({ ok: true, data: { disabled: true } });
+    expect(await publishedSince(mark)).toEqual([expect.objectContaining({ name: "endpoint/disabled", data: { organizationId: org.id, endpointId: id } })]);
 
     await expect(setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: false })).resolves.toEqual({ ok: true, data: { disabled: false } });
     const actions = (await db.auditLog.findMany({ where: { endpointId: id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
@@ -256,32 +253,34 @@ describe("disable, enable and delete", () => {
   it("delete soft-deletes, keeps the row and its audit trail, and publishes endpoint/deleted", async () => {
     const { org } = await adminOfNewOrg();
     const id = await createdEndpoint(org.slug);
-    const seen = receiver.received.length;
+    const mark = await eventMark();
     await expect(deleteEndpointAction({ org: org.slug, endpointId: id })).resolves.toEqual({ ok: true, data: {} });
     expect(await getEndpoint(org.id, id)).toBeNull();
     expect(await listEndpoints(org.id)).toEqual([]);
     const row = await db.endpoint.findUniqueOrThrow({ where: { id } });
     expect(row.deletedAt).toBeInstanceOf(Date);
-    expect(receiver.received.slice(seen).flatMap((r) => r.events)).toEqual([
-      expect.objectContaining({ name: "endpoint/deleted", data: { organizationId: org.id, endpointId: id } }),
-    ]);
+    expect(await publishedSince(mark)).toEqual([expect.objectContaining({ name: "endpoint/deleted", data: { organizationId: org.id, endpointId: id } })]);
     expect(await db.auditLog.findFirst({ where: { endpointId: id, action: "endpoint.deleted" } })).toMatchObject({ changes: { url: row.url } });
     await expect(deleteEndpointAction({ org: org.slug, endpointId: id })).resolves.toMatchObject({ ok: false, code: "not_found" });
   });
 
-  it("when the event cannot be published the change still holds and the caller is warned", async () => {
+  it("the change and its cancel commit together: when the event cannot be stored, the endpoint stays enabled and its deliveries pending", async () => {
     const { org } = await adminOfNewOrg();
     const id = await createdEndpoint(org.slug);
+    const undo = await refuseEventsOf(org.id);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    receiver.failWith(503);
     try {
       const result = await setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: true });
-      expect(result).toMatchObject({ ok: true, data: { disabled: true, warning: expect.stringMatching(/pending deliveries could not be cancelled right away/) } });
-      expect((await getEndpoint(org.id, id))!.disabled).toBe(true);
-      expect(errors).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`endpoint/disabled event for ${id} could not be published`)));
+      expect(result).toMatchObject({ ok: false, code: "internal" });
+      const deleted = await deleteEndpointAction({ org: org.slug, endpointId: id });
+      expect(deleted).toMatchObject({ ok: false, code: "internal" });
+      expect(errors).toHaveBeenCalledWith("server action failed", expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }));
     } finally {
-      receiver.failWith(200);
       errors.mockRestore();
+      await undo();
     }
+    expect(await getEndpoint(org.id, id)).toMatchObject({ disabled: false });
+    const actions = (await db.auditLog.findMany({ where: { endpointId: id } })).map((a) => a.action);
+    expect(actions).toEqual(["endpoint.created"]);
   });
 });

@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as portalAccessRoute from "@/app/api/v1/auth/app-portal-access/[app_id]/route";
 import * as expireAllRoute from "@/app/api/v1/auth/app/[app_id]/expire-all/route";
 import { createApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
@@ -16,7 +16,7 @@ import { proxy } from "@/proxy";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { callRoute, organizationKey, platformKey, problemOf } from "@/tests/helpers/api-v1";
 import { createMember, createOrg } from "@/tests/helpers/factories";
-import { endpointInput, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { endpointInput, ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 /**
  * The browser's side for server code that reads it through `next/headers`: the portal cookie a
@@ -39,13 +39,10 @@ vi.mock("next/headers", () => ({
 }));
 
 setTestEncryptionKey();
-let receiver: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  receiver = await startInngestReceiver();
 });
-afterAll(() => receiver.close());
 
 beforeEach(() => {
   browser.cookies.clear();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   cancelTaskAction,
   listTasksAction,
@@ -11,7 +11,7 @@ import { createEndpointAction } from "@/app/(dashboard)/[org]/settings/integrati
 import { db } from "@/lib/db";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
-import { endpointInput, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { endpointInput, ensureCatalog, eventMark, publishedSince, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
@@ -19,13 +19,10 @@ vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
 /** Recovery through the dashboard's server actions: owners and admins act, viewers only read, nobody crosses organizations. */
 
 setTestEncryptionKey();
-let events: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  events = await startInngestReceiver();
 });
-afterAll(() => events.close());
 
 async function organization() {
   const org = await createOrg({ webhooksEnabled: true });
@@ -44,11 +41,11 @@ describe("recovery actions and roles", () => {
     const { org, endpointId } = await organization();
     const request = { org: org.slug, endpointId, kind: "resend_failed", since: hourAgo() };
     expect(await previewRecoveryAction(request)).toMatchObject({ ok: true, data: { count: 0 } });
-    const seen = events.received.length;
+    const mark = await eventMark();
     const started = await startRecoveryAction(request);
     if (!started.ok) throw new Error(started.error);
     expect(started.data).toMatchObject({ status: "QUEUED", kind: "RESEND_FAILED", endpointId });
-    expect(events.received.slice(seen).flatMap((e) => e.events.map((x) => x.name))).toEqual(["recovery/requested"]);
+    expect((await publishedSince(mark)).map((e) => e.name)).toEqual(["recovery/requested"]);
     expect(await startRecoveryAction(request)).toMatchObject({ ok: false, code: "operation_in_progress" });
     expect(await cancelTaskAction({ org: org.slug, taskId: started.data.id })).toMatchObject({ ok: true, data: { status: "CANCELLED" } });
     expect(await db.auditLog.count({ where: { organizationId: org.id, action: { in: ["recovery.resend_failed", "recovery.cancelled"] } } })).toBe(2);

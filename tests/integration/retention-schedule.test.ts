@@ -58,6 +58,13 @@ describe("purge-history on its cron", () => {
     const finishedRun = await insertExecutorRun(database.pool, { at: new Date(executorCutoff - 1), status: "COMPLETED" });
     const recentRun = await insertExecutorRun(database.pool, { at: new Date(executorCutoff + 1), status: "COMPLETED" });
     const sleepingRun = await insertExecutorRun(database.pool, { at: new Date(executorCutoff - DAY), status: "SLEEPING" });
+    // The outbox (Inngest mode): a sent event past the limit goes; a newer one, and an unsent one however old, stay.
+    const outbox = [
+      { id: "outbox-old-sent", createdAt: new Date(executorCutoff - 1), sentAt: new Date(executorCutoff - 1) },
+      { id: "outbox-new-sent", createdAt: new Date(executorCutoff + 1), sentAt: new Date(executorCutoff + 1) },
+      { id: "outbox-old-unsent", createdAt: new Date(executorCutoff - DAY), sentAt: null },
+    ];
+    await db.outboxEvent.createMany({ data: outbox.map((o) => ({ ...o, name: "test/outbox", data: {}, ts: BigInt(o.createdAt.getTime()) })) });
 
     clock.set(new Date(TICK + 200));
     executor.wake();
@@ -66,7 +73,7 @@ describe("purge-history on its cron", () => {
       return runs.length === 1 && runs[0].status === "COMPLETED" ? runs[0] : undefined;
     });
 
-    expect(run.output).toEqual({ messages: 2 * BATCH + 50, "recovery-items": 0, "recovery-tasks": 0, "executor-runs": 1, "executor-events": 1, "idempotency-keys": expect.any(Number) });
+    expect(run.output).toEqual({ messages: 2 * BATCH + 50, "recovery-items": 0, "recovery-tasks": 0, "executor-runs": 1, "executor-events": 1, "outbox-events": 1, "idempotency-keys": expect.any(Number) });
     expect((await stepsOf(database.pool, run.id)).map((s) => [s.name, s.data])).toEqual([
       ["delete-messages-1", BATCH],
       ["delete-messages-2", BATCH],
@@ -75,6 +82,7 @@ describe("purge-history on its cron", () => {
       ["delete-recovery-tasks-1", 0],
       ["delete-executor-runs-1", 1],
       ["delete-executor-events-1", 1],
+      ["delete-outbox-events-1", 1],
       // Other test files may leave expired keys in the shared database: tests/integration/api-pipeline.test.ts covers this purge.
       ["delete-idempotency-keys-1", expect.any(Number)],
     ]);
@@ -82,5 +90,6 @@ describe("purge-history on its cron", () => {
     expect(await historyOf([...justNewer, ...stillPending])).toEqual({ messages: 2, deliveries: 2, attempts: 2 });
     expect(await executorRowsLeft(database.pool, [finishedRun])).toEqual({ events: 0, runs: 0, steps: 0 });
     expect(await executorRowsLeft(database.pool, [recentRun, sleepingRun])).toEqual({ events: 2, runs: 2, steps: 4 });
+    expect((await db.outboxEvent.findMany({ orderBy: { id: "asc" }, select: { id: true } })).map((o) => o.id)).toEqual(["outbox-new-sent", "outbox-old-unsent"]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { sendEvent } from "@/lib/messages/send-event";
-import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/lib/retention/executor";
+import { deleteEventsBefore, deleteFinishedRunsBefore } from "@/inngest/executor/retention";
 import { deleteMessagesBefore } from "@/lib/retention/messages";
 import { contractCreated, orgWithEndpoint, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { waitFor } from "@/tests/helpers/executor-harness";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { sendEventAction } from "@/app/(dashboard)/platform/send-event/actions";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
 import {
@@ -13,7 +13,7 @@ import { getEndpoint } from "@/lib/endpoints/endpoints";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
-import { endpointInput, ensureCatalog, setTestEncryptionKey, startInngestReceiver } from "@/tests/helpers/webhooks-factories";
+import { endpointInput, ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
@@ -24,13 +24,10 @@ vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
  */
 
 setTestEncryptionKey();
-let events: Awaited<ReturnType<typeof startInngestReceiver>>;
 
 beforeAll(async () => {
   await ensureCatalog();
-  events = await startInngestReceiver();
 });
-afterAll(() => events.close());
 
 /** An organization with webhooks on, an endpoint and an organization API key, made by its admin. */
 async function organization() {

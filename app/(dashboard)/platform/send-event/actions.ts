@@ -20,6 +20,6 @@ export const sendEventAction = defineAction({
       const details = result.code === "invalid_payload" ? result.details.map((d) => `${d.path || "(payload)"} ${d.message}`) : [];
       return fail(result.code, result.message, details.length ? { payloadJson: details } : undefined);
     }
-    return { message: result.message, created: result.created, deliveries: result.deliveries, notScheduled: result.notScheduled };
+    return { message: result.message, created: result.created, deliveries: result.deliveries };
   },
 });

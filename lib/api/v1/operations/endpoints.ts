@@ -18,7 +18,6 @@ import {
   type EndpointView,
 } from "@/lib/endpoints/endpoints";
 import { headersToMap, patchHeaders } from "@/lib/endpoints/headers-map";
-import { announceEndpointStopped } from "@/lib/endpoints/stop-notice";
 import { sendExampleMessage } from "@/lib/messages/send-test";
 import { taskStarted } from "@/lib/recovery/api-shape";
 import { startRecovery, type TaskView } from "@/lib/recovery/tasks";
@@ -153,7 +152,6 @@ function nextConfig(current: EndpointView, change: { url?: string; description?:
 async function saveChanges(organization: Organization, current: EndpointView, config: EndpointConfig, api: { uid?: string | null; metadata?: Record<string, string>; disabled?: boolean }, actor: Awaited<ReturnType<typeof apiKeyActor>>, ref: string) {
   const saved = await applyEndpointChanges(organization.id, current.id, config, api, actor);
   if (!saved.ok) throw endpointFailure(saved, ref);
-  if (saved.warning) console.warn(`[api] endpoint ${current.id}: ${saved.warning}`);
   return toOut(await endpointOrNotFound(organization, current.id));
 }
 
@@ -189,7 +187,7 @@ function recoveryOperation(kind: RecoveryKind) {
     params: endpointParams,
     body: windowSchema().meta({ id: recover ? "RecoverIn" : "ReplayIn" }),
     response: { status: 202, description: "The task was started.", schema: taskStartedOut(recover ? "RecoverOut" : "ReplayOut") },
-    errors: ["not_found", "endpoint_disabled", "webhooks_disabled", "operation_in_progress", "not_scheduled"],
+    errors: ["not_found", "endpoint_disabled", "webhooks_disabled", "operation_in_progress"],
     handler: async ({ organization, principal, params, body }) => {
       const endpoint = await endpointOrNotFound(organization, params.endpoint_id);
       const result = await startRecovery(organization, await apiKeyActor(principal), endpoint.id, kind, body);
@@ -352,8 +350,6 @@ export const endpointsOperations: AnyOperation[] = [
       const endpoint = await endpointOrNotFound(organization, params.endpoint_id);
       const deleted = await deleteEndpoint(organization.id, endpoint.id, await apiKeyActor(principal));
       if (!deleted.ok) throw endpointFailure(deleted, params.endpoint_id);
-      const notice = await announceEndpointStopped("deleted", { organizationId: organization.id, endpointId: endpoint.id });
-      if (!notice.published) console.warn(`[api] endpoint ${endpoint.id}: ${notice.warning}`);
       return null;
     },
   }),

@@ -25,8 +25,10 @@ const messageCreated = messageOut
     deliveries: z
       .object({ total: z.number().int(), scheduled: z.number().int(), failed: z.number().int() })
       .optional()
-      .meta({ description: "The deliveries the message fanned out to (one per subscribed, enabled endpoint). Absent when `eventId` repeated an earlier message." }),
-    warning: z.string().optional().meta({ description: "Present when the deliveries could not be scheduled: they were ended failed and nothing will be sent." }),
+      .meta({
+        description:
+          "The deliveries the message fanned out to (one per subscribed, enabled endpoint), each scheduled in the same transaction as the message: `scheduled` is always `total` and `failed` 0 (kept for clients that read them). Absent when `eventId` repeated an earlier message.",
+      }),
   })
   .meta({ id: "MessageCreated" });
 
@@ -162,19 +164,6 @@ function pointerPath(pointer: string): (string | number)[] {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-/**
- * What became of a new message's deliveries. The message is recorded either way (202), so a
- * client must not resend it blindly; when scheduling failed the deliveries are FAILED with the
- * reason in the dashboard, and `warning` says so (the internal reason stays in the server log).
- */
-function deliverySummary(total: number, notScheduled: boolean) {
-  if (!notScheduled) return { deliveries: { total, scheduled: total, failed: 0 } };
-  return {
-    deliveries: { total, scheduled: 0, failed: total },
-    warning: `The message was recorded, but its ${total === 1 ? "delivery" : `${total} deliveries`} could not be scheduled and ${total === 1 ? "was" : "were"} marked failed. Nothing will be sent for this message; send the event again (with a new eventId, if you set one) once the service is available.`,
-  };
-}
-
 export const messagesOperations: AnyOperation[] = [
   defineOperation({
     method: "POST",
@@ -189,7 +178,7 @@ export const messagesOperations: AnyOperation[] = [
     body: messageIn,
     maxBodyBytes: MAX_MESSAGE_BYTES,
     response: { status: 202, description: "Recorded, with its deliveries scheduled.", schema: messageCreated },
-    errors: ["webhooks_disabled", "unknown_event_type", "invalid_payload", "not_scheduled"],
+    errors: ["webhooks_disabled", "unknown_event_type", "invalid_payload"],
     handler: async ({ organization, body }) => {
       const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId });
       if (!result.ok) {
@@ -203,7 +192,8 @@ export const messagesOperations: AnyOperation[] = [
       const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
       // The same eventId within 24 hours: the original message, nothing sent again.
       if (!result.created) return answer(200, message);
-      return { ...message, ...deliverySummary(result.deliveries, result.notScheduled !== null) };
+      // Every delivery is scheduled by the statement that created it (lib/outbox).
+      return { ...message, deliveries: { total: result.deliveries, scheduled: result.deliveries, failed: 0 } };
     },
   }),
   defineOperation({

@@ -12,7 +12,6 @@ import {
   updateEndpoint,
   type EndpointFailure,
 } from "@/lib/endpoints/endpoints";
-import { announceEndpointStopped } from "@/lib/endpoints/stop-notice";
 import { webhooksPath } from "@/lib/routes";
 import { createEndpointSchema, endpointRefSchema, setEndpointDisabledSchema, updateEndpointSchema } from "@/lib/validations/endpoint";
 
@@ -50,14 +49,10 @@ export const updateEndpointAction = defineAction({
 export const setEndpointDisabledAction = defineAction({
   input: setEndpointDisabledSchema,
   access: member(MANAGE_ROLE, { portal: true }),
-  run: async ({ org, endpointId, disabled }, { organization, actor }): Promise<{ disabled: boolean; warning?: string } | ActionFailure> => {
+  run: async ({ org, endpointId, disabled }, { organization, actor }): Promise<{ disabled: boolean } | ActionFailure> => {
     const result = await setEndpointDisabled(organization.id, endpointId, disabled, actor);
     if (!result.ok) return failed(result);
     refresh(org);
-    if (disabled && result.changed) {
-      const notice = await announceEndpointStopped("disabled", { organizationId: organization.id, endpointId });
-      if (!notice.published) return { disabled, warning: notice.warning };
-    }
     return { disabled };
   },
 });
@@ -65,12 +60,11 @@ export const setEndpointDisabledAction = defineAction({
 export const deleteEndpointAction = defineAction({
   input: endpointRefSchema,
   access: member(MANAGE_ROLE, { portal: true }),
-  run: async ({ org, endpointId }, { organization, actor }): Promise<{ warning?: string } | ActionFailure> => {
+  run: async ({ org, endpointId }, { organization, actor }): Promise<Record<string, never> | ActionFailure> => {
     const result = await deleteEndpoint(organization.id, endpointId, actor);
     if (!result.ok) return failed(result);
     refresh(org);
-    const notice = await announceEndpointStopped("deleted", { organizationId: organization.id, endpointId });
-    return notice.published ? {} : { warning: notice.warning };
+    return {};
   },
 });
 

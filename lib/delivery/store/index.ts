@@ -1,0 +1,359 @@
+import { db } from "@/lib/db";
+import { sqlPool } from "@/lib/db/pool";
+import type { AttemptOutcome } from "@/lib/delivery/attempt";
+import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
+import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
+import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
+
+/**
+ * The delivery store: the one module that inserts deliveries and attempts and changes their
+ * state (tests/unit/delivery-store-owner.test.ts fails if another file does). Every way a delivery
+ * is born (a message's fan-out, a test send, a replay) publishes its `delivery/requested` in the
+ * same statement or transaction (lib/outbox), so no delivery is ever recorded without the run that
+ * will send it. Its states:
+ *
+ *   PENDING ──markSending──▶ SENDING ──recordScheduledAttempts──▶ SUCCEEDED | PENDING (retry) | FAILED
+ *   FAILED | SUCCEEDED ──claimForManual──▶ SENDING ──recordManualAttempts──▶ SUCCEEDED | FAILED
+ *   PENDING | SENDING ──failDeliveries──▶ FAILED (endpoint disabled or deleted, a task stopped)
+ *
+ * Ids are typed per kind (lib/ids.ts): a message id cannot be passed for a delivery id.
+ */
+
+type Sql = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw">;
+
+/** Reasons a delivery ends failed without exhausting its schedule. */
+export const STOP_REASON = { disabled: "endpoint disabled", deleted: "endpoint deleted" } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Births
+
+export interface NewMessage {
+  id: MessageId;
+  eventType: string;
+  eventId: string | null;
+  /** The exact JSON text that is signed and sent. */
+  body: string;
+  createdAt: Date;
+}
+
+export interface Fanned {
+  id: DeliveryId;
+  endpointId: EndpointId;
+}
+
+/**
+ * The message and one delivery per subscribed, enabled endpoint, with their `delivery/requested`
+ * events, in one statement: the one place that says which endpoints receive a message, and the
+ * hot path of ingestion (one round trip). The columns are timestamps without time zone holding
+ * UTC (as Prisma writes them): an ISO time in UTC is stored as is, whatever the session's zone.
+ */
+function recordMessageStatement(organizationId: OrganizationId, message: NewMessage): Prisma.Sql {
+  const at = message.createdAt.toISOString();
+  const published = deliveriesRequestedFromRows("deliveries", { organizationId, now: message.createdAt });
+  return Prisma.sql`
+    WITH message AS (
+      INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
+      VALUES (${message.id}, ${organizationId}, ${message.eventType}, ${message.eventId}, ${message.body}, ${at}::timestamp)
+      RETURNING id, "eventType"
+    ), deliveries AS (
+      INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT ${Prisma.raw(NEW_ID_SQL.delivery)}, e."organizationId", message.id, e.id, 'PENDING', 0, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp
+        FROM message, "Endpoint" e
+       WHERE e."organizationId" = ${organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND message."eventType" = ANY (e."eventTypes")
+      RETURNING id, "endpointId", "messageId"
+    ), events AS (${published.cte})
+    SELECT id, "endpointId", ${published.wake} AS woke FROM deliveries`;
+}
+
+/**
+ * Records a message, its deliveries and their events. In `tx` when given (an idempotent send
+ * holds a lock); otherwise one prepared statement on the raw pool, the cheapest path there is.
+ */
+export async function recordMessage(organizationId: OrganizationId, message: NewMessage, tx?: Sql): Promise<Fanned[]> {
+  const statement = recordMessageStatement(organizationId, message);
+  const rows = tx ? await tx.$queryRaw<Fanned[]>(statement) : (await sqlPool().query<Fanned>({ name: "record-message", text: statement.text, values: statement.values })).rows;
+  return rows.map(({ id, endpointId }) => ({ id, endpointId }));
+}
+
+/**
+ * A test message (the endpoint's Testing tab): delivered to this one endpoint only, whatever its
+ * subscriptions, its attempts recorded with trigger TEST, through the normal delivery path.
+ */
+export async function recordTestMessage(
+  organizationId: OrganizationId,
+  endpointId: EndpointId,
+  message: Omit<NewMessage, "eventId">,
+  deliveryId: DeliveryId,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.message.create({ data: { id: message.id, organizationId, eventType: message.eventType, body: message.body, test: true, createdAt: message.createdAt } });
+    await tx.delivery.create({
+      data: { id: deliveryId, organizationId, messageId: message.id, endpointId, status: "PENDING", attemptCount: 0, nextAttemptAt: message.createdAt, createdAt: message.createdAt },
+    });
+    await publish(tx, [events.deliveryRequested({ deliveryId, organizationId, endpointId, messageId: message.id, trigger: "TEST" })], message.createdAt);
+  });
+}
+
+/**
+ * Replay: a normal delivery for each queued item of a recovery task whose message and endpoint
+ * still exist and that got no delivery meanwhile, with its event, and the item marked SCHEDULED
+ * with its delivery, in one statement: a re-run after a crash finds the items scheduled and
+ * creates and publishes nothing twice. Returns the items it scheduled.
+ */
+export async function createReplayDeliveries(task: { id: TaskId; organizationId: OrganizationId }, seqs: number[], now: Date): Promise<number[]> {
+  const published = deliveriesRequestedFromRows("created", { organizationId: task.organizationId, now });
+  const rows = await db.$queryRaw<{ seq: number }[]>`
+    WITH batch AS (
+      SELECT i.seq, i."messageId", i."endpointId", ${Prisma.raw(NEW_ID_SQL.delivery)} AS "deliveryId"
+        FROM "BackgroundTaskItem" i
+        JOIN "Message" m ON m.id = i."messageId"
+        JOIN "Endpoint" e ON e.id = i."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
+       WHERE i."taskId" = ${task.id} AND i.seq = ANY (${seqs}::int[]) AND i.state = 'QUEUED'
+    ),
+    created AS (
+      INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT b."deliveryId", ${task.organizationId}, b."messageId", b."endpointId", 'PENDING', 0, ${now}, ${now}, ${now} FROM batch b
+      ON CONFLICT ("messageId", "endpointId") DO NOTHING
+      RETURNING id, "endpointId", "messageId"
+    ),
+    events AS (${published.cte}),
+    scheduled AS (
+      UPDATE "BackgroundTaskItem" i SET state = 'SCHEDULED', "deliveryId" = b."deliveryId"
+        FROM batch b JOIN created c ON c.id = b."deliveryId"
+       WHERE i."taskId" = ${task.id} AND i.seq = b.seq
+      RETURNING i.seq
+    )
+    SELECT seq, ${published.wake} AS woke FROM scheduled`;
+  return rows.map((r) => r.seq);
+}
+
+/**
+ * Publishes deliveries a replay created before this store published in the same statement (a
+ * task caught between the two by an upgrade or a crash), and marks their items SCHEDULED, in one
+ * transaction. The event id per delivery drops a publication that did happen.
+ */
+export async function scheduleCreatedReplays(task: { id: TaskId; organizationId: OrganizationId }, items: { seq: number; deliveryId: DeliveryId; messageId: MessageId; endpointId: EndpointId }[]) {
+  if (items.length === 0) return;
+  await db.$transaction(async (tx) => {
+    await publish(
+      tx,
+      items.map((i) =>
+        events.deliveryRequested(
+          { deliveryId: i.deliveryId, organizationId: task.organizationId, endpointId: i.endpointId, messageId: i.messageId },
+          { id: `recovery-${task.id}-${i.deliveryId}` },
+        ),
+      ),
+    );
+    await tx.backgroundTaskItem.updateMany({ where: { taskId: task.id, seq: { in: items.map((i) => i.seq) }, state: "SENDING" }, data: { state: "SCHEDULED" } });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stops
+
+/**
+ * Ends every unfinished delivery matching `where` as failed with `reason` (recoverable later by a
+ * manual resend). Finished deliveries keep their outcome.
+ */
+export async function failDeliveries(
+  where: { ids: DeliveryId[] } | { endpointId: EndpointId },
+  reason: string,
+  client: Pick<Prisma.TransactionClient, "delivery"> = db,
+): Promise<number> {
+  const { count } = await client.delivery.updateMany({
+    where: { ...("ids" in where ? { id: { in: where.ids } } : { endpointId: where.endpointId }), status: { in: ["PENDING", "SENDING"] } },
+    data: { status: "FAILED", failureReason: reason, nextAttemptAt: null },
+  });
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduled attempts
+
+/** How a run's attempts are recorded: the normal schedule, or a test send from the endpoint's Testing tab (same path, same retries). */
+export type ScheduledTrigger = Extract<AttemptTrigger, "SCHEDULED" | "TEST">;
+
+export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt"> &
+  Pick<Message, "body"> &
+  Pick<Endpoint, "url" | "disabled" | "deletedAt" | "rateLimit" | "headers"> & {
+    deliveryId: DeliveryId;
+    messageId: MessageId;
+    endpointId: EndpointId;
+    organizationDisabledAt: Organization["disabledAt"];
+    earlier: Pick<Attempt, "succeeded" | "statusCode" | "errorMessage"> | null;
+    /** Ciphertexts of the secrets valid now, newest first. */
+    secrets: string[];
+  };
+
+/**
+ * Everything the attempts of these deliveries need, in one round trip: this is the delivery hot
+ * path, where every statement costs CPU on the executor's one thread and in the kernel. `earlier`
+ * is attempt `attemptNumber` of `trigger` if it was already recorded (a re-run after a crash).
+ */
+export async function loadContexts(deliveryIds: DeliveryId[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
+  return db.$queryRaw<AttemptContext[]>`
+    SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
+           e."deletedAt", e."rateLimit", e.headers, o."disabledAt" AS "organizationDisabledAt",
+           (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
+              FROM "Attempt" a
+             WHERE a."deliveryId" = d.id AND a.trigger = ${trigger}::"AttemptTrigger" AND a."attemptNumber" = ${attemptNumber}) AS earlier,
+           (SELECT coalesce(json_agg(s.ciphertext ORDER BY s."createdAt" DESC, s.id DESC), '[]'::json)
+              FROM "EndpointSecret" s
+             WHERE s."endpointId" = e.id AND (s."expiresAt" IS NULL OR s."expiresAt" > ${now})) AS secrets
+      FROM "Delivery" d
+      JOIN "Message" m ON m.id = d."messageId"
+      JOIN "Endpoint" e ON e.id = d."endpointId"
+      JOIN "Organization" o ON o.id = e."organizationId"
+     WHERE d.id = ANY (${deliveryIds}::text[])`;
+}
+
+/** Pending deliveries about to be attempted: SENDING is what "an attempt in flight" means everywhere. */
+export async function markSending(deliveryIds: DeliveryId[], attemptNumber: number, now: Date) {
+  await db.$executeRaw`
+    UPDATE "Delivery" SET status = 'SENDING', "attemptCount" = ${attemptNumber}, "lastAttemptAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
+     WHERE id = ANY (${deliveryIds}::text[]) AND status = 'PENDING'`;
+}
+
+/** Where an attempt came from and what it answered. */
+export interface AnsweredAttempt {
+  context: Pick<AttemptContext, "deliveryId" | "messageId" | "endpointId">;
+  outcome: AttemptOutcome;
+}
+
+/** A scheduled attempt and its delivery's next state. */
+export interface ScheduledRecord extends AnsweredAttempt {
+  next: { status: "SUCCEEDED" | "PENDING" | "FAILED"; reason: string | null; at: Date | null };
+}
+
+/**
+ * The answers of attempts as `unnest()` arrays, one per column of ATTEMPT_INPUT_COLUMNS, for the
+ * `input` CTE of a statement that records many attempts at once (scheduled and manual ones).
+ */
+function attemptArrays(rows: AnsweredAttempt[]): Prisma.Sql {
+  const col = <T>(pick: (r: AnsweredAttempt) => T) => rows.map(pick);
+  return Prisma.sql`
+    ${col((r) => r.context.deliveryId)}::text[], ${col((r) => r.context.messageId)}::text[], ${col((r) => r.context.endpointId)}::text[],
+    ${col((r) => r.outcome.url)}::text[], ${col((r) => new Date(r.outcome.startedAt))}::timestamp[], ${col((r) => Math.round(r.outcome.durationMs))}::int[],
+    ${col((r) => r.outcome.ok)}::boolean[], ${col((r) => r.outcome.statusCode ?? null)}::int[],
+    ${col((r) => (r.outcome.responseHeaders ? JSON.stringify(r.outcome.responseHeaders) : null))}::text[], ${col((r) => r.outcome.responseBody)}::text[],
+    ${col((r) => r.outcome.responseBodyTruncated)}::boolean[], ${col((r) => r.outcome.errorKind ?? null)}::text[], ${col((r) => r.outcome.errorMessage ?? null)}::text[]`;
+}
+
+/** Column names of `attemptArrays`, in order. */
+const ATTEMPT_INPUT_COLUMNS = Prisma.raw(
+  `"deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage"`,
+);
+
+/**
+ * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
+ * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
+ * attempt number already recorded (a re-run after a crash) is not recorded twice.
+ */
+export async function recordScheduledAttempts(records: ScheduledRecord[], attemptNumber: number, trigger: ScheduledTrigger) {
+  if (records.length === 0) return;
+  const col = <T>(pick: (r: ScheduledRecord) => T) => records.map(pick);
+  await db.$executeRaw`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${attemptArrays(records)},
+        ${col((r) => r.next.status)}::text[], ${col((r) => r.next.reason)}::text[], ${col((r) => r.next.at)}::timestamp[]
+      ) AS t(${ATTEMPT_INPUT_COLUMNS}, "nextStatus", "nextReason", "nextAt")
+    ),
+    recorded AS (
+      INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
+                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+      SELECT ${Prisma.raw(NEW_ID_SQL.attempt)}, "deliveryId", "messageId", "endpointId", ${attemptNumber}, ${trigger}::"AttemptTrigger",
+             url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders"::jsonb, "responseBody", "responseBodyTruncated",
+             "errorKind", "errorMessage"
+        FROM input
+      ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
+    )
+    UPDATE "Delivery" d
+       SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
+      FROM input
+     WHERE d.id = input."deliveryId" AND d.status = 'SENDING'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual attempts
+
+export type FinishedStatus = Extract<DeliveryStatus, "FAILED" | "SUCCEEDED">;
+
+export interface ManualClaim {
+  deliveryId: DeliveryId;
+  /** The delivery's status before the claim: a failed resend of a delivered message leaves it SUCCEEDED. */
+  prior: FinishedStatus;
+}
+
+/**
+ * Claims finished deliveries for a manual attempt (one of `allowed` → SENDING), which a second
+ * resend, the scheduled path and the retention purge all leave alone. Returns those claimed with
+ * their prior state.
+ */
+export async function claimForManual(deliveryIds: DeliveryId[], allowed: FinishedStatus[]): Promise<ManualClaim[]> {
+  if (deliveryIds.length === 0) return [];
+  return db.$queryRaw<ManualClaim[]>`
+    UPDATE "Delivery" d SET status = 'SENDING', "updatedAt" = now()
+      FROM (SELECT id, status FROM "Delivery" WHERE id = ANY (${deliveryIds}::text[]) AND status = ANY (${allowed}::"DeliveryStatus"[]) FOR UPDATE) p
+     WHERE d.id = p.id
+    RETURNING d.id AS "deliveryId", p.status::text AS prior`;
+}
+
+/** Gives claimed deliveries back unsent (a task cancelled or stopped with claims left, a message gone). */
+export async function releaseClaims(claims: ManualClaim[]) {
+  if (claims.length === 0) return;
+  await db.$executeRaw`
+    UPDATE "Delivery" d SET status = c.prior::"DeliveryStatus", "updatedAt" = now()
+      FROM unnest(${claims.map((c) => c.deliveryId)}::text[], ${claims.map((c) => c.prior)}::text[]) AS c(id, prior)
+     WHERE d.id = c.id AND d.status = 'SENDING'`;
+}
+
+/** A manual attempt and what it does to its delivery. */
+export interface ManualRecord extends AnsweredAttempt {
+  /** The failure in one sentence, kept on the task item; null on success. */
+  detail: string | null;
+  next: FinishedStatus;
+  /** A failed resend of a delivered message keeps the delivery's record as it was. */
+  keepReason: boolean;
+  reason: string | null;
+}
+
+/**
+ * Records manual attempts, all in one statement (group commit): each attempt (number = its
+ * delivery's manual attempts + 1), its delivery's state and, for a task, its item's outcome, so a
+ * task re-run after a crash never sends a recorded item again. Returns the new attempts' ids.
+ */
+export async function recordManualAttempts(records: ManualRecord[], taskId: TaskId | null): Promise<{ attemptId: AttemptId; deliveryId: DeliveryId }[]> {
+  if (records.length === 0) return [];
+  const col = <T>(pick: (r: ManualRecord) => T) => records.map(pick);
+  return db.$queryRaw<{ attemptId: AttemptId; deliveryId: DeliveryId }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${attemptArrays(records)},
+        ${col((r) => r.detail)}::text[], ${col((r) => r.next)}::text[], ${col((r) => r.keepReason)}::boolean[], ${col((r) => r.reason)}::text[]
+      ) AS t(${ATTEMPT_INPUT_COLUMNS}, detail, "nextStatus", "keepReason", reason)
+    ),
+    attempt AS (
+      INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
+                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+      SELECT ${Prisma.raw(NEW_ID_SQL.attempt)}, i."deliveryId", i."messageId", i."endpointId",
+             (SELECT coalesce(max(a."attemptNumber"), 0) + 1 FROM "Attempt" a WHERE a."deliveryId" = i."deliveryId" AND a.trigger = 'MANUAL'),
+             'MANUAL', i.url, i."startedAt", i."durationMs", i.succeeded, i."statusCode", i."responseHeaders"::jsonb, i."responseBody",
+             i."responseBodyTruncated", i."errorKind", i."errorMessage"
+        FROM input i
+      RETURNING id, "deliveryId"
+    ),
+    item AS (
+      UPDATE "BackgroundTaskItem" it SET state = (CASE WHEN i.succeeded THEN 'SUCCEEDED' ELSE 'FAILED' END)::"BackgroundTaskItemState", detail = i.detail
+        FROM input i
+       WHERE it."taskId" = ${taskId}::text AND it."deliveryId" = i."deliveryId" AND it.state = 'SENDING'
+    ),
+    delivery AS (
+      UPDATE "Delivery" d
+         SET status = i."nextStatus"::"DeliveryStatus", "nextAttemptAt" = NULL, "lastAttemptAt" = i."startedAt", "updatedAt" = now(),
+             "failureReason" = CASE WHEN i."keepReason" THEN d."failureReason" ELSE i.reason END
+        FROM input i
+       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded)
+    )
+    SELECT id AS "attemptId", "deliveryId" FROM attempt`;
+}
