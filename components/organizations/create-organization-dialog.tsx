@@ -3,7 +3,7 @@
 import { Plus } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createOrganizationAction, type OwnerInvite } from "@/app/(dashboard)/platform/organizations/actions";
+import { createOrganizationAction, type OwnerInvite } from "@/actions/organizations";
 import { InviteLink } from "@/components/organizations/invite-link";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";

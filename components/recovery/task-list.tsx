@@ -2,7 +2,7 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { cancelTaskAction, type TaskWire } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { cancelTaskAction, type TaskWire } from "@/actions/recovery";
 import { isActive, useRefreshTasks, useTasks } from "@/components/recovery/use-tasks";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

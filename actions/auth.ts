@@ -1,7 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/auth";
+import { signIn, signOut } from "@/auth";
 import { safeCallbackPath } from "@/lib/auth/public-paths";
 import { SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS } from "@/lib/auth/credentials";
 import { signInSchema } from "@/lib/validations/auth";
@@ -40,4 +40,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     // signIn redirects by throwing; let Next handle it.
     throw error;
   }
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
 }
