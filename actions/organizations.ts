@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { ActionFailure, defineAction, fail, staff } from "@/lib/actions/define-action";
 import type { Actor } from "@/lib/audit/record";
 import { createInvite } from "@/lib/members/invites";
-import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations";
+import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations/organizations";
 import { organizationsPath } from "@/lib/routes";
 import {
   staffCreateOrganizationSchema,

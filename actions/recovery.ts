@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
-import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations/organizations";
 import { resendMessage } from "@/lib/recovery/resend";
 import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery, type TaskView } from "@/lib/recovery/tasks";
 import { webhooksPath } from "@/lib/routes";

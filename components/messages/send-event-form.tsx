@@ -11,7 +11,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { CopyButton } from "@/components/webhooks/copy-button";
-import type { OrganizationChoice } from "@/lib/organizations";
+import type { OrganizationChoice } from "@/lib/organizations/organizations";
 import { messagePath, sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
 
 interface TypeOption {

@@ -1,4 +1,4 @@
-import { findOrganization } from "@/lib/api/organization";
+import { findOrganization } from "@/lib/organizations/cache";
 
 const ENTRY = /^\/portal\/([^/]+)(?:\/ended)?\/?$/;
 const SCREENS = /^\/([^/]+)\/settings\/integrations\/webhooks(?:\/|$)/;

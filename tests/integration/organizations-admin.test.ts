@@ -12,7 +12,7 @@ import { resendMessageAction } from "@/actions/recovery";
 import { db } from "@/lib/db";
 import { decodeCursor } from "@/lib/db/keyset";
 import { hashInviteToken } from "@/lib/members/invites";
-import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations";
+import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations/organizations";
 import { sendEvent } from "@/lib/messages/send-event";
 import { callRoute, organizationKey, platformKey, problemOf } from "@/tests/helpers/api-v1";
 import { signInAs } from "@/tests/helpers/auth-mock";

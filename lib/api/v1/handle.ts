@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { authenticateApiKey, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
-import { findOrganization } from "@/lib/api/organization";
+import { findOrganization } from "@/lib/organizations/cache";
 import { allowedMethods, methodNotAllowed, problem, type ValidationIssue } from "@/lib/api/problem";
 import { declaresMoreThan, readCappedBody } from "@/lib/http/read-body";
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { apiKeyCache } from "@/lib/api/authenticate";
-import { findOrganization, organizationCache } from "@/lib/api/organization";
+import { apiKeyCache } from "@/lib/api-keys/cache";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { findOrganization, organizationCache } from "@/lib/organizations/cache";
 import { slugFromName } from "@/lib/validations/organization";
 
 /** Turns webhooks on or off for an organization. Returns the new state. */
