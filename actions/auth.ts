@@ -4,12 +4,8 @@ import { AuthError } from "next-auth";
 import { signIn, signOut } from "@/auth";
 import { safeCallbackPath } from "@/lib/auth/public-paths";
 import { SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS } from "@/lib/auth/credentials";
+import type { SignInState } from "@/lib/auth/wire";
 import { signInSchema } from "@/lib/validations/auth";
-
-export interface SignInState {
-  error?: string;
-  email?: string;
-}
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = signInSchema.safeParse({

@@ -5,6 +5,7 @@ import { ActionFailure, defineAction, fail, staff } from "@/lib/actions/define-a
 import type { Actor } from "@/lib/audit/record";
 import { createInvite } from "@/lib/members/invites";
 import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations/organizations";
+import type { OwnerInvite } from "@/lib/organizations/wire";
 import { organizationsPath } from "@/lib/routes";
 import {
   staffCreateOrganizationSchema,
@@ -12,13 +13,6 @@ import {
   staffRenameOrganizationSchema,
   staffSetOrganizationDisabledSchema,
 } from "@/lib/validations/organization";
-
-/** An owner invite as the dialog shows it once: the link's path (the page adds the origin), for whom, until when. */
-export interface OwnerInvite {
-  email: string;
-  path: string;
-  expiresAt: Date;
-}
 
 function refresh() {
   revalidatePath(organizationsPath());

@@ -5,7 +5,8 @@ import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
 import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations/organizations";
 import { resendMessage } from "@/lib/recovery/resend";
-import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery, type TaskView } from "@/lib/recovery/tasks";
+import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery } from "@/lib/recovery/tasks";
+import { toTaskWire } from "@/lib/recovery/wire";
 import { webhooksPath } from "@/lib/routes";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
@@ -15,16 +16,6 @@ import { bulkResendSchema, endpointTasksSchema, recoveryRequestSchema, resendMes
  * Manual recovery from the dashboard (docs/recovery.md): owners and admins preview, start and
  * cancel; everyone in the organization sees the operations and their progress.
  */
-
-/** A task as the browser gets it: dates as ISO text. */
-export type TaskWire = Omit<TaskView, "createdAt" | "startedAt" | "finishedAt"> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
-
-const wire = (task: TaskView): TaskWire => ({
-  ...task,
-  createdAt: task.createdAt.toISOString(),
-  startedAt: task.startedAt?.toISOString() ?? null,
-  finishedAt: task.finishedAt?.toISOString() ?? null,
-});
 
 function parseWindow(input: { since?: string; until?: string }) {
   const window = windowSchema().safeParse({ since: input.since || undefined, until: input.until || undefined });
@@ -64,7 +55,7 @@ export const startRecoveryAction = defineAction({
     const started = await startRecovery(organization, actor, endpointId, kind, window);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
-    return wire(started.task);
+    return toTaskWire(started.task);
   },
 });
 
@@ -104,7 +95,7 @@ export const startBulkResendAction = defineAction({
     const started = await startBulkResend(organization, actor, parsed, includeDelivered);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
-    return wire(started.task);
+    return toTaskWire(started.task);
   },
 });
 
@@ -114,7 +105,7 @@ export const cancelTaskAction = defineAction({
   run: async ({ taskId }, { organization, actor }) => {
     const result = await cancelTask(organization.id, taskId, actor);
     if (!result.ok) return fail(result.code, result.message);
-    return wire(result.task);
+    return toTaskWire(result.task);
   },
 });
 
@@ -122,5 +113,5 @@ export const cancelTaskAction = defineAction({
 export const listTasksAction = defineAction({
   input: endpointTasksSchema,
   access: member("VIEWER", { portal: true }),
-  run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(wire),
+  run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(toTaskWire),
 });
