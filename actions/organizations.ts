@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { ActionFailure, defineAction, fail, staff } from "@/lib/actions/define-action";
 import type { Actor } from "@/lib/audit/record";
 import { createInvite } from "@/lib/members/invites";
+import { isOrganizationDisabled } from "@/lib/organizations/disabled";
 import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations/organizations";
 import type { OwnerInvite } from "@/lib/organizations/wire";
 import { organizationsPath } from "@/lib/routes";
@@ -63,7 +64,7 @@ export const setOrganizationDisabledAction = defineAction({
     const result = await setOrganizationDisabled(id, disabled, user);
     if (!result.ok) return fail("not_found", "That organization no longer exists.");
     refresh();
-    return { disabled: result.disabledAt !== null };
+    return { disabled: isOrganizationDisabled(result) };
   },
 });
 

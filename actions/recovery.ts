@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
-import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations/organizations";
+import type { MemberOrPortalContext } from "@/lib/auth/session";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { resendMessage } from "@/lib/recovery/resend";
 import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery } from "@/lib/recovery/tasks";
 import { toTaskWire } from "@/lib/recovery/wire";
@@ -23,8 +24,8 @@ function parseWindow(input: { since?: string; until?: string }) {
 }
 
 /** A disabled organization's deliveries wait (docs/delivery.md): manual sends too. */
-async function refusedWhenDisabled(organizationId: string) {
-  return (await isOrganizationDisabled(organizationId)) ? fail("organization_disabled", ORGANIZATION_DISABLED_MESSAGE) : null;
+function refusedWhenDisabled(organization: MemberOrPortalContext["organization"]) {
+  return isOrganizationDisabled(organization) ? fail(ORGANIZATION_DISABLED, organizationDisabledMessage.dashboard) : null;
 }
 
 function parseFilters(filters: Record<string, string | string[]>) {
@@ -48,7 +49,7 @@ export const startRecoveryAction = defineAction({
   input: recoveryRequestSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, endpointId, kind, ...input }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const window = parseWindow(input);
     if (!("since" in window)) return window;
@@ -63,7 +64,7 @@ export const resendMessageAction = defineAction({
   input: resendMessageSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, actor);
     if (!result.ok) return fail(result.code, result.message);
@@ -88,7 +89,7 @@ export const startBulkResendAction = defineAction({
   input: bulkResendSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, filters, includeDelivered }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const parsed = parseFilters(filters);
     if (!("eventType" in parsed)) return parsed;
