@@ -31,8 +31,8 @@ import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/
 import { seedLoad } from "@/scripts/lib/seed-load";
 import { withDatabase } from "@/scripts/lib/test-database";
 import { generateApiKey } from "@/lib/api-keys/key";
-import { apiKeyCache } from "@/lib/api/authenticate";
-import { organizationCache } from "@/lib/api/organization";
+import { apiKeyCache } from "@/lib/api-keys/cache";
+import { organizationCache } from "@/lib/organizations/cache";
 import { handleOperation } from "@/lib/api/v1/handle";
 import { operations } from "@/lib/api/v1/registry";
 import { encodeCursor } from "@/lib/db/keyset";

@@ -120,7 +120,7 @@ async function main() {
     const url = await prepare(adminUrl);
     // The app's `db` is created on first use from DATABASE_URL.
     process.env.DATABASE_URL = url;
-    const { listOrganizationsForStaff, MESSAGE_COUNT_CAP } = await import("@/lib/organizations");
+    const { listOrganizationsForStaff, MESSAGE_COUNT_CAP } = await import("@/lib/organizations/organizations");
     const { db } = await import("@/lib/db");
     const first = await listOrganizationsForStaff();
     const big = first.items.find((o) => o.slug === BIG);

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
-import { changePasswordAction, signOutEverywhereAction } from "@/app/(dashboard)/account/actions";
+import { changePasswordAction, signOutEverywhereAction } from "@/actions/account";
 import { PASSWORD_HINT } from "@/components/members/accept-invite";
 import { RoleBadge } from "@/components/members/members-panel";
 import {

@@ -4,7 +4,7 @@ import type { ColumnDef, SortingState } from "@tanstack/react-table";
 import { KeyRound, Plus } from "lucide-react";
 import { useMemo, useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
+import { createApiKeyAction, revokeApiKeyAction } from "@/actions/api-keys";
 import { SdkExample } from "@/components/api-keys/sdk-example";
 import {
   AlertDialog,

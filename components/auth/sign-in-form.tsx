@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInAction, type SignInState } from "@/app/(auth)/sign-in/actions";
+import { signInAction } from "@/actions/auth";
+import type { SignInState } from "@/lib/auth/wire";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";

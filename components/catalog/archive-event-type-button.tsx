@@ -2,7 +2,7 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { setEventTypeArchivedAction } from "@/app/(dashboard)/platform/catalog/actions";
+import { setEventTypeArchivedAction } from "@/actions/catalog";
 import { Button } from "@/components/ui/button";
 
 export function ArchiveEventTypeButton({ name, archived }: { name: string; archived: boolean }) {

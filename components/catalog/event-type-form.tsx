@@ -4,7 +4,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createEventTypeAction, updateEventTypeAction } from "@/app/(dashboard)/platform/catalog/actions";
+import { createEventTypeAction, updateEventTypeAction } from "@/actions/catalog";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { deleteEndpointAction, setEndpointDisabledAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+import { deleteEndpointAction, setEndpointDisabledAction } from "@/actions/endpoints";
 import {
   AlertDialog,
   AlertDialogAction,

@@ -4,7 +4,7 @@ import { AlertTriangle } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createEndpointAction, updateEndpointAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+import { createEndpointAction, updateEndpointAction } from "@/actions/endpoints";
 import { EventTypePicker, type PickableType } from "@/components/endpoints/event-type-picker";
 import { HeadersEditor } from "@/components/endpoints/headers-editor";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";

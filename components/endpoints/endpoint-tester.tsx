@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CheckCircle2, Loader2, XCircle } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
-import { checkTestPayloadAction, sendTestAction, testDeliveryStateAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/[endpointId]/testing/actions";
+import { checkTestPayloadAction, sendTestAction, testDeliveryStateAction } from "@/actions/endpoint-testing";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";

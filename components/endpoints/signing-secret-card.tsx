@@ -4,7 +4,7 @@ import { Eye, EyeOff, RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { revealEndpointSecretAction, rotateEndpointSecretAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+import { revealEndpointSecretAction, rotateEndpointSecretAction } from "@/actions/endpoints";
 import {
   AlertDialog,
   AlertDialogAction,

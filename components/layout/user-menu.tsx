@@ -4,7 +4,7 @@ import { LogOut, Monitor, Moon, Settings, Sun, UserRound } from "lucide-react";
 import Link from "next/link";
 import { useTheme } from "next-themes";
 import { useRef } from "react";
-import { signOutAction } from "@/app/(dashboard)/actions";
+import { signOutAction } from "@/actions/auth";
 import { Button } from "@/components/ui/button";
 import { accountPath } from "@/lib/routes";
 import {

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteAction } from "@/app/(auth)/invite/[token]/actions";
+import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteAction } from "@/actions/invites";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";

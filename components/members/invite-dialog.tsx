@@ -2,7 +2,7 @@
 
 import { UserPlus } from "lucide-react";
 import { useState, useTransition } from "react";
-import { createInviteAction } from "@/app/(dashboard)/[org]/settings/members/actions";
+import { createInviteAction } from "@/actions/members";
 import { ROLE_DESCRIPTION, RoleSelect } from "@/components/members/role-select";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -5,7 +5,7 @@ import { MailCheck, UserMinus, Users, XCircle } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useMemo, useTransition } from "react";
 import { toast } from "sonner";
-import { changeRoleAction, removeMemberAction, revokeInviteAction } from "@/app/(dashboard)/[org]/settings/members/actions";
+import { changeRoleAction, removeMemberAction, revokeInviteAction } from "@/actions/members";
 import { DataTable } from "@/components/data-table/data-table";
 import { RoleSelect } from "@/components/members/role-select";
 import {

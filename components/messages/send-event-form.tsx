@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState, useTransition } from "react";
-import { sendEventAction } from "@/app/(dashboard)/platform/send-event/actions";
+import { sendEventAction } from "@/actions/send-event";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
@@ -11,7 +11,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { CopyButton } from "@/components/webhooks/copy-button";
-import type { OrganizationChoice } from "@/lib/organizations";
+import type { OrganizationChoice } from "@/lib/organizations/organizations";
 import { messagePath, sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
 
 interface TypeOption {

@@ -3,7 +3,8 @@
 import { Plus } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createOrganizationAction, type OwnerInvite } from "@/app/(dashboard)/platform/organizations/actions";
+import { createOrganizationAction } from "@/actions/organizations";
+import type { OwnerInvite } from "@/lib/organizations/wire";
 import { InviteLink } from "@/components/organizations/invite-link";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";

@@ -3,7 +3,7 @@
 import { useBrowserOrigin } from "@/components/ui/browser-origin";
 import { CopyField } from "@/components/ui/copy-field";
 import { Time } from "@/components/ui/time";
-import type { OwnerInvite } from "@/app/(dashboard)/platform/organizations/actions";
+import type { OwnerInvite } from "@/lib/organizations/wire";
 
 /** An owner invite's link, shown once: only its hash is stored, so it cannot be shown again (invite again for a new one). */
 export function InviteLink({ invite, organizationName, origin }: { invite: OwnerInvite; organizationName: string; origin: string }) {

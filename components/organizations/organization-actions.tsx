@@ -3,7 +3,8 @@
 import { MoreHorizontal } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { inviteOwnerAction, renameOrganizationAction, setOrganizationDisabledAction, type OwnerInvite } from "@/app/(dashboard)/platform/organizations/actions";
+import { inviteOwnerAction, renameOrganizationAction, setOrganizationDisabledAction } from "@/actions/organizations";
+import type { OwnerInvite } from "@/lib/organizations/wire";
 import { InviteLink } from "@/components/organizations/invite-link";
 import {
   AlertDialog,

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/webhooks/empty-state";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { Page } from "@/lib/db/keyset";
-import type { StaffOrganizationRow } from "@/lib/organizations";
+import type { StaffOrganizationRow } from "@/lib/organizations/organizations";
 
 const count = (n: number) => n.toLocaleString("en");
 

@@ -3,7 +3,7 @@
 import { ExternalLink, Plus } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { createPortalLinkAction, revokePortalSessionsAction } from "@/app/(dashboard)/[org]/settings/portal/actions";
+import { createPortalLinkAction, revokePortalSessionsAction } from "@/actions/portal";
 import {
   AlertDialog,
   AlertDialogAction,

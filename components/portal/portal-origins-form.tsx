@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { setPortalOriginsAction } from "@/app/(dashboard)/[org]/settings/portal/actions";
+import { setPortalOriginsAction } from "@/actions/portal";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { previewBulkResendAction, startBulkResendAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { previewBulkResendAction, startBulkResendAction } from "@/actions/recovery";
 import { ConfirmFooter } from "@/components/recovery/recovery-dialog";
 import { MANUAL_NOTE } from "@/components/recovery/resend-message";
 import { useRefreshTasks } from "@/components/recovery/use-tasks";

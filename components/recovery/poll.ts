@@ -1,4 +1,4 @@
-import type { TaskWire } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import type { TaskWire } from "@/lib/recovery/wire";
 
 /** While an operation is queued or running its progress is re-read this often. */
 const POLL_MS = 1_000;

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { previewRecoveryAction, startRecoveryAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { previewRecoveryAction, startRecoveryAction } from "@/actions/recovery";
 import { useRefreshTasks } from "@/components/recovery/use-tasks";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { resendMessageAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { resendMessageAction } from "@/actions/recovery";
 import {
   AlertDialog,
   AlertDialogAction,

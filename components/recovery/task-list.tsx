@@ -2,7 +2,8 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { cancelTaskAction, type TaskWire } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { cancelTaskAction } from "@/actions/recovery";
+import type { TaskWire } from "@/lib/recovery/wire";
 import { isActive, useRefreshTasks, useTasks } from "@/components/recovery/use-tasks";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { listTasksAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { listTasksAction } from "@/actions/recovery";
 import { pollInterval } from "@/components/recovery/poll";
 
 export { isActive } from "@/components/recovery/poll";

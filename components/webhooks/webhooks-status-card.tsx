@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import { setWebhooksEnabledAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/actions";
+import { setWebhooksEnabledAction } from "@/actions/webhooks";
 import {
   AlertDialog,
   AlertDialogAction,

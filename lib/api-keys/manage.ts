@@ -1,6 +1,6 @@
-import { apiKeyCache } from "@/lib/api/authenticate";
-import { db } from "@/lib/db";
+import { apiKeyCache } from "@/lib/api-keys/cache";
 import { generateApiKey, type KeyScope } from "@/lib/api-keys/key";
+import { db } from "@/lib/db";
 
 export interface ApiKeySummary {
   id: string;

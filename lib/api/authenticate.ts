@@ -1,6 +1,6 @@
-import { db } from "@/lib/db";
-import { NotifiedCache } from "@/lib/db/notified-cache";
+import { apiKeyCache } from "@/lib/api-keys/cache";
 import { hashApiKey, looksLikeApiKey, type KeyScope } from "@/lib/api-keys/key";
+import { db } from "@/lib/db";
 
 export interface ApiPrincipal {
   keyId: string;
@@ -15,17 +15,6 @@ export type ApiAuthResult = { ok: true; principal: ApiPrincipal } | { ok: false;
 
 /** How stale `lastUsedAt` may get before a request refreshes it (saves a write per request). */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-/**
- * Keys by hash, per process: every API call needs its key, and keys change rarely. A revocation
- * by any process reaches every cache through the `api_key_changed` trigger (its migration).
- */
-export const apiKeyCache = new NotifiedCache({
-  channel: "api_key_changed",
-  databaseUrl: () => process.env.DATABASE_URL,
-  load: (hash: string) =>
-    db.apiKey.findUnique({ where: { hash }, select: { id: true, name: true, prefix: true, scope: true, organizationId: true, revokedAt: true, lastUsedAt: true } }),
-});
 
 /** When this process last wrote each key's `lastUsedAt` (the cached row's value goes stale). */
 const lastUsedWritten = new Map<string, number>();

@@ -123,7 +123,7 @@ export async function memberOrPortal(user: SessionUser | null, orgSlug: string, 
   const { grant } = found;
   const granted: Role = grant.readOnly ? "VIEWER" : "ADMIN";
   if (!hasRole(granted, role)) throw new AuthorizationError("forbidden", "This portal link is read-only: it shows the webhooks but cannot change them.");
-  return { user: null, organization: { ...grant.organization, disabledAt: null }, role: granted, actor: portalActor(grant), portal: true, expiresAt: grant.expiresAt };
+  return { user: null, organization: grant.organization, role: granted, actor: portalActor(grant), portal: true, expiresAt: grant.expiresAt };
 }
 
 /** For pages: anonymous visitors go to sign-in; unknown organizations 404 via the caller. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 
 /**
  * Portal links: a token that opens one organization's webhook screens without a HookRelay account,
@@ -64,7 +65,8 @@ export interface PortalGrant {
   readOnly: boolean;
   createdBy: string;
   expiresAt: Date;
-  organization: { id: string; name: string; slug: string; webhooksEnabled: boolean };
+  /** Never a disabled one: `resolvePortalToken` refuses those. */
+  organization: { id: string; name: string; slug: string; webhooksEnabled: boolean; disabledAt: Date | null };
 }
 
 export type ResolvedPortalToken = { ok: true; grant: PortalGrant } | { ok: false; reason: "unknown" | "expired" | "revoked" | "organization_disabled" };
@@ -89,8 +91,8 @@ export async function resolvePortalToken(token: string, now = new Date()): Promi
   if (!access) return { ok: false, reason: "unknown" };
   if (access.revokedAt) return { ok: false, reason: "revoked" };
   if (access.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };
-  const { disabledAt, ...organization } = access.organization;
-  if (disabledAt) return { ok: false, reason: "organization_disabled" };
+  const { organization } = access;
+  if (isOrganizationDisabled(organization)) return { ok: false, reason: ORGANIZATION_DISABLED };
   return { ok: true, grant: { accessId: access.id, readOnly: access.readOnly, createdBy: access.createdBy, expiresAt: access.expiresAt, organization } };
 }
 
@@ -142,7 +144,7 @@ export async function checkPortalEntry(organization: string, token: string, now 
     case "revoked":
       return { ok: false, status: 410, code: "link_revoked", message: `This portal link was revoked. ${NEW_LINK}` };
     case "organization_disabled":
-      return { ok: false, status: 403, code: "organization_disabled", message: "This organization's webhooks are disabled by the platform's operators, so its portal links do not open." };
+      return { ok: false, status: 403, code: ORGANIZATION_DISABLED, message: organizationDisabledMessage.portalVisitor };
     default:
       return { ok: false, status: 404, code: "invalid_link", message: `This portal link is not valid (it may have been cut short when copied). ${NEW_LINK}` };
   }

@@ -1,4 +1,5 @@
-import { findOrganization } from "@/lib/api/organization";
+import { findOrganization } from "@/lib/organizations/cache";
+import { isOrganizationDisabled } from "@/lib/organizations/disabled";
 
 const ENTRY = /^\/portal\/([^/]+)(?:\/ended)?\/?$/;
 const SCREENS = /^\/([^/]+)\/settings\/integrations\/webhooks(?:\/|$)/;
@@ -31,5 +32,5 @@ export function portalOrganizationOf(pathname: string, hasPortalCookie: boolean)
  */
 export async function portalFrameAncestors(organization: string): Promise<string[]> {
   const found = await findOrganization(organization);
-  return found && !found.disabledAt ? found.portalOrigins : [];
+  return found && !isOrganizationDisabled(found) ? found.portalOrigins : [];
 }

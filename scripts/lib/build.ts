@@ -5,7 +5,7 @@ import path from "node:path";
 
 /** Everything that changes what `next build` produces. */
 const INPUTS = [
-  "app", "components", "lib", "inngest", "public", "prisma/schema",
+  "app", "actions", "components", "lib", "inngest", "public", "prisma/schema",
   "auth.ts", "auth.config.ts", "proxy.ts", "instrumentation.ts", "instrumentation-client.ts", "next.config.mjs", "postcss.config.mjs",
   "tailwind.config.ts", "tsconfig.json", "package-lock.json",
 ];

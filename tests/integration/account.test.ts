@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
-import { changePasswordAction, signOutEverywhereAction } from "@/app/(dashboard)/account/actions";
+import { changePasswordAction, signOutEverywhereAction } from "@/actions/account";
 import { db } from "@/lib/db";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { currentUser } from "@/lib/auth/session";

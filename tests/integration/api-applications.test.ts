@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as appRoute from "@/app/api/v1/app/[app_id]/route";
 import * as appsRoute from "@/app/api/v1/app/route";
-import { findOrganization } from "@/lib/api/organization";
+import { findOrganization } from "@/lib/organizations/cache";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";

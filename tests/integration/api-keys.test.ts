@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
+import { createApiKeyAction, revokeApiKeyAction } from "@/actions/api-keys";
 import { authenticateApiKey, mayActOn } from "@/lib/api/authenticate";
 import { hashApiKey } from "@/lib/api-keys/key";
 import { db } from "@/lib/db";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { apiKeyCache } from "@/lib/api-keys/cache";
 import { createApiKey } from "@/lib/api-keys/manage";
-import { apiKeyCache, authenticateApiKey } from "@/lib/api/authenticate";
-import { findOrganization, organizationCache } from "@/lib/api/organization";
+import { authenticateApiKey } from "@/lib/api/authenticate";
+import { findOrganization, organizationCache } from "@/lib/organizations/cache";
 import { handleOperation } from "@/lib/api/v1/handle";
 import { operations } from "@/lib/api/v1/registry";
 import { db } from "@/lib/db";

@@ -3,7 +3,7 @@ import {
   createEventTypeAction,
   setEventTypeArchivedAction,
   updateEventTypeAction,
-} from "@/app/(dashboard)/platform/catalog/actions";
+} from "@/actions/catalog";
 import { getEventType, listEventTypes, seedCatalog } from "@/lib/catalog/event-types";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db";

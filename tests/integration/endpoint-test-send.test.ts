@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkTestPayloadAction, sendTestAction, testDeliveryStateAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/[endpointId]/testing/actions";
+import { checkTestPayloadAction, sendTestAction, testDeliveryStateAction } from "@/actions/endpoint-testing";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { getMessageDetail } from "@/lib/messages/detail";

@@ -6,7 +6,7 @@ import {
   rotateEndpointSecretAction,
   setEndpointDisabledAction,
   updateEndpointAction,
-} from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+} from "@/actions/endpoints";
 import { db } from "@/lib/db";
 import { getEndpoint, listEndpoints } from "@/lib/endpoints/endpoints";
 import { activeSigningSecrets, openSecret, ROTATION_GRACE_MS } from "@/lib/endpoints/secrets";

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { createInviteAction } from "@/app/(dashboard)/[org]/settings/members/actions";
+import { createInviteAction } from "@/actions/members";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { findInvite } from "@/lib/members/invites";

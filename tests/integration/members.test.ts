@@ -1,7 +1,7 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it, vi } from "vitest";
-import { acceptInviteAction, acceptInviteNewAccountAction } from "@/app/(auth)/invite/[token]/actions";
-import { changeRoleAction, createInviteAction, removeMemberAction, revokeInviteAction } from "@/app/(dashboard)/[org]/settings/members/actions";
+import { acceptInviteAction, acceptInviteNewAccountAction } from "@/actions/invites";
+import { changeRoleAction, createInviteAction, removeMemberAction, revokeInviteAction } from "@/actions/members";
 import { db } from "@/lib/db";
 import { acceptInvite, createInvite, findInvite, INVITE_TTL_MS, listPendingInvites } from "@/lib/members/invites";
 import { changeRole, listMembers, removeMember } from "@/lib/members/members";

@@ -4,15 +4,15 @@ import {
   inviteOwnerAction,
   renameOrganizationAction,
   setOrganizationDisabledAction,
-} from "@/app/(dashboard)/platform/organizations/actions";
+} from "@/actions/organizations";
 import * as endpointsRoute from "@/app/api/v1/app/[app_id]/endpoint/route";
 import * as msgRoute from "@/app/api/v1/app/[app_id]/msg/route";
 import * as appsRoute from "@/app/api/v1/app/route";
-import { resendMessageAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
+import { resendMessageAction } from "@/actions/recovery";
 import { db } from "@/lib/db";
 import { decodeCursor } from "@/lib/db/keyset";
 import { hashInviteToken } from "@/lib/members/invites";
-import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations";
+import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations/organizations";
 import { sendEvent } from "@/lib/messages/send-event";
 import { callRoute, organizationKey, platformKey, problemOf } from "@/tests/helpers/api-v1";
 import { signInAs } from "@/tests/helpers/auth-mock";

@@ -6,8 +6,8 @@ import {
   resendMessageAction,
   startBulkResendAction,
   startRecoveryAction,
-} from "@/app/(dashboard)/[org]/settings/integrations/webhooks/recovery-actions";
-import { createEndpointAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
+} from "@/actions/recovery";
+import { createEndpointAction } from "@/actions/endpoints";
 import { db } from "@/lib/db";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { sendEventAction } from "@/app/(dashboard)/platform/send-event/actions";
-import { createApiKeyAction, revokeApiKeyAction } from "@/app/(dashboard)/[org]/settings/api-keys/actions";
+import { sendEventAction } from "@/actions/send-event";
+import { createApiKeyAction, revokeApiKeyAction } from "@/actions/api-keys";
 import {
   createEndpointAction,
   revealEndpointSecretAction,
   rotateEndpointSecretAction,
   updateEndpointAction,
-} from "@/app/(dashboard)/[org]/settings/integrations/webhooks/endpoints/actions";
-import { createReceiverAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/receiver/actions";
+} from "@/actions/endpoints";
+import { createReceiverAction } from "@/actions/test-receiver";
 import { db } from "@/lib/db";
 import { getEndpoint } from "@/lib/endpoints/endpoints";
 import { contractCreated } from "@/tests/helpers/delivery-harness";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { sendEventAction } from "@/app/(dashboard)/platform/send-event/actions";
+import { sendEventAction } from "@/actions/send-event";
 import { db } from "@/lib/db";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { signInAs } from "@/tests/helpers/auth-mock";

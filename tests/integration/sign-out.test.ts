@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
-import { signOutAction } from "@/app/(dashboard)/actions";
+import { signOutAction } from "@/actions/auth";
 import { db } from "@/lib/db";
 import { currentUser } from "@/lib/auth/session";
 import { REVOCATION_TTL_MS, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/revoked-sessions";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { setWebhooksEnabledAction } from "@/app/(dashboard)/[org]/settings/integrations/webhooks/actions";
+import { setWebhooksEnabledAction } from "@/actions/webhooks";
 import { db } from "@/lib/db";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";

@@ -2,6 +2,7 @@ import { AppShell } from "@/components/layout/app-shell";
 import { OrganizationDisabledBanner } from "@/components/organizations/disabled-banner";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { organizationsOf, requireMemberPage } from "@/lib/auth/session";
+import { isOrganizationDisabled } from "@/lib/organizations/disabled";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -17,7 +18,7 @@ export default async function OrgLayout({ children, params }: { children: React.
   const organizations = await organizationsOf(member.user.id);
   return (
     <AppShell user={member.user} current={{ ...member.organization, role: member.role }} organizations={organizations}>
-      {member.organization.disabledAt ? <OrganizationDisabledBanner name={member.organization.name} /> : null}
+      {isOrganizationDisabled(member.organization) ? <OrganizationDisabledBanner name={member.organization.name} /> : null}
       {children}
     </AppShell>
   );

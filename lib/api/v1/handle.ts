@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { authenticateApiKey, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
-import { findOrganization } from "@/lib/api/organization";
+import { findOrganization } from "@/lib/organizations/cache";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { allowedMethods, methodNotAllowed, problem, type ValidationIssue } from "@/lib/api/problem";
 import { declaresMoreThan, readCappedBody } from "@/lib/http/read-body";
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
@@ -85,8 +86,8 @@ async function authorizeOrganization(principal: ApiPrincipal, app: string): Prom
 async function refusedAsDisabled(principal: ApiPrincipal): Promise<Response | null> {
   if (principal.scope !== "ORGANIZATION" || !principal.organizationId) return null;
   const own = await findOrganization(principal.organizationId);
-  if (!own?.disabledAt) return null;
-  return problem("organization_disabled", "This organization is disabled by the platform's staff: its API keys are refused until it is enabled again. Its webhooks wait meanwhile.");
+  if (!own || !isOrganizationDisabled(own)) return null;
+  return problem(ORGANIZATION_DISABLED, organizationDisabledMessage.apiKey);
 }
 
 /** Whether answers are checked against their schemas (tests and development: a wrong shape is a 500 there, never in production). */

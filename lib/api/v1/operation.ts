@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ApiPrincipal } from "@/lib/api/authenticate";
-import type { findOrganization } from "@/lib/api/organization";
+import type { findOrganization } from "@/lib/organizations/cache";
 import type { ProblemCode } from "@/lib/api/problem";
 
 /**

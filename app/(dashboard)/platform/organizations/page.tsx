@@ -9,7 +9,7 @@ import { cursorField } from "@/lib/db/keyset";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/public-origin";
-import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations";
+import { listOrganizationsForStaff, MESSAGE_COUNT_CAP } from "@/lib/organizations/organizations";
 import { organizationsPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Organizations · Platform" };

@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { SendEventForm } from "@/components/messages/send-event-form";
 import { requireStaffPage } from "@/lib/auth/session";
 import { listEventTypeDetails } from "@/lib/catalog/event-types";
-import { organizationChoices } from "@/lib/organizations";
+import { organizationChoices } from "@/lib/organizations/organizations";
 import { sendEventPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Send event" };

@@ -10,7 +10,7 @@ import {
   listOrganizationRecords,
   updateOrganization,
   type OrganizationRecord,
-} from "@/lib/organizations";
+} from "@/lib/organizations/organizations";
 import { organizationNameSchema, orgSlugSchema } from "@/lib/validations/organization";
 
 /** Svix's `ApplicationOut`: an organization, its slug as `uid`. */

@@ -4,6 +4,7 @@ import { apiError, defineOperation, type AnyOperation, type Organization } from 
 import { appParams } from "@/lib/api/v1/schemas";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/public-origin";
+import { isOrganizationDisabled, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { createPortalAccess, PORTAL_EXPIRY_DEFAULT_SECONDS, PORTAL_EXPIRY_MAX_SECONDS, PORTAL_EXPIRY_MIN_SECONDS, revokeAllPortalAccess } from "@/lib/portal/access";
 import { portalLinkUrl } from "@/lib/routes";
 
@@ -67,7 +68,7 @@ const applicationTokenExpireIn = z
   .meta({ id: "ApplicationTokenExpireIn" });
 
 function notDisabled(organization: Organization): void {
-  if (organization.disabledAt) throw apiError("forbidden", "This organization is disabled by platform staff: its portal links do not open. Enable it first.");
+  if (isOrganizationDisabled(organization)) throw apiError("forbidden", organizationDisabledMessage.portalLinkRequest);
 }
 
 export const authenticationOperations: AnyOperation[] = [

@@ -3,9 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
-import { isOrganizationDisabled, ORGANIZATION_DISABLED_MESSAGE } from "@/lib/organizations";
+import type { MemberOrPortalContext } from "@/lib/auth/session";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { resendMessage } from "@/lib/recovery/resend";
-import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery, type TaskView } from "@/lib/recovery/tasks";
+import { cancelTask, listTasks, previewBulkResend, previewRecovery, startBulkResend, startRecovery } from "@/lib/recovery/tasks";
+import { toTaskWire } from "@/lib/recovery/wire";
 import { webhooksPath } from "@/lib/routes";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
@@ -16,24 +18,14 @@ import { bulkResendSchema, endpointTasksSchema, recoveryRequestSchema, resendMes
  * cancel; everyone in the organization sees the operations and their progress.
  */
 
-/** A task as the browser gets it: dates as ISO text. */
-export type TaskWire = Omit<TaskView, "createdAt" | "startedAt" | "finishedAt"> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
-
-const wire = (task: TaskView): TaskWire => ({
-  ...task,
-  createdAt: task.createdAt.toISOString(),
-  startedAt: task.startedAt?.toISOString() ?? null,
-  finishedAt: task.finishedAt?.toISOString() ?? null,
-});
-
 function parseWindow(input: { since?: string; until?: string }) {
   const window = windowSchema().safeParse({ since: input.since || undefined, until: input.until || undefined });
   return window.success ? window.data : fail("invalid_input", window.error.issues[0]?.message ?? "Invalid window", fieldErrorsByPath(window.error));
 }
 
 /** A disabled organization's deliveries wait (docs/delivery.md): manual sends too. */
-async function refusedWhenDisabled(organizationId: string) {
-  return (await isOrganizationDisabled(organizationId)) ? fail("organization_disabled", ORGANIZATION_DISABLED_MESSAGE) : null;
+function refusedWhenDisabled(organization: MemberOrPortalContext["organization"]) {
+  return isOrganizationDisabled(organization) ? fail(ORGANIZATION_DISABLED, organizationDisabledMessage.dashboard) : null;
 }
 
 function parseFilters(filters: Record<string, string | string[]>) {
@@ -57,14 +49,14 @@ export const startRecoveryAction = defineAction({
   input: recoveryRequestSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, endpointId, kind, ...input }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const window = parseWindow(input);
     if (!("since" in window)) return window;
     const started = await startRecovery(organization, actor, endpointId, kind, window);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
-    return wire(started.task);
+    return toTaskWire(started.task);
   },
 });
 
@@ -72,7 +64,7 @@ export const resendMessageAction = defineAction({
   input: resendMessageSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, endpointId, messageId, confirmDelivered }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const result = await resendMessage(organization, endpointId, messageId, { confirmDelivered }, actor);
     if (!result.ok) return fail(result.code, result.message);
@@ -97,14 +89,14 @@ export const startBulkResendAction = defineAction({
   input: bulkResendSchema,
   access: member(MANAGE_ROLE, { portal: true }),
   run: async ({ org, filters, includeDelivered }, { organization, actor }) => {
-    const disabled = await refusedWhenDisabled(organization.id);
+    const disabled = refusedWhenDisabled(organization);
     if (disabled) return disabled;
     const parsed = parseFilters(filters);
     if (!("eventType" in parsed)) return parsed;
     const started = await startBulkResend(organization, actor, parsed, includeDelivered);
     if (!started.ok) return fail(started.code, started.message);
     revalidatePath(webhooksPath(org), "layout");
-    return wire(started.task);
+    return toTaskWire(started.task);
   },
 });
 
@@ -114,7 +106,7 @@ export const cancelTaskAction = defineAction({
   run: async ({ taskId }, { organization, actor }) => {
     const result = await cancelTask(organization.id, taskId, actor);
     if (!result.ok) return fail(result.code, result.message);
-    return wire(result.task);
+    return toTaskWire(result.task);
   },
 });
 
@@ -122,5 +114,5 @@ export const cancelTaskAction = defineAction({
 export const listTasksAction = defineAction({
   input: endpointTasksSchema,
   access: member("VIEWER", { portal: true }),
-  run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(wire),
+  run: async ({ endpointId }, { organization }) => (await listTasks(organization.id, endpointId ?? null)).map(toTaskWire),
 });

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { apiKeyCache } from "@/lib/api/authenticate";
-import { findOrganization, organizationCache } from "@/lib/api/organization";
+import { apiKeyCache } from "@/lib/api-keys/cache";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { organizationCache } from "@/lib/organizations/cache";
+import { isOrganizationDisabled } from "@/lib/organizations/disabled";
 import { slugFromName } from "@/lib/validations/organization";
 
 /** Turns webhooks on or off for an organization. Returns the new state. */
@@ -148,28 +149,19 @@ export async function deleteOrganization(id: string, actor: Actor): Promise<"del
   return "deleted";
 }
 
-/** Why a member's manual resend of a disabled organization is refused (the API refuses its keys outright). */
-export const ORGANIZATION_DISABLED_MESSAGE = "This organization is disabled by the platform's staff: its webhooks are paused, resends included, until it is enabled again.";
-
-/** From the per-process organization cache (no query on a hit). */
-export async function isOrganizationDisabled(id: string): Promise<boolean> {
-  return !!(await findOrganization(id))?.disabledAt;
-}
-
 export type SetOrganizationDisabledResult = { ok: true; disabledAt: Date | null; changed: boolean } | { ok: false; code: "not_found" };
 
 /**
- * Staff disable an organization, or enable it again: while disabled its organization API keys are
- * refused (lib/api/v1/handle.ts) and its deliveries wait without being attempted
- * (lib/delivery/perform.ts), resuming on enable. Its members still see the dashboard. This
- * process's cache forgets at once; other processes' on the `organization_changed` trigger.
+ * Staff disable an organization, or enable it again; what that refuses is the rule of
+ * lib/organizations/disabled.ts. This process's cache forgets at once; other processes' on the
+ * `organization_changed` trigger.
  */
 export async function setOrganizationDisabled(id: string, disabled: boolean, actor: Actor, now = new Date()): Promise<SetOrganizationDisabledResult> {
   const result = await db.$transaction(async (tx) => {
     const before = await tx.organization.findUnique({ where: { id }, select: { disabledAt: true } });
     if (!before) return null;
     // Disabling twice keeps the first time; enabling an active organization changes nothing.
-    if (!!before.disabledAt === disabled) return { disabledAt: before.disabledAt, changed: false };
+    if (isOrganizationDisabled(before) === disabled) return { disabledAt: before.disabledAt, changed: false };
     const row = await tx.organization.update({ where: { id }, data: { disabledAt: disabled ? now : null }, select: { disabledAt: true } });
     await recordAudit(tx, { actor, action: disabled ? "organization.disabled" : "organization.enabled", organizationId: id, changes: { disabledAt: row.disabledAt?.toISOString() ?? null } });
     return { disabledAt: row.disabledAt, changed: true };

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
-import { setWebhooksEnabled } from "@/lib/organizations";
+import { setWebhooksEnabled } from "@/lib/organizations/organizations";
 import { webhooksPath } from "@/lib/routes";
 import { setWebhooksEnabledSchema } from "@/lib/validations/organization";
 

@@ -1,15 +1,11 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/auth";
+import { signIn, signOut } from "@/auth";
 import { safeCallbackPath } from "@/lib/auth/public-paths";
 import { SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS } from "@/lib/auth/credentials";
+import type { SignInState } from "@/lib/auth/wire";
 import { signInSchema } from "@/lib/validations/auth";
-
-export interface SignInState {
-  error?: string;
-  email?: string;
-}
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = signInSchema.safeParse({
@@ -40,4 +36,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     // signIn redirects by throwing; let Next handle it.
     throw error;
   }
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
 }

@@ -1,8 +1,8 @@
 "use server";
 
 import { defineAction, fail, staff } from "@/lib/actions/define-action";
-import { findOrganization } from "@/lib/api/organization";
 import { sendEvent } from "@/lib/messages/send-event";
+import { findOrganization } from "@/lib/organizations/cache";
 import { sendEventFormSchema } from "@/lib/validations/message";
 
 /**

@@ -14,8 +14,8 @@ import { acceptInviteNewAccountSchema, acceptInviteSchema, inviteTokenSchema } f
 /**
  * A new person accepts an invite: the account is created with their name and password, the
  * membership with the invite's role, and they are signed in and sent to the organization's
- * webhooks. Like signing in (app/(auth)/sign-in/actions.ts), it is outside `defineAction`: the
- * caller has no session yet; the invite token is what authorizes it.
+ * webhooks. Like signing in (actions/auth.ts), it is outside `defineAction`: the caller has no
+ * session yet; the invite token is what authorizes it.
  */
 export async function acceptInviteNewAccountAction(raw: unknown): Promise<ActionResult<never>> {
   const parsed = acceptInviteNewAccountSchema.safeParse(raw);

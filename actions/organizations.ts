@@ -4,7 +4,9 @@ import { revalidatePath } from "next/cache";
 import { ActionFailure, defineAction, fail, staff } from "@/lib/actions/define-action";
 import type { Actor } from "@/lib/audit/record";
 import { createInvite } from "@/lib/members/invites";
-import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations";
+import { isOrganizationDisabled } from "@/lib/organizations/disabled";
+import { createOrganization, setOrganizationDisabled, updateOrganization } from "@/lib/organizations/organizations";
+import type { OwnerInvite } from "@/lib/organizations/wire";
 import { organizationsPath } from "@/lib/routes";
 import {
   staffCreateOrganizationSchema,
@@ -12,13 +14,6 @@ import {
   staffRenameOrganizationSchema,
   staffSetOrganizationDisabledSchema,
 } from "@/lib/validations/organization";
-
-/** An owner invite as the dialog shows it once: the link's path (the page adds the origin), for whom, until when. */
-export interface OwnerInvite {
-  email: string;
-  path: string;
-  expiresAt: Date;
-}
 
 function refresh() {
   revalidatePath(organizationsPath());
@@ -69,7 +64,7 @@ export const setOrganizationDisabledAction = defineAction({
     const result = await setOrganizationDisabled(id, disabled, user);
     if (!result.ok) return fail("not_found", "That organization no longer exists.");
     refresh();
-    return { disabled: result.disabledAt !== null };
+    return { disabled: isOrganizationDisabled(result) };
   },
 });
 

@@ -2,9 +2,10 @@ import { db } from "@/lib/db";
 import { NotifiedCache } from "@/lib/db/notified-cache";
 
 /**
- * Organizations by id or slug, per process: every API call resolves one. Disabling webhooks or
- * renaming the slug, by any process, reaches every cache through the `organization_changed`
- * trigger (its migration).
+ * Organizations by id or slug, per process: every API call resolves one, and the proxy reads a
+ * portal's framing origins from it. Disabling webhooks or the organization, renaming the slug or
+ * changing the portal origins, by any process, reaches every cache through the
+ * `organization_changed` trigger (its migration).
  */
 export const organizationCache = new NotifiedCache({
   channel: "organization_changed",
