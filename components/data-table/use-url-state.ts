@@ -5,7 +5,7 @@ import { useCallback, useTransition } from "react";
 
 export type UrlUpdates = Record<string, string | null | undefined>;
 
-/** The search param that holds a keyset cursor (see lib/pagination/keyset.ts). */
+/** The search param that holds a keyset cursor (see lib/db/keyset.ts). */
 export const CURSOR_PARAM = "cursor";
 
 /**

@@ -7,7 +7,7 @@ import { useUrlState } from "@/components/data-table/use-url-state";
 import { RunStatusBadge } from "@/components/jobs/run-status-badge";
 import { Time } from "@/components/ui/time";
 import type { RunSummary } from "@/inngest/executor/jobs";
-import type { Page } from "@/lib/pagination/keyset";
+import type { Page } from "@/lib/db/keyset";
 
 const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
@@ -54,7 +54,7 @@ export function RunsTable({ page, toolbar }: { page: Page<RunSummary>; toolbar?:
     <DataTable
       label="Runs"
       columns={columns(runHref)}
-      data={page.rows}
+      data={page.items}
       getRowId={(run) => run.id}
       rowHref={(run) => runHref(run.id)}
       sorting="server"

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ExecutorRunStatus } from "@/lib/generated/prisma/enums";
-import { decodeCursor, keysetPage, keysetPlan } from "@/lib/pagination/keyset";
+import { decodeCursor, keysetPlan, toPage } from "@/lib/db/keyset";
 
 /** Read-only views of the embedded executor's runs for the staff Jobs page. */
 
@@ -17,10 +17,10 @@ export const jobsFilterSchema = z.object({
 
 export type JobsFilter = z.infer<typeof jobsFilterSchema>;
 
-/** One keyset page of runs in start order (see lib/pagination/keyset.ts). */
+/** One keyset page of runs in start order (see lib/db/keyset.ts). */
 export async function listRuns(filter: JobsFilter) {
-  const cursor = decodeCursor(filter.cursor);
-  const plan = keysetPlan(cursor, filter.sort === "createdAt" ? "asc" : "desc", JOBS_PAGE_SIZE);
+  const cursor = decodeCursor(filter.cursor) ?? undefined;
+  const plan = keysetPlan(cursor, JOBS_PAGE_SIZE, filter.sort === "createdAt" ? "asc" : "desc");
   const { beyond } = plan;
   // Rows past the key in scan order; the id breaks ties between runs created in the same millisecond.
   const keyset = !beyond
@@ -48,10 +48,10 @@ export async function listRuns(filter: JobsFilter) {
       event: { select: { id: true, name: true } },
     },
   });
-  return keysetPage(rows, cursor, JOBS_PAGE_SIZE, (run) => ({ at: run.createdAt, id: run.id }));
+  return toPage(rows, (run) => ({ at: run.createdAt, id: run.id }), cursor, JOBS_PAGE_SIZE);
 }
 
-export type RunSummary = Awaited<ReturnType<typeof listRuns>>["rows"][number];
+export type RunSummary = Awaited<ReturnType<typeof listRuns>>["items"][number];
 
 export async function runDetail(runId: string) {
   return db.executorRun.findUnique({

@@ -87,11 +87,20 @@ export async function requireMember(orgSlug: string, role: Role = "VIEWER", opti
   return memberOf(await requireUser(), orgSlug, role);
 }
 
-export async function memberOf(user: SessionUser, orgSlug: string, role: Role): Promise<MemberContext> {
-  const membership = await db.membership.findFirst({
-    where: { userId: user.id, organization: { slug: orgSlug } },
+/**
+ * The user's membership of the organization, read once per request: the organization layout, the
+ * section layouts and the page each check it on their own, in one render (React's `cache`: a server
+ * render shares the read; code run outside a render reads every time).
+ */
+const membershipOf = cache((userId: string, orgSlug: string) =>
+  db.membership.findFirst({
+    where: { userId, organization: { slug: orgSlug } },
     include: { organization: { select: { id: true, name: true, slug: true, webhooksEnabled: true, disabledAt: true } } },
-  });
+  }),
+);
+
+export async function memberOf(user: SessionUser, orgSlug: string, role: Role): Promise<MemberContext> {
+  const membership = await membershipOf(user.id, orgSlug);
   if (!membership) throw new AuthorizationError("not_found", "Organization not found.");
   if (!hasRole(membership.role, role)) {
     throw new AuthorizationError(

@@ -44,22 +44,42 @@ describe("Jobs list pages", () => {
 
     const first = await listRuns(filter);
     expect(first.prevCursor).toBeNull();
-    expect(first.rows.map((r) => r.id)).toEqual(seeded.slice(0, JOBS_PAGE_SIZE));
+    expect(first.items.map((r) => r.id)).toEqual(seeded.slice(0, JOBS_PAGE_SIZE));
     expect(first.nextCursor).not.toBeNull();
 
     const second = await listRuns({ ...filter, cursor: first.nextCursor! });
-    expect(second.rows.slice(0, 10).map((r) => r.id)).toEqual(seeded.slice(JOBS_PAGE_SIZE));
+    expect(second.items.slice(0, 10).map((r) => r.id)).toEqual(seeded.slice(JOBS_PAGE_SIZE));
     expect(second.prevCursor).not.toBeNull();
 
     const back = await listRuns({ ...filter, cursor: second.prevCursor! });
-    expect(back.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    expect(back.items.map((r) => r.id)).toEqual(first.items.map((r) => r.id));
     expect(back.prevCursor).toBeNull();
+  });
+
+  it("opens a page bookmarked with the cursor format the Jobs page wrote before (after/before, ISO time) at the same run, both ways", async () => {
+    const seeded = (await seedRuns(JOBS_PAGE_SIZE + 10)).map((r) => r.id);
+    const filter = { status: "CANCELLED" as const };
+    const first = await listRuns(filter);
+    const second = await listRuns({ ...filter, cursor: first.nextCursor! });
+    const former = (d: "after" | "before", run: { id: string; createdAt: Date }) =>
+      Buffer.from(JSON.stringify({ d, t: run.createdAt.toISOString(), id: run.id })).toString("base64url");
+
+    const older = await listRuns({ ...filter, cursor: former("after", first.items.at(-1)!) });
+    expect(older.items.map((r) => r.id)).toEqual(second.items.map((r) => r.id));
+    expect(older.items.slice(0, 10).map((r) => r.id)).toEqual(seeded.slice(JOBS_PAGE_SIZE));
+    const newer = await listRuns({ ...filter, cursor: former("before", second.items[0]!) });
+    expect(newer.items.map((r) => r.id)).toEqual(first.items.map((r) => r.id));
+
+    // Oldest first, "after" is still further down the list: the newer runs.
+    const oldest = await db.executorRun.findUniqueOrThrow({ where: { id: seeded.at(-1)! }, select: { id: true, createdAt: true } });
+    const ascending = await listRuns({ ...filter, sort: "createdAt", cursor: former("after", oldest) });
+    expect(ascending.items.map((r) => r.id)).toEqual([...seeded].reverse().slice(1, JOBS_PAGE_SIZE + 1));
   });
 
   it("treats an unreadable cursor as the first page", async () => {
     await seedRuns(2);
     const first = await listRuns({ status: "CANCELLED" });
     const tampered = await listRuns({ status: "CANCELLED", cursor: "not-a-cursor" });
-    expect(tampered.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    expect(tampered.items.map((r) => r.id)).toEqual(first.items.map((r) => r.id));
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import "zod-openapi";
-import { decodeCursor, encodeCursor, type Cursor, type Page, type Position } from "@/lib/db/keyset";
+import { decodeCursor, keysetPlan, toPage, type Cursor, type Page, type Position } from "@/lib/db/keyset";
 
 /**
  * Pieces every API operation shares, in Svix's wire format (camelCase fields, ISO 8601 times,
@@ -77,33 +77,18 @@ export function listAnswer<T, U>(page: Page<T>, map: (row: T) => U) {
 
 /**
  * A list answer for a small set already in memory (applications, event types, endpoints of one
- * organization), paginated by a stable (time, id) position like the database lists.
+ * organization), paginated by a stable (time, id) position like the database lists: the plan a
+ * query would run, run over the array.
  */
 export function listInMemory<T>(rows: readonly T[], position: (row: T) => Position, limit: number, cursor: Cursor | undefined): Page<T> {
-  const key = (row: T) => position(row);
-  const newestFirst = [...rows].sort((a, b) => key(b).at.getTime() - key(a).at.getTime() || (key(b).id < key(a).id ? -1 : key(b).id > key(a).id ? 1 : 0));
-  const before = (row: T, c: Position) => key(row).at.getTime() < c.at.getTime() || (key(row).at.getTime() === c.at.getTime() && key(row).id < c.id);
-  const after = (row: T, c: Position) => key(row).at.getTime() > c.at.getTime() || (key(row).at.getTime() === c.at.getTime() && key(row).id > c.id);
-  if (cursor?.direction === "prev") {
-    const newer = newestFirst.filter((row) => after(row, cursor));
-    const items = newer.slice(Math.max(0, newer.length - limit));
-    const first = items[0];
-    const last = items[items.length - 1];
-    return {
-      items,
-      prevCursor: newer.length > limit && first ? encodeCursor({ ...key(first), direction: "prev" }) : null,
-      nextCursor: last ? encodeCursor({ ...key(last), direction: "next" }) : null,
-    };
-  }
-  const older = cursor ? newestFirst.filter((row) => before(row, cursor)) : newestFirst;
-  const items = older.slice(0, limit);
-  const first = items[0];
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: older.length > limit && last ? encodeCursor({ ...key(last), direction: "next" }) : null,
-    prevCursor: cursor && first ? encodeCursor({ ...key(first), direction: "prev" }) : null,
-  };
+  const { scanOrder, beyond, take } = keysetPlan(cursor, limit);
+  const sign = scanOrder === "asc" ? 1 : -1;
+  const compare = (a: Position, b: Position) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const fetched = rows
+    .filter((row) => !beyond || sign * compare(position(row), beyond) > 0)
+    .sort((a, b) => sign * compare(position(a), position(b)))
+    .slice(0, take);
+  return toPage(fetched, position, cursor, limit);
 }
 
 /** The app path parameter: an organization id or its slug (Svix's application id or uid). */

@@ -6,12 +6,12 @@ import { RecoveryMenu } from "@/components/recovery/recovery-menu";
 import { TaskList } from "@/components/recovery/task-list";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
-import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointForPage } from "@/lib/endpoints/lookup";
 
 export default async function EndpointLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
   const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
-  const endpoint = await getEndpoint(organization.id, endpointId);
+  const endpoint = await endpointForPage(organization.id, endpointId);
   if (!endpoint) notFound();
   return (
     <section className="space-y-4" aria-labelledby="endpoint-heading">

@@ -5,7 +5,7 @@ import { EndpointOverview } from "@/components/endpoints/endpoint-overview";
 import { SigningSecretCard } from "@/components/endpoints/signing-secret-card";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
-import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointForPage } from "@/lib/endpoints/lookup";
 import { endpointHealth } from "@/lib/endpoints/health";
 import { Skeleton } from "@/components/ui/skeleton";
 import { rotationInProgress } from "@/lib/endpoints/secrets";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Endpoint · Webhooks" };
 export default async function EndpointOverviewPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
   const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
-  const endpoint = await getEndpoint(organization.id, endpointId);
+  const endpoint = await endpointForPage(organization.id, endpointId);
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
   if (!endpoint) return null;
   const previousValidUntil = await rotationInProgress(endpoint.id);

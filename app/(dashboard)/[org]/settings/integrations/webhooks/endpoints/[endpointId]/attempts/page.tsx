@@ -4,7 +4,7 @@ import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
 import { encodeCursor } from "@/lib/db/keyset";
 import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
-import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointForPage } from "@/lib/endpoints/lookup";
 import { attemptedMessagesFiltersSchema, searchParamsRecord } from "@/lib/validations/message-logs";
 
 export const metadata: Metadata = { title: "Attempted messages · Endpoint · Webhooks" };
@@ -19,7 +19,7 @@ export default async function AttemptedMessagesPage({
   const { org, endpointId } = await params;
   const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
-  const endpoint = await getEndpoint(organization.id, endpointId);
+  const endpoint = await endpointForPage(organization.id, endpointId);
   if (!endpoint) return null;
   // A stale or hand-edited URL falls back to the unfiltered first page.
   const parsed = attemptedMessagesFiltersSchema.safeParse(searchParamsRecord(await searchParams));

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { EndpointForm } from "@/components/endpoints/endpoint-form";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
-import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointForPage } from "@/lib/endpoints/lookup";
 import { pickableTypes } from "@/lib/endpoints/pickable-types";
 
 export const metadata: Metadata = { title: "Edit endpoint · Webhooks" };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Edit endpoint · Webhooks" };
 export default async function EditEndpointPage({ params }: { params: Promise<{ org: string; endpointId: string }> }) {
   const { org, endpointId } = await params;
   const { organization } = await requireMemberPage(org, MANAGE_ROLE, { portal: true });
-  const endpoint = await getEndpoint(organization.id, endpointId);
+  const endpoint = await endpointForPage(organization.id, endpointId);
   if (!endpoint) notFound();
   return (
     <EndpointForm

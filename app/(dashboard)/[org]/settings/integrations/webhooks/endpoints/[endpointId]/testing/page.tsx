@@ -3,7 +3,7 @@ import { EndpointTester } from "@/components/endpoints/endpoint-tester";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
 import { listEventTypeDetails } from "@/lib/catalog/event-types";
-import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { endpointForPage } from "@/lib/endpoints/lookup";
 
 export const metadata: Metadata = { title: "Testing · Endpoint · Webhooks" };
 
@@ -11,7 +11,7 @@ export default async function EndpointTestingPage({ params }: { params: Promise<
   const { org, endpointId } = await params;
   const { organization, role } = await requireMemberPage(org, "VIEWER", { portal: true });
   // The layout answers an unknown endpoint with a 404; under this page's loading boundary it could not.
-  const [endpoint, catalog] = await Promise.all([getEndpoint(organization.id, endpointId), listEventTypeDetails()]);
+  const [endpoint, catalog] = await Promise.all([endpointForPage(organization.id, endpointId), listEventTypeDetails()]);
   if (!endpoint) return null;
   const subscribed = new Set(endpoint.eventTypes);
   const types = catalog
