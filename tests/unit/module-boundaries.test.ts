@@ -46,6 +46,17 @@ describe("nothing outside app/ imports from it", () => {
   });
 });
 
+describe("the domain reaches the engine through the outbox only", () => {
+  const files = sourceFiles("lib");
+  const reachesEngine = (specifier: string) => specifier === "@/inngest" || specifier.startsWith("@/inngest/");
+
+  it("finds inngest/ imported in lib/ by lib/outbox/ alone", () => {
+    const importers = files.filter((file) => importsOf(file).some(reachesEngine)).map((f) => f.split(path.sep).join("/"));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((f) => !f.startsWith("lib/outbox/"))).toEqual([]);
+  });
+});
+
 function isUseServer(source: ts.SourceFile): boolean {
   const first = source.statements[0];
   return !!first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === "use server";

@@ -51,7 +51,7 @@ const statusCodeClassQuery = z
 
 const messageAttemptOut = z
   .object({
-    id: z.string().meta({ description: "The attempt id (`att_…`)." }),
+    id: z.string().meta({ description: "The attempt id: `atmpt_…` (Svix's prefix), or `att_…` for attempts recorded before it was adopted." }),
     msgId: z.string(),
     endpointId: z.string(),
     url: z.string().meta({ description: "The URL the request went to (the endpoint's at the time)." }),
@@ -296,7 +296,7 @@ export const attemptsOperations: AnyOperation[] = [
     summary: "Get attempt",
     description: "One attempt of the message (by id or `eventId`), with the receiver's answer in `response`.",
     access: "app",
-    params: msgParams.extend({ attempt_id: z.string().min(1).max(100).meta({ description: "The attempt id (`att_…`)." }) }),
+    params: msgParams.extend({ attempt_id: z.string().min(1).max(100).meta({ description: "The attempt id: `atmpt_…`, or an older `att_…`." }) }),
     query: z.object({ expanded_statuses: attemptFilters.expanded_statuses }),
     response: { status: 200, description: "The attempt.", schema: messageAttemptOut },
     handler: async ({ organization, params }) => {
