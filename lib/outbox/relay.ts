@@ -33,10 +33,11 @@ export interface OutboxRelayOptions {
 }
 
 export interface OutboxRelay {
-  /** One pass: sends what is due now; returns how many events were sent. */
-  drain(): Promise<number>;
+  /** Stops relaying. A send still in flight after a few seconds is left to the process's exit: its events are sent again later. */
   stop(): Promise<void>;
 }
+
+const STOP_WAIT_MS = 5_000;
 
 interface Row {
   id: string;
@@ -66,6 +67,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     wake?.();
   };
 
+  /** One pass: sends what is due now; returns how many events were sent. */
   async function drain(): Promise<number> {
     const client = await pool.connect();
     try {
@@ -140,13 +142,15 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   })();
 
   return {
-    drain,
     async stop() {
       stopping = true;
       wake?.();
-      await loop;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([loop.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_WAIT_MS)))]);
+      clearTimeout(timer);
       await listener.end().catch(() => {});
-      await pool.end();
+      // A pass still sending holds a connection: ending the pool would wait for it.
+      if (finished) await pool.end();
     },
   };
 }
