@@ -1,11 +1,12 @@
 /**
  * The dashboard's API reference page (issue 21): the size of its first HTML (the document response,
- * signed in) and the server's time to send all of it, p50 / p95 over REPS fetches; the same for a
+ * signed in) and the server's time to send all of it, p50 / p95 over N fetches; the same for a
  * trivial dashboard page (`/account`) in the same run, for the ratio we track. Then the time from
- * navigation until each page's heading is visible in Chromium (playwright-core), over LOADS loads.
- * The size of every section's page (`?section=`) is printed too: the largest is the budget's case.
+ * navigation until each page's heading is visible in Chromium (playwright-core), over M loads.
+ * The size of every section's page (`?section=`) is printed too: the largest is the budget's case;
+ * and what opening the largest operation costs (its tables, fetched from the page's route).
  *
- *   npm run bench:api-reference              30 fetches and 10 browser loads per page
+ *   npm run bench:api-reference              N = 30 fetches and M = 10 browser loads per page
  *   npm run bench:api-reference -- 60 20     other counts (at most 200 and 50)
  *
  * Setup: the real app as `npm start` runs it (production build in .next-test, a throwaway
@@ -19,8 +20,9 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { Agent, request } from "undici";
-import { referenceSections } from "@/lib/api/v1/reference";
+import { referenceSections, type OperationView } from "@/lib/api/v1/reference";
 import { openApiDocument } from "@/lib/api/v1/registry";
+import { apiReferenceOperationPath } from "@/lib/routes";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { chooseChromium } from "@/scripts/lib/chromium";
 import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
@@ -135,7 +137,17 @@ async function main() {
       log(`${page.label}: first HTML ${kb(bytes)} (largest of ${reps}), server time p50 ${ms(time.p50)}, p95 ${ms(time.p95)}`);
     }
 
+    // Opening an operation fetches its tables: the price is paid then, for the largest operation here.
     const sections = referenceSections(openApiDocument());
+    const rowsOf = (op: OperationView) => op.parameters.reduce((n, g) => n + g.fields.length, 0) + (op.body?.fields.length ?? 0) + (op.success.body?.fields.length ?? 0);
+    const largestOp = sections.flatMap((s) => s.operations).reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
+    const tablesPath = apiReferenceOperationPath(ORG, largestOp.anchor);
+    for (let i = 0; i < WARMUP; i++) await fetchDocument(tablesPath);
+    const tableRuns: { bytes: number; ms: number }[] = [];
+    for (let i = 0; i < reps; i++) tableRuns.push(await fetchDocument(tablesPath));
+    const tables = { bytes: tableRuns[0]!.bytes, ...summary(tableRuns.map((r) => r.ms)) };
+    log(`opening ${largestOp.operationId} (${rowsOf(largestOp)} table rows): ${kb(tables.bytes)} of JSON, p50 ${ms(tables.p50)}, p95 ${ms(tables.p95)}`);
+
     const bySection = [];
     for (const section of sections) bySection.push({ tag: section.tag, ...(await fetchDocument(`${PAGES[0]!.path}?section=${section.anchor}`)) });
     const largest = bySection.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -170,6 +182,7 @@ async function main() {
     console.log(`| server time p50 / p95 (${reps} fetches) | ${ms(reference!.served.p50)} / ${ms(reference!.served.p95)} | ${ms(trivial!.served.p50)} / ${ms(trivial!.served.p95)} | ${(reference!.served.p50 / trivial!.served.p50).toFixed(2)} / ${(reference!.served.p95 / trivial!.served.p95).toFixed(2)} |`);
     console.log(`| heading visible p50 / p95 (${loads} loads) | ${ms(reference!.heading.p50)} / ${ms(reference!.heading.p95)} | ${ms(trivial!.heading.p50)} / ${ms(trivial!.heading.p95)} | ${(reference!.heading.p50 / trivial!.heading.p50).toFixed(2)} / ${(reference!.heading.p95 / trivial!.heading.p95).toFixed(2)} |`);
     console.log(`| largest section's first HTML (${largest.tag}) | ${kb(largest.bytes)} | | |`);
+    console.log(`| opening ${largestOp.operationId}: its tables (${rowsOf(largestOp)} rows) | ${kb(tables.bytes)}, p50 ${ms(tables.p50)} / p95 ${ms(tables.p95)} | | |`);
     console.log(`\nload average: ${os.loadavg().map((x) => x.toFixed(2)).join(", ")}`);
   } finally {
     await browser?.close();
