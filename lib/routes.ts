@@ -24,6 +24,8 @@ export const membersPath = (org: string) => `${orgPath(org)}/settings/members`;
 /** The signed-in person's own account (password, sessions); it belongs to no organization. */
 export const accountPath = "/account";
 export const apiReferencePath = (org: string) => `${orgPath(org)}/settings/api-reference`;
+/** One operation's tables (JSON), fetched when the reference opens it. */
+export const apiReferenceOperationPath = (org: string, anchor: string) => `${apiReferencePath(org)}/operations/${encodeURIComponent(anchor)}`;
 /** The OpenAPI document the reference is rendered from (public, no key needed). */
 export const OPENAPI_DOCUMENT_PATH = "/api/v1/openapi.json";
 export const testReceiverPath = (org: string) => `${webhooksPath(org)}/receiver`;

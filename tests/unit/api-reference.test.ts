@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { API_KEY_PLACEHOLDER, sdkSnippet, snippetEvent } from "@/lib/api/sdk-snippet";
-import { matchesFilter, referenceSections, type OperationView } from "@/lib/api/v1/reference";
+import { chosenSection, matchesFilter, operationDetails, referenceIndex, referenceSections, sectionOfFragment, type OperationView } from "@/lib/api/v1/reference";
 import { openApiDocument } from "@/lib/api/v1/registry";
 import { parseEnv } from "@/lib/env";
 import { recordPeer } from "@/lib/http/forwarded";
@@ -141,6 +141,37 @@ describe("walking any OpenAPI document", () => {
   it("returns nothing for something that is not a document", () => {
     expect(referenceSections(null)).toEqual([]);
     expect(referenceSections({ paths: "nope" })).toEqual([]);
+  });
+});
+
+describe("the page: an index of every operation, one section shown, tables sent on opening", () => {
+  const sections = referenceSections(openApiDocument());
+  const index = referenceIndex(sections);
+
+  it("indexes every operation by section with method, path, summary and filter text, and no tables", () => {
+    expect(index.map((s) => s.anchor)).toEqual(sections.map((s) => s.anchor));
+    expect(index.flatMap((s) => s.operations.map((op) => op.anchor))).toEqual(sections.flatMap((s) => s.operations.map((op) => op.anchor)));
+    const create = index.flatMap((s) => s.operations).find((op) => op.anchor === "v1.message.create")!;
+    expect(create).toEqual({ anchor: "v1.message.create", method: "POST", path: "/api/v1/app/{app_id}/msg", summary: "Create message", searchText: expect.stringContaining("create message") });
+  });
+
+  it("sends an operation's tables apart from the page", () => {
+    const create = sections.flatMap((s) => s.operations).find((op) => op.anchor === "v1.message.create")!;
+    expect(Object.keys(operationDetails(create)).sort()).toEqual(["body", "errors", "parameters", "success"]);
+    expect(operationDetails(create).body?.name).toBe("MessageIn");
+  });
+
+  it("shows the section the URL names, and the first for anything else", () => {
+    expect(chosenSection(sections, "tag-Message")?.tag).toBe("Message");
+    expect(chosenSection(sections, undefined)).toBe(sections[0]);
+    expect(chosenSection(sections, "tag-Nope")).toBe(sections[0]);
+    expect(chosenSection([], "tag-Message")).toBeUndefined();
+  });
+
+  it("finds the section of a #fragment naming an operation or a section", () => {
+    expect(sectionOfFragment(index, "v1.message-attempt.get")).toBe("tag-Message-Attempt");
+    expect(sectionOfFragment(index, "tag-Endpoint")).toBe("tag-Endpoint");
+    expect(sectionOfFragment(index, "main")).toBeNull();
   });
 });
 

@@ -168,6 +168,42 @@ export function referenceSections(document: unknown): SectionView[] {
     .map(([tag, operations]) => ({ tag, anchor: `tag-${anchorOf(tag)}`, operations }));
 }
 
+/** What the index shows of an operation, and the text its filter matches. */
+export type IndexOperation = Pick<OperationView, "anchor" | "method" | "path" | "summary" | "searchText">;
+
+export interface IndexSection {
+  tag: string;
+  anchor: string;
+  operations: IndexOperation[];
+}
+
+/** An operation's tables: sent when the operation is opened, not with the page. */
+export type OperationDetails = Pick<OperationView, "parameters" | "body" | "success" | "errors">;
+
+/** Every operation by section, without the tables: the page's index and filter. */
+export function referenceIndex(sections: SectionView[]): IndexSection[] {
+  return sections.map(({ tag, anchor, operations }) => ({
+    tag,
+    anchor,
+    operations: operations.map(({ anchor, method, path, summary, searchText }) => ({ anchor, method, path, summary, searchText })),
+  }));
+}
+
+export function operationDetails({ parameters, body, success, errors }: OperationView): OperationDetails {
+  return { parameters, body, success, errors };
+}
+
+/** The section a `?section=` value names; anything else (absent, stale, hand-edited) shows the first. */
+export function chosenSection<T extends { anchor: string }>(sections: T[], anchor: string | undefined): T | undefined {
+  return sections.find((s) => s.anchor === anchor) ?? sections[0];
+}
+
+/** The section a `#fragment` belongs to: the one it names, or the one holding the operation it names. */
+export function sectionOfFragment(sections: IndexSection[], fragment: string): string | null {
+  const section = sections.find((s) => s.anchor === fragment || s.operations.some((op) => op.anchor === fragment));
+  return section?.anchor ?? null;
+}
+
 /** Whether an operation matches the filter: every word of the query somewhere in its text. */
 export function matchesFilter(searchText: string, query: string): boolean {
   return query
