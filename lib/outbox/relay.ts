@@ -85,7 +85,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       const ids = rows.map((r) => r.id);
       try {
         await withTimeout(send(rows.map((r) => ({ id: r.id, name: r.name, data: r.data, ts: Number(r.ts) }))), sendTimeoutMs);
-        await client.query(`UPDATE "OutboxEvent" SET "sentAt" = now() WHERE id = ANY($1::text[])`, [ids]);
+        await client.query(`UPDATE "OutboxEvent" SET "sentAt" = clock_timestamp() WHERE id = ANY($1::text[])`, [ids]);
         await client.query("COMMIT");
         return rows.length;
       } catch (error) {
@@ -93,7 +93,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         await client.query(
           `UPDATE "OutboxEvent"
               SET attempts = attempts + 1, "lastError" = $2,
-                  "nextAttemptAt" = now() + make_interval(secs => least($4::float8, $3::float8 * power(2, least(attempts, 30))) / 1000)
+                  "nextAttemptAt" = clock_timestamp() + make_interval(secs => least($4::float8, $3::float8 * power(2, least(attempts, 30))) / 1000)
             WHERE id = ANY($1::text[])`,
           [ids, reason.slice(0, 1_000), baseMs, maxMs],
         );
