@@ -21,7 +21,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import type { Role } from "@/lib/auth/roles";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { webhooksPath } from "@/lib/routes";

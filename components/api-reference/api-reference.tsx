@@ -1,7 +1,7 @@
 import { ChevronDown } from "lucide-react";
 import { OperationCard, MethodBadge } from "@/components/api-reference/operation-card";
 import { Filtered, FoldedContents, MatchCount, NoMatches, ReferenceFilterProvider, ReferenceSearch } from "@/components/api-reference/reference-filter";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { SectionView } from "@/lib/api/v1/reference";
 
 const textsOf = (section: SectionView) => section.operations.map((op) => op.searchText);

@@ -10,7 +10,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { platformCatalogPath } from "@/lib/routes";
 import { eventTypeFormSchema } from "@/lib/validations/catalog";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";

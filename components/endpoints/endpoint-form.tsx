@@ -22,7 +22,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { endpointPath, webhooksPath } from "@/lib/routes";
 import {
   createEndpointSchema,

@@ -18,7 +18,7 @@ import {
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { formatAbsolute } from "@/lib/time";
 
 const MASK = "whsec_" + "•".repeat(32);

@@ -6,7 +6,7 @@ import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteActio
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { PASSWORD_MIN_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
 import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { acceptInviteNewAccountSchema } from "@/lib/validations/member";

@@ -10,8 +10,8 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
-import { FieldError } from "@/components/webhooks/field-error";
+import { CopyButton } from "@/components/ui/copy-button";
+import { FieldError } from "@/components/ui/field-error";
 import { ROLE_LABEL, type Role } from "@/lib/auth/roles";
 import type { FieldErrors } from "@/lib/validations/field-errors";
 import { createInviteSchema } from "@/lib/validations/member";

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { slugFromName, staffCreateOrganizationSchema } from "@/lib/validations/organization";
 

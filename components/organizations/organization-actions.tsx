@@ -20,7 +20,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { formatDuration } from "@/lib/time";
 import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { staffInviteOwnerSchema, staffRenameOrganizationSchema } from "@/lib/validations/organization";

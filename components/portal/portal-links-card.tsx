@@ -21,7 +21,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 interface CreatedLink {
   url: string;
