@@ -86,7 +86,7 @@ export function ConfirmAction<T>({
           </AlertDialogDescription>
         </AlertDialogHeader>
         {error ? (
-          <p role="alert" className="text-sm break-words text-destructive" data-testid="confirm-action-error">
+          <p role="alert" className="text-center text-sm break-words text-destructive sm:text-left" data-testid="confirm-action-error">
             {error}
           </p>
         ) : null}
