@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { generateApiKey } from "../lib/api-keys/key";
+import type { Page } from "@playwright/test";
 import { expect, signIn, test, type E2eData } from "./fixtures";
 
 /**
@@ -20,17 +21,22 @@ async function revokedAt(data: E2eData, id: string): Promise<Date | null> {
   return rows[0]!.revokedAt;
 }
 
+/** An admin on the API keys page of a new organization with one active key, its Revoke dialog open. */
+async function openRevoke(page: Page, data: E2eData, name: string) {
+  const org = await data.createOrg();
+  const id = await insertKey(data, org.id, name);
+  await signIn(page, await data.member(org.slug, "ADMIN"), `/${org.slug}/settings/api-keys`);
+  const row = page.getByTestId("api-keys-organization").getByRole("row").filter({ hasText: name });
+  const trigger = row.getByRole("button", { name: "Revoke" });
+  await trigger.click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText(`Revoke “${name}”?`);
+  return { id, row, trigger, dialog };
+}
+
 test.describe("ConfirmAction", () => {
   test("Escape cancels without running the action, and focus returns to the trigger", async ({ page, data }) => {
-    const org = await data.createOrg();
-    const id = await insertKey(data, org.id, "Billing sync");
-    await signIn(page, await data.member(org.slug, "ADMIN"), `/${org.slug}/settings/api-keys`);
-    const row = page.getByTestId("api-keys-organization").getByRole("row").filter({ hasText: "Billing sync" });
-    const trigger = row.getByRole("button", { name: "Revoke" });
-
-    await trigger.click();
-    const dialog = page.getByRole("alertdialog");
-    await expect(dialog).toContainText("Revoke “Billing sync”?");
+    const { id, row, trigger, dialog } = await openRevoke(page, data, "Billing sync");
     // Cancel has the focus, so Enter on a freshly opened dialog never confirms.
     await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await page.keyboard.press("Escape");
@@ -42,12 +48,7 @@ test.describe("ConfirmAction", () => {
   });
 
   test("a failed action keeps the dialog open with its error, and confirming again works once the cause is gone", async ({ page, data }) => {
-    const org = await data.createOrg();
-    const id = await insertKey(data, org.id, "CRM export");
-    await signIn(page, await data.member(org.slug, "ADMIN"), `/${org.slug}/settings/api-keys`);
-    const row = page.getByTestId("api-keys-organization").getByRole("row").filter({ hasText: "CRM export" });
-    await row.getByRole("button", { name: "Revoke" }).click();
-    const dialog = page.getByRole("alertdialog");
+    const { id, dialog } = await openRevoke(page, data, "CRM export");
 
     // Someone else revokes the key while the dialog is open: the action fails with not_found.
     await data.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE id = $1`, [id]);
@@ -65,13 +66,7 @@ test.describe("ConfirmAction", () => {
   });
 
   test("while the action runs, the buttons are disabled and Escape does not close the dialog", async ({ page, data }) => {
-    const org = await data.createOrg();
-    const id = await insertKey(data, org.id, "Warehouse feed");
-    await signIn(page, await data.member(org.slug, "ADMIN"), `/${org.slug}/settings/api-keys`);
-    const row = page.getByTestId("api-keys-organization").getByRole("row").filter({ hasText: "Warehouse feed" });
-    await row.getByRole("button", { name: "Revoke" }).click();
-    const dialog = page.getByRole("alertdialog");
-    await expect(dialog).toBeVisible();
+    const { id, row, dialog } = await openRevoke(page, data, "Warehouse feed");
 
     // A lock on the key's row holds the action's UPDATE until the test lets go.
     const blocker = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
