@@ -13,6 +13,23 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Design-system pieces: any screen may use them, so they depend on no screen.
+    files: ["components/ui/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/app/*", "@/components/*", "!@/components/ui", "../*"],
+              message: "components/ui imports only other components/ui pieces and lib/, never a feature folder (components/<domain>) or app/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,31 +1,21 @@
 "use client";
 
 import Link from "next/link";
-import { useRef, useState, useTransition } from "react";
+import { useRef } from "react";
 import { toast } from "sonner";
 import { changePasswordAction, signOutEverywhereAction } from "@/actions/account";
 import { PASSWORD_HINT } from "@/components/members/accept-invite";
 import { RoleBadge } from "@/components/members/members-panel";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import type { Role } from "@/lib/auth/roles";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { webhooksPath } from "@/lib/routes";
-import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { changePasswordSchema } from "@/lib/validations/member";
 
 export function AccountOrganizations({ organizations }: { organizations: { name: string; slug: string; role: Role }[] }) {
@@ -58,28 +48,27 @@ const FIELDS = [
   { name: "password", label: "New password", autoComplete: "new-password" },
   { name: "confirmPassword", label: "Confirm new password", autoComplete: "new-password" },
 ] as const;
+type FieldName = (typeof FIELDS)[number]["name"];
 
 export function ChangePasswordCard({ email, name }: { email: string; name: string | null }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [pending, startTransition] = useTransition();
-  const form = useRef<HTMLFormElement>(null);
-
-  function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const input = Object.fromEntries(FIELDS.map((f) => [f.name, data.get(f.name) ?? ""]));
-    startTransition(async () => {
-      const parsed = changePasswordSchema.safeParse(input);
-      if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-      const problem = await passwordProblem(parsed.data.password, { email, name });
-      if (problem) return setErrors({ password: [problem] });
-      const result = await changePasswordAction(input);
-      if (!result.ok) return setErrors(result.fieldErrors ?? { _form: [result.error] });
-      setErrors({});
-      form.current?.reset();
+  const formElement = useRef<HTMLFormElement>(null);
+  const form = useActionForm(changePasswordAction, {
+    schema: changePasswordSchema,
+    // The strength check loads its word lists only now, on the first submit.
+    check: async (input: Record<FieldName, string>) => {
+      const problem = await passwordProblem(input.password, { email, name });
+      return problem ? { password: [problem] } : null;
+    },
+    onSuccess: () => {
+      formElement.current?.reset();
       toast.success("Password changed. Your other sessions were signed out.");
-    });
-  }
+    },
+  });
+
+  const read = (element: HTMLFormElement) => {
+    const data = new FormData(element);
+    return Object.fromEntries(FIELDS.map((f) => [f.name, String(data.get(f.name) ?? "")])) as Record<FieldName, string>;
+  };
 
   return (
     <Card>
@@ -88,7 +77,7 @@ export function ChangePasswordCard({ email, name }: { email: string; name: strin
         <CardDescription>Every other browser and device signed in to your account is signed out; this one stays signed in.</CardDescription>
       </CardHeader>
       <CardContent>
-        <form ref={form} onSubmit={submit} className="grid max-w-md gap-4" noValidate>
+        <form ref={formElement} onSubmit={form.handleSubmit(read)} className="grid max-w-md gap-4" noValidate>
           {/* For password managers: which account the new password belongs to. */}
           <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
           {FIELDS.map((f) => (
@@ -99,21 +88,20 @@ export function ChangePasswordCard({ email, name }: { email: string; name: strin
                 name={f.name}
                 type="password"
                 autoComplete={f.autoComplete}
-                aria-invalid={errors[f.name] ? true : undefined}
-                aria-describedby={[errors[f.name] ? `${f.name}-error` : null, f.name === "password" ? "new-password-hint" : null].filter(Boolean).join(" ") || undefined}
+                {...form.ariaFor(f.name, { hint: f.name === "password" ? "new-password-hint" : undefined })}
               />
               {f.name === "password" ? (
                 <p id="new-password-hint" className="text-xs text-muted-foreground">
                   {PASSWORD_HINT}
                 </p>
               ) : null}
-              <FieldError id={`${f.name}-error`} messages={errors[f.name]} />
+              <FieldError id={`${f.name}-error`} messages={form.errors[f.name]} />
             </div>
           ))}
-          <FieldError id="change-password-form-error" messages={errors._form} />
+          <FieldError id="change-password-form-error" messages={form.errors._form} />
           <div>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Changing…" : "Change password"}
+            <Button type="submit" disabled={form.pending}>
+              {form.pending ? "Changing…" : "Change password"}
             </Button>
           </div>
         </form>
@@ -123,7 +111,6 @@ export function ChangePasswordCard({ email, name }: { email: string; name: strin
 }
 
 export function SignOutEverywhereCard() {
-  const [pending, startTransition] = useTransition();
   return (
     <Card>
       <CardHeader>
@@ -131,33 +118,16 @@ export function SignOutEverywhereCard() {
         <CardDescription>Ends every session of your account, on every browser and device, this one included. Use it if you lost a device or signed in on a shared computer.</CardDescription>
       </CardHeader>
       <CardContent>
-        <AlertDialog>
-          <AlertDialogTrigger asChild>
-            <Button variant="outline">Sign out everywhere</Button>
-          </AlertDialogTrigger>
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>Sign out everywhere?</AlertDialogTitle>
-              <AlertDialogDescription>Every session ends, this one too: you will sign in again with your password.</AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel>Cancel</AlertDialogCancel>
-              <AlertDialogAction
-                variant="destructive"
-                disabled={pending}
-                onClick={() =>
-                  startTransition(async () => {
-                    // Success redirects to the sign-in page.
-                    const result = await signOutEverywhereAction({});
-                    if (!result.ok) toast.error(result.error);
-                  })
-                }
-              >
-                Sign out everywhere
-              </AlertDialogAction>
-            </AlertDialogFooter>
-          </AlertDialogContent>
-        </AlertDialog>
+        {/* Success redirects to the sign-in page, so only a failure comes back (shown in the dialog). */}
+        <ConfirmAction
+          trigger={<Button variant="outline">Sign out everywhere</Button>}
+          title="Sign out everywhere?"
+          description="Every session ends, this one too: you will sign in again with your password."
+          confirmLabel="Sign out everywhere"
+          pendingLabel="Signing out…"
+          variant="destructive"
+          action={() => signOutEverywhereAction({})}
+        />
       </CardContent>
     </Card>
   );

@@ -2,26 +2,16 @@
 
 import type { ColumnDef, SortingState } from "@tanstack/react-table";
 import { KeyRound, Plus } from "lucide-react";
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useState } from "react";
 import { toast } from "sonner";
 import { createApiKeyAction, revokeApiKeyAction } from "@/actions/api-keys";
 import { SdkExample } from "@/components/api-keys/sdk-example";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import {
   Dialog,
   DialogContent,
@@ -32,10 +22,13 @@ import {
   DialogTrigger,
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
+import { FieldError } from "@/components/ui/field-error";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
+import { useActionForm } from "@/components/ui/use-action-form";
 import type { SnippetEvent } from "@/lib/api/sdk-snippet";
 import type { ApiKeySummary } from "@/lib/api-keys/manage";
+import { createApiKeySchema } from "@/lib/validations/api-key";
 
 type Scope = "ORGANIZATION" | "PLATFORM";
 
@@ -147,30 +140,17 @@ export function ApiKeysPanel(props: {
 function CreateKeyDialog({ org, scope, label, snippet }: { org: string; scope: Scope; label: string; snippet: SnippetContext | null }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const form = useActionForm(createApiKeyAction, { schema: createApiKeySchema, onSuccess: (data) => setCreated(data.key) });
+  const nameId = `key-name-${scope}`;
 
   function reset(next: boolean) {
     setOpen(next);
     if (!next) {
       setName("");
-      setError(null);
+      form.clearErrors();
       setCreated(null);
     }
-  }
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    startTransition(async () => {
-      const result = await createApiKeyAction({ org, name, scope });
-      if (result.ok) {
-        setCreated(result.data.key);
-        setError(null);
-      } else {
-        setError(result.fieldErrors?.name?.[0] ?? result.error);
-      }
-    });
   }
 
   return (
@@ -204,30 +184,20 @@ function CreateKeyDialog({ org, scope, label, snippet }: { org: string; scope: S
             </DialogFooter>
           </>
         ) : (
-          <form onSubmit={submit} className="grid gap-4">
+          <form onSubmit={form.handleSubmit(() => ({ org, name, scope }))} className="grid gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>New {label}</DialogTitle>
               <DialogDescription>Name it after the system that will use it, so you know what to revoke later.</DialogDescription>
             </DialogHeader>
             <div className="grid gap-2">
-              <Label htmlFor={`key-name-${scope}`}>Name</Label>
-              <Input
-                id={`key-name-${scope}`}
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? `key-name-${scope}-error` : undefined}
-                autoFocus
-              />
-              {error ? (
-                <p id={`key-name-${scope}-error`} className="text-sm text-destructive">
-                  {error}
-                </p>
-              ) : null}
+              <Label htmlFor={nameId}>Name</Label>
+              <Input id={nameId} value={name} onChange={(e) => setName(e.target.value)} {...form.ariaFor("name", { error: `${nameId}-error` })} autoFocus />
+              <FieldError id={`${nameId}-error`} messages={form.errors.name} />
             </div>
+            <FieldError id={`${nameId}-form-error`} messages={form.errors._form} />
             <DialogFooter>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Creating…" : "Create key"}
+              <Button type="submit" disabled={form.pending}>
+                {form.pending ? "Creating…" : "Create key"}
               </Button>
             </DialogFooter>
           </form>
@@ -238,38 +208,20 @@ function CreateKeyDialog({ org, scope, label, snippet }: { org: string; scope: S
 }
 
 function RevokeKeyButton({ org, id, name }: { org: string; id: string; name: string }) {
-  const [pending, startTransition] = useTransition();
   return (
-    <AlertDialog>
-      <AlertDialogTrigger asChild>
+    <ConfirmAction
+      trigger={
         <Button variant="outline" size="sm">
           Revoke
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Revoke “{name}”?</AlertDialogTitle>
-          <AlertDialogDescription>
-            Requests with this key are refused from now on. This cannot be undone.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction
-            variant="destructive"
-            disabled={pending}
-            onClick={() =>
-              startTransition(async () => {
-                const result = await revokeApiKeyAction({ org, id });
-                if (result.ok) toast.success(`Key “${name}” revoked`);
-                else toast.error(result.error);
-              })
-            }
-          >
-            Revoke key
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      }
+      title={`Revoke “${name}”?`}
+      description="Requests with this key are refused from now on. This cannot be undone."
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+      variant="destructive"
+      action={() => revokeApiKeyAction({ org, id })}
+      onSuccess={() => toast.success(`Key “${name}” revoked`)}
+    />
   );
 }

@@ -2,7 +2,7 @@ import { ArrowLeft, ArrowRight } from "lucide-react";
 import Link from "next/link";
 import { OperationCard } from "@/components/api-reference/operation-card";
 import { ReferenceIndex } from "@/components/api-reference/reference-index";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import { referenceIndex, type SectionView } from "@/lib/api/v1/reference";
 import { apiReferencePath } from "@/lib/routes";
 

@@ -9,7 +9,7 @@ import { useUrlState } from "@/components/data-table/use-url-state";
 import { Badge } from "@/components/ui/badge";
 import { InlineCodeText } from "@/components/ui/inline-code-text";
 import { Input } from "@/components/ui/input";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { EventTypeSummary } from "@/lib/catalog/event-types";
 import { groupByPrefix, matchesSearch } from "@/lib/catalog/names";
 import { eventTypePath } from "@/lib/routes";

@@ -2,7 +2,7 @@
 
 import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { createEventTypeAction, updateEventTypeAction } from "@/actions/catalog";
 import { Button } from "@/components/ui/button";
@@ -10,10 +10,10 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { platformCatalogPath } from "@/lib/routes";
 import { eventTypeFormSchema } from "@/lib/validations/catalog";
-import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
 export interface EventTypeFormValues {
   name: string;
@@ -35,37 +35,21 @@ export const emptyEventType: EventTypeFormValues = { name: "", description: "", 
 export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; initial: EventTypeFormValues }) {
   const router = useRouter();
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [pending, startTransition] = useTransition();
+  const form = useActionForm((input: EventTypeFormValues) => (mode === "create" ? createEventTypeAction(input) : updateEventTypeAction(input)), {
+    schema: eventTypeFormSchema,
+    onSuccess: (data) => {
+      toast.success(mode === "create" ? `Created ${data.name}` : `Saved ${data.name}`);
+      router.push(platformCatalogPath());
+    },
+  });
+  const errors = form.errors;
 
   const set = <K extends keyof EventTypeFormValues>(key: K, value: EventTypeFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
   const setExample = (i: number, patch: Partial<EventTypeFormValues["examples"][number]>) =>
     set("examples", values.examples.map((e, j) => (j === i ? { ...e, ...patch } : e)));
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const parsed = eventTypeFormSchema.safeParse(values);
-    if (!parsed.success) {
-      setErrors(fieldErrorsByPath(parsed.error));
-      return;
-    }
-    setErrors({});
-    startTransition(async () => {
-      const result = mode === "create" ? await createEventTypeAction(values) : await updateEventTypeAction(values);
-      if (result.ok) {
-        toast.success(mode === "create" ? `Created ${result.data.name}` : `Saved ${result.data.name}`);
-        router.push(platformCatalogPath());
-      } else {
-        setErrors(result.fieldErrors ?? {});
-        toast.error(result.error);
-      }
-    });
-  }
-
-  const describedBy = (key: string) => (errors[key] ? `${key}-error` : undefined);
-
   return (
-    <form onSubmit={submit} className="space-y-6" noValidate>
+    <form onSubmit={form.handleSubmit(() => values)} className="space-y-6" noValidate>
       <div className="space-y-2">
         <Label htmlFor="name">Name</Label>
         <Input
@@ -75,8 +59,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
           disabled={mode === "edit"}
           placeholder="contract.created"
           className="font-mono"
-          aria-invalid={!!errors.name}
-          aria-describedby={describedBy("name") ?? "name-hint"}
+          {...form.ariaFor("name", { hint: "name-hint" })}
         />
         <p id="name-hint" className="text-sm text-muted-foreground">
           {mode === "edit" ? "Names never change: endpoint filters and messages refer to them." : "Lowercase and dotted; the part before the first dot is the group."}
@@ -85,7 +68,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
       </div>
       <div className="space-y-2">
         <Label htmlFor="description">Description</Label>
-        <Textarea id="description" value={values.description} onChange={(e) => set("description", e.target.value)} aria-invalid={!!errors.description} aria-describedby={describedBy("description")} />
+        <Textarea id="description" value={values.description} onChange={(e) => set("description", e.target.value)} {...form.ariaFor("description")} />
         <FieldError id="description-error" messages={errors.description} />
       </div>
       <div className="flex items-center gap-2">
@@ -101,8 +84,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
           rows={16}
           spellCheck={false}
           className="font-mono text-xs"
-          aria-invalid={!!errors.schema}
-          aria-describedby={describedBy("schema")}
+          {...form.ariaFor("schema")}
         />
         <FieldError id="schema-error" messages={errors.schema} />
       </div>
@@ -118,8 +100,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
                   id={`example-${i}-name`}
                   value={example.name}
                   onChange={(e) => setExample(i, { name: e.target.value })}
-                  aria-invalid={!!errors[`examples.${i}.name`]}
-                  aria-describedby={describedBy(`examples.${i}.name`)}
+                  {...form.ariaFor(`examples.${i}.name`)}
                 />
               </div>
               <Button
@@ -142,8 +123,7 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
               rows={8}
               spellCheck={false}
               className="font-mono text-xs"
-              aria-invalid={!!errors[`examples.${i}.payload`]}
-              aria-describedby={describedBy(`examples.${i}.payload`)}
+              {...form.ariaFor(`examples.${i}.payload`)}
             />
             <FieldError id={`examples.${i}.payload-error`} messages={errors[`examples.${i}.payload`]} />
           </div>
@@ -152,8 +132,9 @@ export function EventTypeForm({ mode, initial }: { mode: "create" | "edit"; init
           <Plus aria-hidden /> Add example
         </Button>
       </fieldset>
+      <FieldError id="form-error" messages={errors._form} />
       <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
+        <Button type="submit" disabled={form.pending}>
           {mode === "create" ? "Create event type" : "Save changes"}
         </Button>
         <Button type="button" variant="ghost" onClick={() => router.back()}>

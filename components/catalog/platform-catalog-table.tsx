@@ -6,7 +6,7 @@ import { ArchiveEventTypeButton } from "@/components/catalog/archive-event-type-
 import { DataTable } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
 import { InlineCodeText } from "@/components/ui/inline-code-text";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { EventTypeSummary } from "@/lib/catalog/event-types";
 import { editEventTypePath } from "@/lib/routes";
 

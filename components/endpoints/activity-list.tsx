@@ -1,5 +1,5 @@
 import { Time } from "@/components/ui/time";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import { auditLabel } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/queries";
 

@@ -9,7 +9,7 @@ import { NewerNotice, useLiveRows } from "@/components/data-table/use-live-rows"
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { AttemptRowActions } from "@/components/recovery/row-actions";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
 import type { Page } from "@/lib/db/keyset";

@@ -2,27 +2,19 @@
 
 import { AlertTriangle } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { createEndpointAction, updateEndpointAction } from "@/actions/endpoints";
 import { EventTypePicker, type PickableType } from "@/components/endpoints/event-type-picker";
 import { HeadersEditor } from "@/components/endpoints/headers-editor";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { endpointPath, webhooksPath } from "@/lib/routes";
 import {
   createEndpointSchema,
@@ -32,7 +24,6 @@ import {
   URL_CHANGE_CONFIRMATION_MESSAGE,
   URL_MAX_LENGTH,
 } from "@/lib/validations/endpoint";
-import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
 export interface EndpointFormValues {
   url: string;
@@ -45,6 +36,7 @@ export interface EndpointFormValues {
 export const emptyEndpoint: EndpointFormValues = { url: "", description: "", eventTypes: [], rateLimit: "", headers: [] };
 
 type Mode = { kind: "create" } | { kind: "edit"; endpointId: string; originalUrl: string };
+type SaveInput = EndpointFormValues & { org: string; confirmUrlChange: boolean };
 
 export function EndpointForm({
   org,
@@ -62,44 +54,32 @@ export function EndpointForm({
 }) {
   const router = useRouter();
   const [values, setValues] = useState(prefillUrl ? { ...initial, url: prefillUrl } : initial);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [confirmingUrl, setConfirmingUrl] = useState(false);
-  const [pending, startTransition] = useTransition();
+  const form = useActionForm<SaveInput, { id: string } | { changed: string[] }>(
+    ({ confirmUrlChange, ...input }) =>
+      mode.kind === "create" ? createEndpointAction(input) : updateEndpointAction({ ...input, endpointId: mode.endpointId, confirmUrlChange }),
+    {
+      schema: createEndpointSchema,
+      onSuccess: (data) => {
+        const target = mode.kind === "edit" ? mode.endpointId : "id" in data ? data.id : null;
+        toast.success(mode.kind === "create" ? "Endpoint added" : "Endpoint saved");
+        router.push(target ? endpointPath(org, target) : webhooksPath(org));
+      },
+    },
+  );
+  const errors = form.errors;
 
   const set = <K extends keyof EndpointFormValues>(key: K, value: EndpointFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
   const urlChanged = mode.kind === "edit" && values.url.trim() !== mode.originalUrl;
   const nothingSelected = values.eventTypes.length === 0;
 
-  function save(confirmUrlChange: boolean) {
-    const input = { org, ...values };
-    const parsed = createEndpointSchema.safeParse(input);
-    if (!parsed.success) {
-      setErrors(fieldErrorsByPath(parsed.error));
-      return;
-    }
-    if (urlChanged && !confirmUrlChange) {
-      setConfirmingUrl(true);
-      return;
-    }
-    setErrors({});
-    startTransition(async () => {
-      const result =
-        mode.kind === "create"
-          ? await createEndpointAction(input)
-          : await updateEndpointAction({ ...input, endpointId: mode.endpointId, confirmUrlChange });
-      setConfirmingUrl(false);
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        toast.error(result.error);
-        return;
-      }
-      const target = mode.kind === "edit" ? mode.endpointId : "id" in result.data ? result.data.id : null;
-      toast.success(mode.kind === "create" ? "Endpoint added" : "Endpoint saved");
-      router.push(target ? endpointPath(org, target) : webhooksPath(org));
-    });
+  function save() {
+    const input = { org, ...values, confirmUrlChange: false };
+    if (!form.validate(input)) return;
+    // A new URL is confirmed in the dialog first, which then saves with the confirmation.
+    if (urlChanged) return setConfirmingUrl(true);
+    form.submit(input);
   }
-
-  const describedBy = (key: string, hint?: string) => [errors[key] ? `${key}-error` : null, hint ?? null].filter(Boolean).join(" ") || undefined;
 
   return (
     <form
@@ -107,7 +87,7 @@ export function EndpointForm({
       className="space-y-8"
       onSubmit={(e) => {
         e.preventDefault();
-        save(false);
+        save();
       }}
     >
       <div className="space-y-2">
@@ -121,8 +101,7 @@ export function EndpointForm({
           value={values.url}
           onChange={(e) => set("url", e.target.value)}
           className="font-mono"
-          aria-invalid={!!errors.url}
-          aria-describedby={describedBy("url", urlChanged ? "url-change-warning" : undefined)}
+          {...form.ariaFor("url", { hint: urlChanged ? "url-change-warning" : undefined })}
         />
         <FieldError id="url-error" messages={errors.url} />
         {urlChanged ? (
@@ -141,8 +120,7 @@ export function EndpointForm({
           placeholder="What receives these events, e.g. Billing system (production)"
           value={values.description}
           onChange={(e) => set("description", e.target.value)}
-          aria-invalid={!!errors.description}
-          aria-describedby={describedBy("description")}
+          {...form.ariaFor("description")}
         />
         <FieldError id="description-error" messages={errors.description} />
       </div>
@@ -151,7 +129,7 @@ export function EndpointForm({
         <p id="event-types-label" className="text-sm font-medium">
           Message filtering: event types
         </p>
-        <EventTypePicker types={types} selected={values.eventTypes} onChange={(next) => set("eventTypes", next)} describedBy={describedBy("eventTypes")} />
+        <EventTypePicker types={types} selected={values.eventTypes} onChange={(next) => set("eventTypes", next)} describedBy={form.ariaFor("eventTypes")["aria-describedby"]} />
         <FieldError id="eventTypes-error" messages={errors.eventTypes} />
       </div>
 
@@ -170,8 +148,7 @@ export function EndpointForm({
             className="max-w-40"
             value={values.rateLimit}
             onChange={(e) => set("rateLimit", e.target.value)}
-            aria-invalid={!!errors.rateLimit}
-            aria-describedby={describedBy("rateLimit", "rateLimit-hint")}
+            {...form.ariaFor("rateLimit", { hint: "rateLimit-hint" })}
           />
           <p id="rateLimit-hint" className="text-sm text-muted-foreground">
             Whole number from {RATE_LIMIT_MIN} to {RATE_LIMIT_MAX.toLocaleString("en-US")}. Leave empty for no limit.
@@ -184,7 +161,7 @@ export function EndpointForm({
       </details>
 
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={pending || nothingSelected} aria-describedby={nothingSelected ? "submit-blocked" : undefined}>
+        <Button type="submit" disabled={form.pending || nothingSelected} aria-describedby={nothingSelected ? "submit-blocked" : undefined}>
           {mode.kind === "create" ? "Create endpoint" : "Save changes"}
         </Button>
         <Button type="button" variant="ghost" onClick={() => router.back()}>
@@ -195,31 +172,24 @@ export function EndpointForm({
             {EVENT_FILTER_REQUIRED_MESSAGE}
           </p>
         ) : null}
+        <FieldError id="form-error" messages={errors._form} />
       </div>
 
-      <AlertDialog open={confirmingUrl} onOpenChange={setConfirmingUrl}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Change this endpoint&apos;s URL?</AlertDialogTitle>
-            <AlertDialogDescription>
-              {URL_CHANGE_CONFIRMATION_MESSAGE} New URL: <span className="font-mono break-all">{values.url.trim()}</span>
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Keep the old URL</AlertDialogCancel>
-            <AlertDialogAction
-              className="bg-destructive text-white hover:bg-destructive/90"
-              disabled={pending}
-              onClick={(e) => {
-                e.preventDefault();
-                save(true);
-              }}
-            >
-              Change the URL
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmAction
+        open={confirmingUrl}
+        onOpenChange={setConfirmingUrl}
+        title="Change this endpoint's URL?"
+        description={
+          <>
+            {URL_CHANGE_CONFIRMATION_MESSAGE} New URL: <span className="font-mono break-all">{values.url.trim()}</span>
+          </>
+        }
+        cancelLabel="Keep the old URL"
+        confirmLabel="Change the URL"
+        pendingLabel="Saving…"
+        variant="destructive"
+        action={() => form.run({ org, ...values, confirmUrlChange: true })}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { Plus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import type { HealthPromise } from "@/components/endpoints/endpoint-health-cells";
 import { EndpointsDataTable, type EndpointRow } from "@/components/endpoints/endpoints-data-table";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { newEndpointPath } from "@/lib/routes";
 

@@ -3,7 +3,7 @@
 import { Plus, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
 import { HEADERS_MAX_COUNT, type EndpointConfigInput } from "@/lib/validations/endpoint";
 
 type Header = NonNullable<EndpointConfigInput["headers"]>[number];

@@ -5,20 +5,11 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { revealEndpointSecretAction, rotateEndpointSecretAction } from "@/actions/endpoints";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { formatAbsolute } from "@/lib/time";
 
 const MASK = "whsec_" + "•".repeat(32);
@@ -40,7 +31,6 @@ export function SigningSecretCard({
 }) {
   const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);
-  const [confirmingRotate, setConfirmingRotate] = useState(false);
   const [pending, startTransition] = useTransition();
 
   async function fetchSecret(): Promise<string | null> {
@@ -56,17 +46,6 @@ export function SigningSecretCard({
   function reveal() {
     if (secret) return setSecret(null);
     startTransition(async () => setSecret(await fetchSecret()));
-  }
-
-  function rotate() {
-    startTransition(async () => {
-      const result = await rotateEndpointSecretAction({ org, endpointId });
-      setConfirmingRotate(false);
-      if (!result.ok) return void toast.error(result.error);
-      setSecret(null);
-      toast.success(`Secret rotated. The previous one keeps signing until ${formatAbsolute(result.data.previousExpiresAt, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, seconds: false })}.`);
-      router.refresh();
-    });
   }
 
   return (
@@ -87,9 +66,23 @@ export function SigningSecretCard({
                 {secret ? "Hide" : "Reveal"}
               </Button>
               <CopyButton value={fetchSecret} label="Copy secret" />
-              <Button type="button" variant="outline" size="sm" onClick={() => setConfirmingRotate(true)} disabled={pending}>
-                <RefreshCw aria-hidden /> Rotate
-              </Button>
+              <ConfirmAction
+                trigger={
+                  <Button type="button" variant="outline" size="sm" disabled={pending}>
+                    <RefreshCw aria-hidden /> Rotate
+                  </Button>
+                }
+                title="Rotate the signing secret?"
+                description="A new secret is created now. For the next 24 hours requests are signed with both the new and the previous secret, so you can update your receiver without rejecting anything; after that only the new one signs."
+                confirmLabel="Rotate secret"
+                pendingLabel="Rotating…"
+                action={() => rotateEndpointSecretAction({ org, endpointId })}
+                onSuccess={(data) => {
+                  setSecret(null);
+                  toast.success(`Secret rotated. The previous one keeps signing until ${formatAbsolute(data.previousExpiresAt, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, seconds: false })}.`);
+                  router.refresh();
+                }}
+              />
             </>
           ) : (
             <p className="text-sm text-muted-foreground">Only owners and admins can reveal or rotate the secret.</p>
@@ -101,29 +94,6 @@ export function SigningSecretCard({
           </p>
         ) : null}
       </CardContent>
-      <AlertDialog open={confirmingRotate} onOpenChange={setConfirmingRotate}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Rotate the signing secret?</AlertDialogTitle>
-            <AlertDialogDescription>
-              A new secret is created now. For the next 24 hours requests are signed with both the new and the previous secret, so you can update your
-              receiver without rejecting anything; after that only the new one signs.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              disabled={pending}
-              onClick={(e) => {
-                e.preventDefault();
-                rotate();
-              }}
-            >
-              Rotate secret
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
     </Card>
   );
 }

@@ -6,43 +6,43 @@ import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteActio
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { PASSWORD_MIN_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { acceptInviteNewAccountSchema } from "@/lib/validations/member";
+
+type NewAccountInput = { token: string; name: string; password: string; confirmPassword: string };
 
 export const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and hard to guess: a few unrelated words work well.`;
 
 /** A new person: name and password create the account; the action signs them in and opens the organization. */
 export function NewAccountForm({ token, email }: { token: string; email: string }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [pending, startTransition] = useTransition();
+  // Success redirects (signed in, to the organization's webhooks); only a failure comes back.
+  const form = useActionForm(acceptInviteNewAccountAction, {
+    schema: acceptInviteNewAccountSchema,
+    // The strength check loads its word lists only now, on the first submit.
+    check: async (input: NewAccountInput) => {
+      const problem = await passwordProblem(input.password, { email, name: input.name.trim() });
+      return problem ? { password: [problem] } : null;
+    },
+  });
+  const errors = form.errors;
 
-  function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const input = { token, name: form.get("name"), password: form.get("password"), confirmPassword: form.get("confirmPassword") };
-    startTransition(async () => {
-      const parsed = acceptInviteNewAccountSchema.safeParse(input);
-      if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-      // The strength check loads its word lists only now, on the first submit.
-      const problem = await passwordProblem(parsed.data.password, { email, name: parsed.data.name });
-      if (problem) return setErrors({ password: [problem] });
-      const result = await acceptInviteNewAccountAction(input);
-      // Success redirects (signed in, to the organization's webhooks); only a failure comes back.
-      if (!result.ok) setErrors(result.fieldErrors ?? { _form: [result.error] });
-    });
-  }
+  const read = (element: HTMLFormElement): NewAccountInput => {
+    const data = new FormData(element);
+    const text = (key: string) => String(data.get(key) ?? "");
+    return { token, name: text("name"), password: text("password"), confirmPassword: text("confirmPassword") };
+  };
 
   return (
-    <form onSubmit={submit} className="grid gap-4" noValidate>
+    <form onSubmit={form.handleSubmit(read)} className="grid gap-4" noValidate>
       <div className="grid gap-2">
         <Label htmlFor="invite-account-email">Email</Label>
         <Input id="invite-account-email" name="email" type="email" autoComplete="username" value={email} readOnly className="bg-muted" />
       </div>
       <div className="grid gap-2">
         <Label htmlFor="name">Your name</Label>
-        <Input id="name" name="name" autoComplete="name" required autoFocus aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? "name-error" : undefined} />
+        <Input id="name" name="name" autoComplete="name" required autoFocus {...form.ariaFor("name")} />
         <FieldError id="name-error" messages={errors.name} />
       </div>
       <div className="grid gap-2">
@@ -53,8 +53,7 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
           type="password"
           autoComplete="new-password"
           required
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={errors.password ? "password-error password-hint" : "password-hint"}
+          {...form.ariaFor("password", { hint: "password-hint" })}
         />
         <p id="password-hint" className="text-xs text-muted-foreground">
           {PASSWORD_HINT}
@@ -69,14 +68,13 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
           type="password"
           autoComplete="new-password"
           required
-          aria-invalid={errors.confirmPassword ? true : undefined}
-          aria-describedby={errors.confirmPassword ? "confirmPassword-error" : undefined}
+          {...form.ariaFor("confirmPassword")}
         />
         <FieldError id="confirmPassword-error" messages={errors.confirmPassword} />
       </div>
       <FieldError id="form-error" messages={errors._form ?? errors.token} />
-      <Button type="submit" disabled={pending}>
-        {pending ? "Creating your account…" : "Create account and join"}
+      <Button type="submit" disabled={form.pending}>
+        {form.pending ? "Creating your account…" : "Create account and join"}
       </Button>
     </form>
   );

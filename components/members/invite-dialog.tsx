@@ -1,7 +1,7 @@
 "use client";
 
 import { UserPlus } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { createInviteAction } from "@/actions/members";
 import { ROLE_DESCRIPTION, RoleSelect } from "@/components/members/role-select";
 import { Alert, AlertDescription } from "@/components/ui/alert";
@@ -10,12 +10,11 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
-import { FieldError } from "@/components/webhooks/field-error";
+import { CopyButton } from "@/components/ui/copy-button";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { ROLE_LABEL, type Role } from "@/lib/auth/roles";
-import type { FieldErrors } from "@/lib/validations/field-errors";
 import { createInviteSchema } from "@/lib/validations/member";
-import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
 type Created = { url: string; email: string; role: Role; expiresAt: Date; mail: "sent" | "failed" | "not_configured" };
 
@@ -29,32 +28,17 @@ export function InviteDialog({ org, organizationName }: { org: string; organizat
   const [open, setOpen] = useState(false);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("ADMIN");
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<Created | null>(null);
-  const [pending, startTransition] = useTransition();
+  const form = useActionForm(createInviteAction, { schema: createInviteSchema, onSuccess: (data) => setCreated(data) });
 
   function reset(next: boolean) {
     setOpen(next);
     if (!next) {
       setEmail("");
       setRole("ADMIN");
-      setErrors({});
+      form.clearErrors();
       setCreated(null);
     }
-  }
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = { org, email, role };
-    const parsed = createInviteSchema.safeParse(input);
-    if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-    startTransition(async () => {
-      const result = await createInviteAction(input);
-      if (result.ok) {
-        setCreated(result.data);
-        setErrors({});
-      } else setErrors(result.fieldErrors ?? { _form: [result.error] });
-    });
   }
 
   return (
@@ -86,7 +70,7 @@ export function InviteDialog({ org, organizationName }: { org: string; organizat
             </DialogFooter>
           </>
         ) : (
-          <form onSubmit={submit} className="grid gap-4" noValidate>
+          <form onSubmit={form.handleSubmit(() => ({ org, email, role }))} className="grid gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Invite a member</DialogTitle>
               <DialogDescription>They get a one-time link to join {organizationName}: new people choose a name and password, existing accounts sign in to accept.</DialogDescription>
@@ -99,22 +83,21 @@ export function InviteDialog({ org, organizationName }: { org: string; organizat
                 autoComplete="off"
                 value={email}
                 onChange={(e) => setEmail(e.target.value)}
-                aria-invalid={errors.email ? true : undefined}
-                aria-describedby={errors.email ? "invite-email-error" : undefined}
+                {...form.ariaFor("email", { error: "invite-email-error" })}
                 autoFocus
               />
-              <FieldError id="invite-email-error" messages={errors.email} />
+              <FieldError id="invite-email-error" messages={form.errors.email} />
             </div>
             <div className="grid gap-2">
               <Label htmlFor="invite-role">Role</Label>
               <RoleSelect id="invite-role" value={role} onChange={setRole} className="w-full" />
               <p className="text-sm text-muted-foreground">{ROLE_DESCRIPTION[role]}.</p>
-              <FieldError id="invite-role-error" messages={errors.role} />
+              <FieldError id="invite-role-error" messages={form.errors.role} />
             </div>
-            <FieldError id="invite-form-error" messages={errors._form} />
+            <FieldError id="invite-form-error" messages={form.errors._form} />
             <DialogFooter>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Creating invite…" : "Create invite link"}
+              <Button type="submit" disabled={form.pending}>
+                {form.pending ? "Creating invite…" : "Create invite link"}
               </Button>
             </DialogFooter>
           </form>

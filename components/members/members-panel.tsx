@@ -8,20 +8,10 @@ import { toast } from "sonner";
 import { changeRoleAction, removeMemberAction, revokeInviteAction } from "@/actions/members";
 import { DataTable } from "@/components/data-table/data-table";
 import { RoleSelect } from "@/components/members/role-select";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Time } from "@/components/ui/time";
 import { ROLE_LABEL, type Role } from "@/lib/auth/roles";
 import type { PendingInvite } from "@/lib/members/invites";
@@ -159,45 +149,28 @@ function MemberRoleSelect({ org, member }: { org: string; member: MemberRow }) {
 }
 
 function RemoveMemberButton({ org, member, self }: { org: string; member: MemberRow; self: boolean }) {
-  const [pending, startTransition] = useTransition();
   const router = useRouter();
   const who = member.name ?? member.email;
   return (
-    <AlertDialog>
-      <AlertDialogTrigger asChild>
+    <ConfirmAction
+      trigger={
         <Button variant="outline" size="sm" aria-label={self ? "Leave this organization" : `Remove ${who}`}>
           <UserMinus className="size-4 sm:hidden" aria-hidden />
           <span className="hidden sm:inline">{self ? "Leave" : "Remove"}</span>
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>{self ? "Leave this organization?" : `Remove ${who}?`}</AlertDialogTitle>
-          <AlertDialogDescription>
-            {self
-              ? "You lose access at once. Only another owner can invite you back."
-              : `${member.email} loses access to this organization at once. Their account stays; invite them again to give access back.`}
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction
-            variant="destructive"
-            disabled={pending}
-            onClick={() =>
-              startTransition(async () => {
-                const result = await removeMemberAction({ org, userId: member.userId });
-                if (!result.ok) toast.error(result.error);
-                else if (result.data.self) router.push("/");
-                else toast.success(`${who} was removed`);
-              })
-            }
-          >
-            {self ? "Leave" : "Remove member"}
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      }
+      title={self ? "Leave this organization?" : `Remove ${who}?`}
+      description={
+        self
+          ? "You lose access at once. Only another owner can invite you back."
+          : `${member.email} loses access to this organization at once. Their account stays; invite them again to give access back.`
+      }
+      confirmLabel={self ? "Leave" : "Remove member"}
+      pendingLabel={self ? "Leaving…" : "Removing…"}
+      variant="destructive"
+      action={() => removeMemberAction({ org, userId: member.userId })}
+      onSuccess={(data) => (data.self ? router.push("/") : toast.success(`${who} was removed`))}
+    />
   );
 }
 
@@ -271,37 +244,21 @@ export function PendingInvitesCard({ org, invites, canManage }: { org: string; i
 }
 
 function RevokeInviteButton({ org, invite }: { org: string; invite: PendingInvite }) {
-  const [pending, startTransition] = useTransition();
   return (
-    <AlertDialog>
-      <AlertDialogTrigger asChild>
+    <ConfirmAction
+      trigger={
         <Button variant="outline" size="sm" aria-label={`Revoke the invite to ${invite.email}`}>
           <XCircle className="size-4 sm:hidden" aria-hidden />
           <span className="hidden sm:inline">Revoke</span>
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Revoke the invite to {invite.email}?</AlertDialogTitle>
-          <AlertDialogDescription>The link stops working at once. You can invite the address again later.</AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction
-            variant="destructive"
-            disabled={pending}
-            onClick={() =>
-              startTransition(async () => {
-                const result = await revokeInviteAction({ org, inviteId: invite.id });
-                if (result.ok) toast.success(`Invite to ${invite.email} revoked`);
-                else toast.error(result.error);
-              })
-            }
-          >
-            Revoke invite
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      }
+      title={`Revoke the invite to ${invite.email}?`}
+      description="The link stops working at once. You can invite the address again later."
+      confirmLabel="Revoke invite"
+      pendingLabel="Revoking…"
+      variant="destructive"
+      action={() => revokeInviteAction({ org, inviteId: invite.id })}
+      onSuccess={() => toast.success(`Invite to ${invite.email} revoked`)}
+    />
   );
 }

@@ -6,7 +6,7 @@ import { ResendMessageButton } from "@/components/recovery/resend-message";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { RESPONSE_BODY_LIMIT_BYTES } from "@/lib/delivery/attempt";
 import type { AttemptDetail, DeliveryDetail, MessageDetail, SentHeader } from "@/lib/messages/detail";
 import { endpointPath, messagesPath } from "@/lib/routes";

@@ -10,7 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { OrganizationChoice } from "@/lib/organizations/organizations";
 import { messagePath, sendEventPath, testReceiverPath, webhooksPath } from "@/lib/routes";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { Plus } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { createOrganizationAction } from "@/actions/organizations";
 import type { OwnerInvite } from "@/lib/organizations/wire";
@@ -10,8 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
-import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { slugFromName, staffCreateOrganizationSchema } from "@/lib/validations/organization";
 
 const EMPTY = { name: "", slug: "", ownerEmail: "" };
@@ -22,38 +22,30 @@ export function CreateOrganizationDialog({ origin }: { origin: string }) {
   const [values, setValues] = useState(EMPTY);
   // The slug follows the name until it is edited by hand.
   const [slugEdited, setSlugEdited] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<{ name: string; invite: OwnerInvite } | null>(null);
-  const [pending, startTransition] = useTransition();
+  const form = useActionForm(createOrganizationAction, {
+    schema: staffCreateOrganizationSchema,
+    onSuccess: (data) => {
+      toast.success(`Created ${data.name}`);
+      if (data.invite) setCreated({ name: data.name, invite: data.invite });
+      else reset(false);
+    },
+  });
 
   function reset(next: boolean) {
     setOpen(next);
     if (!next) {
       setValues(EMPTY);
       setSlugEdited(false);
-      setErrors({});
+      form.clearErrors();
       setCreated(null);
     }
-  }
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const parsed = staffCreateOrganizationSchema.safeParse(values);
-    if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-    startTransition(async () => {
-      const result = await createOrganizationAction(values);
-      if (!result.ok) return setErrors(result.fieldErrors ?? { _form: [result.error] });
-      toast.success(`Created ${result.data.name}`);
-      if (result.data.invite) setCreated({ name: result.data.name, invite: result.data.invite });
-      else reset(false);
-    });
   }
 
   const field = (name: keyof typeof EMPTY, hint = false) => ({
     id: `org-${name}`,
     value: values[name],
-    "aria-invalid": errors[name] ? true : undefined,
-    "aria-describedby": [hint ? `org-${name}-hint` : "", errors[name] ? `org-${name}-error` : ""].filter(Boolean).join(" ") || undefined,
+    ...form.ariaFor(name, { error: `org-${name}-error`, hint: hint ? `org-${name}-hint` : undefined }),
   });
 
   return (
@@ -76,7 +68,7 @@ export function CreateOrganizationDialog({ origin }: { origin: string }) {
             </DialogFooter>
           </>
         ) : (
-          <form onSubmit={submit} className="grid min-w-0 gap-4" noValidate>
+          <form onSubmit={form.handleSubmit(() => values)} className="grid min-w-0 gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Create organization</DialogTitle>
               <DialogDescription>A customer of your platform, with its own endpoints, messages, API keys and members.</DialogDescription>
@@ -91,7 +83,7 @@ export function CreateOrganizationDialog({ origin }: { origin: string }) {
                   setValues((v) => ({ ...v, name, slug: slugEdited ? v.slug : name.trim() ? slugFromName(name) : "" }));
                 }}
               />
-              <FieldError id="org-name-error" messages={errors.name} />
+              <FieldError id="org-name-error" messages={form.errors.name} />
             </div>
             <div className="grid gap-2">
               <Label htmlFor="org-slug">Slug</Label>
@@ -108,7 +100,7 @@ export function CreateOrganizationDialog({ origin }: { origin: string }) {
               <p id="org-slug-hint" className="text-xs text-muted-foreground">
                 In the organization&apos;s dashboard URLs and as its application <code>uid</code> in the API. Lowercase letters, digits and dashes.
               </p>
-              <FieldError id="org-slug-error" messages={errors.slug} />
+              <FieldError id="org-slug-error" messages={form.errors.slug} />
             </div>
             <div className="grid gap-2">
               <Label htmlFor="org-ownerEmail">
@@ -118,12 +110,12 @@ export function CreateOrganizationDialog({ origin }: { origin: string }) {
               <p id="org-ownerEmail-hint" className="text-xs text-muted-foreground">
                 You get a one-time invite link (valid 7 days) to send them; they set their own password.
               </p>
-              <FieldError id="org-ownerEmail-error" messages={errors.ownerEmail} />
+              <FieldError id="org-ownerEmail-error" messages={form.errors.ownerEmail} />
             </div>
-            <FieldError id="org-form-error" messages={errors._form} />
+            <FieldError id="org-form-error" messages={form.errors._form} />
             <DialogFooter>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Creating…" : "Create organization"}
+              <Button type="submit" disabled={form.pending}>
+                {form.pending ? "Creating…" : "Create organization"}
               </Button>
             </DialogFooter>
           </form>

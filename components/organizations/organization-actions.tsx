@@ -1,29 +1,20 @@
 "use client";
 
 import { MoreHorizontal } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { inviteOwnerAction, renameOrganizationAction, setOrganizationDisabledAction } from "@/actions/organizations";
 import type { OwnerInvite } from "@/lib/organizations/wire";
 import { InviteLink } from "@/components/organizations/invite-link";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { FieldError } from "@/components/webhooks/field-error";
+import { FieldError } from "@/components/ui/field-error";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { formatDuration } from "@/lib/time";
-import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
 import { staffInviteOwnerSchema, staffRenameOrganizationSchema } from "@/lib/validations/organization";
 
 export interface OrganizationTarget {
@@ -65,26 +56,18 @@ export function OrganizationActions({ organization, origin, recheckMs }: { organ
 
 function RenameDialog({ organization, onOpenChange }: { organization: OrganizationTarget; onOpenChange: (open: boolean) => void }) {
   const [values, setValues] = useState({ name: organization.name, slug: organization.slug });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [pending, startTransition] = useTransition();
-  const input = { id: organization.id, ...values };
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const parsed = staffRenameOrganizationSchema.safeParse(input);
-    if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-    startTransition(async () => {
-      const result = await renameOrganizationAction(input);
-      if (!result.ok) return setErrors(result.fieldErrors ?? { _form: [result.error] });
-      toast.success(`Saved ${result.data.name}`);
+  const form = useActionForm(renameOrganizationAction, {
+    schema: staffRenameOrganizationSchema,
+    onSuccess: (data) => {
+      toast.success(`Saved ${data.name}`);
       onOpenChange(false);
-    });
-  }
+    },
+  });
 
   return (
     <Dialog open onOpenChange={onOpenChange}>
       <DialogContent>
-        <form onSubmit={submit} className="grid min-w-0 gap-4" noValidate>
+        <form onSubmit={form.handleSubmit(() => ({ id: organization.id, ...values }))} className="grid min-w-0 gap-4" noValidate>
           <DialogHeader>
             <DialogTitle>Rename {organization.name}</DialogTitle>
             <DialogDescription>A new slug changes the organization&apos;s dashboard URLs and its API uid: old links and API paths with the old slug stop working.</DialogDescription>
@@ -94,11 +77,10 @@ function RenameDialog({ organization, onOpenChange }: { organization: Organizati
             <Input
               id="rename-name"
               value={values.name}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={errors.name ? "rename-name-error" : undefined}
+              {...form.ariaFor("name", { error: "rename-name-error" })}
               onChange={(e) => setValues((v) => ({ ...v, name: e.target.value }))}
             />
-            <FieldError id="rename-name-error" messages={errors.name} />
+            <FieldError id="rename-name-error" messages={form.errors.name} />
           </div>
           <div className="grid gap-2">
             <Label htmlFor="rename-slug">Slug</Label>
@@ -108,19 +90,18 @@ function RenameDialog({ organization, onOpenChange }: { organization: Organizati
               className="font-mono"
               autoCapitalize="none"
               spellCheck={false}
-              aria-invalid={errors.slug ? true : undefined}
-              aria-describedby={errors.slug ? "rename-slug-error" : undefined}
+              {...form.ariaFor("slug", { error: "rename-slug-error" })}
               onChange={(e) => setValues((v) => ({ ...v, slug: e.target.value }))}
             />
-            <FieldError id="rename-slug-error" messages={errors.slug} />
+            <FieldError id="rename-slug-error" messages={form.errors.slug} />
           </div>
-          <FieldError id="rename-form-error" messages={errors._form} />
+          <FieldError id="rename-form-error" messages={form.errors._form} />
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
               Cancel
             </Button>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Saving…" : "Save"}
+            <Button type="submit" disabled={form.pending}>
+              {form.pending ? "Saving…" : "Save"}
             </Button>
           </DialogFooter>
         </form>
@@ -131,22 +112,8 @@ function RenameDialog({ organization, onOpenChange }: { organization: Organizati
 
 function InviteOwnerDialog({ organization, origin, onOpenChange }: { organization: OrganizationTarget; origin: string; onOpenChange: (open: boolean) => void }) {
   const [email, setEmail] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [invite, setInvite] = useState<OwnerInvite | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = { id: organization.id, email };
-    const parsed = staffInviteOwnerSchema.safeParse(input);
-    if (!parsed.success) return setErrors(fieldErrorsByPath(parsed.error));
-    startTransition(async () => {
-      const result = await inviteOwnerAction(input);
-      if (!result.ok) return setErrors(result.fieldErrors ?? { _form: [result.error] });
-      setErrors({});
-      setInvite(result.data);
-    });
-  }
+  const form = useActionForm(inviteOwnerAction, { schema: staffInviteOwnerSchema, onSuccess: (data) => setInvite(data) });
 
   return (
     <Dialog open onOpenChange={onOpenChange}>
@@ -163,7 +130,7 @@ function InviteOwnerDialog({ organization, origin, onOpenChange }: { organizatio
             </DialogFooter>
           </>
         ) : (
-          <form onSubmit={submit} className="grid min-w-0 gap-4" noValidate>
+          <form onSubmit={form.handleSubmit(() => ({ id: organization.id, email }))} className="grid min-w-0 gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Invite an owner to {organization.name}</DialogTitle>
               <DialogDescription>
@@ -179,19 +146,18 @@ function InviteOwnerDialog({ organization, origin, onOpenChange }: { organizatio
                 autoComplete="off"
                 autoFocus
                 value={email}
-                aria-invalid={errors.email ? true : undefined}
-                aria-describedby={errors.email ? "invite-owner-email-error" : undefined}
+                {...form.ariaFor("email", { error: "invite-owner-email-error" })}
                 onChange={(e) => setEmail(e.target.value)}
               />
-              <FieldError id="invite-owner-email-error" messages={errors.email} />
+              <FieldError id="invite-owner-email-error" messages={form.errors.email} />
             </div>
-            <FieldError id="invite-owner-form-error" messages={errors._form} />
+            <FieldError id="invite-owner-form-error" messages={form.errors._form} />
             <DialogFooter>
               <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Creating link…" : "Create invite link"}
+              <Button type="submit" disabled={form.pending}>
+                {form.pending ? "Creating link…" : "Create invite link"}
               </Button>
             </DialogFooter>
           </form>
@@ -202,49 +168,30 @@ function InviteOwnerDialog({ organization, origin, onOpenChange }: { organizatio
 }
 
 function ToggleDialog({ organization, recheckMs, onOpenChange }: { organization: OrganizationTarget; recheckMs: number; onOpenChange: (open: boolean) => void }) {
-  const [pending, startTransition] = useTransition();
   const disable = !organization.disabled;
-  function confirm(event: React.MouseEvent) {
-    // Keep the dialog open until the action answers.
-    event.preventDefault();
-    startTransition(async () => {
-      const result = await setOrganizationDisabledAction({ id: organization.id, disabled: disable });
-      if (!result.ok) {
-        toast.error(result.error);
-        return;
-      }
-      toast.success(`${organization.name} ${result.data.disabled ? "disabled" : "enabled"}`);
-      onOpenChange(false);
-    });
-  }
   return (
-    <AlertDialog open onOpenChange={onOpenChange}>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>
-            {disable ? "Disable" : "Enable"} {organization.name}?
-          </AlertDialogTitle>
-          <AlertDialogDescription asChild>
-            {disable ? (
-              <ul className="list-disc space-y-1 pl-5 text-left">
-                <li>
-                  Its organization API keys are refused (403, code <code className="font-mono text-xs">organization_disabled</code>), sending events included.
-                </li>
-                <li>Its webhooks are not sent: deliveries wait, nothing fails, and they go out after you enable it again.</li>
-                <li>Its members can still sign in and see a notice; platform keys still work.</li>
-              </ul>
-            ) : (
-              <p>Its API keys work again and its waiting deliveries go out within {formatDuration(recheckMs)}, with their remaining attempts intact.</p>
-            )}
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction variant={disable ? "destructive" : "default"} disabled={pending} onClick={confirm}>
-            {pending ? (disable ? "Disabling…" : "Enabling…") : disable ? "Disable organization" : "Enable organization"}
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmAction
+      open
+      onOpenChange={onOpenChange}
+      title={`${disable ? "Disable" : "Enable"} ${organization.name}?`}
+      description={
+        disable ? (
+          <ul className="list-disc space-y-1 pl-5 text-left">
+            <li>
+              Its organization API keys are refused (403, code <code className="font-mono text-xs">organization_disabled</code>), sending events included.
+            </li>
+            <li>Its webhooks are not sent: deliveries wait, nothing fails, and they go out after you enable it again.</li>
+            <li>Its members can still sign in and see a notice; platform keys still work.</li>
+          </ul>
+        ) : (
+          <p>Its API keys work again and its waiting deliveries go out within {formatDuration(recheckMs)}, with their remaining attempts intact.</p>
+        )
+      }
+      confirmLabel={disable ? "Disable organization" : "Enable organization"}
+      pendingLabel={disable ? "Disabling…" : "Enabling…"}
+      variant={disable ? "destructive" : "default"}
+      action={() => setOrganizationDisabledAction({ id: organization.id, disabled: disable })}
+      onSuccess={(data) => toast.success(`${organization.name} ${data.disabled ? "disabled" : "enabled"}`)}
+    />
   );
 }

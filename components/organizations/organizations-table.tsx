@@ -3,7 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { OrganizationActions } from "@/components/organizations/organization-actions";
 import { DataTable } from "@/components/data-table/data-table";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { Page } from "@/lib/db/keyset";

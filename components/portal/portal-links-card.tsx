@@ -4,24 +4,14 @@ import { ExternalLink, Plus } from "lucide-react";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { createPortalLinkAction, revokePortalSessionsAction } from "@/actions/portal";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Time } from "@/components/ui/time";
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 interface CreatedLink {
   url: string;
@@ -40,16 +30,6 @@ export function PortalLinksCard({ org, openLinks, canManage }: { org: string; op
       const result = await createPortalLinkAction({ org, readOnly });
       if (result.ok) setCreated(result.data);
       else toast.error(result.error);
-    });
-  }
-
-  function revokeAll() {
-    startTransition(async () => {
-      const result = await revokePortalSessionsAction({ org });
-      if (result.ok) {
-        setCreated(null);
-        toast.success(result.data.revoked === 1 ? "1 portal link revoked" : `${result.data.revoked} portal links revoked`);
-      } else toast.error(result.error);
     });
   }
 
@@ -103,25 +83,23 @@ export function PortalLinksCard({ org, openLinks, canManage }: { org: string; op
           <p className="text-sm text-muted-foreground">Every open link stops working at once, including pages already open with one. New links can be made afterwards.</p>
           {canManage ? (
             <div>
-              <AlertDialog>
-                <AlertDialogTrigger asChild>
+              <ConfirmAction
+                trigger={
                   <Button variant="destructive" size="sm" disabled={pending}>
                     Revoke all portal sessions
                   </Button>
-                </AlertDialogTrigger>
-                <AlertDialogContent>
-                  <AlertDialogHeader>
-                    <AlertDialogTitle>Revoke every portal link?</AlertDialogTitle>
-                    <AlertDialogDescription>
-                      Anyone using a portal link to these webhook screens loses access on their next click. This cannot be undone; create new links afterwards.
-                    </AlertDialogDescription>
-                  </AlertDialogHeader>
-                  <AlertDialogFooter>
-                    <AlertDialogCancel>Cancel</AlertDialogCancel>
-                    <AlertDialogAction onClick={revokeAll}>Revoke all</AlertDialogAction>
-                  </AlertDialogFooter>
-                </AlertDialogContent>
-              </AlertDialog>
+                }
+                title="Revoke every portal link?"
+                description="Anyone using a portal link to these webhook screens loses access on their next click. This cannot be undone; create new links afterwards."
+                confirmLabel="Revoke all"
+                pendingLabel="Revoking…"
+                variant="destructive"
+                action={() => revokePortalSessionsAction({ org })}
+                onSuccess={(data) => {
+                  setCreated(null);
+                  toast.success(data.revoked === 1 ? "1 portal link revoked" : `${data.revoked} portal links revoked`);
+                }}
+              />
             </div>
           ) : (
             <p className="text-sm text-muted-foreground">Owners and admins can revoke links.</p>

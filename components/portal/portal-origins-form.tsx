@@ -1,14 +1,14 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { setPortalOriginsAction } from "@/actions/portal";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
+import { useActionForm } from "@/components/ui/use-action-form";
 import type { FieldErrors } from "@/lib/validations/field-errors";
 import { setPortalOriginsSchema } from "@/lib/validations/portal";
-import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 
 /** One origin per line in the form; the action gets the list. */
 function linesOf(text: string): string[] {
@@ -25,31 +25,17 @@ function messagesOf(errors: FieldErrors): string[] {
 
 export function PortalOriginsForm({ org, origins, canManage }: { org: string; origins: string[]; canManage: boolean }) {
   const [text, setText] = useState(origins.join("\n"));
-  const [errors, setErrors] = useState<string[]>([]);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = { org, origins: linesOf(text) };
-    const parsed = setPortalOriginsSchema.safeParse(input);
-    if (!parsed.success) {
-      setErrors(messagesOf(fieldErrorsByPath(parsed.error)));
-      return;
-    }
-    startTransition(async () => {
-      const result = await setPortalOriginsAction(input);
-      if (result.ok) {
-        setErrors([]);
-        setText(result.data.origins.join("\n"));
-        toast.success(result.data.changed ? "Allowed origins saved" : "No change: the list was already saved");
-      } else {
-        setErrors(result.fieldErrors ? messagesOf(result.fieldErrors) : [result.error]);
-      }
-    });
-  }
+  const form = useActionForm(setPortalOriginsAction, {
+    schema: setPortalOriginsSchema,
+    onSuccess: (data) => {
+      setText(data.origins.join("\n"));
+      toast.success(data.changed ? "Allowed origins saved" : "No change: the list was already saved");
+    },
+  });
+  const errors = messagesOf(form.errors);
 
   return (
-    <form onSubmit={submit} className="grid gap-3">
+    <form onSubmit={form.handleSubmit(() => ({ org, origins: linesOf(text) }))} className="grid gap-3">
       <div className="grid gap-2">
         <Label htmlFor="portal-origins">Origins allowed to frame the portal</Label>
         <Textarea
@@ -78,8 +64,8 @@ export function PortalOriginsForm({ org, origins, canManage }: { org: string; or
       </div>
       {canManage ? (
         <div>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save origins"}
+          <Button type="submit" disabled={form.pending}>
+            {form.pending ? "Saving…" : "Save origins"}
           </Button>
         </div>
       ) : (

@@ -4,17 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { resendMessageAction } from "@/actions/recovery";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+
+type ResendOutcome = Extract<Awaited<ReturnType<typeof resendMessageAction>>, { ok: true }>["data"];
 
 export const MANUAL_NOTE = "A manual attempt is sent once and is not retried if it fails.";
 
@@ -27,49 +20,39 @@ export function useResendMessage(org: string, endpointId: string) {
   const [pending, startTransition] = useTransition();
   const [confirming, setConfirming] = useState<string | null>(null);
 
-  function send(messageId: string, confirmDelivered: boolean) {
+  function report({ ok, statusCode, error }: ResendOutcome) {
+    if (ok) toast.success(`Resent: the endpoint answered ${statusCode}.`);
+    else toast.error(`The manual attempt failed: ${error}. ${MANUAL_NOTE}`);
+    router.refresh();
+  }
+
+  function send(messageId: string) {
     startTransition(async () => {
-      const result = await resendMessageAction({ org, endpointId, messageId, confirmDelivered });
-      setConfirming(null);
+      const result = await resendMessageAction({ org, endpointId, messageId, confirmDelivered: false });
       if (!result.ok) return void toast.error(result.error);
-      const { ok, statusCode, error } = result.data;
-      if (ok) toast.success(`Resent: the endpoint answered ${statusCode}.`);
-      else toast.error(`The manual attempt failed: ${error}. ${MANUAL_NOTE}`);
-      router.refresh();
+      report(result.data);
     });
   }
 
-  const dialog = (
-    <AlertDialog open={confirming !== null} onOpenChange={(open) => !open && setConfirming(null)}>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Send this message again?</AlertDialogTitle>
-          <AlertDialogDescription>
-            It was already delivered to this endpoint. Resending makes the receiver see it twice (same webhook-id). {MANUAL_NOTE}
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-          <AlertDialogAction
-            disabled={pending}
-            onClick={(e) => {
-              e.preventDefault();
-              if (confirming) send(confirming, true);
-            }}
-          >
-            Resend anyway
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
-  );
+  const dialog = confirming ? (
+    <ConfirmAction
+      open
+      onOpenChange={(open) => !open && setConfirming(null)}
+      title="Send this message again?"
+      description={`It was already delivered to this endpoint. Resending makes the receiver see it twice (same webhook-id). ${MANUAL_NOTE}`}
+      confirmLabel="Resend anyway"
+      pendingLabel="Resending…"
+      action={() => resendMessageAction({ org, endpointId, messageId: confirming, confirmDelivered: true })}
+      onSuccess={report}
+    />
+  ) : null;
 
   return {
     pending,
     dialog,
     resend(messageId: string, delivered: boolean) {
       if (delivered) setConfirming(messageId);
-      else send(messageId, false);
+      else send(messageId);
     },
   };
 }

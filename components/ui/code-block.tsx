@@ -1,4 +1,4 @@
-import { CopyButton } from "@/components/webhooks/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 
 /** A titled block of code or JSON with a copy button; long lines scroll inside the block, never the page. */
 export function CodeBlock({ title, code, copyLabel, testId }: { title: string; code: string; copyLabel: string; testId?: string }) {

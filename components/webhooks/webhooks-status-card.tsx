@@ -3,18 +3,9 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { setWebhooksEnabledAction } from "@/actions/webhooks";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
 
@@ -23,16 +14,17 @@ export function WebhooksStatusCard({ org, enabled, canManage }: { org: string; e
   const [confirming, setConfirming] = useState(false);
   const [pending, startTransition] = useTransition();
 
-  function apply(next: boolean) {
+  function applied(data: { enabled: boolean }) {
+    setCurrent(data.enabled);
+    toast.success(data.enabled ? "Webhooks enabled" : "Webhooks disabled");
+  }
+
+  /** Turning webhooks on loses nothing, so it needs no confirmation. */
+  function enable() {
     startTransition(async () => {
-      const result = await setWebhooksEnabledAction({ org, enabled: next });
-      if (result.ok) {
-        setCurrent(result.data.enabled);
-        toast.success(result.data.enabled ? "Webhooks enabled" : "Webhooks disabled");
-      } else {
-        toast.error(result.error);
-      }
-      setConfirming(false);
+      const result = await setWebhooksEnabledAction({ org, enabled: true });
+      if (result.ok) applied(result.data);
+      else toast.error(result.error);
     });
   }
 
@@ -58,7 +50,7 @@ export function WebhooksStatusCard({ org, enabled, canManage }: { org: string; e
               id="webhooks-enabled"
               checked={current}
               disabled={pending}
-              onCheckedChange={(next) => (next ? apply(true) : setConfirming(true))}
+              onCheckedChange={(next) => (next ? enable() : setConfirming(true))}
             />
             <Label htmlFor="webhooks-enabled">{current ? "Webhooks are on" : "Turn on webhooks"}</Label>
           </div>
@@ -66,30 +58,17 @@ export function WebhooksStatusCard({ org, enabled, canManage }: { org: string; e
           <p className="text-sm text-muted-foreground">Only owners and admins can turn webhooks on or off.</p>
         )}
       </CardContent>
-      <AlertDialog open={confirming} onOpenChange={setConfirming}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Disable webhooks?</AlertDialogTitle>
-            <AlertDialogDescription>
-              New events will no longer be recorded or delivered to any endpoint of this organization until you enable
-              webhooks again. Endpoints and their configuration are kept.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              className="bg-destructive text-white hover:bg-destructive/90"
-              disabled={pending}
-              onClick={(e) => {
-                e.preventDefault();
-                apply(false);
-              }}
-            >
-              Disable webhooks
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmAction
+        open={confirming}
+        onOpenChange={setConfirming}
+        title="Disable webhooks?"
+        description="New events will no longer be recorded or delivered to any endpoint of this organization until you enable webhooks again. Endpoints and their configuration are kept."
+        confirmLabel="Disable webhooks"
+        pendingLabel="Disabling…"
+        variant="destructive"
+        action={() => setWebhooksEnabledAction({ org, enabled: false })}
+        onSuccess={applied}
+      />
     </Card>
   );
 }

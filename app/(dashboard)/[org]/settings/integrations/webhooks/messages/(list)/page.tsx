@@ -5,7 +5,7 @@ import { MessageLogsTable } from "@/components/messages/message-logs-table";
 import { BulkResendButton } from "@/components/recovery/bulk-resend";
 import { TaskList } from "@/components/recovery/task-list";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
-import { EmptyState } from "@/components/webhooks/empty-state";
+import { EmptyState } from "@/components/ui/empty-state";
 import { requireMemberPage } from "@/lib/auth/session";
 import { listEventTypes } from "@/lib/catalog/event-types";
 import { encodeCursor } from "@/lib/db/keyset";
