@@ -27,14 +27,25 @@ export type TaskId = Id<"task">;
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** Uniform base62 from the Web Crypto API (this module is also bundled for the browser, with its schemas). */
+/**
+ * Random bytes from the Web Crypto API (this module is also bundled for the browser, with its
+ * schemas), drawn 4 KB at a time: one call per id cost more than the rest of an API call's
+ * JavaScript on the ingestion path.
+ */
+let pool = new Uint8Array(0);
+let next = 0;
+
+/** Uniform base62. */
 function base62(length: number): string {
   let out = "";
   while (out.length < length) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
-      // 248 = 4 × 62: rejecting the bytes above it keeps every character equally likely.
-      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    if (next >= pool.length) {
+      pool = crypto.getRandomValues(new Uint8Array(4096));
+      next = 0;
     }
+    const byte = pool[next++]!;
+    // 248 = 4 × 62: rejecting the bytes above it keeps every character equally likely.
+    if (byte < 248) out += BASE62[byte % 62];
   }
   return out;
 }

@@ -107,8 +107,11 @@ export async function ingestEvents(pool: pg.Pool, events: EventPayload[], now: D
 export function eventsFromRowsSql(parts: { source: string; name: string; data: Prisma.Sql; ts: Prisma.Sql; receivedAt: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
   return {
     cte: Prisma.sql`INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
-          SELECT gen_random_uuid()::text, ${parts.name}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
+          SELECT gen_random_uuid()::text, ${sqlLiteral(parts.name)}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
           FROM ${Prisma.raw(parts.source)} s`,
-    wake: Prisma.sql`(SELECT true FROM pg_notify(${WAKE_CHANNEL}, 'event'))`,
+    wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(WAKE_CHANNEL)}, 'event'))`,
   };
 }
+
+/** A constant as an SQL string literal, so that a statement's text carries it and its parameters stay the caller's. */
+export const sqlLiteral = (value: string) => Prisma.raw(`'${value.replaceAll("'", "''")}'`);

@@ -1,5 +1,5 @@
 import { executorConfig } from "@/inngest/executor/config";
-import { eventsFromRowsSql, insertEventsSql, releaseExpiredIdsSql } from "@/inngest/executor/ingest";
+import { eventsFromRowsSql, insertEventsSql, releaseExpiredIdsSql, sqlLiteral } from "@/inngest/executor/ingest";
 import { deliveryRequested, endpointDeleted, endpointDisabled, recoveryRequested } from "@/inngest/events";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DeliveryId, EndpointId, MessageId, OrganizationId, TaskId } from "@/lib/ids";
@@ -89,15 +89,16 @@ export async function publish(tx: PublishClient, published: DomainEvent[], now: 
  * round trip (a message's fan-out, a replay): a CTE to add to the statement, over the CTE `source`
  * with the columns `id` (the delivery), `endpointId` and `messageId`, and a select-list expression
  * `wake` that notifies the engine's side once. The event data is `events.deliveryRequested`'s.
+ * The references are SQL expressions (values or a prepared statement's parameters): the
+ * organization's id as text, the publication time in ms (bigint) and as a timestamptz.
  */
-export function deliveriesRequestedFromRows(source: string, refs: { organizationId: OrganizationId; now: Date }): { cte: Prisma.Sql; wake: Prisma.Sql } {
-  const data = Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}::text, 'endpointId', s."endpointId", 'messageId', s."messageId")`;
-  const ts = Prisma.sql`${refs.now.getTime()}::bigint`;
-  const at = Prisma.sql`${refs.now}::timestamptz`;
+export function deliveriesRequestedFromRows(source: string, refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
+  const data = Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId")`;
+  const { ts, at } = refs;
   if (embedded()) return eventsFromRowsSql({ source, name: deliveryRequested.name, data, ts, receivedAt: at });
   return {
     cte: Prisma.sql`INSERT INTO "OutboxEvent" (id, name, data, ts, "createdAt", "nextAttemptAt")
-          SELECT gen_random_uuid()::text, ${deliveryRequested.name}, ${data}, ${ts}, ${at}, ${at} FROM ${Prisma.raw(source)} s`,
-    wake: Prisma.sql`(SELECT true FROM pg_notify(${OUTBOX_CHANNEL}, ''))`,
+          SELECT gen_random_uuid()::text, ${sqlLiteral(deliveryRequested.name)}, ${data}, ${ts}, ${at}, ${at} FROM ${Prisma.raw(source)} s`,
+    wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(OUTBOX_CHANNEL)}, ''))`,
   };
 }

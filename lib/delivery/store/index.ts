@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { sqlPool } from "@/lib/db/pool";
+import { preparedStatement, type PreparedStatement } from "@/lib/db/prepared";
 import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
@@ -19,7 +20,7 @@ import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
  * Ids are typed per kind (lib/ids.ts): a message id cannot be passed for a delivery id.
  */
 
-type Sql = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw">;
+type Sql = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw" | "$queryRawUnsafe">;
 
 /** Reasons a delivery ends failed without exhausting its schedule. */
 export const STOP_REASON = { disabled: "endpoint disabled", deleted: "endpoint deleted" } as const;
@@ -44,34 +45,41 @@ export interface Fanned {
 /**
  * The message and one delivery per subscribed, enabled endpoint, with their `delivery/requested`
  * events, in one statement: the one place that says which endpoints receive a message, and the
- * hot path of ingestion (one round trip). The columns are timestamps without time zone holding
- * UTC (as Prisma writes them): an ISO time in UTC is stored as is, whatever the session's zone.
+ * hot path of ingestion (one round trip), composed once per process. The columns are timestamps
+ * without time zone holding UTC (as Prisma writes them): an ISO time in UTC is stored as is,
+ * whatever the session's time zone.
  */
-function recordMessageStatement(organizationId: OrganizationId, message: NewMessage): Prisma.Sql {
-  const at = message.createdAt.toISOString();
-  const published = deliveriesRequestedFromRows("deliveries", { organizationId, now: message.createdAt });
-  return Prisma.sql`
-    WITH message AS (
-      INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
-      VALUES (${message.id}, ${organizationId}, ${message.eventType}, ${message.eventId}, ${message.body}, ${at}::timestamp)
-      RETURNING id, "eventType"
-    ), deliveries AS (
-      INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
-      SELECT ${Prisma.raw(NEW_ID_SQL.delivery)}, e."organizationId", message.id, e.id, 'PENDING', 0, ${at}::timestamp, ${at}::timestamp, ${at}::timestamp
-        FROM message, "Endpoint" e
-       WHERE e."organizationId" = ${organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND message."eventType" = ANY (e."eventTypes")
-      RETURNING id, "endpointId", "messageId"
-    ), events AS (${published.cte})
-    SELECT id, "endpointId", ${published.wake} AS woke FROM deliveries`;
-}
+let recordMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms"> | undefined;
+const recordMessageSql = () =>
+  (recordMessageStatement ??= preparedStatement("record-message", (p) => {
+    const published = deliveriesRequestedFromRows("deliveries", {
+      organizationId: Prisma.sql`${p.organizationId}::text`,
+      ts: Prisma.sql`${p.ms}::bigint`,
+      at: Prisma.sql`(${p.at}::timestamp AT TIME ZONE 'UTC')`,
+    });
+    return Prisma.sql`
+      WITH message AS (
+        INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "createdAt")
+        VALUES (${p.id}, ${p.organizationId}, ${p.eventType}, ${p.eventId}, ${p.body}, ${p.at}::timestamp)
+        RETURNING id, "eventType", "createdAt"
+      ), deliveries AS (
+        INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+        SELECT ${Prisma.raw(NEW_ID_SQL.delivery)}, e."organizationId", message.id, e.id, 'PENDING', 0, message."createdAt", message."createdAt", message."createdAt"
+          FROM message, "Endpoint" e
+         WHERE e."organizationId" = ${p.organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND message."eventType" = ANY (e."eventTypes")
+        RETURNING id, "endpointId", "messageId"
+      ), events AS (${published.cte})
+      SELECT id, "endpointId", ${published.wake} AS woke FROM deliveries`;
+  }));
 
 /**
  * Records a message, its deliveries and their events. In `tx` when given (an idempotent send
  * holds a lock); otherwise one prepared statement on the raw pool, the cheapest path there is.
  */
 export async function recordMessage(organizationId: OrganizationId, message: NewMessage, tx?: Sql): Promise<Fanned[]> {
-  const statement = recordMessageStatement(organizationId, message);
-  const rows = tx ? await tx.$queryRaw<Fanned[]>(statement) : (await sqlPool().query<Fanned>({ name: "record-message", text: statement.text, values: statement.values })).rows;
+  const statement = recordMessageSql();
+  const values = { ...message, organizationId, at: message.createdAt.toISOString(), ms: message.createdAt.getTime() };
+  const rows = tx ? await tx.$queryRawUnsafe<Fanned[]>(statement.text, ...statement.values(values)) : (await sqlPool().query<Fanned>(statement.bind(values))).rows;
   return rows.map(({ id, endpointId }) => ({ id, endpointId }));
 }
 
@@ -101,7 +109,7 @@ export async function recordTestMessage(
  * creates and publishes nothing twice. Returns the items it scheduled.
  */
 export async function createReplayDeliveries(task: { id: TaskId; organizationId: OrganizationId }, seqs: number[], now: Date): Promise<number[]> {
-  const published = deliveriesRequestedFromRows("created", { organizationId: task.organizationId, now });
+  const published = deliveriesRequestedFromRows("created", { organizationId: Prisma.sql`${task.organizationId}::text`, ts: Prisma.sql`${now.getTime()}::bigint`, at: Prisma.sql`${now}::timestamptz` });
   const rows = await db.$queryRaw<{ seq: number }[]>`
     WITH batch AS (
       SELECT i.seq, i."messageId", i."endpointId", ${Prisma.raw(NEW_ID_SQL.delivery)} AS "deliveryId"
