@@ -67,7 +67,7 @@ export const listQuery = z.object({
     })
     .meta({
       description:
-        "Where to continue: the `iterator` of an answer (the id of its last item) for the items after it, or its `prevIterator` (`-` and the id of its first item) for the items before it, the newer ones. Any id of an item of this list works the same, so a stored id resumes the list or, with `-`, polls for what came after it.",
+        "Where to continue: the `iterator` of an answer (the id of its last item) for the items after it, or its `prevIterator` (`-` and the id of its first item) for the items before it (the newer ones, in a newest-first list). Any id of an item of this list works the same, so a stored id resumes the list or, with `-`, polls for what came after it.",
     }),
 });
 
