@@ -7,10 +7,11 @@ import { Prisma } from "@/lib/generated/prisma/client";
  * it starts from an index position, never from an OFFSET, and rows arriving at the top do not shift
  * what the next page shows.
  *
- * The cursor is opaque to clients: base64url of the position and the direction. API clients store
- * iterators and people bookmark dashboard URLs, so a cursor once handed out stays readable: the
- * wire format below does not change, and the format the Jobs page wrote before this module served
- * it too (`{d: "after" | "before", t: ISO 8601, id}`) still reads as the same position.
+ * The cursor is opaque to clients: base64url of the position and the direction. People bookmark
+ * dashboard URLs, and API clients stored these as iterators before the API answered Svix's ids, so
+ * a cursor once handed out stays readable: the wire format below does not change, and the format
+ * the Jobs page wrote before this module served it too (`{d: "after" | "before", t: ISO 8601, id}`)
+ * still reads as the same position.
  */
 
 export type Direction = "next" | "prev";
