@@ -151,6 +151,10 @@ async function cases(client: PrismaClient, size: number): Promise<Case[]> {
     { name: "API: list messages, page from the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/msg", `${app}/msg?limit=50&iterator=${deepMessages}`, { app_id: ORG }) },
     { name: "API: attempts by endpoint, first page", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", `${app}/attempt/endpoint/${healthy.id}?limit=50`, ep) },
     { name: "API: attempts by endpoint, page from the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", `${app}/attempt/endpoint/${healthy.id}?limit=50&iterator=${deepAttempts}`, ep) },
+    // Svix's iterators (issue 22): an item's id, placed in its list by a primary-key lookup.
+    { name: "API: list messages, from a message id in the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/msg", `${app}/msg?limit=50&iterator=${middle.id}`, { app_id: ORG }) },
+    { name: "API: list messages, newer than a message id in the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/msg", `${app}/msg?limit=50&iterator=-${middle.id}`, { app_id: ORG }) },
+    { name: "API: attempts by endpoint, from an attempt id in the middle", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", `${app}/attempt/endpoint/${healthy.id}?limit=50&iterator=${middleAttempt.id}`, ep) },
     { name: "API: attempts of a message", run: apiCall(key, "GET", "/api/v1/app/{app_id}/attempt/msg/{msg_id}", `${app}/attempt/msg/${failedDelivery.messageId}`, { app_id: ORG, msg_id: failedDelivery.messageId }) },
     { name: "API: endpoint's attempted messages", run: apiCall(key, "GET", "/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg", `${app}/endpoint/${healthy.id}/msg?limit=50`, ep) },
     { name: "API: endpoint stats, all history", run: apiCall(key, "GET", "/api/v1/app/{app_id}/endpoint/{endpoint_id}/stats", `${app}/endpoint/${healthy.id}/stats`, ep) },

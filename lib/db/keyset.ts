@@ -7,10 +7,11 @@ import { Prisma } from "@/lib/generated/prisma/client";
  * it starts from an index position, never from an OFFSET, and rows arriving at the top do not shift
  * what the next page shows.
  *
- * The cursor is opaque to clients: base64url of the position and the direction. API clients store
- * iterators and people bookmark dashboard URLs, so a cursor once handed out stays readable: the
- * wire format below does not change, and the format the Jobs page wrote before this module served
- * it too (`{d: "after" | "before", t: ISO 8601, id}`) still reads as the same position.
+ * The cursor is opaque to clients: base64url of the position and the direction. People bookmark
+ * dashboard URLs, and API clients stored these as iterators before the API answered Svix's ids, so
+ * a cursor once handed out stays readable: the wire format below does not change, and the format
+ * the Jobs page wrote before this module served it too (`{d: "after" | "before", t: ISO 8601, id}`)
+ * still reads as the same position.
  */
 
 export type Direction = "next" | "prev";
@@ -103,18 +104,19 @@ export function keysetPlan(cursor: Cursor | undefined, limit: number, order: Sor
 }
 
 /**
- * The WHERE condition, ORDER BY and LIMIT of one page, newest first. `time` and `id` are the SQL
- * columns of the keyset; an index ending in (time, id) after the equality columns serves both directions.
+ * The WHERE condition, ORDER BY and LIMIT of one page, newest first unless `order` says otherwise.
+ * `time` and `id` are the SQL columns of the keyset; an index ending in (time, id) after the
+ * equality columns serves both orders and both directions.
  */
-export function keysetClauses(time: Prisma.Sql, id: Prisma.Sql, cursor: Cursor | undefined, limit: number) {
-  const { scanOrder, beyond, take } = keysetPlan(cursor, limit);
+export function keysetClauses(time: Prisma.Sql, id: Prisma.Sql, cursor: Cursor | undefined, limit: number, order: SortOrder = "desc") {
+  const { scanOrder, beyond, take } = keysetPlan(cursor, limit, order);
   const where = !beyond
     ? Prisma.empty
     : beyond.op === "gt"
       ? Prisma.sql`AND (${time}, ${id}) > (${beyond.at}, ${beyond.id})`
       : Prisma.sql`AND (${time}, ${id}) < (${beyond.at}, ${beyond.id})`;
-  const order = scanOrder === "asc" ? Prisma.sql`ORDER BY ${time} ASC, ${id} ASC` : Prisma.sql`ORDER BY ${time} DESC, ${id} DESC`;
-  return { where, order, limit: Prisma.sql`LIMIT ${take}` };
+  const orderBy = scanOrder === "asc" ? Prisma.sql`ORDER BY ${time} ASC, ${id} ASC` : Prisma.sql`ORDER BY ${time} DESC, ${id} DESC`;
+  return { where, order: orderBy, limit: Prisma.sql`LIMIT ${take}` };
 }
 
 /**
@@ -132,4 +134,13 @@ export function toPage<T>(rows: T[], position: (row: T) => Position, cursor: Cur
     return { items, prevCursor: more && first ? at(first, "prev") : null, nextCursor: last ? at(last, "next") : null };
   }
   return { items, nextCursor: more && last ? at(last, "next") : null, prevCursor: cursor && first ? at(first, "prev") : null };
+}
+
+/**
+ * Whether rows remain beyond the page in the direction it was read from `cursor`: after its last
+ * row in the list's order for a first or `next` page, before its first row for a `prev` page.
+ * The API's `done` is its negation.
+ */
+export function readsFurther(page: Page<unknown>, cursor: Cursor | undefined): boolean {
+  return (cursor?.direction === "prev" ? page.prevCursor : page.nextCursor) !== null;
 }

@@ -4,7 +4,7 @@ import { apiKeyCache } from "@/lib/api-keys/cache";
 import { diffFields } from "@/lib/audit/diff";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
+import { keysetClauses, toPage, type Cursor, type Page, type SortOrder } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { organizationCache } from "@/lib/organizations/cache";
 import { isOrganizationDisabled } from "@/lib/organizations/disabled";
@@ -68,8 +68,8 @@ export async function findOrganizationRecord(idOrSlug: string): Promise<Organiza
 }
 
 /** Organizations newest first, keyset-paginated; `organizationId` limits the list to that one. */
-export async function listOrganizationRecords(options: { organizationId?: string; cursor?: Cursor; limit: number }): Promise<Page<OrganizationRecord>> {
-  const page = keysetClauses(Prisma.sql`"createdAt"`, Prisma.sql`id`, options.cursor, options.limit);
+export async function listOrganizationRecords(options: { organizationId?: string; cursor?: Cursor; limit: number; order?: SortOrder }): Promise<Page<OrganizationRecord>> {
+  const page = keysetClauses(Prisma.sql`"createdAt"`, Prisma.sql`id`, options.cursor, options.limit, options.order);
   const only = options.organizationId ? Prisma.sql`AND id = ${options.organizationId}` : Prisma.empty;
   const rows = await db.$queryRaw<Parameters<typeof toRecord>[0][]>`
     SELECT id, slug, name, metadata, "createdAt", "updatedAt" FROM "Organization"

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { keysetClauses, toPage, type Cursor, type Page } from "@/lib/db/keyset";
+import { keysetClauses, toPage, type Cursor, type Page, type SortOrder } from "@/lib/db/keyset";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { AuditAction } from "@/lib/audit/actions";
 import { Prisma, type BackgroundTaskKind, type BackgroundTaskStatus } from "@/lib/generated/prisma/client";
@@ -242,14 +242,16 @@ export interface TaskPageFilters {
   kinds?: BackgroundTaskKind[];
   cursor?: Cursor;
   limit: number;
+  /** Newest first unless `asc`. */
+  order?: SortOrder;
 }
 
 /**
- * A keyset page of tasks, newest first: an organization's (BackgroundTask (organizationId,
- * createdAt)), or every organization's when `organizationId` is null (platform API keys).
+ * A keyset page of tasks, newest first or in `order`: an organization's (BackgroundTask
+ * (organizationId, createdAt)), or every organization's when `organizationId` is null (platform API keys).
  */
 export async function listTaskPage(organizationId: string | null, filters: TaskPageFilters): Promise<Page<TaskView>> {
-  const page = keysetClauses(Prisma.sql`t."createdAt"`, Prisma.sql`t.id`, filters.cursor, filters.limit);
+  const page = keysetClauses(Prisma.sql`t."createdAt"`, Prisma.sql`t.id`, filters.cursor, filters.limit, filters.order);
   const conditions: Prisma.Sql[] = [Prisma.sql`true`];
   if (organizationId) conditions.push(Prisma.sql`t."organizationId" = ${organizationId}`);
   if (filters.statuses) conditions.push(Prisma.sql`t.status = ANY (${filters.statuses}::"BackgroundTaskStatus"[])`);

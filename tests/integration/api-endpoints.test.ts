@@ -152,10 +152,10 @@ describe("GET /api/v1/app/{app_id}/endpoint", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await create(org.slug, key, { url: `http://127.0.0.1:9/${i}` })).id);
     const first = await call(endpointsRoute, "GET", `${org.slug}/endpoint?limit=2`, key);
-    expect(first.body).toMatchObject({ done: false, prevIterator: null });
+    expect(first.body).toMatchObject({ done: false, iterator: ids[1], prevIterator: `-${ids[2]}` });
     expect(first.body.data!.map((e) => e.id)).toEqual([ids[2], ids[1]]);
     const second = await call(endpointsRoute, "GET", `${org.slug}/endpoint?limit=2&iterator=${first.body.iterator as string}`, key);
-    expect(second.body).toMatchObject({ done: true, iterator: null });
+    expect(second.body).toMatchObject({ done: true, iterator: ids[0] });
     expect(second.body.data!.map((e) => e.id)).toEqual([ids[0]]);
     expect((await call(endpointsRoute, "GET", `${org.slug}/endpoint?limit=0`, key)).body.code).toBe("invalid_query");
   });

@@ -127,7 +127,7 @@ describe("GET /api/v1/app/{app_id}/msg", () => {
     const all = await get(listMessages, `/api/v1/app/${org.slug}/msg`, key);
     expect(all.status).toBe(200);
     expect(ids(all.body)).toEqual([...msgs].reverse());
-    expect(all.body).toMatchObject({ done: true, iterator: null, prevIterator: null });
+    expect(all.body).toMatchObject({ done: true, iterator: msgs[0], prevIterator: `-${msgs[6]}` });
     expect(all.body.data![0]).toEqual({ id: msgs[6], eventType: "contract.created", eventId: null, payload: { n: 6, kind: "contract.created" }, timestamp: at(6).toISOString() });
     expect(all.body.data![3]).toMatchObject({ id: msgs[3], eventId: "evt-three" });
 
@@ -148,19 +148,20 @@ describe("GET /api/v1/app/{app_id}/msg", () => {
   it("pages with iterator older and prevIterator newer, every message once", async () => {
     const first = await get(listMessages, `/api/v1/app/${org.slug}/msg?limit=3`, key);
     expect(ids(first.body)).toEqual([msgs[6], msgs[5], msgs[4]]);
-    expect(first.body).toMatchObject({ done: false, prevIterator: null });
+    expect(first.body).toMatchObject({ done: false, iterator: msgs[4], prevIterator: `-${msgs[6]}` });
     const second = await get(listMessages, `/api/v1/app/${org.slug}/msg?limit=3&iterator=${first.body.iterator}`, key);
     expect(ids(second.body)).toEqual([msgs[3], msgs[2], msgs[1]]);
     expect(second.body.done).toBe(false);
     const third = await get(listMessages, `/api/v1/app/${org.slug}/msg?limit=3&iterator=${second.body.iterator}`, key);
     expect(ids(third.body)).toEqual([msgs[0]]);
-    expect(third.body).toMatchObject({ done: true, iterator: null });
+    expect(third.body).toMatchObject({ done: true, iterator: msgs[0] });
     // Back towards the newest.
     const back = await get(listMessages, `/api/v1/app/${org.slug}/msg?limit=3&iterator=${third.body.prevIterator}`, key);
     expect(ids(back.body)).toEqual([msgs[3], msgs[2], msgs[1]]);
     const front = await get(listMessages, `/api/v1/app/${org.slug}/msg?limit=3&iterator=${back.body.prevIterator}`, key);
     expect(ids(front.body)).toEqual([msgs[6], msgs[5], msgs[4]]);
-    expect(front.body.prevIterator).toBeNull();
+    // Read backwards, done says nothing newer is left.
+    expect(front.body).toMatchObject({ done: true, prevIterator: `-${msgs[6]}` });
   });
 
   it("refuses bad input with 422 and one issue per field, channel and tag included", async () => {

@@ -98,7 +98,7 @@ describe("GET /api/v1/background-task and /api/v1/background-task/{task_id}", ()
     expect((await listCall("?status=finished", key)).body.data!.map((t) => t.id)).toEqual([id]);
     expect((await listCall("?status=running", key)).body.data).toEqual([]);
 
-    for (const [query, field] of [["?status=done", "status"], ["?task=sdk.generate", "task"], ["?order=ascending", "order"], ["?limit=0", "limit"]] as const) {
+    for (const [query, field] of [["?status=done", "status"], ["?task=sdk.generate", "task"], ["?order=sideways", "order"], ["?limit=0", "limit"]] as const) {
       expect(await listCall(query, key), query).toMatchObject({ status: 422, body: { code: "invalid_query", detail: [{ loc: ["query", field] }] } });
     }
     expect((await listCall("", "hr_org_nope")).status).toBe(401);

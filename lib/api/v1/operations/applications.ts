@@ -2,7 +2,8 @@ import { z } from "zod";
 import { mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
 import { apiKeyActor } from "@/lib/api/app-request";
 import { answer, type AnyOperation, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
-import { appParams, dateTimeOut, listAnswer, listOf, listQuery, metadataSchema } from "@/lib/api/v1/schemas";
+import { appParams, dateTimeOut, iteratorPosition, listAnswer, listOf, metadataSchema, orderedListQuery, sortOrderOf } from "@/lib/api/v1/schemas";
+import { db } from "@/lib/db";
 import {
   createOrganization,
   deleteOrganization,
@@ -96,13 +97,24 @@ export const applicationsOperations: AnyOperation[] = [
     operationId: "v1.application.list",
     tag: "Application",
     summary: "List applications",
-    description: "The organizations this key may act on, newest first: every organization for a platform key, its own for an organization key.",
+    description:
+      "The organizations this key may act on, newest first (oldest first with `order=ascending`): every organization for a platform key, its own for an organization key.",
     access: "any",
-    query: listQuery,
+    query: orderedListQuery,
     response: { status: 200, description: "One page of applications.", schema: listOf(applicationOut, "ApplicationOut") },
     handler: async ({ principal, query }) => {
-      const page = await listOrganizationRecords({ organizationId: principal.organizationId ?? undefined, cursor: query.iterator, limit: query.limit });
-      return listAnswer(page, toApplicationOut);
+      const own = principal.organizationId ?? undefined;
+      const order = sortOrderOf(query.order);
+      const read = await iteratorPosition(query.iterator, {
+        noun: "application",
+        find: async (id) => {
+          if (own && id !== own) return null;
+          const organization = await db.organization.findUnique({ where: { id }, select: { id: true, createdAt: true } });
+          return organization && { at: organization.createdAt, id: organization.id };
+        },
+      }, order);
+      const page = await listOrganizationRecords({ organizationId: own, cursor: read, limit: query.limit, order });
+      return listAnswer(page, read, (org) => org.id, toApplicationOut);
     },
   }),
   defineOperation({

@@ -2,10 +2,11 @@ import { z } from "zod";
 import { apiKeyActor } from "@/lib/api/app-request";
 import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
 import { checkTimeWindow, messageOr404, messageOut, messageOutOf, msgParams, queryFlag, timeWindowOf, timeWindowQuery, unsupportedFilter } from "@/lib/api/v1/operations/messages";
-import { appParams, csvList, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
+import { appParams, csvList, dateTimeOut, iteratorPosition, listAnswer, listOf, listQuery, windowStart } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor } from "@/lib/db/keyset";
 import { Prisma, type AttemptTrigger, type DeliveryStatus } from "@/lib/generated/prisma/client";
+import { ids } from "@/lib/ids";
 import { resendMessage } from "@/lib/recovery/resend";
 
 /**
@@ -157,13 +158,12 @@ function attemptConditions(query: AttemptQuery): Prisma.Sql[] {
 }
 
 /**
- * A page of attempts, newest first, keyset on (startedAt, id): by endpoint it walks Attempt
- * (endpointId, startedAt, id) backwards; by message (messageId, startedAt), a message having a
- * handful of attempts. The message row is joined only when a filter or `with_msg` needs it.
+ * A page of attempts, newest first, keyset on (startedAt, id), read from `read`: by endpoint it
+ * walks Attempt (endpointId, startedAt, id) backwards; by message (messageId, startedAt), a message
+ * having a handful of attempts. The message row is joined only when a filter or `with_msg` needs it.
  */
-async function attemptPage(scope: Prisma.Sql, query: AttemptQuery, withMsg: boolean) {
-  const cursor: Cursor | undefined = query.iterator;
-  const page = keysetClauses(Prisma.sql`a."startedAt"`, Prisma.sql`a.id`, cursor, query.limit);
+async function attemptPage(scope: Prisma.Sql, query: AttemptQuery, withMsg: boolean, read: Cursor | undefined) {
+  const page = keysetClauses(Prisma.sql`a."startedAt"`, Prisma.sql`a.id`, read, query.limit);
   const joinMessage = withMsg || Boolean(query.event_types?.length);
   const conditions = [scope, ...attemptConditions(query)];
   const rows = await db.$queryRaw<AttemptRow[]>`
@@ -173,7 +173,20 @@ async function attemptPage(scope: Prisma.Sql, query: AttemptQuery, withMsg: bool
       FROM "Attempt" a ${joinMessage ? Prisma.sql`JOIN "Message" m ON m.id = a."messageId"` : Prisma.empty}
      WHERE ${Prisma.join(conditions, " AND ")} ${page.where}
      ${page.order} ${page.limit}`;
-  return toPage(rows, (r) => ({ at: r.startedAt, id: r.id }), cursor, query.limit);
+  return toPage(rows, (r) => ({ at: r.startedAt, id: r.id }), read, query.limit);
+}
+
+/** Where a list of attempts continues: an id iterator is an attempt of the list's endpoint or message, read by its primary key. */
+async function attemptListStart(query: AttemptQuery, scope: { endpointId: string } | { messageId: string }): Promise<Cursor | undefined> {
+  const cursor = await iteratorPosition(query.iterator, {
+    noun: "attempt",
+    accepts: ids.attempt.is,
+    find: async (id) => {
+      const attempt = await db.attempt.findFirst({ where: { id, ...scope }, select: { id: true, startedAt: true } });
+      return attempt && { at: attempt.startedAt, id: attempt.id };
+    },
+  });
+  return windowStart(cursor, timeWindowOf(query));
 }
 
 type AttemptOutInput = Pick<AttemptRow, "id" | "messageId" | "endpointId" | "url" | "startedAt" | "durationMs" | "succeeded" | "statusCode" | "trigger" | "errorMessage"> & {
@@ -219,15 +232,16 @@ export const attemptsOperations: AnyOperation[] = [
     tag: "Message Attempt",
     summary: "List attempts by endpoint",
     description:
-      "Every request made to the endpoint, newest first: scheduled attempts, resends and tests. Filter by status (0 success, 2 fail), status code class, event types and a time window on when the attempt started.",
+      "Every request made to the endpoint, newest first: scheduled attempts, resends and tests. Filter by status (0 success, 2 fail), status code class, event types and a time window on when the attempt started; with `after` alone and no iterator, the window's oldest page comes first, as at Svix.",
     access: "app",
     params: endpointParams,
     query: byEndpointQuery,
     response: { status: 200, description: "A page of attempts.", schema: attemptList },
     handler: async ({ organization, params, query }) => {
       const endpointId = await endpointOr404(organization.id, params.endpoint_id);
-      const page = await attemptPage(Prisma.sql`a."endpointId" = ${endpointId}`, query, query.with_msg);
-      return listAnswer(page, (row) =>
+      const read = await attemptListStart(query, { endpointId });
+      const page = await attemptPage(Prisma.sql`a."endpointId" = ${endpointId}`, query, query.with_msg, read);
+      return listAnswer(page, read, (row) => row.id, (row) =>
         attemptOut(row, query.with_content, query.with_msg ? messageOutOf({ id: row.messageId, eventType: row.eventType ?? "", eventId: row.eventId, createdAt: row.messageCreatedAt ?? row.startedAt }, false) : undefined),
       );
     },
@@ -238,7 +252,7 @@ export const attemptsOperations: AnyOperation[] = [
     operationId: "v1.message-attempt.list-by-msg",
     tag: "Message Attempt",
     summary: "List attempts by message",
-    description: "Every request made for the message (by id or `eventId`), newest first, to every endpoint or to `endpoint_id` only.",
+    description: "Every request made for the message (by id or `eventId`), newest first, to every endpoint or to `endpoint_id` only. With `after` alone and no iterator, the window's oldest page comes first, as at Svix.",
     access: "app",
     params: msgParams,
     query: byMessageQuery,
@@ -247,7 +261,8 @@ export const attemptsOperations: AnyOperation[] = [
       const message = await messageOr404(organization.id, params.msg_id);
       const endpointId = query.endpoint_id ? await endpointOr404(organization.id, query.endpoint_id) : null;
       const scope = endpointId ? Prisma.sql`a."messageId" = ${message.id} AND a."endpointId" = ${endpointId}` : Prisma.sql`a."messageId" = ${message.id}`;
-      return listAnswer(await attemptPage(scope, query, false), (row) => attemptOut(row, query.with_content));
+      const read = await attemptListStart(query, { messageId: message.id });
+      return listAnswer(await attemptPage(scope, query, false, read), read, (row) => row.id, (row) => attemptOut(row, query.with_content));
     },
   }),
   defineOperation({
@@ -256,15 +271,26 @@ export const attemptsOperations: AnyOperation[] = [
     operationId: "v1.message-attempt.list-attempted-destinations",
     tag: "Message Attempt",
     summary: "List attempted destinations",
-    description: "The endpoints the message was sent to (or is being sent to), each with its delivery's state: 0 success, 1 pending (with `nextAttempt`), 2 fail, 3 sending.",
+    description:
+      "The endpoints the message was sent to (or is being sent to), each with its delivery's state: 0 success, 1 pending (with `nextAttempt`), 2 fail, 3 sending. Listed in ascending order, as at Svix: by when the delivery was made, then by endpoint id.",
     access: "app",
     params: msgParams,
     query: listQuery,
     response: { status: 200, description: "A page of endpoints.", schema: listOf(messageEndpointOut, "MessageEndpointOut") },
     handler: async ({ organization, params, query }) => {
       const message = await messageOr404(organization.id, params.msg_id);
-      // The deliveries of one message (Delivery (messageId, endpointId)), keyset on (createdAt, endpointId).
-      const page = keysetClauses(Prisma.sql`d."createdAt"`, Prisma.sql`d."endpointId"`, query.iterator, query.limit);
+      // An id iterator is an endpoint this message was sent to: its delivery, by Delivery (messageId, endpointId).
+      const read = await iteratorPosition(query.iterator, {
+        noun: "endpoint",
+        accepts: ids.endpoint.is,
+        find: async (endpointId) => {
+          const delivery = await db.delivery.findUnique({ where: { messageId_endpointId: { messageId: message.id, endpointId } }, select: { createdAt: true } });
+          return delivery && { at: delivery.createdAt, id: endpointId };
+        },
+      }, "asc");
+      // The deliveries of one message (Delivery (messageId, endpointId)), keyset on (createdAt, endpointId),
+      // ascending as Svix lists them (by endpoint id, its ids being time-ordered).
+      const page = keysetClauses(Prisma.sql`d."createdAt"`, Prisma.sql`d."endpointId"`, read, query.limit, "asc");
       const rows = await db.$queryRaw<
         { endpointId: string; createdAt: Date; status: DeliveryStatus; nextAttemptAt: Date | null; url: string; description: string; rateLimit: number | null; uid: string | null; disabled: boolean; eventTypes: string[]; endpointCreatedAt: Date; updatedAt: Date }[]
       >`
@@ -273,7 +299,7 @@ export const attemptsOperations: AnyOperation[] = [
           FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
          WHERE d."messageId" = ${message.id} ${page.where}
          ${page.order} ${page.limit}`;
-      return listAnswer(toPage(rows, (r) => ({ at: r.createdAt, id: r.endpointId }), query.iterator, query.limit), (r) => ({
+      return listAnswer(toPage(rows, (r) => ({ at: r.createdAt, id: r.endpointId }), read, query.limit), read, (r) => r.endpointId, (r) => ({
         id: r.endpointId,
         ...deliveryStatus(r.status),
         nextAttempt: r.status === "PENDING" ? r.nextAttemptAt : null,

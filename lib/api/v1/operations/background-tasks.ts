@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { ApiPrincipal } from "@/lib/api/authenticate";
 import { apiError, defineOperation, type AnyOperation } from "@/lib/api/v1/operation";
-import { dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
+import { dateTimeOut, iteratorPosition, listAnswer, listOf, orderedListQuery, sortOrderOf } from "@/lib/api/v1/schemas";
+import { db } from "@/lib/db";
 import type { BackgroundTaskKind, BackgroundTaskStatus } from "@/lib/generated/prisma/client";
 import { taskOut } from "@/lib/recovery/api-shape";
+import { ids } from "@/lib/ids";
 import { getTask, listTaskPage, type TaskView } from "@/lib/recovery/tasks";
 
 /**
@@ -61,25 +63,32 @@ export const backgroundTasksOperations: AnyOperation[] = [
     operationId: "v1.background-task.list",
     tag: "Background Task",
     summary: "List background tasks",
-    description: "Recovery operations, newest first: an organization key's own organization's, every organization's for a platform key.",
+    description: "Recovery operations, newest first (oldest first with `order=ascending`): an organization key's own organization's, every organization's for a platform key.",
     access: "any",
-    query: listQuery.extend({
+    query: orderedListQuery.extend({
       status: z.enum(TASK_STATUSES, { message: `status is one of: ${TASK_STATUSES.join(", ")}` }).optional(),
       task: z.enum(TASK_TYPES, { message: `task is one of: ${TASK_TYPES.join(", ")}` }).optional(),
-      order: z
-        .literal("descending", { message: "Tasks are listed newest first only: leave order out or write descending" })
-        .optional()
-        .meta({ description: "Only `descending` (newest first) is supported." }),
     }),
     response: { status: 200, description: "A page of tasks.", schema: listOf(backgroundTaskOut, "BackgroundTaskOut") },
     handler: async ({ principal, query }) => {
-      const page = await listTaskPage(scopeOf(principal), {
+      const organizationId = scopeOf(principal);
+      const order = sortOrderOf(query.order);
+      const read = await iteratorPosition(query.iterator, {
+        noun: "background task",
+        accepts: ids.task.is,
+        find: async (id) => {
+          const task = await db.backgroundTask.findFirst({ where: { id, ...(organizationId ? { organizationId } : {}) }, select: { id: true, createdAt: true } });
+          return task && { at: task.createdAt, id: task.id };
+        },
+      }, order);
+      const page = await listTaskPage(organizationId, {
         statuses: query.status ? STATUS_OF[query.status] : undefined,
         kinds: query.task ? [KIND_OF[query.task]] : undefined,
-        cursor: query.iterator,
+        cursor: read,
         limit: query.limit,
+        order,
       });
-      return listAnswer(page, backgroundTaskOutOf);
+      return listAnswer(page, read, (task) => task.id, backgroundTaskOutOf);
     },
   }),
   defineOperation({

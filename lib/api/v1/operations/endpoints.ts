@@ -3,7 +3,8 @@ import { apiKeyActor } from "@/lib/api/app-request";
 import type { ValidationIssue } from "@/lib/api/problem";
 import { answer, type AnyOperation, apiError, defineOperation, invalidField, type Organization } from "@/lib/api/v1/operation";
 import { messageOut } from "@/lib/api/v1/operations/messages";
-import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listInMemory, listOf, listQuery, metadataSchema } from "@/lib/api/v1/schemas";
+import { appParams, csvList, dateTimeIn, dateTimeOut, iteratorPosition, listAnswer, listInMemory, listOf, listQuery, metadataSchema, orderedListQuery, sortOrderOf, windowStart } from "@/lib/api/v1/schemas";
+import { db } from "@/lib/db";
 import { listAttemptedMessages } from "@/lib/endpoints/attempted-messages";
 import { endpointDeliveryCounts } from "@/lib/endpoints/delivery-stats";
 import {
@@ -18,6 +19,7 @@ import {
   type EndpointView,
 } from "@/lib/endpoints/endpoints";
 import { headersToMap, patchHeaders } from "@/lib/endpoints/headers-map";
+import { ids } from "@/lib/ids";
 import { sendExampleMessage } from "@/lib/messages/send-test";
 import { taskStarted } from "@/lib/recovery/api-shape";
 import { startRecovery, type TaskView } from "@/lib/recovery/tasks";
@@ -246,14 +248,25 @@ export const endpointsOperations: AnyOperation[] = [
     operationId: "v1.endpoint.list",
     tag: TAG,
     summary: "List endpoints",
-    description: "The application's endpoints, newest first (`order` is not supported).",
+    description: "The application's endpoints, newest first, or oldest first with `order=ascending`.",
     access: "app",
     params: appParams,
-    query: listQuery,
+    query: orderedListQuery,
     response: { status: 200, description: "A page of endpoints.", schema: listOf(endpointOut, "EndpointOut") },
     handler: async ({ organization, query }) => {
-      const page = listInMemory(await listEndpoints(organization.id), (e) => ({ at: e.createdAt, id: e.id }), query.limit, query.iterator);
-      return listAnswer(page, toOut);
+      const endpoints = await listEndpoints(organization.id);
+      const order = sortOrderOf(query.order);
+      const read = await iteratorPosition(query.iterator, {
+        noun: "endpoint",
+        accepts: ids.endpoint.is,
+        // A deleted endpoint keeps its row, so a stored id still has its place.
+        find: async (id) => {
+          const endpoint = endpoints.find((e) => e.id === id) ?? (await db.endpoint.findFirst({ where: { id, organizationId: organization.id }, select: { id: true, createdAt: true } }));
+          return endpoint && { at: endpoint.createdAt, id: endpoint.id };
+        },
+      }, order);
+      const page = listInMemory(endpoints, (e) => ({ at: e.createdAt, id: e.id }), query.limit, read, order);
+      return listAnswer(page, read, (e) => e.id, toOut);
     },
   }),
   defineOperation({
@@ -513,7 +526,7 @@ export const endpointsOperations: AnyOperation[] = [
     tag: "Message Attempt",
     summary: "List attempted messages",
     description:
-      "The messages sent (or to be sent) to this endpoint, newest first, each with its delivery's state. `since`/`after` and `until`/`before` bound when the delivery was created; `channel` and `tag` are not supported and ignored.",
+      "The messages sent (or to be sent) to this endpoint, newest first, each with its delivery's state. `since`/`after` and `until`/`before` bound when the delivery was created (with `after` alone and no iterator, the window's oldest page comes first, as at Svix); `channel` and `tag` are not supported and ignored.",
     access: "app",
     params: endpointParams,
     query: listQuery.extend({
@@ -537,13 +550,24 @@ export const endpointsOperations: AnyOperation[] = [
       const endpoint = await endpointOrNotFound(organization, params.endpoint_id);
       if (query.status === CANCELED) return { data: [], iterator: null, prevIterator: null, done: true };
       const state = query.status === undefined ? undefined : MESSAGE_STATUS[query.status];
+      const window = { from: query.since ?? query.after, to: query.until ?? query.before };
+      // An id iterator is a message sent to this endpoint: its delivery, by Delivery (messageId, endpointId).
+      const cursor = await iteratorPosition(query.iterator, {
+        noun: "message",
+        accepts: ids.message.is,
+        find: async (messageId) => {
+          const delivery = await db.delivery.findUnique({ where: { messageId_endpointId: { messageId, endpointId: endpoint.id } }, select: { id: true, createdAt: true } });
+          return delivery && { at: delivery.createdAt, id: delivery.id };
+        },
+      });
+      const read = windowStart(cursor, window);
       const page = await listAttemptedMessages(
         organization.id,
         endpoint.id,
-        { status: state?.filter, cursor: query.iterator, limit: query.limit },
-        { eventTypes: query.event_types, since: query.since ?? query.after, until: query.until ?? query.before, withContent: query.with_content ?? false },
+        { status: state?.filter, cursor: read, limit: query.limit },
+        { eventTypes: query.event_types, since: window.from, until: window.to, withContent: query.with_content ?? false },
       );
-      return listAnswer(page, (row) => {
+      return listAnswer(page, read, (row) => row.messageId, (row) => {
         const index = MESSAGE_STATUS.findIndex((s) => s.status === row.status);
         return {
           id: row.messageId,

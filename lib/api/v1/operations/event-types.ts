@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { apiKeyActor } from "@/lib/api/app-request";
 import { answer, type AnyOperation, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
-import { dateTimeOut, listAnswer, listInMemory, listOf, listQuery } from "@/lib/api/v1/schemas";
+import { dateTimeOut, iteratorPosition, listAnswer, listInMemory, listOf, orderedListQuery, sortOrderOf } from "@/lib/api/v1/schemas";
 import { listEventTypeDetails, getEventType, type EventTypeDetail } from "@/lib/catalog/event-types";
 import {
   archiveSvixEventType,
@@ -121,17 +121,27 @@ export const eventTypesOperations: AnyOperation[] = [
     operationId: "v1.event-type.list",
     tag: "Event Type",
     summary: "List event types",
-    description: "The shared catalog, newest first. Archived types only with `include_archived=true`; schemas only with `with_content=true`.",
+    description:
+      "The shared catalog, newest first (oldest first with `order=ascending`). Archived types only with `include_archived=true`; schemas only with `with_content=true`. The iterator is a type's name.",
     access: "any",
-    query: listQuery.extend({
+    query: orderedListQuery.extend({
       include_archived: boolParam("include_archived", "Include archived types (default false)."),
       with_content: boolParam("with_content", "Include each type's `schemas` (default false: null)."),
     }),
     response: { status: 200, description: "One page of event types.", schema: listOf(eventTypeOut, "EventTypeOut") },
     handler: async ({ query }) => {
       const details = await listEventTypeDetails({ includeArchived: query.include_archived });
-      const page = listInMemory(details, (d) => ({ at: d.createdAt, id: d.name }), query.limit, query.iterator);
-      return listAnswer(page, (d) => toEventTypeOut(d, query.with_content));
+      const order = sortOrderOf(query.order);
+      const read = await iteratorPosition(query.iterator, {
+        noun: "event type",
+        // An archived type left out of this list still has its place in it.
+        find: async (name) => {
+          const type = details.find((d) => d.name === name) ?? (await getEventType(name));
+          return type && { at: type.createdAt, id: type.name };
+        },
+      }, order);
+      const page = listInMemory(details, (d) => ({ at: d.createdAt, id: d.name }), query.limit, read, order);
+      return listAnswer(page, read, (d) => d.name, (d) => toEventTypeOut(d, query.with_content));
     },
   }),
   defineOperation({

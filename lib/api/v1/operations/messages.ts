@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ValidationIssue } from "@/lib/api/problem";
 import { answer, type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
-import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
+import { appParams, csvList, dateTimeIn, dateTimeOut, iteratorPosition, listAnswer, listOf, listQuery, windowStart } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
-import { keysetClauses, toPage } from "@/lib/db/keyset";
+import { keysetClauses, toPage, type Cursor } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { ids } from "@/lib/ids";
 import { selectionConditions } from "@/lib/messages/list";
 import { sendEvent } from "@/lib/messages/send-event";
 import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
@@ -138,13 +139,14 @@ const messageListQuery = listQuery
   .superRefine(checkTimeWindow);
 
 /**
- * A page of the organization's messages, newest first, under the message logs' own conditions
+ * A page of the organization's messages, newest first, read from `read` (the iterator's position,
+ * or the start of an `after` window) under the message logs' own conditions
  * (lib/messages/list.ts `selectionConditions`: the (organizationId[, eventType], createdAt, id)
- * indexes walked newest first), the body read only when it is asked for.
+ * indexes), the body read only when it is asked for.
  */
-async function messagePage(organizationId: string, query: z.output<typeof messageListQuery>) {
-  const { iterator: cursor, limit } = query;
-  const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
+async function messagePage(organizationId: string, query: z.output<typeof messageListQuery>, read: Cursor | undefined) {
+  const { limit } = query;
+  const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, read, limit);
   const conditions = selectionConditions(organizationId, { eventType: query.event_types ?? [], ...timeWindowOf(query) }, new Date());
   const body = query.with_content ? Prisma.sql`m.body` : Prisma.sql`NULL::text AS body`;
   const rows = await db.$queryRaw<StoredMessage[]>`
@@ -152,7 +154,20 @@ async function messagePage(organizationId: string, query: z.output<typeof messag
       FROM "Message" m
      WHERE m."organizationId" = ${organizationId} ${conditions} ${page.where}
      ${page.order} ${page.limit}`;
-  return toPage(rows, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
+  return toPage(rows, (r) => ({ at: r.createdAt, id: r.id }), read, limit);
+}
+
+/** Where a message list continues: an id iterator is the message's place, read by its primary key. */
+async function messageListStart(organizationId: string, query: z.output<typeof messageListQuery>): Promise<Cursor | undefined> {
+  const cursor = await iteratorPosition(query.iterator, {
+    noun: "message",
+    accepts: ids.message.is,
+    find: async (id) => {
+      const message = await db.message.findFirst({ where: { id, organizationId }, select: { id: true, createdAt: true } });
+      return message && { at: message.createdAt, id: message.id };
+    },
+  });
+  return windowStart(cursor, timeWindowOf(query));
 }
 
 /** JSON Pointer `/a/0/b` → `["a", 0, "b"]`. */
@@ -203,12 +218,15 @@ export const messagesOperations: AnyOperation[] = [
     tag: "Message",
     summary: "List messages",
     description:
-      "The organization's messages, newest first, including those no endpoint received. Filter by event types and a time window (`after`/`since` inclusive, `before`/`until` exclusive); page with `iterator`. Channels and tags are not supported: those filters are refused.",
+      "The organization's messages, newest first, including those no endpoint received. Filter by event types and a time window (`after`/`since` inclusive, `before`/`until` exclusive); page with `iterator` (a message id; `-` and an id for the newer ones). With `after` alone and no iterator, the window's oldest page comes first, as at Svix, so that `prevIterator` walks forward from `after`. Channels and tags are not supported: those filters are refused.",
     access: "app",
     params: appParams,
     query: messageListQuery,
     response: { status: 200, description: "A page of messages.", schema: listOf(messageOut, "MessageOut") },
-    handler: async ({ organization, query }) => listAnswer(await messagePage(organization.id, query), (m) => messageOutOf(m, query.with_content)),
+    handler: async ({ organization, query }) => {
+      const read = await messageListStart(organization.id, query);
+      return listAnswer(await messagePage(organization.id, query, read), read, (m) => m.id, (m) => messageOutOf(m, query.with_content));
+    },
   }),
   defineOperation({
     method: "GET",
