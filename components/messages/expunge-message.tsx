@@ -72,7 +72,7 @@ export function ExpungeMessageButton({
       variant="destructive"
       action={() => expungeMessageAction({ org, messageId, responses: expunged || responses })}
       onSuccess={() => {
-        toast.success(expunged ? "Responses expunged" : "Content expunged");
+        toast.success(expunged ? "Receivers' answers expunged" : "Message content expunged");
         router.refresh();
       }}
     />
