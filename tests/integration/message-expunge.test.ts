@@ -3,6 +3,7 @@ import { expungeMessageAction } from "@/actions/messages";
 import { previewRecoveryAction, resendMessageAction } from "@/actions/recovery";
 import { DELETE as expungeAttemptRoute } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/attempt/[attempt_id]/content/route";
 import { GET as getAttemptRoute } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/attempt/[attempt_id]/route";
+import { POST as portalAccessRoute } from "@/app/api/v1/auth/app-portal-access/[app_id]/route";
 import { DELETE as expungeMessageRoute } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/content/route";
 import { POST as resendRoute } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/endpoint/[endpoint_id]/resend/route";
 import { GET as getMessageRoute } from "@/app/api/v1/app/[app_id]/msg/[msg_id]/route";
@@ -12,6 +13,7 @@ import { recordScheduledAttempts } from "@/lib/delivery/store";
 import { EXPUNGED_REASON, expungeMessage, lockMessage } from "@/lib/delivery/store/expunge";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { ids } from "@/lib/ids";
+import { PORTAL_COOKIE } from "@/lib/portal/cookie";
 import { getMessageDetail } from "@/lib/messages/detail";
 import { exportAttempts, exportMessages } from "@/lib/messages/export";
 import { listMessages, type MessageSelection } from "@/lib/messages/list";
@@ -26,8 +28,18 @@ import { waitFor } from "@/tests/helpers/executor-harness";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 
+/** The portal cookie the server code sees through `next/headers` (none unless a test holds one). */
+const browser = vi.hoisted(() => ({ cookies: new Map<string, string>() }));
+
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "127.0.0.1:3000", "x-forwarded-proto": "http" }),
+  cookies: async () => ({
+    get: (name: string) => (browser.cookies.has(name) ? { name, value: browser.cookies.get(name)! } : undefined),
+    has: (name: string) => browser.cookies.has(name),
+  }),
+}));
 
 /**
  * Content expunge (Svix's `message.expunge-content` and `message-attempt.expunge-content`, and the
@@ -131,12 +143,17 @@ describe("expunging a delivered message from the dashboard", () => {
     const search = messageLogFiltersSchema.parse({ contains: JSON.stringify({ customer_email: secrets.payload }) });
     expect((await listMessages(org.id, search)).items.map((m) => m.id)).toEqual([messageId]);
 
-    // A viewer, and an admin of another organization, are refused by the server.
+    // A viewer, an admin of another organization, and a portal link's visitor with admin access, are refused by the server.
     signInAs(viewer.id);
     expect(await expungeMessageAction({ org: org.slug, messageId })).toMatchObject({ ok: false, code: "forbidden" });
     const stranger = await createMember((await createOrg()).id, "ADMIN");
     signInAs(stranger.id);
-    expect(await expungeMessageAction({ org: org.slug, messageId })).toMatchObject({ ok: false });
+    expect(await expungeMessageAction({ org: org.slug, messageId })).toMatchObject({ ok: false, code: "not_found" });
+    signInAs(null);
+    const link = (await (await portalAccessRoute(request("POST", `/api/v1/auth/app-portal-access/${org.slug}`, await platformKey(), {}))).json()) as { token: string };
+    browser.cookies.set(PORTAL_COOKIE, link.token);
+    expect(await expungeMessageAction({ org: org.slug, messageId })).toMatchObject({ ok: false, code: "unauthenticated" });
+    browser.cookies.clear();
     expect((await db.message.findUniqueOrThrow({ where: { id: messageId } })).expungedAt).toBeNull();
 
     signInAs(admin.id);
