@@ -256,6 +256,24 @@ describe("expunge through the API", () => {
   });
 });
 
+describe("a redirect's target", () => {
+  it("leaves the attempt's error text and the delivery's failure reason with the answer: it is the Location header", async () => {
+    const secrets = secretsOf("jean");
+    const r = await receiver({ kind: "redirect", status: 302, location: `http://127.0.0.1:9/login?email=${secrets.header}` });
+    const { org, admin, key } = await organization(`${r.url}/hook`);
+    const messageId = await sendMessage(org.slug, key, secrets);
+    const failed = await waitFor("every attempt to be redirected", async () => (await db.delivery.findFirst({ where: { messageId, status: "FAILED" } })) ?? undefined, 2 * BOUND_MS);
+    expect(failed.failureReason).toContain(secrets.header);
+    signInAs(admin.id);
+    expect(await expungeMessageAction({ org: org.slug, messageId, responses: true })).toMatchObject({ ok: true, data: { responses: 3 } });
+    const attempts = await db.attempt.findMany({ where: { messageId } });
+    expect(attempts.map((a) => [a.statusCode, a.errorKind, a.errorMessage])).toEqual(Array(3).fill([302, "redirect", "HTTP 302 redirect not followed"]));
+    expect((await db.delivery.findFirstOrThrow({ where: { messageId } })).failureReason).toBe("all 3 attempts failed; last: HTTP 302 redirect not followed (redirects are never followed)");
+    const detail = (await getMessageDetail(org.id, messageId))!;
+    expect(detail.deliveries[0]!.attempts.map((a) => a.diagnosis.sentence)).toEqual(Array(3).fill("HTTP 302 redirect not followed (redirects are never followed)"));
+  });
+});
+
 describe("deliveries of an expunged message", () => {
   it("a delivery still on its retry schedule is stopped: no further attempt, failed with the reason", async () => {
     const secrets = secretsOf("jill");
