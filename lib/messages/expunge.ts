@@ -1,7 +1,7 @@
 import { expungeKeptAnswers } from "@/lib/api/v1/idempotency";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
-import { EXPUNGED_PAYLOAD, expungeAttemptResponse, expungeMessage, lockMessage } from "@/lib/delivery/store/expunge";
+import { EXPUNGED_PAYLOAD, expungeAttemptResponse, expungeMessage, findMessage, lockMessage } from "@/lib/delivery/store/expunge";
 import type { OrganizationId } from "@/lib/ids";
 import { expungeReceivedCopies } from "@/lib/test-receiver/receivers";
 
@@ -62,7 +62,7 @@ export interface AttemptExpunged {
 /** Expunges what the receiver answered to one attempt of the message. */
 export async function expungeAttemptContent(organizationId: OrganizationId, messageId: string, attemptId: string, actor: Actor, now = new Date()): Promise<AttemptExpunged | ExpungeFailure> {
   return db.$transaction(async (tx) => {
-    const message = await lockMessage(tx, organizationId, messageId);
+    const message = await findMessage(tx, organizationId, messageId);
     if (!message) return { ok: false, code: "not_found", message: `No message ${messageId} in this organization.` };
     const done = await expungeAttemptResponse(tx, message, attemptId, now);
     if (!done) return { ok: false, code: "not_found", message: `No attempt ${attemptId} of message ${message.id}.` };

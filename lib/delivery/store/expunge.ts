@@ -46,6 +46,12 @@ export interface LockedMessage {
   expungedAt: Date | null;
 }
 
+/** The organization's message, unlocked: an attempt's answer is expunged without holding it. */
+export async function findMessage(tx: Sql, organizationId: OrganizationId, messageId: string): Promise<Pick<LockedMessage, "id"> | null> {
+  const [row] = await tx.$queryRaw<Pick<LockedMessage, "id">[]>`SELECT id FROM "Message" WHERE id = ${messageId} AND "organizationId" = ${organizationId}`;
+  return row ?? null;
+}
+
 /**
  * The message, locked FOR UPDATE until the transaction ends: attempts being recorded for it wait
  * (they lock it FOR SHARE) and then see the expunge; those recorded before are visible to the
@@ -77,6 +83,8 @@ export interface MessageExpunge {
 /**
  * Expunges a message locked by `lockMessage`: its payload, its pending deliveries, and with
  * `responses` every answer its attempts recorded, in one statement. Repeating it changes nothing.
+ * It changes no SENDING delivery: the statements recording attempts lock those before they wait
+ * for the message, so touching one here could deadlock with them.
  */
 export async function expungeMessage(tx: Sql, message: LockedMessage, { responses }: { responses: boolean }, now: Date): Promise<MessageExpunge> {
   const [row] = await tx.$queryRaw<{ expungedAt: Date; stopped: number; responses: number }[]>`
@@ -94,7 +102,7 @@ export async function expungeMessage(tx: Sql, message: LockedMessage, { response
       RETURNING a."deliveryId"
     ), reasons AS (
       UPDATE "Delivery" d SET "failureReason" = ${withoutRedirectTarget(Prisma.sql`d."failureReason"`)}
-       WHERE ${responses} AND d."messageId" = ${message.id} AND d.status <> 'PENDING' AND d."failureReason" ~ ${REDIRECT_TARGET}
+       WHERE ${responses} AND d."messageId" = ${message.id} AND d.status = 'FAILED' AND d."failureReason" ~ ${REDIRECT_TARGET}
     )
     SELECT message."expungedAt", (SELECT count(*)::int FROM stopped) AS stopped, (SELECT count(*)::int FROM answers) AS responses FROM message`;
   if (!row) throw new Error(`message ${message.id} was locked but not found`);
@@ -109,20 +117,21 @@ export interface AttemptExpunge {
 }
 
 /**
- * Expunges one attempt's answer (and a redirect's target in its delivery's failure reason), in
- * one statement; null when the message has no such attempt. Repeating it changes nothing.
+ * Expunges one attempt's answer (and a redirect's target in its delivery's failure reason, once
+ * the delivery has failed: a SENDING one is the attempt recorders'), in one statement; null when
+ * the message has no such attempt. Repeating it changes nothing.
  */
-export async function expungeAttemptResponse(tx: Sql, message: LockedMessage, attemptId: string, now: Date): Promise<AttemptExpunge | null> {
+export async function expungeAttemptResponse(tx: Sql, message: Pick<LockedMessage, "id">, attemptId: string, now: Date): Promise<AttemptExpunge | null> {
   const [row] = await tx.$queryRaw<{ endpointId: EndpointId; responseExpungedAt: Date; changed: boolean }[]>`
     WITH attempt AS (
       SELECT id, "deliveryId", "endpointId", "responseExpungedAt" FROM "Attempt" WHERE id = ${attemptId} AND "messageId" = ${message.id}
     ), answer AS (
       UPDATE "Attempt" a SET ${ATTEMPT_OVERWRITE(now)}
-        FROM attempt WHERE a.id = attempt.id AND attempt."responseExpungedAt" IS NULL
+        FROM attempt WHERE a.id = attempt.id AND a."responseExpungedAt" IS NULL
       RETURNING a.id
     ), reason AS (
       UPDATE "Delivery" d SET "failureReason" = ${withoutRedirectTarget(Prisma.sql`d."failureReason"`)}
-        FROM attempt WHERE d.id = attempt."deliveryId" AND d."failureReason" ~ ${REDIRECT_TARGET}
+        FROM attempt WHERE d.id = attempt."deliveryId" AND d.status = 'FAILED' AND d."failureReason" ~ ${REDIRECT_TARGET}
     )
     SELECT attempt."endpointId", coalesce(attempt."responseExpungedAt", ${now}) AS "responseExpungedAt", EXISTS (SELECT 1 FROM answer) AS changed FROM attempt`;
   return row ?? null;

@@ -105,10 +105,10 @@ export async function recordTestMessage(
 }
 
 /**
- * Replay: a normal delivery for each queued item of a recovery task whose message (with its
- * content) and endpoint still exist and that got no delivery meanwhile, with its event, and the item marked SCHEDULED
- * with its delivery, in one statement: a re-run after a crash finds the items scheduled and
- * creates and publishes nothing twice. Returns the items it scheduled.
+ * Replay: a normal delivery for each queued item of a recovery task whose message (its content
+ * not expunged) and endpoint still exist and that got no delivery meanwhile, with its event, and
+ * the item marked SCHEDULED with its delivery, in one statement: a re-run after a crash finds the
+ * items scheduled and creates and publishes nothing twice. Returns the items it scheduled.
  */
 export async function createReplayDeliveries(task: { id: TaskId; organizationId: OrganizationId }, seqs: number[], now: Date): Promise<number[]> {
   const published = deliveriesRequestedFromRows("created", { organizationId: Prisma.sql`${task.organizationId}::text`, ts: Prisma.sql`${now.getTime()}::bigint`, at: Prisma.sql`${now}::timestamptz` });
