@@ -41,7 +41,7 @@ export const previewRecoveryAction = defineAction({
     if (!("since" in window)) return window;
     const preview = await previewRecovery(organization, endpointId, kind, window);
     if (!preview.ok) return fail(preview.code, preview.message);
-    return { count: preview.count, retentionNote: preview.retentionNote, since: window.since.toISOString(), until: window.until.toISOString() };
+    return { count: preview.count, retentionNote: preview.retentionNote, expungedNote: preview.expungedNote, since: window.since.toISOString(), until: window.until.toISOString() };
   },
 });
 
@@ -81,7 +81,7 @@ export const previewBulkResendAction = defineAction({
     if (!("eventType" in parsed)) return parsed;
     const preview = await previewBulkResend(organization, parsed);
     if (!preview.ok) return fail(preview.code, preview.message);
-    return { count: preview.count, delivered: preview.delivered, retentionNote: preview.retentionNote };
+    return { count: preview.count, delivered: preview.delivered, retentionNote: preview.retentionNote, expungedNote: preview.expungedNote };
   },
 });
 

@@ -1,5 +1,6 @@
 import { ArrowLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
+import { ExpungeMessageButton } from "@/components/messages/expunge-message";
 import { LiveRefresh } from "@/components/messages/live-refresh";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { ResendMessageButton } from "@/components/recovery/resend-message";
@@ -39,8 +40,20 @@ function HeaderList({ headers }: { headers: SentHeader[] | [string, string][] })
   );
 }
 
-/** `canManage`: owners and admins get a Resend per delivery. */
-export function MessageDetailView({ org, message, canManage = false }: { org: string; message: MessageDetail; canManage?: boolean }) {
+/** When content was expunged, where it used to be shown. */
+function Expunged({ at, what, testId }: { at: Date; what: string; testId: string }) {
+  return (
+    <p className="rounded-md border border-dashed p-3 text-sm text-muted-foreground" data-testid={testId}>
+      Expunged <Time value={at} mode="absolute" /> (<Time value={at} />): {what}
+    </p>
+  );
+}
+
+/**
+ * `canManage`: owners and admins get a Resend per delivery. `canExpunge`: the organization's own
+ * owners and admins (not a portal link's visitors) get Expunge.
+ */
+export function MessageDetailView({ org, message, canManage = false, canExpunge = false }: { org: string; message: MessageDetail; canManage?: boolean; canExpunge?: boolean }) {
   const unfinished = message.deliveries.some((d) => d.status === "PENDING" || d.status === "SENDING");
   return (
     <div className="space-y-6">
@@ -56,6 +69,22 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
               Test
             </Badge>
           ) : null}
+          {message.expungedAt ? (
+            <Badge variant="outline" className="text-muted-foreground" data-testid="expunged-message">
+              Content expunged
+            </Badge>
+          ) : null}
+          {canExpunge ? (
+            <div className="sm:ml-auto">
+              <ExpungeMessageButton
+                org={org}
+                messageId={message.id}
+                expunged={message.expungedAt !== null}
+                storedResponses={message.storedResponses}
+                pendingDeliveries={message.deliveries.filter((d) => d.status === "PENDING").length}
+              />
+            </div>
+          ) : null}
         </div>
         <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="text-muted-foreground">Message id</dt>
@@ -69,6 +98,14 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
           <dd>
             <Time value={message.createdAt} mode="absolute" /> (<Time value={message.createdAt} />)
           </dd>
+          {message.expungedAt ? (
+            <>
+              <dt className="text-muted-foreground">Content expunged</dt>
+              <dd data-testid="expunged-at">
+                <Time value={message.expungedAt} mode="absolute" /> (<Time value={message.expungedAt} />)
+              </dd>
+            </>
+          ) : null}
         </dl>
       </div>
 
@@ -81,7 +118,7 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
             No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it was sent nowhere.
           </p>
         ) : (
-          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} />)
+          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} expunged={message.expungedAt !== null} />)
         )}
       </section>
 
@@ -90,9 +127,13 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
           <h3 id="payload-heading" className="text-base font-semibold">
             Payload
           </h3>
-          <CopyButton value={message.payloadDisplay} label="Copy payload" />
+          {message.expungedAt ? null : <CopyButton value={message.payloadDisplay} label="Copy payload" />}
         </div>
-        <Code label="Payload">{message.payloadDisplay}</Code>
+        {message.expungedAt ? (
+          <Expunged at={message.expungedAt} what="the payload was overwritten and cannot be recovered, resent or replayed." testId="payload-expunged" />
+        ) : (
+          <Code label="Payload">{message.payloadDisplay}</Code>
+        )}
       </section>
 
       <section aria-labelledby="headers-heading" className="space-y-2">
@@ -109,7 +150,7 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
   );
 }
 
-function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; delivery: DeliveryDetail; messageId: string; canManage: boolean }) {
+function DeliveryCard({ org, delivery, messageId, canManage, expunged }: { org: string; delivery: DeliveryDetail; messageId: string; canManage: boolean; expunged: boolean }) {
   const [next, ...later] = delivery.remaining;
   const endpoint = delivery.endpoint;
   return (
@@ -141,7 +182,9 @@ function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; de
       </CardHeader>
       <CardContent className="space-y-4 text-sm">
         {canManage && !endpoint.deletedAt ? (
-          endpoint.disabled ? (
+          expunged ? (
+            <p className="text-muted-foreground">This message&apos;s content was expunged: it cannot be resent.</p>
+          ) : endpoint.disabled ? (
             <p className="text-muted-foreground">This endpoint is disabled: enable it first to resend this message.</p>
           ) : (
             <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} />
@@ -197,6 +240,7 @@ function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; de
 
 function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }) {
   const headers = Object.entries(attempt.responseHeaders);
+  const expungedAt = attempt.responseExpungedAt;
   return (
     <li data-testid="attempt">
       <details open={open} className="group rounded-md border">
@@ -224,7 +268,12 @@ function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }
             <dt className="text-muted-foreground">Trigger</dt>
             <dd>{TRIGGER[attempt.trigger]}</dd>
           </dl>
-          {attempt.statusCode !== null ? (
+          {expungedAt ? (
+            <div className="space-y-1">
+              <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Response</h4>
+              <Expunged at={expungedAt} what="the receiver's answer (body and headers) was overwritten." testId="response-expunged" />
+            </div>
+          ) : attempt.statusCode !== null ? (
             <>
               <div className="space-y-1">
                 <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Response headers</h4>

@@ -34,6 +34,11 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
                   Test
                 </Badge>
               ) : null}
+              {m.expungedAt ? (
+                <Badge variant="outline" className="shrink-0 text-muted-foreground" title="Its content was expunged: the payload is gone and it cannot be resent" data-testid="expunged-message">
+                  Expunged
+                </Badge>
+              ) : null}
             </div>
             <p className="truncate font-mono text-xs text-muted-foreground" title={m.id}>
               {m.id}

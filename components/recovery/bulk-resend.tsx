@@ -82,6 +82,11 @@ export function BulkResendButton({ org, filters, endpointLabel }: { org: string;
                   </div>
                 ) : null}
                 {result.data.retentionNote ? <p className="text-muted-foreground">{result.data.retentionNote}</p> : null}
+                {result.data.expungedNote ? (
+                  <p className="text-muted-foreground" data-testid="recovery-expunged-note">
+                    {result.data.expungedNote}
+                  </p>
+                ) : null}
               </>
             ) : (
               <span className="text-destructive">{result.error}</span>

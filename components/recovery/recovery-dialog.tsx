@@ -166,6 +166,11 @@ export function RecoveryDialog({
               <strong className="tabular-nums">{result.data.count}</strong> message{result.data.count === 1 ? "" : "s"} will be sent
               {result.data.count === 0 ? ": nothing to do in this window." : "."}
               {result.data.retentionNote ? <span className="mt-1 block text-muted-foreground">{result.data.retentionNote}</span> : null}
+              {result.data.expungedNote ? (
+                <span className="mt-1 block text-muted-foreground" data-testid="recovery-expunged-note">
+                  {result.data.expungedNote}
+                </span>
+              ) : null}
             </>
           ) : (
             <span className="text-destructive">{result.error}</span>

@@ -30,6 +30,7 @@ export type ProblemCode =
   | "already_delivered"
   | "not_attempted"
   | "aged_out"
+  | "missing_payload"
   | "not_running"
   | "internal";
 
@@ -59,6 +60,7 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   already_delivered: 409,
   not_attempted: 409,
   aged_out: 410,
+  missing_payload: 400,
   not_running: 409,
   internal: 500,
 };

@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = {
   "endpoint.enabled": "Endpoint enabled",
   "endpoint.deleted": "Endpoint deleted",
   "message.resent": "Message resent",
+  "message.content_expunged": "Message content expunged",
+  "attempt.response_expunged": "Attempt response expunged",
   "recovery.resend_failed": "Failed messages resent",
   "recovery.replay_missing": "Missing messages replayed",
   "recovery.bulk_resend": "Messages resent in bulk",

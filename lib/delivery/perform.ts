@@ -34,12 +34,13 @@ export type ScheduledAttemptResult =
 export const IN_PROCESS_RATE_WAIT_MS = 250;
 
 /**
- * Deliveries that are done, whose endpoint went away, or whose organization staff disabled (they
- * wait, neither attempted nor failed): what to answer instead of attempting.
+ * Deliveries that are done, whose endpoint went away or whose message's content was expunged, or
+ * whose organization staff disabled (they wait, neither attempted nor failed): what to answer
+ * instead of attempting.
  */
 export function settledBefore(context: AttemptContext): ScheduledAttemptResult | "stop" | null {
   if (context.status === "SUCCEEDED" || context.status === "FAILED") return { kind: "stopped", reason: `delivery already ${context.status.toLowerCase()}` };
-  if (context.deletedAt || context.disabled) return "stop";
+  if (context.deletedAt || context.disabled || context.messageExpungedAt) return "stop";
   // A crash after the request but before Inngest memoized this step: never send one attempt number
   // twice. The statement that recorded it set the delivery's next attempt too.
   if (context.earlier) {
@@ -51,7 +52,7 @@ export function settledBefore(context: AttemptContext): ScheduledAttemptResult |
 }
 
 export async function stopDelivery(context: AttemptContext): Promise<ScheduledAttemptResult> {
-  const reason = context.deletedAt ? STOP_REASON.deleted : STOP_REASON.disabled;
+  const reason = context.messageExpungedAt ? STOP_REASON.expunged : context.deletedAt ? STOP_REASON.deleted : STOP_REASON.disabled;
   await failDeliveries({ ids: [context.deliveryId] }, reason);
   return { kind: "stopped", reason };
 }

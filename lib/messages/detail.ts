@@ -35,6 +35,7 @@ const attemptSelect = {
   responseBodyTruncated: true,
   errorKind: true,
   errorMessage: true,
+  responseExpungedAt: true,
 } satisfies Prisma.AttemptSelect;
 
 type AttemptRow = Prisma.AttemptGetPayload<{ select: typeof attemptSelect }>;
@@ -76,10 +77,14 @@ export interface MessageDetail {
   /** Sent from an endpoint's Testing tab, to that endpoint only. */
   test: boolean;
   createdAt: Date;
+  /** When its content was expunged; `body` then holds no payload. */
+  expungedAt: Date | null;
   /** The exact text signed and sent. */
   body: string;
-  /** The body pretty-printed. */
+  /** The body pretty-printed; empty once expunged. */
   payloadDisplay: string;
+  /** Attempts whose answers are still stored (what an expunge of the responses would remove). */
+  storedResponses: number;
   deliveries: DeliveryDetail[];
 }
 
@@ -125,6 +130,7 @@ export async function getMessageDetail(organizationId: string, messageId: string
       eventId: true,
       test: true,
       createdAt: true,
+      expungedAt: true,
       body: true,
       deliveries: { select: deliverySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       attempts: { select: attemptSelect, orderBy: [{ startedAt: "asc" }, { id: "asc" }] },
@@ -134,7 +140,8 @@ export async function getMessageDetail(organizationId: string, messageId: string
   const { attempts, deliveries, ...rest } = message;
   return {
     ...rest,
-    payloadDisplay: displayBody(message.body, false).text,
+    payloadDisplay: message.expungedAt ? "" : displayBody(message.body, false).text,
+    storedResponses: attempts.filter((a) => !a.responseExpungedAt).length,
     deliveries: deliveries.map(({ endpoint, ...delivery }) => {
       const customHeaderNames = Object.keys(allowedCustomHeaders(Object.fromEntries(storedHeaders.parse(endpoint.headers).map((h) => [h.name, h.value]))));
       return {

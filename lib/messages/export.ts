@@ -12,8 +12,12 @@ import type { ExportOptions } from "@/lib/validations/message-logs";
  * is an async generator reading keyset batches (EXPORT_BATCH rows at a time), so an export of any
  * size holds one batch in memory and a client that stops reading stops the queries. Nothing
  * secret is in them: no signatures, no signing secrets, no custom header values, and URLs are the
- * ones attempts recorded (password masked).
+ * ones attempts recorded (password masked). Expunged content is said to be, with when, in its own
+ * cell and in the row's sentence (`summary`, `diagnosis`), so an export without bodies says it too.
  */
+
+/** What an expunged payload's or answer's cell holds. */
+export const expungedCell = (at: Date) => `expunged ${at.toISOString()}`;
 
 export const EXPORT_BATCH = 1_000;
 
@@ -56,7 +60,10 @@ export async function* exportMessages(
     if (page.items.length === 0) return;
     const bodies = options.includeBody
       ? new Map(
-          (await db.message.findMany({ where: { organizationId, id: { in: page.items.map((m) => m.id) } }, select: { id: true, body: true } })).map((m) => [m.id, m.body]),
+          (await db.message.findMany({ where: { organizationId, id: { in: page.items.filter((m) => !m.expungedAt).map((m) => m.id) } }, select: { id: true, body: true } })).map((m) => [
+            m.id,
+            m.body,
+          ]),
         )
       : null;
     yield out.rows(
@@ -66,14 +73,14 @@ export async function* exportMessages(
         eventId: m.eventId,
         test: m.test,
         createdAt: m.createdAt.toISOString(),
-        summary: summarizeDeliveries(m.deliveries, now).text,
+        summary: summarizeDeliveries(m.deliveries, now).text + (m.expungedAt ? `; content ${expungedCell(m.expungedAt)}` : ""),
         endpoints: m.deliveries.total,
         succeeded: m.deliveries.succeeded,
         failed: m.deliveries.failed,
         pending: m.deliveries.queued + m.deliveries.retrying,
         sending: m.deliveries.sending,
         nextAttemptAt: m.deliveries.nextAttemptAt?.toISOString() ?? null,
-        ...(bodies ? { payload: bodies.get(m.id) ?? null } : {}),
+        ...(bodies ? { payload: m.expungedAt ? expungedCell(m.expungedAt) : (bodies.get(m.id) ?? null) } : {}),
       })),
     );
     const last = page.items[page.items.length - 1]!;
@@ -117,6 +124,7 @@ interface AttemptExportRow {
   deliveryStatus: string;
   responseBodyTruncated: boolean;
   responseBody: string | null;
+  responseExpungedAt: Date | null;
 }
 
 const DELIVERY_STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", pending: "PENDING", sending: "SENDING" } as const;
@@ -141,7 +149,7 @@ export async function* exportAttempts(
     const rows = await db.$queryRaw<AttemptExportRow[]>`
       SELECT a.id, a."messageId", m."eventType", a."startedAt", a.trigger::text AS trigger, a."attemptNumber", a.url, a.succeeded,
              a."statusCode", a."durationMs", a."errorKind", a."errorMessage", a."responseHeaders"->>'location' AS location,
-             d.status::text AS "deliveryStatus", a."responseBodyTruncated", ${body} AS "responseBody"
+             d.status::text AS "deliveryStatus", a."responseBodyTruncated", ${body} AS "responseBody", a."responseExpungedAt"
         FROM "Attempt" a
         JOIN "Delivery" d ON d.id = a."deliveryId"
         JOIN "Message" m ON m.id = a."messageId"
@@ -163,10 +171,12 @@ export async function* exportAttempts(
         statusCode: a.statusCode,
         durationMs: a.durationMs,
         errorKind: a.errorKind,
-        diagnosis: diagnose({ ...a, responseHeaders: a.location ? { location: a.location } : null }, { timeoutMs }).sentence,
+        diagnosis:
+          diagnose({ ...a, responseHeaders: a.location ? { location: a.location } : null }, { timeoutMs }).sentence +
+          (a.responseExpungedAt ? `; response ${expungedCell(a.responseExpungedAt)}` : ""),
         deliveryStatus: a.deliveryStatus,
         responseBodyTruncated: a.responseBodyTruncated,
-        ...(options.includeBody ? { responseBody: a.responseBody } : {}),
+        ...(options.includeBody ? { responseBody: a.responseExpungedAt ? expungedCell(a.responseExpungedAt) : a.responseBody } : {}),
       })),
     );
     if (!more) return;

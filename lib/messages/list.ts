@@ -18,6 +18,8 @@ export interface MessageLogRow {
   /** Sent from an endpoint's Testing tab. */
   test: boolean;
   createdAt: Date;
+  /** When its content was expunged. */
+  expungedAt: Date | null;
   deliveries: DeliveryCounts;
 }
 
@@ -49,11 +51,12 @@ export function selectionConditions(organizationId: string, filters: MessageSele
     );
   }
   if (filters.endpoint) conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d."endpointId" = ${filters.endpoint})`);
-  // Written exactly as the GIN index's expression, so the planner can use it.
-  if (filters.contains) conditions.push(Prisma.sql`(m.body::jsonb) @> ${JSON.stringify(filters.contains)}::jsonb`);
+  // Written exactly as the GIN index's expression, so the planner can use it. An expunged
+  // message's body is Svix's `{"expired":true}`, not its payload: a payload search never finds it.
+  if (filters.contains) conditions.push(Prisma.sql`(m.body::jsonb) @> ${JSON.stringify(filters.contains)}::jsonb AND m."expungedAt" IS NULL`);
   if (filters.path && filters.value !== undefined) {
     const alternatives = keyPathDocuments(filters.path, filters.value).map((doc) => Prisma.sql`(m.body::jsonb) @> ${JSON.stringify(doc)}::jsonb`);
-    conditions.push(Prisma.sql`(${Prisma.join(alternatives, " OR ")})`);
+    conditions.push(Prisma.sql`(${Prisma.join(alternatives, " OR ")}) AND m."expungedAt" IS NULL`);
   }
   return conditions.length ? Prisma.sql`AND ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
@@ -75,14 +78,14 @@ export async function listMessages(organizationId: string, filters: MessageLogFi
   const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
   // The page is chosen first and only its rows have their deliveries counted.
   const rows = await db.$queryRaw<RawRow[]>`
-    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", s.*
-      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt"
+    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt", s.*
+      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt"
               FROM "Message" m
              WHERE m."organizationId" = ${organizationId} ${selectionConditions(organizationId, filters, now)} ${page.where}
              ${page.order} ${page.limit}) m
      CROSS JOIN LATERAL (${COUNTS}) s
      ${page.order}`;
-  const items = rows.map(({ id, eventType, eventId, test, createdAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, deliveries: counts }));
+  const items = rows.map(({ id, eventType, eventId, test, createdAt, expungedAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, expungedAt, deliveries: counts }));
   return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
 }
 

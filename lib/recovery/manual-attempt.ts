@@ -56,17 +56,19 @@ async function record(answered: Answered[], taskId: TaskId | null): Promise<Manu
 /**
  * Sends one manual attempt for each claimed delivery (at most `parallel` in flight) and records
  * them as they answer, a few statements per batch (group commit). Deliveries whose message or endpoint went away meanwhile are given back and
- * reported as missing.
+ * reported as missing; those whose message's content was expunged meanwhile, as expunged.
  */
 export async function sendManualAttempts(
   claims: ManualClaim[],
   { taskId = null, parallel = 16 }: { taskId?: TaskId | null; parallel?: number } = {},
-): Promise<{ results: ManualResult[]; missing: DeliveryId[] }> {
+): Promise<{ results: ManualResult[]; missing: DeliveryId[]; expunged: DeliveryId[] }> {
   const config = deliveryConfig();
   // Attempt number 0 is never recorded, so no context carries an `earlier` attempt: a manual attempt is always sent.
-  const contexts = new Map((await loadContexts(claims.map((c) => c.deliveryId), 0, "SCHEDULED", new Date())).map((c) => [c.deliveryId, c]));
-  const missing = claims.filter((c) => !contexts.has(c.deliveryId));
-  await releaseClaims(missing);
+  const loaded = await loadContexts(claims.map((c) => c.deliveryId), 0, "SCHEDULED", new Date());
+  const contexts = new Map(loaded.filter((c) => !c.messageExpungedAt).map((c) => [c.deliveryId, c]));
+  const expunged = new Set(loaded.filter((c) => c.messageExpungedAt).map((c) => c.deliveryId));
+  const missing = claims.filter((c) => !contexts.has(c.deliveryId) && !expunged.has(c.deliveryId));
+  await releaseClaims(claims.filter((c) => !contexts.has(c.deliveryId)));
   const results: ManualResult[] = [];
   const commit = groupCommit<Answered>(async (batch) => void results.push(...(await record(batch, taskId))));
   const sending = forEachBounded(
@@ -86,5 +88,5 @@ export async function sendManualAttempts(
   const sent = await Promise.allSettled([sending]);
   await commit.close();
   if (sent[0].status === "rejected") throw sent[0].reason;
-  return { results, missing: missing.map((c) => c.deliveryId) };
+  return { results, missing: missing.map((c) => c.deliveryId), expunged: [...expunged] };
 }

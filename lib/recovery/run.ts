@@ -91,9 +91,13 @@ async function markItems(taskId: TaskId, seqs: number[], state: BackgroundTaskIt
   await db.backgroundTaskItem.updateMany({ where: { taskId, seq: { in: seqs }, state: { in: ["QUEUED", "SENDING"] } }, data: { state, detail } });
 }
 
+/** The reason an item of a message whose payload is gone is skipped. */
+export const EXPUNGED_SKIP = "the message's content was expunged: it cannot be resent or replayed";
+
 /** Why a queued delivery could not be claimed: it changed since the task counted it. */
-function skipReason(status: DeliveryStatus | undefined, endpointGone: boolean): string {
+function skipReason(status: DeliveryStatus | undefined, endpointGone: boolean, expunged: boolean): string {
   if (status === undefined) return "the message aged out of retention and was deleted";
+  if (expunged) return EXPUNGED_SKIP;
   if (endpointGone) return "the endpoint is disabled or deleted";
   if (status === "SUCCEEDED") return "delivered since the operation started";
   if (status === "FAILED") return "not resendable";
@@ -103,9 +107,9 @@ function skipReason(status: DeliveryStatus | undefined, endpointGone: boolean): 
 async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { kind: "REPLAY_MISSING" }>, items: Item[]) {
   const allowed: FinishedStatus[] = selection.kind === "BULK_RESEND" && selection.includeDelivered ? ["FAILED", "SUCCEEDED"] : ["FAILED"];
   const queued = items.filter((i) => i.state === "QUEUED" && i.deliveryId);
-  // Deliveries to endpoints disabled since (an all-endpoints bulk resend) are not claimed.
+  // Deliveries to endpoints disabled since (an all-endpoints bulk resend), and of messages expunged since, are not claimed.
   const enabled = await db.delivery.findMany({
-    where: { id: { in: queued.map((i) => i.deliveryId!) }, endpoint: { disabled: false, deletedAt: null } },
+    where: { id: { in: queued.map((i) => i.deliveryId!) }, endpoint: { disabled: false, deletedAt: null }, message: { expungedAt: null } },
     select: { id: true },
   });
   // Sent oldest first, as the items are ordered (the claim returns its rows in any order).
@@ -121,12 +125,15 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
 
   const unclaimed = queued.filter((i) => !claimed.has(i.deliveryId!));
   if (unclaimed.length > 0) {
-    const now = await db.delivery.findMany({ where: { id: { in: unclaimed.map((i) => i.deliveryId!) } }, select: { id: true, status: true, endpoint: { select: { disabled: true, deletedAt: true } } } });
+    const now = await db.delivery.findMany({
+      where: { id: { in: unclaimed.map((i) => i.deliveryId!) } },
+      select: { id: true, status: true, endpoint: { select: { disabled: true, deletedAt: true } }, message: { select: { expungedAt: true } } },
+    });
     const byId = new Map(now.map((d) => [d.id, d]));
     const groups = new Map<string, number[]>();
     for (const item of unclaimed) {
       const d = byId.get(item.deliveryId!);
-      const reason = skipReason(d?.status, Boolean(d && (d.endpoint.disabled || d.endpoint.deletedAt)));
+      const reason = skipReason(d?.status, Boolean(d && (d.endpoint.disabled || d.endpoint.deletedAt)), Boolean(d?.message.expungedAt));
       groups.set(reason, [...(groups.get(reason) ?? []), item.seq]);
     }
     for (const [reason, seqs] of groups) await markItems(row.id, seqs, "SKIPPED", reason);
@@ -134,9 +141,10 @@ async function resendBatch(row: Task, selection: Exclude<RecoverySelection, { ki
 
   // Items a crash caught in flight keep their claim: they are sent again.
   const resumed: ManualClaim[] = items.flatMap((i) => (i.state === "SENDING" && i.deliveryId && i.priorStatus ? [{ deliveryId: i.deliveryId, prior: i.priorStatus as FinishedStatus }] : []));
-  const { missing } = await sendManualAttempts([...resumed, ...claims], { taskId: row.id, parallel: recoveryConfig().parallel });
+  const { missing, expunged } = await sendManualAttempts([...resumed, ...claims], { taskId: row.id, parallel: recoveryConfig().parallel });
   const gone = items.filter((i) => i.deliveryId && missing.includes(i.deliveryId)).map((i) => i.seq);
   await markItems(row.id, gone, "SKIPPED", "the message aged out of retention and was deleted");
+  await markItems(row.id, items.filter((i) => i.deliveryId && expunged.includes(i.deliveryId)).map((i) => i.seq), "SKIPPED", EXPUNGED_SKIP);
 }
 
 /**
@@ -157,8 +165,9 @@ async function replayBatch(row: Task, items: Item[]) {
   const seqs = queued.map((i) => i.seq);
   const scheduled = new Set(await createReplayDeliveries(row, seqs, new Date()));
   const left = queued.filter((i) => !scheduled.has(i.seq));
-  const existing = new Set((await db.message.findMany({ where: { id: { in: left.map((i) => i.messageId) } }, select: { id: true } })).map((m) => m.id));
-  await markItems(row.id, left.filter((i) => existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "delivered to this endpoint since the operation started");
+  const existing = new Map((await db.message.findMany({ where: { id: { in: left.map((i) => i.messageId) } }, select: { id: true, expungedAt: true } })).map((m) => [m.id, m]));
+  await markItems(row.id, left.filter((i) => existing.get(i.messageId)?.expungedAt).map((i) => i.seq), "SKIPPED", EXPUNGED_SKIP);
+  await markItems(row.id, left.filter((i) => existing.has(i.messageId) && !existing.get(i.messageId)!.expungedAt).map((i) => i.seq), "SKIPPED", "delivered to this endpoint since the operation started");
   await markItems(row.id, left.filter((i) => !existing.has(i.messageId)).map((i) => i.seq), "SKIPPED", "the message aged out of retention and was deleted");
 }
 

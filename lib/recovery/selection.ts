@@ -40,22 +40,32 @@ export function loadSelection(params: unknown): RecoverySelection {
   return raw.kind === "REPLAY_MISSING" ? { kind: "REPLAY_MISSING", eventTypes: raw.eventTypes as string[], ...base } : { kind: "RESEND_FAILED", ...base };
 }
 
+/**
+ * Messages whose content was expunged cannot be sent: a selection leaves them out (`kept`), and
+ * the preview counts them apart (`expunged`) to say so.
+ */
+type Content = "kept" | "expunged";
+
+const contentIs = (content: Content, expungedAt: Prisma.Sql) => (content === "kept" ? Prisma.sql`${expungedAt} IS NULL` : Prisma.sql`${expungedAt} IS NOT NULL`);
+
 /** Rows `(messageId, endpointId, deliveryId, at, tie)`, `at, tie` being the order a task walks. */
-function selectionRows(organizationId: string, selection: RecoverySelection): Prisma.Sql {
+function selectionRows(organizationId: string, selection: RecoverySelection, content: Content = "kept"): Prisma.Sql {
+  const expungedAt = Prisma.sql`m."expungedAt"`;
   switch (selection.kind) {
     case "RESEND_FAILED":
       return Prisma.sql`
         SELECT d."messageId", d."endpointId", d.id AS "deliveryId", d."createdAt" AS at, d.id AS tie
           FROM "Delivery" d
          WHERE d."endpointId" = ${selection.endpointId} AND d."organizationId" = ${organizationId} AND d.status = 'FAILED'
-           AND d."createdAt" >= ${selection.since} AND d."createdAt" < ${selection.until}`;
+           AND d."createdAt" >= ${selection.since} AND d."createdAt" < ${selection.until}
+           AND EXISTS (SELECT 1 FROM "Message" m WHERE m.id = d."messageId" AND ${contentIs(content, expungedAt)})`;
     case "REPLAY_MISSING":
       if (selection.eventTypes.length === 0) return Prisma.sql`SELECT NULL::text AS "messageId", NULL::text AS "endpointId", NULL::text AS "deliveryId", NULL::timestamp AS at, NULL::text AS tie WHERE false`;
       return Prisma.sql`
         SELECT m.id AS "messageId", ${selection.endpointId}::text AS "endpointId", NULL::text AS "deliveryId", m."createdAt" AS at, m.id AS tie
           FROM "Message" m
          WHERE m."organizationId" = ${organizationId} AND m."eventType" = ANY (${selection.eventTypes}::text[]) AND NOT m.test
-           AND m."createdAt" >= ${selection.since} AND m."createdAt" < ${selection.until}
+           AND m."createdAt" >= ${selection.since} AND m."createdAt" < ${selection.until} AND ${contentIs(content, expungedAt)}
            AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d."endpointId" = ${selection.endpointId})`;
     case "BULK_RESEND": {
       const filter = selection.filter;
@@ -74,7 +84,7 @@ function selectionRows(organizationId: string, selection: RecoverySelection): Pr
           JOIN "Delivery" d ON d."messageId" = m.id
           JOIN "Endpoint" e ON e.id = d."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
          WHERE m."organizationId" = ${organizationId} ${conditions} ${endpoint} ${deliveredFrom}
-           AND d.status = ANY (${statuses}::"DeliveryStatus"[]) AND ${!impossible}`;
+           AND d.status = ANY (${statuses}::"DeliveryStatus"[]) AND ${!impossible} AND ${contentIs(content, expungedAt)}`;
     }
   }
 }
@@ -82,6 +92,12 @@ function selectionRows(organizationId: string, selection: RecoverySelection): Pr
 /** How many messages the selection sends now: the number the confirmation dialog shows. */
 export async function countSelection(organizationId: string, selection: RecoverySelection): Promise<number> {
   const [row] = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM (${selectionRows(organizationId, selection)}) s`;
+  return row?.count ?? 0;
+}
+
+/** How many messages the selection would have sent but for their expunged content (the preview says so). */
+export async function countExpunged(organizationId: string, selection: RecoverySelection): Promise<number> {
+  const [row] = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM (${selectionRows(organizationId, selection, "expunged")}) s`;
   return row?.count ?? 0;
 }
 

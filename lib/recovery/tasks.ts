@@ -5,7 +5,7 @@ import type { AuditAction } from "@/lib/audit/actions";
 import { Prisma, type BackgroundTaskKind, type BackgroundTaskStatus } from "@/lib/generated/prisma/client";
 import { ids } from "@/lib/ids";
 import { events, publish } from "@/lib/outbox";
-import { countDelivered, countSelection, storeSelection, type RecoverySelection } from "@/lib/recovery/selection";
+import { countDelivered, countExpunged, countSelection, storeSelection, type RecoverySelection } from "@/lib/recovery/selection";
 import { retentionConfig } from "@/lib/retention/config";
 import { TIME_PRESETS, type MessageLogFilters } from "@/lib/validations/message-logs";
 import type { RecoveryKind, RecoveryWindow } from "@/lib/validations/recovery";
@@ -72,12 +72,22 @@ export interface RecoveryPreview {
   /** Bulk resends: how many of those were already delivered (sent only with an explicit yes). */
   delivered: number;
   retentionNote: string | null;
+  /** Messages left out because their content was expunged, said when there are any. */
+  expungedNote: string | null;
+}
+
+/** Expunged messages are never part of a selection: the preview says how many were left out. */
+async function expungedNote(organizationId: string, selection: RecoverySelection): Promise<string | null> {
+  const count = await countExpunged(organizationId, selection);
+  if (count === 0) return null;
+  return `${count} message${count === 1 ? "" : "s"} of this selection had ${count === 1 ? "its" : "their"} content expunged and cannot be resent: ${count === 1 ? "it is" : "they are"} left out.`;
 }
 
 export async function previewRecovery(organization: Organization, endpointId: string, kind: RecoveryKind, window: RecoveryWindow): Promise<RecoveryFailure | ({ ok: true } & RecoveryPreview)> {
   const resolved = await endpointSelection(organization, endpointId, kind, window);
   if (!resolved.ok) return resolved;
-  return { ok: true, count: await countSelection(organization.id, resolved.selection), delivered: 0, retentionNote: retentionNote(window.since) };
+  const [count, expunged] = await Promise.all([countSelection(organization.id, resolved.selection), expungedNote(organization.id, resolved.selection)]);
+  return { ok: true, count, delivered: 0, retentionNote: retentionNote(window.since), expungedNote: expunged };
 }
 
 export async function previewBulkResend(organization: Organization, filters: MessageLogFilters): Promise<RecoveryFailure | ({ ok: true } & RecoveryPreview)> {
@@ -86,8 +96,8 @@ export async function previewBulkResend(organization: Organization, filters: Mes
     if (!found.ok) return found;
   }
   const selection = bulkSelection(filters, true);
-  const [count, delivered] = await Promise.all([countSelection(organization.id, selection), countDelivered(organization.id, selection)]);
-  return { ok: true, count, delivered, retentionNote: retentionNote(selection.filter.from) };
+  const [count, delivered, expunged] = await Promise.all([countSelection(organization.id, selection), countDelivered(organization.id, selection), expungedNote(organization.id, selection)]);
+  return { ok: true, count, delivered, retentionNote: retentionNote(selection.filter.from), expungedNote: expunged };
 }
 
 export type StartedTask = { ok: true; task: TaskView };

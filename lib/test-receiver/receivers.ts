@@ -70,3 +70,13 @@ async function eventTypeOfMessage(webhookId: string | undefined): Promise<string
 export async function listTestReceiverRequests(receiverId: string, limit = 50) {
   return db.testReceiverRequest.findMany({ where: { receiverId }, orderBy: { receivedAt: "desc" }, take: limit });
 }
+
+/**
+ * A message's content expunged (lib/messages/expunge.ts): what a test receiver kept of it (the
+ * request's body is the payload) is overwritten the same way, whichever organization's receiver
+ * got it. The receivers keep KEEP_REQUESTS requests each, so the scan stays small.
+ */
+export async function expungeReceivedCopies(tx: Pick<Prisma.TransactionClient, "testReceiverRequest">, messageId: string, expiredPayload: string): Promise<number> {
+  const { count } = await tx.testReceiverRequest.updateMany({ where: { webhookId: messageId }, data: { body: expiredPayload, bodyTruncated: false } });
+  return count;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ids } from "@/lib/ids";
 import { jsonObject } from "@/lib/validations/json-object";
 import { orgSlugSchema } from "@/lib/validations/organization";
 
@@ -39,4 +40,11 @@ export const sendEventFormSchema = z.object({
     .optional()
     .transform((value) => value || undefined)
     .pipe(eventIdSchema.optional()),
+});
+
+/** The message detail's Expunge: the payload, and the receivers' answers unless `responses` is false. */
+export const expungeMessageSchema = z.object({
+  org: orgSlugSchema,
+  messageId: ids.message.schema(),
+  responses: z.boolean({ error: "responses must be true or false" }).default(true),
 });

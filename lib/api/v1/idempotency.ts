@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { problem } from "@/lib/api/problem";
 import { sqlPool } from "@/lib/db/pool";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * `idempotency-key` on POSTs, as Svix has it (its SDKs send one on every POST and retry a 5xx
@@ -86,4 +87,24 @@ export async function deleteIdempotencyRecordsBefore(cutoff: Date, batchSize: nu
     [cutoff, batchSize],
   );
   return result.rowCount ?? 0;
+}
+
+/** How far from a message's time the answer that created it was kept: the key is claimed just before the message is recorded. */
+const ANSWER_WINDOW_MS = { before: 10 * 60_000, after: 60_000 };
+
+/**
+ * A message's content expunged (lib/messages/expunge.ts): the answer of the POST that created it
+ * (kept here for 24 hours with its payload) keeps its id and fields, its payload becomes what an
+ * expunged message's is. A replay of that POST then answers the same message without its content.
+ * Only the records of the minutes around the message's creation are read.
+ */
+export async function expungeKeptAnswers(tx: Pick<Prisma.TransactionClient, "$executeRaw">, message: { id: string; createdAt: Date }, expiredPayload: string): Promise<number> {
+  const from = new Date(message.createdAt.getTime() - ANSWER_WINDOW_MS.before);
+  const to = new Date(message.createdAt.getTime() + ANSWER_WINDOW_MS.after);
+  // LIKE narrows to answers naming the id (its `_` escaped); the JSON check then reads only those.
+  const naming = `%"id":"${message.id.replaceAll("\\", "\\\\").replaceAll("%", "\\%").replaceAll("_", "\\_")}"%`;
+  return tx.$executeRaw`
+    UPDATE "IdempotencyRecord" SET "responseBody" = jsonb_set("responseBody"::jsonb, '{payload}', ${expiredPayload}::jsonb)::text
+     WHERE "createdAt" >= ${from} AND "createdAt" <= ${to} AND "status" IS NOT NULL
+       AND CASE WHEN "responseBody" LIKE ${naming} THEN ("responseBody"::jsonb ->> 'id') = ${message.id} AND ("responseBody"::jsonb -> 'payload') IS NOT NULL ELSE false END`;
 }

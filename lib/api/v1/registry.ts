@@ -3,12 +3,12 @@ import { buildOpenApiDocument } from "@/lib/api/v1/openapi";
 import { routeHandlers } from "@/lib/api/v1/handle";
 import type { AnyOperation } from "@/lib/api/v1/operation";
 import { applicationsOperations } from "@/lib/api/v1/operations/applications";
-import { attemptsOperations } from "@/lib/api/v1/operations/attempts";
+import { attemptsOperations, expungeAttemptContentOperation } from "@/lib/api/v1/operations/attempts";
 import { authenticationOperations } from "@/lib/api/v1/operations/authentication";
 import { backgroundTasksOperations } from "@/lib/api/v1/operations/background-tasks";
 import { endpointsOperations } from "@/lib/api/v1/operations/endpoints";
 import { eventTypesOperations } from "@/lib/api/v1/operations/event-types";
-import { messagesOperations } from "@/lib/api/v1/operations/messages";
+import { expungeMessageContentOperation, messagesOperations } from "@/lib/api/v1/operations/messages";
 import { metaOperations } from "@/lib/api/v1/operations/meta";
 
 /** Every operation of `/api/v1`, in the reference's order. Route files bind to these by path. */
@@ -17,7 +17,9 @@ export const operations: readonly AnyOperation[] = [
   ...eventTypesOperations,
   ...endpointsOperations,
   ...messagesOperations,
+  expungeMessageContentOperation,
   ...attemptsOperations,
+  expungeAttemptContentOperation,
   ...backgroundTasksOperations,
   ...authenticationOperations,
   ...metaOperations,

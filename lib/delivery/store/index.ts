@@ -2,6 +2,7 @@ import { db } from "@/lib/db";
 import { sqlPool } from "@/lib/db/pool";
 import { preparedStatement, type PreparedStatement } from "@/lib/db/prepared";
 import type { AttemptOutcome } from "@/lib/delivery/attempt";
+import { EXPUNGED_REASON, EXPUNGED_RESPONSE, withoutRedirectTarget } from "@/lib/delivery/store/expunge";
 import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
 import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
@@ -16,6 +17,7 @@ import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
  *   PENDING ──markSending──▶ SENDING ──recordScheduledAttempts──▶ SUCCEEDED | PENDING (retry) | FAILED
  *   FAILED | SUCCEEDED ──claimForManual──▶ SENDING ──recordManualAttempts──▶ SUCCEEDED | FAILED
  *   PENDING | SENDING ──failDeliveries──▶ FAILED (endpoint disabled or deleted, a task stopped)
+ *   PENDING ──expungeMessage──▶ FAILED (its message's content expunged: expunge.ts)
  *
  * Ids are typed per kind (lib/ids.ts): a message id cannot be passed for a delivery id.
  */
@@ -23,7 +25,7 @@ import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
 type Sql = Pick<Prisma.TransactionClient, "$executeRaw" | "$queryRaw" | "$queryRawUnsafe">;
 
 /** Reasons a delivery ends failed without exhausting its schedule. */
-export const STOP_REASON = { disabled: "endpoint disabled", deleted: "endpoint deleted" } as const;
+export const STOP_REASON = { disabled: "endpoint disabled", deleted: "endpoint deleted", expunged: EXPUNGED_REASON } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Births
@@ -103,10 +105,10 @@ export async function recordTestMessage(
 }
 
 /**
- * Replay: a normal delivery for each queued item of a recovery task whose message and endpoint
- * still exist and that got no delivery meanwhile, with its event, and the item marked SCHEDULED
- * with its delivery, in one statement: a re-run after a crash finds the items scheduled and
- * creates and publishes nothing twice. Returns the items it scheduled.
+ * Replay: a normal delivery for each queued item of a recovery task whose message (its content
+ * not expunged) and endpoint still exist and that got no delivery meanwhile, with its event, and
+ * the item marked SCHEDULED with its delivery, in one statement: a re-run after a crash finds the
+ * items scheduled and creates and publishes nothing twice. Returns the items it scheduled.
  */
 export async function createReplayDeliveries(task: { id: TaskId; organizationId: OrganizationId }, seqs: number[], now: Date): Promise<number[]> {
   const published = deliveriesRequestedFromRows("created", { organizationId: Prisma.sql`${task.organizationId}::text`, ts: Prisma.sql`${now.getTime()}::bigint`, at: Prisma.sql`${now}::timestamptz` });
@@ -114,7 +116,7 @@ export async function createReplayDeliveries(task: { id: TaskId; organizationId:
     WITH batch AS (
       SELECT i.seq, i."messageId", i."endpointId", ${Prisma.raw(NEW_ID_SQL.delivery)} AS "deliveryId"
         FROM "BackgroundTaskItem" i
-        JOIN "Message" m ON m.id = i."messageId"
+        JOIN "Message" m ON m.id = i."messageId" AND m."expungedAt" IS NULL
         JOIN "Endpoint" e ON e.id = i."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
        WHERE i."taskId" = ${task.id} AND i.seq = ANY (${seqs}::int[]) AND i.state = 'QUEUED'
     ),
@@ -188,6 +190,8 @@ export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt"> &
     messageId: MessageId;
     endpointId: EndpointId;
     organizationDisabledAt: Organization["disabledAt"];
+    /** Set once the message's content was expunged: nothing is left to send. */
+    messageExpungedAt: Message["expungedAt"];
     earlier: Pick<Attempt, "succeeded" | "statusCode" | "errorMessage"> | null;
     /** Ciphertexts of the secrets valid now, newest first. */
     secrets: string[];
@@ -201,7 +205,7 @@ export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt"> &
 export async function loadContexts(deliveryIds: DeliveryId[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
   return db.$queryRaw<AttemptContext[]>`
     SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
-           e."deletedAt", e."rateLimit", e.headers, o."disabledAt" AS "organizationDisabledAt",
+           e."deletedAt", e."rateLimit", e.headers, o."disabledAt" AS "organizationDisabledAt", m."expungedAt" AS "messageExpungedAt",
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
               FROM "Attempt" a
              WHERE a."deliveryId" = d.id AND a.trigger = ${trigger}::"AttemptTrigger" AND a."attemptNumber" = ${attemptNumber}) AS earlier,
@@ -252,6 +256,23 @@ const ATTEMPT_INPUT_COLUMNS = Prisma.raw(
   `"deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage"`,
 );
 
+/** The columns of an attempt's answer, filled by `ANSWER_VALUES`. */
+const ANSWER_COLUMNS = Prisma.raw(`"responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage", "responseExpungedAt"`);
+
+/**
+ * An answer (the `input` row's columns) as recorded, unless the content of its message `m` was
+ * expunged meanwhile: then nothing of the answer is kept, as `expungeMessage` leaves the others
+ * (expunge.ts). `m` is read FOR SHARE, which an expunge in progress holds FOR UPDATE: the
+ * statement waits for it and sees it.
+ */
+const ANSWER_VALUES = Prisma.sql`
+  CASE WHEN m."expungedAt" IS NULL THEN "responseHeaders"::jsonb END,
+  CASE WHEN m."expungedAt" IS NULL THEN "responseBody" ELSE ${EXPUNGED_RESPONSE} END,
+  "responseBodyTruncated" AND m."expungedAt" IS NULL,
+  "errorKind",
+  CASE WHEN m."expungedAt" IS NULL OR "errorKind" IS DISTINCT FROM 'redirect' THEN "errorMessage" ELSE ${withoutRedirectTarget(Prisma.sql`"errorMessage"`)} END,
+  m."expungedAt"`;
+
 /**
  * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
  * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
@@ -269,11 +290,10 @@ export async function recordScheduledAttempts(records: ScheduledRecord[], attemp
     ),
     recorded AS (
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
-                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+                             succeeded, "statusCode", ${ANSWER_COLUMNS})
       SELECT ${Prisma.raw(NEW_ID_SQL.attempt)}, "deliveryId", "messageId", "endpointId", ${attemptNumber}, ${trigger}::"AttemptTrigger",
-             url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders"::jsonb, "responseBody", "responseBodyTruncated",
-             "errorKind", "errorMessage"
-        FROM input
+             url, "startedAt", "durationMs", succeeded, "statusCode", ${ANSWER_VALUES}
+        FROM input JOIN "Message" m ON m.id = input."messageId" FOR SHARE OF m
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
     )
     UPDATE "Delivery" d
@@ -343,12 +363,11 @@ export async function recordManualAttempts(records: ManualRecord[], taskId: Task
     ),
     attempt AS (
       INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs",
-                             succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage")
+                             succeeded, "statusCode", ${ANSWER_COLUMNS})
       SELECT ${Prisma.raw(NEW_ID_SQL.attempt)}, i."deliveryId", i."messageId", i."endpointId",
              (SELECT coalesce(max(a."attemptNumber"), 0) + 1 FROM "Attempt" a WHERE a."deliveryId" = i."deliveryId" AND a.trigger = 'MANUAL'),
-             'MANUAL', i.url, i."startedAt", i."durationMs", i.succeeded, i."statusCode", i."responseHeaders"::jsonb, i."responseBody",
-             i."responseBodyTruncated", i."errorKind", i."errorMessage"
-        FROM input i
+             'MANUAL', i.url, i."startedAt", i."durationMs", i.succeeded, i."statusCode", ${ANSWER_VALUES}
+        FROM input i JOIN "Message" m ON m.id = i."messageId" FOR SHARE OF m
       RETURNING id, "deliveryId"
     ),
     item AS (

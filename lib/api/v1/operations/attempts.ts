@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor } from "@/lib/db/keyset";
 import { Prisma, type AttemptTrigger, type DeliveryStatus } from "@/lib/generated/prisma/client";
 import { ids } from "@/lib/ids";
+import { expungeAttemptContent } from "@/lib/messages/expunge";
 import { resendMessage } from "@/lib/recovery/resend";
 
 /**
@@ -357,3 +358,23 @@ export const attemptsOperations: AnyOperation[] = [
     },
   }),
 ];
+
+/** Svix's `message-attempt.expunge-content`, listed after `attemptsOperations` in the registry. */
+export const expungeAttemptContentOperation = defineOperation({
+  method: "DELETE",
+  path: "/api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content",
+  operationId: "v1.message-attempt.expunge-content",
+  tag: "Message Attempt",
+  summary: "Delete attempt response body",
+  description:
+    "Overwrites what the receiver answered to this attempt: its body becomes `EXPUNGED` (the attempt's `response`, as on Svix), and its response headers and a redirect's target go too, since they can carry personal data as well. The status code and duration stay. Repeating the call changes nothing and answers 204 again.",
+  access: "app",
+  params: msgParams.extend({ attempt_id: ids.attempt.schema().meta({ description: "The attempt id: `atmpt_…`, or an older `att_…`." }) }),
+  response: { status: 204, description: "The answer is gone (or already was)." },
+  handler: async ({ organization, params, principal }) => {
+    const message = await messageOr404(organization.id, params.msg_id);
+    const done = await expungeAttemptContent(ids.organization.of(organization.id), message.id, params.attempt_id, await apiKeyActor(principal));
+    if (!done.ok) throw apiError(done.code, done.message);
+    return null;
+  },
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { apiKeyActor } from "@/lib/api/app-request";
 import type { ValidationIssue } from "@/lib/api/problem";
 import { answer, type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
 import { appParams, csvList, dateTimeIn, dateTimeOut, iteratorPosition, listAnswer, listOf, listQuery, windowStart } from "@/lib/api/v1/schemas";
@@ -6,6 +7,7 @@ import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ids } from "@/lib/ids";
+import { expungeMessageContent } from "@/lib/messages/expunge";
 import { selectionConditions } from "@/lib/messages/list";
 import { sendEvent } from "@/lib/messages/send-event";
 import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
@@ -242,3 +244,23 @@ export const messagesOperations: AnyOperation[] = [
     handler: async ({ organization, params, query }) => messageOutOf(await messageOr404(organization.id, params.msg_id), query.with_content),
   }),
 ];
+
+/** Svix's `message.expunge-content`, listed after `messagesOperations` in the registry. */
+export const expungeMessageContentOperation = defineOperation({
+  method: "DELETE",
+  path: "/api/v1/app/{app_id}/msg/{msg_id}/content",
+  operationId: "v1.message.expunge-content",
+  tag: "Message",
+  summary: "Delete message payload",
+  description:
+    'Overwrites the message\'s payload in the database, for content that must go before retention deletes it (personal data sent by mistake). Afterwards the message reads `payload: {"expired":true}` as on Svix, a payload search no longer finds it, its deliveries still on their retry schedule stop (failed, "message content expunged"), and resending or replaying it is refused (400 `missing_payload`). The receivers\' answers stay: expunge them per attempt with `DELETE .../attempt/{attempt_id}/content`. Repeating the call changes nothing and answers 204 again.',
+  access: "app",
+  params: msgParams,
+  response: { status: 204, description: "The payload is gone (or already was)." },
+  handler: async ({ organization, params, principal }) => {
+    const message = await messageOr404(organization.id, params.msg_id);
+    const done = await expungeMessageContent(ids.organization.of(organization.id), message.id, { responses: false }, await apiKeyActor(principal));
+    if (!done.ok) throw apiError(done.code, done.message);
+    return null;
+  },
+});
