@@ -347,7 +347,7 @@ export const attemptsOperations: AnyOperation[] = [
     access: "app",
     params: msgParams.extend({ endpoint_id: endpointParams.shape.endpoint_id }),
     response: { status: 202, description: "The attempt was made; `attempt` says how it went.", schema: resendOut },
-    errors: ["not_found", "aged_out", "endpoint_disabled", "webhooks_disabled", "not_attempted", "attempt_in_flight", "delivery_in_progress"],
+    errors: ["not_found", "aged_out", "endpoint_disabled", "webhooks_disabled", "not_attempted", "attempt_in_flight", "delivery_in_progress", "missing_payload"],
     handler: async ({ organization, params, principal }) => {
       const message = await messageOr404(organization.id, params.msg_id);
       const endpointId = await endpointOr404(organization.id, params.endpoint_id);
