@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = {
   "event_type.updated": "Event type changed",
   "event_type.archived": "Event type archived",
   "event_type.unarchived": "Event type restored",
+  "portal.logged_out": "Portal session signed out",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
