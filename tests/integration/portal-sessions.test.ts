@@ -3,6 +3,7 @@ import * as portalAccessRoute from "@/app/api/v1/auth/app-portal-access/[app_id]
 import * as expireAllRoute from "@/app/api/v1/auth/app/[app_id]/expire-all/route";
 import * as logoutRoute from "@/app/api/v1/auth/logout/route";
 import { portalSignOutAction } from "@/actions/portal";
+import { setWebhooksEnabledAction } from "@/actions/webhooks";
 import { POST as openPortalSession } from "@/app/portal/[organization]/session/route";
 import { AuthorizationError, requireMember } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -212,5 +213,21 @@ describe("a portal session never outlives its link", () => {
 
     await db.portalAccess.update({ where: { tokenHash: hashPortalToken(token) }, data: { expiresAt: new Date(Date.now() - 1) } });
     expect(await sessionOpen(org.slug, token)).toBe(false);
+  });
+});
+
+describe("a portal session and the organization's webhooks switch", () => {
+  it("is refused switching webhooks off or on (the portal has no such switch); a member admin still switches them", async () => {
+    const org = await createOrg({ webhooksEnabled: true });
+    browser.cookies.set(PORTAL_COOKIE, await newLink(org.id));
+    for (const enabled of [false, true]) {
+      const refused = await setWebhooksEnabledAction({ org: org.slug, enabled });
+      expect(refused).toMatchObject({ ok: false, code: "forbidden", error: expect.stringMatching(/portal link cannot switch/) });
+    }
+    expect((await db.organization.findUniqueOrThrow({ where: { id: org.id } })).webhooksEnabled).toBe(true);
+
+    browser.cookies.clear();
+    signInAs((await createMember(org.id, "ADMIN")).id);
+    expect(await setWebhooksEnabledAction({ org: org.slug, enabled: false })).toEqual({ ok: true, data: { enabled: false } });
   });
 });
