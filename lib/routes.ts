@@ -46,6 +46,8 @@ export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
 export const organizationsPath = () => `${platformPath}/organizations`;
+/** Every organization's audit entries and the platform's own (accounts). */
+export const platformAuditPath = () => `${platformPath}/audit`;
 
 /** Portal links (lib/portal): who may frame them, and "revoke all". */
 export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;
