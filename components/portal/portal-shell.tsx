@@ -39,7 +39,7 @@ export function PortalShell({
           </Badge>
         ) : null}
         <span className="ml-auto flex items-center gap-2">
-          <span className="text-xs text-muted-foreground">
+          <span className="text-xs text-muted-foreground" data-testid="portal-expires">
             Link expires <Time value={expiresAt} />
           </span>
           <PortalSignOut org={organization.slug} />
