@@ -61,7 +61,7 @@ test.describe("the platform audit log", () => {
     await expect(page).toHaveURL(/action=member\.invited/);
     await expect(page).not.toHaveURL(/cursor=/);
     await expect(rows(page)).toHaveCount(12);
-    await page.getByLabel("Organization").selectOption({ label: "None (platform and account entries)" });
+    await page.getByLabel("Organization").selectOption({ label: "No organization (platform)" });
     await expect(page.getByText("No entries match these filters")).toBeVisible();
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect(page).toHaveURL(/\/platform\/audit$/);

@@ -89,7 +89,8 @@ export function AuditFilters({ organizations, errors }: { organizations: { name:
 
   return (
     <form onSubmit={submit} className={cn("w-full space-y-3", pending && "opacity-70")} aria-label="Filter the audit log" role="search">
-      <div className="flex flex-wrap items-end gap-2">
+      {/* Aligned at the top: the actor's hint below its field would push it above the lists. */}
+      <div className="flex flex-wrap items-start gap-2">
         <div className="w-full space-y-1 sm:w-64">
           <Label htmlFor={`${ids}-actor`}>Actor</Label>
           <Input
@@ -125,7 +126,7 @@ export function AuditFilters({ organizations, errors }: { organizations: { name:
           <Label htmlFor={`${ids}-organization`}>Organization</Label>
           <select id={`${ids}-organization`} className={cn(SELECT_CLASS, "sm:max-w-60")} value={organization} onChange={(e) => apply({ organization: e.target.value || null })}>
             <option value="">Any organization</option>
-            <option value={PLATFORM_SCOPE}>None (platform and account entries)</option>
+            <option value={PLATFORM_SCOPE}>No organization (platform)</option>
             {known ? null : <option value={organization}>{organization} (no such organization)</option>}
             {organizations.map((o) => (
               <option key={o.slug} value={o.slug}>

@@ -42,18 +42,22 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
     {
       accessorKey: "createdAt",
       header: "When",
-      meta: { cellClassName: "text-xs whitespace-nowrap align-top" },
+      // Two lines on a phone (date, then time), one from sm up.
+      meta: { className: "w-28 sm:w-auto", cellClassName: "text-xs align-top whitespace-normal sm:whitespace-nowrap" },
       cell: ({ row }) => <Time value={row.original.createdAt} mode="absolute" />,
     },
     {
       accessorKey: "action",
       header: "Action",
-      meta: { cellClassName: "align-top" },
+      meta: { cellClassName: "align-top whitespace-normal" },
       cell: ({ row }) => (
         <div className="min-w-0 space-y-0.5">
           <p className="font-medium">{auditLabel(row.original.action)}</p>
-          <p className="font-mono text-xs text-muted-foreground">{row.original.action}</p>
-          {/* Below md the organization column is hidden: the entry still says where it belongs. */}
+          <p className="hidden font-mono text-xs text-muted-foreground sm:block">{row.original.action}</p>
+          {/* On a phone the actor and organization columns are hidden: the entry still says who and where. */}
+          <p className="max-w-[14rem] truncate text-xs text-muted-foreground sm:hidden" title={row.original.actorEmail}>
+            {row.original.actorEmail}
+          </p>
           <p className="text-xs md:hidden">
             <Scope entry={row.original} filterBy={filterBy} />
           </p>
@@ -63,7 +67,7 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
     {
       accessorKey: "actorEmail",
       header: "Actor",
-      meta: { className: "max-w-[9rem] sm:max-w-[16rem]", cellClassName: "truncate align-top" },
+      meta: { hideBelow: "sm", className: "max-w-[16rem]", cellClassName: "truncate align-top" },
       cell: ({ row }) => <span title={row.original.actorEmail}>{row.original.actorEmail}</span>,
     },
     {
