@@ -17,7 +17,8 @@ export const changePasswordAction = defineAction({
   input: changePasswordSchema,
   access: signedIn(),
   run: async (input, { user }) => {
-    const result = await changePassword(user, input, clientIp(await headers()));
+    const request = await headers();
+    const result = await changePassword(user, input, { ip: clientIp(request), userAgent: request.get("user-agent") });
     if (!result.ok) return fail(result.code, result.message, { [result.field]: [result.message] });
     try {
       await signIn("credentials", { email: user.email, password: input.password, redirect: false });

@@ -2,16 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { defineAction, fail, member } from "@/lib/actions/define-action";
 import { MANAGE_ROLE } from "@/lib/auth/roles";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/public-origin";
 import { createPortalAccess, revokeAllPortalAccess } from "@/lib/portal/access";
 import { setPortalOrigins } from "@/lib/portal/origins";
-import { portalLinkUrl, portalSettingsPath } from "@/lib/routes";
-import { createPortalLinkSchema, revokePortalSessionsSchema, setPortalOriginsSchema } from "@/lib/validations/portal";
+import { endPortalSession } from "@/lib/portal/session";
+import { portalLinkUrl, portalSettingsPath, portalSignedOutPath } from "@/lib/routes";
+import { createPortalLinkSchema, portalSignOutSchema, revokePortalSessionsSchema, setPortalOriginsSchema } from "@/lib/validations/portal";
 
-// Portal visitors never reach these (no `portal` opt-in): a link cannot widen who frames it or outlive "revoke all".
+// Portal visitors never reach the settings actions (no `portal` opt-in): a link cannot widen who frames it or outlive "revoke all".
 
 export const setPortalOriginsAction = defineAction({
   input: setPortalOriginsSchema,
@@ -42,5 +44,19 @@ export const createPortalLinkAction = defineAction({
     if (!created.ok) return fail(created.code, created.message);
     revalidatePath(portalSettingsPath(org));
     return { url: portalLinkUrl(requestOrigin(await headers(), env().PORT), organization.id, created.token), expiresAt: created.expiresAt.toISOString(), readOnly };
+  },
+});
+
+/**
+ * The portal's "Sign out": ends the visitor's portal session and its link (Svix's logout) and
+ * shows the page that says so. Only a portal visitor has one; a member signs out from the account menu.
+ */
+export const portalSignOutAction = defineAction({
+  input: portalSignOutSchema,
+  access: member("VIEWER", { portal: true }),
+  run: async ({ org }, { portal }) => {
+    if (!portal) return fail("not_portal", "You are signed in as a member of this organization: sign out from the account menu.");
+    await endPortalSession(org);
+    redirect(portalSignedOutPath(org));
   },
 });

@@ -46,6 +46,8 @@ export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
 export const organizationsPath = () => `${platformPath}/organizations`;
+/** Every organization's audit entries and the platform's own (accounts). */
+export const platformAuditPath = () => `${platformPath}/audit`;
 
 /** Portal links (lib/portal): who may frame them, and "revoke all". */
 export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;
@@ -55,5 +57,7 @@ export const portalEntryPath = (organizationId: string) => `/portal/${encodeURIC
 export const portalLinkUrl = (origin: string, organizationId: string, token: string) => `${origin}${portalEntryPath(organizationId)}#key=${encodeURIComponent(token)}`;
 /** Where a portal visitor lands once the link expired or was revoked (framed like the portal itself). */
 export const portalEndedPath = (org: string) => `${portalEntryPath(org)}/ended`;
+/** The same page, after the visitor signed out of the portal themselves. */
+export const portalSignedOutPath = (org: string) => `${portalEndedPath(org)}?reason=signed-out`;
 /** Where the entry page trades the token for the portal cookie. */
 export const portalSessionPath = (organizationId: string) => `${portalEntryPath(organizationId)}/session`;

@@ -90,3 +90,22 @@ export function formatDuration(ms: number): string {
     .map(([n, unit]) => (unit === "day" ? `${n} ${n === 1 ? "day" : "days"}` : `${n} ${unit}`))
     .join(" ");
 }
+
+/**
+ * A `datetime-local` input's value (`2026-05-01T09:00`, in the viewer's zone) as the ISO instant a
+ * URL keeps, and back: the time-range filters of the message logs and the audit log. Browser only
+ * (the viewer's zone is the runtime's).
+ */
+export function localToIso(local: string): string | null {
+  if (!local) return null;
+  const date = new Date(local);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export function isoToLocal(iso: string | null): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

@@ -26,6 +26,7 @@ const ACCESS_TEXT: Record<Access, string> = {
   any: "Any API key: an organization key or a platform key.",
   platform: "Platform keys only: organization keys are refused with 403.",
   app: "An organization key for this application, or a platform key. Another organization's key is refused with 403.",
+  portal: "A portal token (from app-portal-access) instead of an API key. An API key is refused with 403.",
 };
 
 /** What opening the operation shows, in the order it shows it. */

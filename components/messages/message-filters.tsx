@@ -9,6 +9,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
+import { isoToLocal, localToIso } from "@/lib/time";
 import { cn } from "@/lib/utils";
 
 /** Every param the logs' filters own; the cursor is dropped whenever one of them changes. */
@@ -36,21 +37,6 @@ const RANGE_OPTIONS = [
 
 const SELECT_CLASS =
   "h-9 w-full rounded-md border border-input bg-background px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 sm:w-auto dark:bg-input/30";
-
-/** `2026-05-01T09:00` in the viewer's zone, as the ISO instant the URL keeps. */
-function localToIso(local: string): string | null {
-  if (!local) return null;
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-function isoToLocal(iso: string | null): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 export interface MessageFiltersProps {
   eventTypes: string[];

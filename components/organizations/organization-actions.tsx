@@ -40,7 +40,10 @@ export function OrganizationActions({ organization, origin, recheckMs }: { organ
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
           <DropdownMenuItem onSelect={() => setOpen("rename")}>Rename…</DropdownMenuItem>
-          <DropdownMenuItem onSelect={() => setOpen("invite")}>Invite owner…</DropdownMenuItem>
+          {/* Nobody is invited into a disabled organization (lib/organizations/disabled.ts); the action refuses it too. */}
+          <DropdownMenuItem disabled={organization.disabled} onSelect={() => setOpen("invite")}>
+            {organization.disabled ? "Invite owner (enable it first)" : "Invite owner…"}
+          </DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem variant={organization.disabled ? "default" : "destructive"} onSelect={() => setOpen("toggle")}>
             {organization.disabled ? "Enable…" : "Disable…"}

@@ -1,12 +1,13 @@
 import { Eye, Webhook } from "lucide-react";
 import { PortalScope } from "@/components/portal/portal-scope";
+import { PortalSignOut } from "@/components/portal/portal-sign-out";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 
 /**
  * The dashboard's frame for a portal link's visitor (lib/portal): one organization's webhook
  * screens and nothing that leads out of them (no organization switcher, no other settings, no
- * account menu). Often shown inside the platform's own page, in an iframe.
+ * account menu; its own "Sign out" ends the link). Often shown inside the platform's own page, in an iframe.
  */
 export function PortalShell({
   organization,
@@ -37,8 +38,11 @@ export function PortalShell({
             <Eye aria-hidden /> Read-only
           </Badge>
         ) : null}
-        <span className="ml-auto text-xs text-muted-foreground">
-          Link expires <Time value={expiresAt} />
+        <span className="ml-auto flex items-center gap-2">
+          <span className="text-xs text-muted-foreground" data-testid="portal-expires">
+            Link expires <Time value={expiresAt} />
+          </span>
+          <PortalSignOut org={organization.slug} />
         </span>
       </header>
       {readOnly ? (

@@ -9,7 +9,12 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
 
-export function WebhooksStatusCard({ org, enabled, canManage }: { org: string; enabled: boolean; canManage: boolean }) {
+/**
+ * Whether the organization's webhooks are on, and the switch. A portal visitor sees the state
+ * only: as in Svix's portal, switching an organization's webhooks is not the portal's to do
+ * (the action refuses it too).
+ */
+export function WebhooksStatusCard({ org, enabled, canManage, portal }: { org: string; enabled: boolean; canManage: boolean; portal: boolean }) {
   const [current, setCurrent] = useState(enabled);
   const [confirming, setConfirming] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -40,24 +45,28 @@ export function WebhooksStatusCard({ org, enabled, canManage }: { org: string; e
         <CardDescription>
           {current
             ? "Every event of this organization is recorded in the message logs and delivered to subscribed endpoints."
-            : "Events are not recorded or delivered. Enable webhooks to start recording every event, even before you add an endpoint."}
+            : portal
+              ? "Events are not recorded or delivered at the moment."
+              : "Events are not recorded or delivered. Enable webhooks to start recording every event, even before you add an endpoint."}
         </CardDescription>
       </CardHeader>
-      <CardContent>
-        {canManage ? (
-          <div className="flex items-center gap-3">
-            <Switch
-              id="webhooks-enabled"
-              checked={current}
-              disabled={pending}
-              onCheckedChange={(next) => (next ? enable() : setConfirming(true))}
-            />
-            <Label htmlFor="webhooks-enabled">{current ? "Webhooks are on" : "Turn on webhooks"}</Label>
-          </div>
-        ) : (
-          <p className="text-sm text-muted-foreground">Only owners and admins can turn webhooks on or off.</p>
-        )}
-      </CardContent>
+      {portal ? null : (
+        <CardContent>
+          {canManage ? (
+            <div className="flex items-center gap-3">
+              <Switch
+                id="webhooks-enabled"
+                checked={current}
+                disabled={pending}
+                onCheckedChange={(next) => (next ? enable() : setConfirming(true))}
+              />
+              <Label htmlFor="webhooks-enabled">{current ? "Webhooks are on" : "Turn on webhooks"}</Label>
+            </div>
+          ) : (
+            <p className="text-sm text-muted-foreground">Only owners and admins can turn webhooks on or off.</p>
+          )}
+        </CardContent>
+      )}
       <ConfirmAction
         open={confirming}
         onOpenChange={setConfirming}

@@ -19,10 +19,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** When this process last wrote each key's `lastUsedAt` (the cached row's value goes stale). */
 const lastUsedWritten = new Map<string, number>();
 
+/** The credential of an `Authorization: Bearer <credential>` header, or null. */
+export function bearerOf(authorization: string | null): string | null {
+  return authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+}
+
 export async function authenticateApiKey(authorization: string | null, now = new Date()): Promise<ApiAuthResult> {
-  const match = authorization?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) return { ok: false, message: "Send an API key as `Authorization: Bearer <key>`." };
-  const key = match[1]!;
+  const key = bearerOf(authorization);
+  if (!key) return { ok: false, message: "Send an API key as `Authorization: Bearer <key>`." };
   if (!looksLikeApiKey(key)) return { ok: false, message: "The API key is malformed." };
   const row = await apiKeyCache.get(hashApiKey(key), now.getTime());
   if (!row) return { ok: false, message: "The API key is not valid." };

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = {
   "event_type.updated": "Event type changed",
   "event_type.archived": "Event type archived",
   "event_type.unarchived": "Event type restored",
+  "portal.logged_out": "Portal session signed out",
+  "account.password_changed": "Password changed",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,3 +1,4 @@
+import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, verifyCredentials } from "@/lib/auth/credentials";
 import { passwordProblem } from "@/lib/auth/password-policy";
 import { db } from "@/lib/db";
@@ -6,7 +7,19 @@ import { db } from "@/lib/db";
  * A person's own account: changing the password and ending every session. Both move the user's
  * `sessionsValidFrom` to now, which refuses every session signed in before it (the `jwt` callback
  * in auth.config.ts); the caller signs the current browser in again after a password change.
+ *
+ * A password change is audited as a platform entry (no organization: an account belongs to none),
+ * naming the user, the time and where the request came from; never the password or its hash.
  */
+
+/** Where a request came from, for the audit log: the client's address and its browser. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string | null;
+}
+
+/** Enough of a User-Agent to tell browsers apart; the header itself has no length limit. */
+const USER_AGENT_MAX = 256;
 
 export type ChangePasswordResult =
   | { ok: true }
@@ -15,10 +28,10 @@ export type ChangePasswordResult =
 export async function changePassword(
   user: { id: string; email: string; name: string | null },
   input: { currentPassword: string; password: string },
-  ip: string,
+  from: RequestOrigin,
 ): Promise<ChangePasswordResult> {
   // The same check (and the same throttle on failures) as signing in: a stolen session cannot guess its way to a new password.
-  const verified = await verifyCredentials({ email: user.email, password: input.currentPassword }, ip);
+  const verified = await verifyCredentials({ email: user.email, password: input.currentPassword }, from.ip);
   if (!verified.ok) {
     return verified.reason === "throttled"
       ? { ok: false, code: "throttled", field: "currentPassword", message: "Too many wrong passwords. Wait a few minutes and try again." }
@@ -30,8 +43,16 @@ export async function changePassword(
   const problem = await passwordProblem(input.password, user);
   if (problem) return { ok: false, code: "weak_password", field: "password", message: problem };
   const passwordHash = await hashPassword(input.password);
-  // Taken after the slow checks, so no session signed in while they ran survives.
-  await db.user.update({ where: { id: user.id }, data: { passwordHash, sessionsValidFrom: new Date() } });
+  await db.$transaction(async (tx) => {
+    // Taken after the slow checks, so no session signed in while they ran survives.
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionsValidFrom: new Date() } });
+    await recordAudit(tx, {
+      actor: { id: user.id, email: user.email },
+      action: "account.password_changed",
+      organizationId: null,
+      changes: { ip: from.ip, userAgent: from.userAgent?.slice(0, USER_AGENT_MAX) ?? null },
+    });
+  });
   return { ok: true };
 }
 

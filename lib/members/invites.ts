@@ -2,13 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { formatAbsolute } from "@/lib/time";
 
 /**
  * Invitations: a one-time link that makes its holder a member of one organization with one role.
  * The link's token is shown once (to copy, or e-mailed); only its SHA-256 is stored, so a database
  * read does not give anyone a way in. An invite ends when accepted, revoked, replaced by a newer
- * invite to the same address, or after INVITE_TTL_MS.
+ * invite to the same address, or after INVITE_TTL_MS. While staff keep the organization disabled,
+ * no invite into it is created and none is accepted (lib/organizations/disabled.ts).
  */
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -36,7 +38,7 @@ export interface InviteSummary {
 
 export type CreateInviteResult =
   | { ok: true; invite: InviteSummary; token: string; path: string }
-  | { ok: false; code: "already_member" | "organization_not_found"; message: string };
+  | { ok: false; code: "already_member" | "organization_not_found" | typeof ORGANIZATION_DISABLED; message: string };
 
 /**
  * A new invite to `email` with `role`. A pending invite to the same address is revoked and replaced
@@ -50,8 +52,9 @@ export async function createInvite(
   const email = input.email.trim().toLowerCase();
   const { token, hash } = newInviteToken();
   return db.$transaction(async (tx) => {
-    const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { name: true } });
+    const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { name: true, disabledAt: true } });
     if (!organization) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
+    if (isOrganizationDisabled(organization)) return { ok: false, code: ORGANIZATION_DISABLED, message: organizationDisabledMessage.invite(organization.name) } as const;
     const member = await tx.membership.findFirst({ where: { organizationId: input.organizationId, user: { email } }, select: { role: true } });
     if (member) {
       return { ok: false, code: "already_member", message: `${email} is already a member of ${organization.name} (${member.role.toLowerCase()}). Change their role instead.` } as const;
@@ -70,7 +73,7 @@ export async function createInvite(
 }
 
 /** Why an invite link no longer works, each with its own message. */
-export type InviteRefusal = "invite_not_found" | "invite_used" | "invite_revoked" | "invite_replaced" | "invite_expired";
+export type InviteRefusal = "invite_not_found" | "invite_used" | "invite_revoked" | "invite_replaced" | "invite_expired" | typeof ORGANIZATION_DISABLED;
 
 export interface InviteView {
   id: string;
@@ -92,11 +95,20 @@ const inviteSelect = {
   acceptedAt: true,
   revokedAt: true,
   organizationId: true,
-  organization: { select: { id: true, name: true, slug: true } },
+  organization: { select: { id: true, name: true, slug: true, disabledAt: true } },
   createdBy: { select: { email: true } },
 } as const;
 
-type InviteRow = { id: string; email: string; organizationId: string; createdAt: Date; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null; organization: { name: string } };
+type InviteRow = {
+  id: string;
+  email: string;
+  organizationId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  organization: { name: string; disabledAt: Date | null };
+};
 type Reader = Pick<typeof db, "invite">;
 
 /** Null while the invite can be accepted; otherwise why not, in words for the person holding the link. */
@@ -118,6 +130,7 @@ async function refusal(client: Reader, invite: InviteRow, now: Date): Promise<{ 
   if (invite.expiresAt <= now) {
     return { code: "invite_expired", message: `This invite expired on ${formatAbsolute(invite.expiresAt, { seconds: false })}. Ask an owner of ${org} to invite you again.` };
   }
+  if (isOrganizationDisabled(invite.organization)) return { code: ORGANIZATION_DISABLED, message: organizationDisabledMessage.invitee(org) };
   return null;
 }
 
@@ -137,7 +150,8 @@ export async function findInvite(token: string, now = new Date()): Promise<Invit
 }
 
 function toView(row: InviteRow & { role: Role; organization: { id: string; name: string; slug: string }; createdBy: { email: string } | null }): InviteView {
-  return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt, organization: row.organization, invitedBy: row.createdBy?.email ?? null };
+  const { id, name, slug } = row.organization;
+  return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt, organization: { id, name, slug }, invitedBy: row.createdBy?.email ?? null };
 }
 
 /** Who accepts: a new person (the account is created), or the signed-in user the invite is addressed to. */

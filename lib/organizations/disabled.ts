@@ -1,8 +1,8 @@
 /**
  * The disabled-organization rule. Staff disable an organization (`setOrganizationDisabled`); until
  * they enable it again its organization API keys are refused, its portal links do not open, its
- * members cannot resend or recover messages, and its deliveries wait without being attempted,
- * resuming on enable. Its members still see the dashboard, under a banner. Every check asks
+ * members cannot resend or recover messages, nobody can be invited into it or accept an invite to
+ * it, and its deliveries wait without being attempted, resuming on enable. Its members still see the dashboard, under a banner. Every check asks
  * `isOrganizationDisabled`, except the delivery hot path, which reads `disabledAt` in its own SQL
  * (lib/delivery/perform.ts).
  */
@@ -24,4 +24,9 @@ export const organizationDisabledMessage = {
   portalVisitor: "This organization is disabled by the platform's staff, so its portal links do not open.",
   /** A member (or portal visitor) resending or recovering messages from the dashboard. */
   dashboard: "This organization is disabled by the platform's staff: its webhooks are paused, resends included, until it is enabled again.",
+  /** An owner (or staff, inviting an owner) creating an invite. */
+  invite: (name: string) => `${name} is disabled by the platform's staff: nobody can be invited into it until it is enabled again.`,
+  /** The person holding an invite link; pending invites work again if it is enabled before they expire. */
+  invitee: (name: string) =>
+    `${name} is disabled by the platform's staff, so this invite cannot be accepted now. The link works again if the organization is enabled before the invite expires.`,
 } as const;

@@ -34,9 +34,12 @@ export type CreatePortalAccessResult =
   | { ok: true; token: string; accessId: string; expiresAt: Date; readOnly: boolean }
   | { ok: false; code: "organization_not_found"; message: string };
 
-/** A new portal access to one organization, audited in the same transaction. */
+/**
+ * A new portal access to one organization, audited in the same transaction. `sessionId` is Svix's:
+ * the caller's own name for whom the link is for, so that `expire-all` can end only theirs.
+ */
 export async function createPortalAccess(
-  input: { organizationId: string; readOnly: boolean; expirySeconds?: number },
+  input: { organizationId: string; readOnly: boolean; expirySeconds?: number; sessionId?: string | null },
   actor: Actor,
   now = new Date(),
 ): Promise<CreatePortalAccessResult> {
@@ -47,14 +50,14 @@ export async function createPortalAccess(
     const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { id: true } });
     if (!organization) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
     const access = await tx.portalAccess.create({
-      data: { organizationId: input.organizationId, tokenHash: hash, readOnly: input.readOnly, createdBy: actor.email, createdAt: now, expiresAt },
+      data: { organizationId: input.organizationId, tokenHash: hash, readOnly: input.readOnly, createdBy: actor.email, createdAt: now, expiresAt, sessionId: input.sessionId ?? null },
       select: { id: true },
     });
     await recordAudit(tx, {
       actor,
       action: "portal.access_created",
       organizationId: input.organizationId,
-      changes: { accessId: access.id, readOnly: input.readOnly, expiresAt: expiresAt.toISOString() },
+      changes: { accessId: access.id, readOnly: input.readOnly, expiresAt: expiresAt.toISOString(), ...(input.sessionId ? { sessionId: input.sessionId } : {}) },
     });
     return { ok: true, token, accessId: access.id, expiresAt, readOnly: input.readOnly } as const;
   });
@@ -103,13 +106,21 @@ export function portalActor(grant: Pick<PortalGrant, "createdBy">): Actor {
 
 /**
  * Ends every portal access of the organization that is still open: at once, or (Svix's
- * `expire-all` with `expiry`) after `graceSeconds`, by moving their expiry closer. One statement,
- * audited in the same transaction. Returns how many accesses it ended or shortened.
+ * `expire-all` with `expiry`) after `graceSeconds`, by moving their expiry closer, never further:
+ * an access keeps its own expiry when that comes first. With `sessionIds` (Svix's), only the
+ * accesses created with one of those session ids; an empty list means all. One statement, audited
+ * in the same transaction. Returns how many accesses it ended or shortened.
  */
-export async function revokeAllPortalAccess(organizationId: string, actor: Actor, options: { graceSeconds?: number } = {}, now = new Date()): Promise<number> {
+export async function revokeAllPortalAccess(
+  organizationId: string,
+  actor: Actor,
+  options: { graceSeconds?: number; sessionIds?: readonly string[] } = {},
+  now = new Date(),
+): Promise<number> {
   const grace = options.graceSeconds ?? 0;
+  const sessionIds = options.sessionIds?.length ? [...new Set(options.sessionIds)] : null;
   return db.$transaction(async (tx) => {
-    const open = { organizationId, revokedAt: null, expiresAt: { gt: now } };
+    const open = { organizationId, revokedAt: null, expiresAt: { gt: now }, ...(sessionIds ? { sessionId: { in: sessionIds } } : {}) };
     let count: number;
     if (grace > 0) {
       const until = new Date(now.getTime() + grace * 1000);
@@ -117,8 +128,39 @@ export async function revokeAllPortalAccess(organizationId: string, actor: Actor
     } else {
       ({ count } = await tx.portalAccess.updateMany({ where: open, data: { revokedAt: now } }));
     }
-    await recordAudit(tx, { actor, action: "portal.sessions_revoked", organizationId, changes: { count, ...(grace > 0 ? { graceSeconds: grace } : {}) } });
+    await recordAudit(tx, {
+      actor,
+      action: "portal.sessions_revoked",
+      organizationId,
+      changes: { count, ...(grace > 0 ? { graceSeconds: grace } : {}), ...(sessionIds ? { sessionIds } : {}) },
+    });
     return count;
+  });
+}
+
+export type PortalLogoutResult = { ok: true; ended: boolean } | { ok: false; reason: "unknown" };
+
+/**
+ * Svix's `authentication.logout`: the portal token ends itself, and with it the portal session
+ * (the cookie holds the same token). Asking again for a token that already ended is no error, so
+ * a retried call answers the same; only a token that was never issued is refused. Audited when it
+ * ends an open access, with the link as actor.
+ */
+export async function logoutPortalAccess(token: string, now = new Date()): Promise<PortalLogoutResult> {
+  if (!looksLikePortalToken(token)) return { ok: false, reason: "unknown" };
+  return db.$transaction(async (tx) => {
+    const access = await tx.portalAccess.findUnique({ where: { tokenHash: hashPortalToken(token) }, select: { id: true, organizationId: true, createdBy: true, sessionId: true } });
+    if (!access) return { ok: false, reason: "unknown" } as const;
+    const { count } = await tx.portalAccess.updateMany({ where: { id: access.id, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } });
+    if (count === 1) {
+      await recordAudit(tx, {
+        actor: portalActor(access),
+        action: "portal.logged_out",
+        organizationId: access.organizationId,
+        changes: { accessId: access.id, ...(access.sessionId ? { sessionId: access.sessionId } : {}) },
+      });
+    }
+    return { ok: true, ended: count === 1 } as const;
   });
 }
 

@@ -19,3 +19,12 @@ export function portalSetCookie(token: string, options: { slug: string; expiresA
   const sameSite = options.https ? "SameSite=None; Secure" : "SameSite=Lax";
   return `${PORTAL_COOKIE}=${token}; Path=${webhooksPath(options.slug)}; Max-Age=${maxAge}; HttpOnly; ${sameSite}`;
 }
+
+/**
+ * How the portal cookie is removed (Next's `cookies().set` options, `maxAge: 0`). Path and SameSite
+ * repeat the cookie's own: inside a frame from another site, browsers ignore a Set-Cookie that is
+ * not `SameSite=None; Secure`, a removal included.
+ */
+export function portalCookieRemoval(options: { slug: string; https: boolean }) {
+  return { path: webhooksPath(options.slug), maxAge: 0, httpOnly: true, sameSite: options.https ? "none" : "lax", secure: options.https } as const;
+}

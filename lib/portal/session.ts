@@ -1,8 +1,9 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { cache } from "react";
-import { resolvePortalToken, type PortalGrant } from "@/lib/portal/access";
-import { PORTAL_COOKIE } from "@/lib/portal/cookie";
+import { isHttps } from "@/lib/http/forwarded";
+import { logoutPortalAccess, resolvePortalToken, type PortalGrant } from "@/lib/portal/access";
+import { PORTAL_COOKIE, portalCookieRemoval } from "@/lib/portal/cookie";
 
 /** Who the request's portal cookie (lib/portal/cookie.ts) lets in: read once per request, on every request. */
 export type PortalLookup =
@@ -40,3 +41,13 @@ export const portalAccessFor = cache(async (orgSlug: string): Promise<PortalLook
   if (resolved.grant.organization.slug !== orgSlug) return { status: "other_organization" };
   return { status: "ok", grant: resolved.grant };
 });
+
+/**
+ * The portal's own sign-out: the cookie's token is logged out (as Svix's `authentication.logout`,
+ * so the link no longer opens either) and the cookie removed from the browser.
+ */
+export async function endPortalSession(orgSlug: string): Promise<void> {
+  const token = await portalCookie();
+  if (token) await logoutPortalAccess(token);
+  (await cookies()).set(PORTAL_COOKIE, "", portalCookieRemoval({ slug: orgSlug, https: isHttps(await headers()) }));
+}

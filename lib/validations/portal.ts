@@ -42,4 +42,6 @@ export type SetPortalOriginsInput = z.input<typeof setPortalOriginsSchema>;
 
 export const revokePortalSessionsSchema = z.object({ org: orgSlugSchema });
 
+export const portalSignOutSchema = z.object({ org: orgSlugSchema });
+
 export const createPortalLinkSchema = z.object({ org: orgSlugSchema, readOnly: z.boolean({ error: "readOnly must be true or false" }) });

@@ -111,6 +111,32 @@ describe("changing the password", () => {
     expect(await userSeenBy(cookie)).toMatchObject({ id: user.id });
   });
 
+  it("is audited as a platform entry (no organization): who, when, from which address and browser; never the password; a refused change is not", async () => {
+    const user = await createUser();
+    const cookie = await signedIn(user.email);
+    const from = { "x-forwarded-for": "203.0.113.7", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0" };
+    browser.headers = new Headers({ ...requestHeaders("http", cookie), ...from });
+    expect(await changePasswordAction({ currentPassword: "not my password", password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).toMatchObject({ ok: false });
+    expect(await db.auditLog.count({ where: { actorId: user.id } })).toBe(0);
+
+    const before = Date.now();
+    browser.headers = new Headers({ ...requestHeaders("http", cookie), ...from });
+    expect(await changePasswordAction({ currentPassword: TEST_PASSWORD, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).toMatchObject({ ok: true });
+    const entries = await db.auditLog.findMany({ where: { actorId: user.id } });
+    expect(entries).toEqual([
+      expect.objectContaining({
+        action: "account.password_changed",
+        organizationId: null,
+        endpointId: null,
+        actorEmail: user.email,
+        changes: { ip: "203.0.113.7", userAgent: from["user-agent"] },
+      }),
+    ]);
+    expect(entries[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const stored = JSON.stringify(entries[0]);
+    for (const secret of [NEW_PASSWORD, TEST_PASSWORD, (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash]) expect(stored).not.toContain(secret);
+  });
+
   it("is refused when signed out", async () => {
     browser.headers = new Headers(requestHeaders("http"));
     await expect(changePasswordAction({ currentPassword: TEST_PASSWORD, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).resolves.toMatchObject({ ok: false, code: "unauthenticated" });

@@ -2,9 +2,12 @@ import bcrypt from "bcryptjs";
 import { describe, expect, it, vi } from "vitest";
 import { acceptInviteAction, acceptInviteNewAccountAction } from "@/actions/invites";
 import { changeRoleAction, createInviteAction, removeMemberAction, revokeInviteAction } from "@/actions/members";
+import { inviteOwnerAction } from "@/actions/organizations";
 import { db } from "@/lib/db";
 import { acceptInvite, createInvite, findInvite, INVITE_TTL_MS, listPendingInvites } from "@/lib/members/invites";
 import { changeRole, listMembers, removeMember } from "@/lib/members/members";
+import { ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
+import { setOrganizationDisabled } from "@/lib/organizations/organizations";
 import { webhooksPath } from "@/lib/routes";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg, createUser } from "@/tests/helpers/factories";
@@ -175,6 +178,50 @@ describe("links that no longer work", () => {
     expect(values.filter((v) => v.ok === false)).toHaveLength(1);
     expect(await db.user.count({ where: { email: address } })).toBe(1);
     expect(await db.membership.count({ where: { organizationId: org.id, user: { email: address } } })).toBe(1);
+  });
+});
+
+describe("an organization staff disabled", () => {
+  const STAFF = { id: null, email: "staff@hookrelay.test" };
+  const setDisabled = async (id: string, disabled: boolean) => expect(await setOrganizationDisabled(id, disabled, STAFF)).toMatchObject({ ok: true });
+
+  it("refuses a new invite, from its owner and from staff inviting an owner, with the reason; enabled again, inviting works", async () => {
+    const { org, owner } = await ownedOrg();
+    await setDisabled(org.id, true);
+    const refusal = { ok: false, code: ORGANIZATION_DISABLED, error: organizationDisabledMessage.invite(org.name) };
+    await expect(createInviteAction({ org: org.slug, email: email("late"), role: "VIEWER" })).resolves.toMatchObject(refusal);
+    signInAs((await createUser({ isStaff: true })).id);
+    await expect(inviteOwnerAction({ id: org.id, email: email("owner") })).resolves.toMatchObject(refusal);
+    expect(await db.invite.count({ where: { organizationId: org.id } })).toBe(0);
+    expect(await auditActions(org.id)).toEqual(["organization.disabled"]);
+
+    await setDisabled(org.id, false);
+    signInAs(owner.id);
+    await expect(createInviteAction({ org: org.slug, email: email("later"), role: "VIEWER" })).resolves.toMatchObject({ ok: true });
+  });
+
+  it("refuses accepting an invite made before, for a new account and for a signed-in user, changing nothing; enabled again, the same link works", async () => {
+    const { org } = await ownedOrg();
+    const address = email("waiting");
+    const created = await invite(org, address);
+    const existing = await createUser();
+    const forExisting = await invite(org, existing.email, "ADMIN");
+    await setDisabled(org.id, true);
+
+    signInAs(null);
+    const refusal = { ok: false, code: ORGANIZATION_DISABLED, error: organizationDisabledMessage.invitee(org.name) };
+    await expect(findInvite(created.token)).resolves.toEqual({ ok: false, code: ORGANIZATION_DISABLED, message: organizationDisabledMessage.invitee(org.name) });
+    const before = await snapshot(org.id, address);
+    await expect(newAccount(created.token)).resolves.toMatchObject(refusal);
+    await expect(acceptInvite(created.token, { kind: "new", name: "Direct", passwordHash: "x" })).resolves.toMatchObject({ ok: false, code: ORGANIZATION_DISABLED });
+    signInAs(existing.id);
+    await expect(acceptInviteAction({ token: forExisting.token })).resolves.toMatchObject(refusal);
+    expect(await snapshot(org.id, address)).toEqual(before);
+
+    await setDisabled(org.id, false);
+    await expect(acceptInviteAction({ token: forExisting.token })).resolves.toMatchObject({ ok: true });
+    signInAs(null);
+    await expect(newAccount(created.token)).rejects.toMatchObject({ digest: expect.stringContaining(webhooksPath(org.slug)) });
   });
 });
 

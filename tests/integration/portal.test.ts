@@ -284,7 +284,8 @@ describe("revoking every portal session", () => {
     expect(audit.changes).toEqual({ count: 2 });
   });
 
-  it("expire-all with expiry shortens open links to that many seconds; sessionIds is refused as unsupported", async () => {
+  // sessionIds (expire-all by session): tests/integration/portal-sessions.test.ts.
+  it("expire-all with expiry shortens open links to that many seconds", async () => {
     const org = await createOrg();
     const { token } = await newLink(org.id);
     const key = await platformKey();
@@ -292,9 +293,6 @@ describe("revoking every portal session", () => {
     const stored = await db.portalAccess.findUniqueOrThrow({ where: { tokenHash: hashPortalToken(token) } });
     expect(stored.revokedAt).toBeNull();
     expect(stored.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
-    const problem = await problemOf(await expireAll(org.id, key, { sessionIds: ["user_1"] }));
-    expect(problem.status).toBe(422);
-    expect(JSON.stringify(problem.body.detail)).toContain("sessionIds is not supported");
     expect((await problemOf(await expireAll(org.id, await organizationKey((await createOrg()).id)))).status).toBe(403);
   });
 

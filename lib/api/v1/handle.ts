@@ -1,5 +1,7 @@
 import type { z } from "zod";
-import { authenticateApiKey, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
+import { looksLikeApiKey } from "@/lib/api-keys/key";
+import { authenticateApiKey, bearerOf, mayActOn, type ApiPrincipal } from "@/lib/api/authenticate";
+import { looksLikePortalToken } from "@/lib/portal/access";
 import { findOrganization } from "@/lib/organizations/cache";
 import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { allowedMethods, methodNotAllowed, problem, type ValidationIssue } from "@/lib/api/problem";
@@ -105,9 +107,27 @@ interface RequestState {
   claim: IdempotencyClaim | null;
 }
 
+/**
+ * The bearer of a `portal` operation: a portal token, whose shape alone is checked here (the
+ * handler looks it up). An API key is a valid credential of the wrong kind: 403, as Svix refuses
+ * logging out anything but an app token.
+ */
+function portalBearer(authorization: string | null): { ok: true; token: string } | { ok: false; response: Response } {
+  const bearer = bearerOf(authorization);
+  if (!bearer) return { ok: false, response: unauthorized("Send the portal token (from app-portal-access) as `Authorization: Bearer <token>`.") };
+  if (looksLikeApiKey(bearer)) return { ok: false, response: problem("forbidden", "This call takes a portal token (hrp_…, from app-portal-access), not an API key: an API key cannot be logged out. Revoke keys in Settings → API keys.") };
+  if (!looksLikePortalToken(bearer)) return { ok: false, response: unauthorized("The portal token is malformed.") };
+  return { ok: true, token: bearer };
+}
+
 async function run(op: AnyOperation, request: Request, url: URL, rawParams: Record<string, string>, state: RequestState): Promise<Response> {
   let principal: ApiPrincipal | null = null;
-  if (op.access !== "public") {
+  let portalToken: string | null = null;
+  if (op.access === "portal") {
+    const bearer = portalBearer(request.headers.get("authorization"));
+    if (!bearer.ok) return bearer.response;
+    portalToken = bearer.token;
+  } else if (op.access !== "public") {
     const auth = await authenticateApiKey(request.headers.get("authorization"));
     if (!auth.ok) return unauthorized(auth.message);
     principal = auth.principal;
@@ -162,7 +182,7 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
     }
   }
 
-  const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, organization });
+  const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, portalToken, organization });
   if (result instanceof Response) return result;
   const [status, value] = result instanceof Answer ? [result.status, result.body as unknown] : [op.response.status, result];
   if (checkResponses() && op.response.schema) {

@@ -48,8 +48,10 @@ const STATUS_TEXT: Record<number, string> = {
 
 function errorResponses(op: AnyOperation): Record<`${number}`, ZodOpenApiResponseObject> {
   const statuses = new Set<number>();
-  if (op.access !== "public") [401, 429].forEach((s) => statuses.add(s));
-  if (op.access === "platform" || op.access === "app") statuses.add(403);
+  if (op.access !== "public") statuses.add(401);
+  // A portal token is not an API key: no per-key limit (429), and an API key is refused (403).
+  if (op.access !== "public" && op.access !== "portal") statuses.add(429);
+  if (op.access === "platform" || op.access === "app" || op.access === "portal") statuses.add(403);
   if (op.params) statuses.add(404);
   if (op.query || op.body) statuses.add(422);
   if (op.body) [400, 413].forEach((s) => statuses.add(s));
@@ -67,7 +69,8 @@ function errorResponses(op: AnyOperation): Record<`${number}`, ZodOpenApiRespons
 
 function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
   const success = op.response;
-  const description = [op.description, op.access === "platform" ? "Needs a **platform** API key." : null, op.method === "POST" && op.access !== "public" ? "Accepts an `idempotency-key` header: the same key and body within 24 hours get the first answer again." : null]
+  const idempotent = op.method === "POST" && op.access !== "public" && op.access !== "portal";
+  const description = [op.description, op.access === "platform" ? "Needs a **platform** API key." : null, idempotent ? "Accepts an `idempotency-key` header: the same key and body within 24 hours get the first answer again." : null]
     .filter(Boolean)
     .join("\n\n");
   return {
@@ -81,7 +84,7 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
     requestParams: {
       ...(op.params ? { path: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),
-      ...(op.method === "POST" && op.access !== "public"
+      ...(idempotent
         ? { header: z.object({ "idempotency-key": z.string().max(255).optional().meta({ description: "Makes a retried POST safe: the same key and body within 24 hours get the first answer." }) }) }
         : {}),
     },

@@ -18,9 +18,11 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * - `any`: any valid key (reads of the shared catalog);
  * - `platform`: platform keys only (applications, catalog writes);
  * - `app`: the path's `{app_id}` is an organization the key may act on (an organization key only
- *   its own: another organization is refused with 403 whether it exists or not).
+ *   its own: another organization is refused with 403 whether it exists or not);
+ * - `portal`: no API key but a portal token (`hrp_…`, from app-portal-access) as the bearer, as
+ *   Svix's `authentication.logout` takes its app token; an API key is refused with 403.
  */
-export type OperationAccess = "public" | "any" | "platform" | "app";
+export type OperationAccess = "public" | "any" | "platform" | "app" | "portal";
 
 export type Organization = NonNullable<Awaited<ReturnType<typeof findOrganization>>>;
 
@@ -31,8 +33,10 @@ export interface OperationContext<P, Q, B, A extends OperationAccess> {
   params: P;
   query: Q;
   body: B;
-  /** The calling key; null only for `public` operations. */
-  principal: A extends "public" ? null : ApiPrincipal;
+  /** The calling key; null for `public` and `portal` operations. */
+  principal: A extends "public" | "portal" ? null : ApiPrincipal;
+  /** The bearer portal token, for `portal` operations (its shape checked, not yet looked up). */
+  portalToken: A extends "portal" ? string : null;
   /** The `{app_id}` organization, for `app` operations. */
   organization: A extends "app" ? Organization : null;
 }

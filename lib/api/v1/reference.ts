@@ -11,8 +11,8 @@ export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 export type Method = Uppercase<(typeof HTTP_METHODS)[number]>;
 
 /** Who may call an operation: the document's `x-hookrelay-access` (see openapi.ts). */
-export type Access = "public" | "any" | "platform" | "app";
-const accessSchema = z.enum(["public", "any", "platform", "app"]);
+export type Access = "public" | "any" | "platform" | "app" | "portal";
+const accessSchema = z.enum(["public", "any", "platform", "app", "portal"]);
 
 export interface SchemaView {
   /** The component's name when the schema is a `$ref` (`MessageIn`). */

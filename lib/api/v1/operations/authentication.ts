@@ -5,16 +5,31 @@ import { appParams } from "@/lib/api/v1/schemas";
 import { env } from "@/lib/env";
 import { requestOrigin } from "@/lib/http/public-origin";
 import { isOrganizationDisabled, organizationDisabledMessage } from "@/lib/organizations/disabled";
-import { createPortalAccess, PORTAL_EXPIRY_DEFAULT_SECONDS, PORTAL_EXPIRY_MAX_SECONDS, PORTAL_EXPIRY_MIN_SECONDS, revokeAllPortalAccess } from "@/lib/portal/access";
+import {
+  createPortalAccess,
+  logoutPortalAccess,
+  PORTAL_EXPIRY_DEFAULT_SECONDS,
+  PORTAL_EXPIRY_MAX_SECONDS,
+  PORTAL_EXPIRY_MIN_SECONDS,
+  revokeAllPortalAccess,
+} from "@/lib/portal/access";
 import { portalLinkUrl } from "@/lib/routes";
 
 /**
  * Svix's Authentication calls: portal links (docs/portal.md). A link opens one organization's
- * webhook screens without a HookRelay account; `expire-all` ends every open link of it.
+ * webhook screens without a HookRelay account; `expire-all` ends every open link of it (or those of
+ * some session ids); `logout` is called with a link's own token and ends that one.
  */
 
 /** Svix's `AppPortalCapability`. Two levels here: `ManageEndpoint` is the Admin experience, anything less read-only. */
 const CAPABILITIES = ["ViewBase", "ViewEndpointSecret", "ManageEndpointSecret", "ManageTransformations", "CreateAttempts", "ManageEndpoint"] as const;
+
+/** Svix's `sessionId` pattern. */
+const sessionIdSchema = z
+  .string()
+  .min(1, "a session id is 1 to 64 characters")
+  .max(64, "a session id is 1 to 64 characters")
+  .regex(/^[a-zA-Z0-9@_-]+$/, "a session id uses letters, digits, @, _ and - only");
 
 const expiryMessage = `expiry is in seconds, from ${PORTAL_EXPIRY_MIN_SECONDS} (1 hour) to ${PORTAL_EXPIRY_MAX_SECONDS} (7 days)`;
 
@@ -38,7 +53,9 @@ const appPortalAccessIn = z
       .max(100)
       .optional()
       .meta({ description: "Accepted and ignored: HookRelay has no feature flags." }),
-    sessionId: z.string().max(64).nullish().meta({ description: "Accepted and ignored: `expire-all` ends every link of the application." }),
+    sessionId: sessionIdSchema
+      .nullish()
+      .meta({ description: "Your own name for whom the link is for (`user_1FB8`): `expire-all` with `sessionIds` then ends only the links created with those ids." }),
     application: z.looseObject({}).nullish().meta({ description: "Accepted and ignored: the application must exist already (`POST /api/v1/app`)." }),
   })
   .meta({ id: "AppPortalAccessIn" });
@@ -60,10 +77,10 @@ const applicationTokenExpireIn = z
       .nullish()
       .meta({ description: "Seconds until the open links expire; 0 or absent: at once." }),
     sessionIds: z
-      .array(z.string())
-      .max(0, "sessionIds is not supported: portal links carry no session id here. Leave it out to expire every link of the application.")
+      .array(sessionIdSchema)
+      .max(1000, "sessionIds holds at most 1000 session ids")
       .optional()
-      .meta({ description: "Not supported: only an empty list is accepted." }),
+      .meta({ description: "Only the links created with one of these `sessionId`s; absent or empty: every link of the application." }),
   })
   .meta({ id: "ApplicationTokenExpireIn" });
 
@@ -89,7 +106,10 @@ export const authenticationOperations: AnyOperation[] = [
     handler: async ({ request, organization, principal, body }) => {
       notDisabled(organization);
       const readOnly = body.readOnly === true || (body.capabilities != null && !body.capabilities.includes("ManageEndpoint"));
-      const created = await createPortalAccess({ organizationId: organization.id, readOnly, expirySeconds: body.expiry ?? undefined }, await apiKeyActor(principal));
+      const created = await createPortalAccess(
+        { organizationId: organization.id, readOnly, expirySeconds: body.expiry ?? undefined, sessionId: body.sessionId ?? null },
+        await apiKeyActor(principal),
+      );
       if (!created.ok) throw apiError("not_found", created.message);
       return { url: portalLinkUrl(requestOrigin(request.headers, env().PORT), organization.id, created.token), token: created.token };
     },
@@ -100,14 +120,31 @@ export const authenticationOperations: AnyOperation[] = [
     operationId: "v1.authentication.expire-all",
     tag: "Authentication",
     summary: "Expire all portal links",
-    description: "Ends every open portal link of the organization: at once, or after `expiry` seconds. Visitors inside the portal lose access on their next request.",
+    description:
+      "Ends every open portal link of the organization, or with `sessionIds` only the links created with those session ids: at once, or after `expiry` seconds (a link that expires sooner keeps its own expiry). Visitors inside the portal lose access on their next request.",
     access: "app",
     params: appParams,
     body: applicationTokenExpireIn,
     maxBodyBytes: 16 * 1024,
     response: { status: 204, description: "Expired." },
     handler: async ({ organization, principal, body }) => {
-      await revokeAllPortalAccess(organization.id, await apiKeyActor(principal), { graceSeconds: body.expiry ?? 0 });
+      await revokeAllPortalAccess(organization.id, await apiKeyActor(principal), { graceSeconds: body.expiry ?? 0, sessionIds: body.sessionIds });
+      return null;
+    },
+  }),
+  defineOperation({
+    method: "POST",
+    path: "/api/v1/auth/logout",
+    operationId: "v1.authentication.logout",
+    tag: "Authentication",
+    summary: "Logout",
+    description:
+      "Ends the portal token sent as the bearer (the `token` of app-portal-access): its link no longer opens, and a portal session opened with it ends on its next request. Logging out a token that already ended answers 204 again; an API key cannot be logged out (403).",
+    access: "portal",
+    response: { status: 204, description: "Logged out." },
+    handler: async ({ portalToken }) => {
+      const ended = await logoutPortalAccess(portalToken);
+      if (!ended.ok) throw apiError("unauthorized", "The portal token is not valid.");
       return null;
     },
   }),
