@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ValidationIssue } from "@/lib/api/problem";
-import { answer, type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
+import { type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
 import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage } from "@/lib/db/keyset";
@@ -24,10 +24,9 @@ const messageCreated = messageOut
   .extend({
     deliveries: z
       .object({ total: z.number().int(), scheduled: z.number().int(), failed: z.number().int() })
-      .optional()
       .meta({
         description:
-          "The deliveries the message fanned out to (one per subscribed, enabled endpoint), each scheduled in the same transaction as the message: `scheduled` is always `total` and `failed` 0 (kept for clients that read them). Absent when `eventId` repeated an earlier message.",
+          "The deliveries the message fanned out to (one per subscribed, enabled endpoint), each scheduled in the same transaction as the message: `scheduled` is always `total` and `failed` 0 (kept for clients that read them).",
       }),
   })
   .meta({ id: "MessageCreated" });
@@ -172,13 +171,13 @@ export const messagesOperations: AnyOperation[] = [
     tag: "Message",
     summary: "Create message",
     description:
-      "Records the event for the organization and fans it out to every enabled endpoint subscribed to its type. The payload is checked against the event type's schema. 202 when created; 200 with the original message when `eventId` was already used within 24 hours (nothing is sent again).",
+      "Records the event for the organization and fans it out to every enabled endpoint subscribed to its type. The payload is checked against the event type's schema. An `eventId` already used by a message of this organization within 24 hours is refused with 409 `conflict`, as Svix does: nothing is recorded or sent again (read the original with `GET …/msg/{eventId}`).",
     access: "app",
     params: appParams,
     body: messageIn,
     maxBodyBytes: MAX_MESSAGE_BYTES,
     response: { status: 202, description: "Recorded, with its deliveries scheduled.", schema: messageCreated },
-    errors: ["webhooks_disabled", "unknown_event_type", "invalid_payload"],
+    errors: ["conflict", "webhooks_disabled", "unknown_event_type", "invalid_payload"],
     handler: async ({ organization, body }) => {
       const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId });
       if (!result.ok) {
@@ -190,8 +189,12 @@ export const messagesOperations: AnyOperation[] = [
         throw apiError(result.code, result.message, [{ loc: ["body", "eventType"], msg: result.message, type: result.code }]);
       }
       const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
-      // The same eventId within 24 hours: the original message, nothing sent again.
-      if (!result.created) return answer(200, message);
+      if (!result.created) {
+        throw apiError(
+          "conflict",
+          `A message with eventId "${message.eventId}" was already created in the last 24 hours (${message.id}): nothing was sent again. Read it with GET /api/v1/app/{app_id}/msg/${message.eventId}.`,
+        );
+      }
       // Every delivery is scheduled by the statement that created it (lib/outbox).
       return { ...message, deliveries: { total: result.deliveries, scheduled: result.deliveries, failed: 0 } };
     },
