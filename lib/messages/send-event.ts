@@ -39,6 +39,23 @@ function toView(row: MessageRow): MessageView {
 }
 
 /**
+ * Whether an event could be recorded, whatever the organization: its type exists and is not
+ * archived, and the payload matches the type's schema (validators cached per type version).
+ */
+export async function checkEvent(input: Pick<SendEventInput, "eventType" | "payload">): Promise<{ ok: true; eventType: string } | Exclude<SendEventFailure, { code: "webhooks_disabled" }>> {
+  const type = await cachedEventType(input.eventType);
+  if (!type) return { ok: false, code: "unknown_event_type", message: `Unknown event type "${input.eventType}". See the event catalog for the available types.` };
+  if (type.archived) return { ok: false, code: "archived_event_type", message: `Event type "${input.eventType}" is archived and no longer accepts events.` };
+  const validate = validatorFor(type);
+  if ("error" in validate) throw new Error(`Schema of ${type.name} does not compile: ${validate.error}`);
+  const errors = validatePayload(validate, input.payload);
+  if (errors.length > 0) {
+    return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
+  }
+  return { ok: true, eventType: type.name };
+}
+
+/**
  * Records an event of an organization and fans it out: one delivery per enabled endpoint whose
  * filter has the event type, each scheduled in the same statement (the delivery store publishes
  * its event). With webhooks disabled nothing is stored. The same `eventId` within 24 hours returns
@@ -52,20 +69,13 @@ export async function sendEvent(
   if (!organization.webhooksEnabled) {
     return { ok: false, code: "webhooks_disabled", message: "Webhooks are disabled for this organization: the event was not recorded. Enable them in Settings → Integrations → Webhooks." };
   }
-  const type = await cachedEventType(input.eventType);
-  if (!type) return { ok: false, code: "unknown_event_type", message: `Unknown event type "${input.eventType}". See the event catalog for the available types.` };
-  if (type.archived) return { ok: false, code: "archived_event_type", message: `Event type "${input.eventType}" is archived and no longer accepts events.` };
-  const validate = validatorFor(type);
-  if ("error" in validate) throw new Error(`Schema of ${type.name} does not compile: ${validate.error}`);
-  const errors = validatePayload(validate, input.payload);
-  if (errors.length > 0) {
-    return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
-  }
+  const checked = await checkEvent(input);
+  if (!checked.ok) return checked;
 
   const organizationId = ids.organization.of(organization.id);
   const outcome = input.eventId
-    ? await recordIdempotent(organizationId, type.name, input, now)
-    : await insertMessage(organizationId, newMessage(type.name, input, now));
+    ? await recordIdempotent(organizationId, checked.eventType, input, now)
+    : await insertMessage(organizationId, newMessage(checked.eventType, input, now));
   return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries };
 }
 

@@ -1,12 +1,15 @@
 import { z } from "zod";
+import type { ApiPrincipal } from "@/lib/api/authenticate";
 import type { ValidationIssue } from "@/lib/api/problem";
-import { type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
+import { type AnyOperation, type ApiError, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
+import { applicationIn, createApplication } from "@/lib/api/v1/operations/applications";
 import { appParams, csvList, dateTimeIn, dateTimeOut, listAnswer, listOf, listQuery } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { selectionConditions } from "@/lib/messages/list";
-import { sendEvent } from "@/lib/messages/send-event";
+import { checkEvent, sendEvent, type SendEventFailure } from "@/lib/messages/send-event";
+import { findOrganization } from "@/lib/organizations/cache";
 import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 
 /** Svix's `MessageOut`. */
@@ -35,8 +38,43 @@ const messageIn = sendEventSchema
   .extend({
     channels: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
     tags: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
+    application: applicationIn.nullish().meta({
+      description:
+        "Creates the application with the message when `{app_id}` names none yet, as Svix does (platform keys only: an organization key cannot create applications). Its `uid` must be set and equal to `{app_id}`. Ignored when the application exists.",
+    }),
   })
   .meta({ id: "MessageIn" });
+
+type MessageInput = z.output<typeof messageIn>;
+
+/**
+ * Svix's inline create: the path's uid becomes a new application (organization, webhooks on) made
+ * from `application`, whose `uid` must be the path's. Two sends racing to create it both use the
+ * one that won.
+ */
+async function inlineApplication(principal: ApiPrincipal, appId: string, body: MessageInput) {
+  const application = body.application;
+  if (!application) return null;
+  if (!application.uid) throw invalidField(["body", "application", "uid"], "Application UID not set in body: it must be the application id or uid of the path", { type: "application_uid_missing" });
+  if (application.uid !== appId) {
+    throw invalidField(["body", "application", "uid"], `Application UID in the path ("${appId}") and body ("${application.uid}") must match`, { type: "application_uid_mismatch" });
+  }
+  // A message that would be refused creates nothing.
+  const checked = await checkEvent(body);
+  if (!checked.ok) throw refused(checked);
+  const created = await createApplication(application, application.uid, principal);
+  return findOrganization(created.ok ? created.organization.id : appId);
+}
+
+/** A refused send as the API answers it: each failing path of an invalid payload under `["body", "payload", …]`. */
+function refused(failure: SendEventFailure): ApiError {
+  if (failure.code === "invalid_payload") {
+    const issues: ValidationIssue[] = failure.details.map((d) => ({ loc: ["body", "payload", ...pointerPath(d.path)], msg: d.message, type: "schema" }));
+    return apiError("invalid_payload", failure.message, issues);
+  }
+  if (failure.code === "webhooks_disabled") return apiError(failure.code, failure.message);
+  return apiError(failure.code, failure.message, [{ loc: ["body", "eventType"], msg: failure.message, type: failure.code }]);
+}
 
 /** A query flag written `true` or `false` (the SDKs send them so). */
 export const queryFlag = (defaultValue: boolean, description: string) =>
@@ -178,16 +216,10 @@ export const messagesOperations: AnyOperation[] = [
     maxBodyBytes: MAX_MESSAGE_BYTES,
     response: { status: 202, description: "Recorded, with its deliveries scheduled.", schema: messageCreated },
     errors: ["conflict", "webhooks_disabled", "unknown_event_type", "invalid_payload"],
+    createApp: ({ principal, appId, body }) => inlineApplication(principal, appId, body),
     handler: async ({ organization, body }) => {
       const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId });
-      if (!result.ok) {
-        if (result.code === "invalid_payload") {
-          const issues: ValidationIssue[] = result.details.map((d) => ({ loc: ["body", "payload", ...pointerPath(d.path)], msg: d.message, type: "schema" }));
-          throw apiError("invalid_payload", result.message, issues);
-        }
-        if (result.code === "webhooks_disabled") throw apiError(result.code, result.message);
-        throw apiError(result.code, result.message, [{ loc: ["body", "eventType"], msg: result.message, type: result.code }]);
-      }
+      if (!result.ok) throw refused(result);
       const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
       if (!result.created) {
         throw apiError(
