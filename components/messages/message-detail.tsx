@@ -1,4 +1,4 @@
-import { ArrowLeft, ChevronRight } from "lucide-react";
+import { ArrowLeft, CalendarClock, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/messages/live-refresh";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
@@ -42,6 +42,7 @@ function HeaderList({ headers }: { headers: SentHeader[] | [string, string][] })
 /** `canManage`: owners and admins get a Resend per delivery. */
 export function MessageDetailView({ org, message, canManage = false }: { org: string; message: MessageDetail; canManage?: boolean }) {
   const unfinished = message.deliveries.some((d) => d.status === "PENDING" || d.status === "SENDING");
+  const { scheduled } = message;
   return (
     <div className="space-y-6">
       <LiveRefresh active={unfinished} />
@@ -54,6 +55,11 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
           {message.test ? (
             <Badge variant="outline" title="Sent from an endpoint's Testing tab, to that endpoint only" data-testid="test-message">
               Test
+            </Badge>
+          ) : null}
+          {scheduled ? (
+            <Badge variant="outline" className="border-primary text-primary" data-testid="scheduled-message">
+              <CalendarClock aria-hidden /> Scheduled
             </Badge>
           ) : null}
         </div>
@@ -69,6 +75,14 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
           <dd>
             <Time value={message.createdAt} mode="absolute" /> (<Time value={message.createdAt} />)
           </dd>
+          {message.deliverAt ? (
+            <>
+              <dt className="text-muted-foreground">Scheduled for</dt>
+              <dd data-testid="deliver-at">
+                <Time value={message.deliverAt} mode="absolute" /> (<Time value={message.deliverAt} />)
+              </dd>
+            </>
+          ) : null}
         </dl>
       </div>
 
@@ -78,10 +92,12 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
         </h3>
         {message.deliveries.length === 0 ? (
           <p className="rounded-md border border-dashed p-4 text-sm text-muted-foreground" data-testid="no-deliveries">
-            No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it was sent nowhere.
+            No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it {scheduled ? "will be sent" : "was sent"} nowhere.
           </p>
         ) : (
-          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} />)
+          message.deliveries.map((d) => (
+            <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} scheduled={scheduled} notBefore={message.notBefore} />
+          ))
         )}
       </section>
 
@@ -109,14 +125,28 @@ export function MessageDetailView({ org, message, canManage = false }: { org: st
   );
 }
 
-function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; delivery: DeliveryDetail; messageId: string; canManage: boolean }) {
+function DeliveryCard({
+  org,
+  delivery,
+  messageId,
+  canManage,
+  scheduled,
+  notBefore,
+}: {
+  org: string;
+  delivery: DeliveryDetail;
+  messageId: string;
+  canManage: boolean;
+  scheduled: boolean;
+  notBefore: Date | null;
+}) {
   const [next, ...later] = delivery.remaining;
   const endpoint = delivery.endpoint;
   return (
     <Card data-testid="delivery">
       <CardHeader className="gap-1">
         <CardTitle className="flex min-w-0 flex-wrap items-center gap-2 text-sm">
-          <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
+          <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} scheduled={scheduled} />
           {endpoint.deletedAt ? (
             <span className="min-w-0 truncate font-mono" title={endpoint.url}>
               {endpoint.url} <span className="font-sans text-muted-foreground">(deleted endpoint)</span>
@@ -144,7 +174,7 @@ function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; de
           endpoint.disabled ? (
             <p className="text-muted-foreground">This endpoint is disabled: enable it first to resend this message.</p>
           ) : (
-            <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} />
+            <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} notBefore={notBefore} />
           )
         ) : null}
         {delivery.failureReason && delivery.status === "FAILED" ? (
@@ -155,7 +185,8 @@ function DeliveryCard({ org, delivery, messageId, canManage }: { org: string; de
         {next ? (
           <div className="space-y-1" data-testid="schedule">
             <p>
-              Next attempt (#{next.attempt}): <Time value={next.at} /> · <Time value={next.at} mode="absolute" className="text-muted-foreground" />
+              {scheduled ? "First attempt, as scheduled" : `Next attempt (#${next.attempt})`}: <Time value={next.at} /> ·{" "}
+              <Time value={next.at} mode="absolute" className="text-muted-foreground" />
             </p>
             {later.length > 0 ? (
               <details className="text-muted-foreground">

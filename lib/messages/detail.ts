@@ -76,6 +76,12 @@ export interface MessageDetail {
   /** Sent from an endpoint's Testing tab, to that endpoint only. */
   test: boolean;
   createdAt: Date;
+  /** Svix's `deliverAt`: when a scheduled message's deliveries are due. */
+  deliverAt: Date | null;
+  /** Still waiting for `deliverAt`: nothing attempted or stopped yet. */
+  scheduled: boolean;
+  /** `deliverAt` while it is ahead: nothing may send the message before then (a resend included). */
+  notBefore: Date | null;
   /** The exact text signed and sent. */
   body: string;
   /** The body pretty-printed. */
@@ -112,6 +118,7 @@ function sentHeaders(messageId: string, customHeaderNames: string[]): SentHeader
 export interface DetailOptions {
   schedule?: RetrySchedule;
   timeoutMs?: number;
+  now?: Date;
 }
 
 export async function getMessageDetail(organizationId: string, messageId: string, options: DetailOptions = {}): Promise<MessageDetail | null> {
@@ -125,6 +132,7 @@ export async function getMessageDetail(organizationId: string, messageId: string
       eventId: true,
       test: true,
       createdAt: true,
+      deliverAt: true,
       body: true,
       deliveries: { select: deliverySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       attempts: { select: attemptSelect, orderBy: [{ startedAt: "asc" }, { id: "asc" }] },
@@ -132,8 +140,12 @@ export async function getMessageDetail(organizationId: string, messageId: string
   });
   if (!message) return null;
   const { attempts, deliveries, ...rest } = message;
+  const waiting = deliveries.every((d) => d.status === "PENDING" && d.attemptCount === 0);
+  const notBefore = message.deliverAt && message.deliverAt > (options.now ?? new Date()) ? message.deliverAt : null;
   return {
     ...rest,
+    scheduled: waiting && notBefore !== null,
+    notBefore,
     payloadDisplay: displayBody(message.body, false).text,
     deliveries: deliveries.map(({ endpoint, ...delivery }) => {
       const customHeaderNames = Object.keys(allowedCustomHeaders(Object.fromEntries(storedHeaders.parse(endpoint.headers).map((h) => [h.name, h.value]))));

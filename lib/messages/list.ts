@@ -18,6 +18,8 @@ export interface MessageLogRow {
   /** Sent from an endpoint's Testing tab. */
   test: boolean;
   createdAt: Date;
+  /** Svix's `deliverAt`: when a scheduled message's deliveries are due. */
+  deliverAt: Date | null;
   deliveries: DeliveryCounts;
 }
 
@@ -75,14 +77,14 @@ export async function listMessages(organizationId: string, filters: MessageLogFi
   const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
   // The page is chosen first and only its rows have their deliveries counted.
   const rows = await db.$queryRaw<RawRow[]>`
-    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", s.*
-      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt"
+    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."deliverAt", s.*
+      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."deliverAt"
               FROM "Message" m
              WHERE m."organizationId" = ${organizationId} ${selectionConditions(organizationId, filters, now)} ${page.where}
              ${page.order} ${page.limit}) m
      CROSS JOIN LATERAL (${COUNTS}) s
      ${page.order}`;
-  const items = rows.map(({ id, eventType, eventId, test, createdAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, deliveries: counts }));
+  const items = rows.map(({ id, eventType, eventId, test, createdAt, deliverAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, deliverAt, deliveries: counts }));
   return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
 }
 

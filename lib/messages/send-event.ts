@@ -12,6 +12,8 @@ export interface MessageView {
   payload: Record<string, unknown>;
   eventId: string | null;
   timestamp: string;
+  /** When its deliveries are due, for a scheduled message. */
+  deliverAt: string | null;
 }
 
 export type SendEventFailure =
@@ -35,6 +37,7 @@ function toView(row: MessageRow): MessageView {
     payload: JSON.parse(row.body) as Record<string, unknown>,
     eventId: row.eventId,
     timestamp: row.createdAt.toISOString(),
+    deliverAt: row.deliverAt?.toISOString() ?? null,
   };
 }
 
@@ -55,15 +58,19 @@ export async function checkEvent(input: Pick<SendEventInput, "eventType" | "payl
   return { ok: true, eventType: type.name };
 }
 
+/** What to record: Svix's `MessageIn`, `deliverAt` checked by the caller's schema (deliverAtProblem). */
+export type SendEventRequest = SendEventInput & { deliverAt?: Date | null };
+
 /**
  * Records an event of an organization and fans it out: one delivery per enabled endpoint whose
  * filter has the event type, each scheduled in the same statement (the delivery store publishes
- * its event). With webhooks disabled nothing is stored. The same `eventId` within 24 hours returns
- * the original message.
+ * its event); with `deliverAt` the deliveries wait until then. With webhooks disabled nothing is
+ * stored. The same `eventId` within 24 hours records nothing and returns the original message
+ * (`created: false`).
  */
 export async function sendEvent(
   organization: { id: string; webhooksEnabled: boolean },
-  input: SendEventInput,
+  input: SendEventRequest,
   now: Date = new Date(),
 ): Promise<SendEventResult> {
   if (!organization.webhooksEnabled) {
@@ -79,7 +86,7 @@ export async function sendEvent(
   return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries };
 }
 
-type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date };
+type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date; deliverAt?: Date | null };
 type Recorded = { message: MessageRow; created: boolean; deliveries: number };
 
 async function insertMessage(organizationId: OrganizationId, message: NewMessage, tx?: Parameters<typeof recordMessage>[2]): Promise<Recorded> {
@@ -87,16 +94,18 @@ async function insertMessage(organizationId: OrganizationId, message: NewMessage
   return { message, created: true, deliveries: deliveries.length };
 }
 
-const newMessage = (eventType: string, input: SendEventInput, now: Date): NewMessage => ({
+const newMessage = (eventType: string, input: SendEventRequest, now: Date): NewMessage => ({
   id: ids.message.generate(),
   eventType,
   body: JSON.stringify(input.payload),
   eventId: input.eventId ?? null,
   createdAt: now,
+  // Checked when the request was read: a time that passed since (by milliseconds) means at once.
+  deliverAt: input.deliverAt && input.deliverAt > now ? input.deliverAt : null,
 });
 
 /** With an `eventId`: concurrent sends of one id are serialised, so exactly one creates the message. */
-async function recordIdempotent(organizationId: OrganizationId, eventType: string, input: SendEventInput, now: Date): Promise<Recorded> {
+async function recordIdempotent(organizationId: OrganizationId, eventType: string, input: SendEventRequest, now: Date): Promise<Recorded> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`message:${organizationId}:${input.eventId}`}))`;
     const existing = await tx.message.findFirst({

@@ -10,7 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { selectionConditions } from "@/lib/messages/list";
 import { checkEvent, sendEvent, type SendEventFailure } from "@/lib/messages/send-event";
 import { findOrganization } from "@/lib/organizations/cache";
-import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
+import { deliverAtProblem, MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 
 /** Svix's `MessageOut`. */
 export const messageOut = z
@@ -20,6 +20,9 @@ export const messageOut = z
     eventId: z.string().nullable().meta({ description: "Your id for the event, if you gave one: unique per organization for 24 hours." }),
     payload: z.record(z.string(), z.unknown()),
     timestamp: dateTimeOut.meta({ description: "When it was recorded." }),
+    deliverAt: dateTimeOut
+      .nullish()
+      .meta({ description: "When its deliveries are due, for a message sent with `deliverAt` (scheduled); absent otherwise." }),
   })
   .meta({ id: "MessageOut" });
 
@@ -38,6 +41,16 @@ const messageIn = sendEventSchema
   .extend({
     channels: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
     tags: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
+    deliverAt: dateTimeIn("deliverAt")
+      .nullish()
+      .superRefine((at, ctx) => {
+        const problem = at ? deliverAtProblem(at, new Date()) : null;
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .meta({
+        description:
+          "Schedules the message: it is recorded now and delivered at this time (at most 5 days ahead; a past time or a later one is refused with 422). Its deliveries wait durably, across restarts, and are cancelled with their endpoint like any pending delivery.",
+      }),
     application: applicationIn.nullish().meta({
       description:
         "Creates the application with the message when `{app_id}` names none yet, as Svix does (platform keys only: an organization key cannot create applications). Its `uid` must be set and equal to `{app_id}`. Ignored when the application exists.",
@@ -136,9 +149,10 @@ interface StoredMessage {
   eventId: string | null;
   body: string;
   createdAt: Date;
+  deliverAt: Date | null;
 }
 
-const STORED_MESSAGE = { id: true, eventType: true, eventId: true, body: true, createdAt: true } as const;
+const STORED_MESSAGE = { id: true, eventType: true, eventId: true, body: true, createdAt: true, deliverAt: true } as const;
 
 /**
  * The organization's message `idOrEventId` names: by id (the primary key), else by the sender's
@@ -157,9 +171,9 @@ export async function messageOr404(organizationId: string, idOrEventId: string):
 }
 
 /** A stored message as `MessageOut`; without content, its payload is `{}` as Svix answers. */
-export function messageOutOf(message: { id: string; eventType: string; eventId: string | null; body?: string | null; createdAt: Date }, withContent: boolean) {
+export function messageOutOf(message: { id: string; eventType: string; eventId: string | null; body?: string | null; createdAt: Date; deliverAt?: Date | null }, withContent: boolean) {
   const payload = withContent && message.body ? (JSON.parse(message.body) as Record<string, unknown>) : {};
-  return { id: message.id, eventType: message.eventType, eventId: message.eventId, payload, timestamp: message.createdAt };
+  return { id: message.id, eventType: message.eventType, eventId: message.eventId, payload, timestamp: message.createdAt, ...(message.deliverAt ? { deliverAt: message.deliverAt } : {}) };
 }
 
 const withContentFlag = queryFlag(true, "Include each message's payload (default true); `false` answers `payload: {}`, as Svix does.");
@@ -185,7 +199,7 @@ async function messagePage(organizationId: string, query: z.output<typeof messag
   const conditions = selectionConditions(organizationId, { eventType: query.event_types ?? [], ...timeWindowOf(query) }, new Date());
   const body = query.with_content ? Prisma.sql`m.body` : Prisma.sql`NULL::text AS body`;
   const rows = await db.$queryRaw<StoredMessage[]>`
-    SELECT m.id, m."eventType", m."eventId", ${body}, m."createdAt"
+    SELECT m.id, m."eventType", m."eventId", ${body}, m."createdAt", m."deliverAt"
       FROM "Message" m
      WHERE m."organizationId" = ${organizationId} ${conditions} ${page.where}
      ${page.order} ${page.limit}`;
@@ -218,9 +232,10 @@ export const messagesOperations: AnyOperation[] = [
     errors: ["conflict", "webhooks_disabled", "unknown_event_type", "invalid_payload"],
     createApp: ({ principal, appId, body }) => inlineApplication(principal, appId, body),
     handler: async ({ organization, body }) => {
-      const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId });
+      const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId, deliverAt: body.deliverAt });
       if (!result.ok) throw refused(result);
-      const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
+      const { deliverAt, ...sent } = result.message;
+      const message = { ...sent, timestamp: new Date(sent.timestamp), ...(deliverAt ? { deliverAt: new Date(deliverAt) } : {}) };
       if (!result.created) {
         throw apiError(
           "conflict",
