@@ -14,7 +14,7 @@ const DOT: Record<SummaryTone, string> = {
 
 /**
  * A message's deliveries in one line ("Failed on 1 of 3"), with a coloured dot for its tone; a
- * scheduled message still waiting for its `deliverAt` reads "Scheduled in 2 h" (a hollow dot).
+ * scheduled message still waiting for its `deliverAt` reads "Scheduled, due in 2 h" (a hollow dot).
  */
 export function DeliverySummaryLine({ counts, deliverAt = null, className }: { counts: DeliveryCounts; deliverAt?: Date | null; className?: string }) {
   const scheduled = scheduledFor(counts, deliverAt);
@@ -24,7 +24,7 @@ export function DeliverySummaryLine({ counts, deliverAt = null, className }: { c
       <span className={cn("inline-flex items-start gap-2 text-sm", className)} data-tone="scheduled" data-testid="scheduled">
         <span aria-hidden className="mt-1.5 size-2 shrink-0 rounded-full border border-primary" />
         <span>
-          Scheduled <Time value={scheduled} /> <span className="text-muted-foreground">· {to}</span>
+          Scheduled, due <Time value={scheduled} /> <span className="text-muted-foreground">· {to}</span>
         </span>
       </span>
     );
