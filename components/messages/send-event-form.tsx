@@ -159,7 +159,7 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
           </div>
           <div aria-live="polite">
             {result?.kind === "sent" ? (
-              <Alert data-testid="send-event-result">
+              <Alert variant={result.created ? "default" : "warning"} data-testid="send-event-result">
                 <AlertTitle>{result.created ? "Event recorded" : "Already recorded: nothing sent again"}</AlertTitle>
                 <AlertDescription className="gap-2">
                   <p>

@@ -66,9 +66,13 @@ export function ResendMessageButton({ org, endpointId, messageId, status, notBef
   const { pending, dialog, resend } = useResendMessage(org, endpointId);
   const underway = status === "PENDING" || status === "SENDING";
   const note = notBefore ? (
-    <>
-      Scheduled: it can be resent from <Time value={notBefore} mode="absolute" /> on.
-    </>
+    underway ? (
+      "Scheduled: it is sent at its time; resend once that delivery has ended."
+    ) : (
+      <>
+        Scheduled: it can be resent from <Time value={notBefore} mode="absolute" /> on.
+      </>
+    )
   ) : underway ? (
     "Resend once this delivery has ended."
   ) : (
