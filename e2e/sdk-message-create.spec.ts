@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Svix, Webhook } from "svix";
 import { SEED_CATALOG } from "../lib/catalog/seed-catalog";
 import { expect, signIn, test } from "./fixtures";
@@ -14,7 +16,35 @@ const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.example
 /** Long enough to sign in and look at the logs before it is due. */
 const DELAY_MS = 40_000;
 
-const client = (key: string) => new Svix(key, { serverUrl: serverUrl() });
+const client = (key: string, url = serverUrl()) => new Svix(key, { serverUrl: url });
+
+/**
+ * A proxy on loopback in front of the app that lets the first message.create through and then
+ * answers the client 502 instead of the app's answer: the message was recorded, the client saw a
+ * server error (a load balancer's timeout, a lost answer).
+ */
+async function losingFirstAnswer() {
+  const state = { lost: 0, forwarded: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      void (async () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined || k === "host" || k === "content-length" ? [] : [[k, String(v)]])));
+        const answer = await fetch(serverUrl() + req.url, { method: req.method, headers, body: req.method === "GET" ? undefined : Buffer.concat(chunks) });
+        state.forwarded++;
+        const body = Buffer.from(await answer.arrayBuffer());
+        if (req.method === "POST" && new URL(req.url ?? "/", serverUrl()).pathname.endsWith("/msg") && state.lost === 0) {
+          state.lost++;
+          return void res.writeHead(502, { "content-type": "application/json" }).end('{"code":"bad_gateway","detail":"upstream answer lost"}');
+        }
+        res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(body);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 test.describe("message.create through the svix SDK", () => {
   test("deliverAt: recorded at once, shown Scheduled in the logs and the detail, delivered at its time, not before", async ({ page, data }) => {
@@ -26,6 +56,7 @@ test.describe("message.create through the svix SDK", () => {
       const endpoint = await svix.endpoint.create(org.slug, { url: receiver.url, eventTypes: ["contract.created"] });
       const { key: secret } = await svix.endpoint.getSecret(org.slug, endpoint.id);
       await signIn(page, await data.member(org.slug, "ADMIN"), `/${org.slug}/settings/integrations/webhooks/messages`);
+      await expect(page.getByRole("heading", { name: "Message logs" })).toBeVisible();
 
       const tooEarly = await apiFailure(svix.message.create(org.slug, { eventType: "contract.created", payload, deliverAt: new Date(Date.now() - 60_000) }));
       expect(tooEarly.code).toBe(422);
@@ -56,6 +87,25 @@ test.describe("message.create through the svix SDK", () => {
       await expect(delivery.getByText("Succeeded", { exact: true })).toBeVisible({ timeout: 15_000 });
       await expect(page.getByTestId("scheduled-message")).toBeHidden();
     } finally {
+      await receiver.close();
+    }
+  });
+
+  test("a 5xx answer to a message.create that was recorded: the SDK's retry (same idempotency key) gets the message, and there is one", async ({ data }) => {
+    const receiver = await startReceiver();
+    const proxy = await losingFirstAnswer();
+    try {
+      const org = await data.createOrg({ webhooksEnabled: true });
+      const key = await createKey(data, org.id);
+      await client(key).endpoint.create(org.slug, { url: receiver.url, eventTypes: ["contract.created"] });
+      const message = await client(key, proxy.url).message.create(org.slug, { eventType: "contract.created", eventId: `retried-${randomUUID().slice(0, 8)}`, payload });
+      expect(proxy.state).toEqual({ lost: 1, forwarded: 2 });
+      expect((await client(key).message.list(org.slug)).data.map((m) => m.id)).toEqual([message.id]);
+      await expect.poll(() => receiver.of(message.id).length, { timeout: 30_000 }).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await proxy.close();
       await receiver.close();
     }
   });
