@@ -28,8 +28,13 @@ import { eventMark, publishedSince } from "@/tests/helpers/webhooks-factories";
  * before; stopping the endpoint cancels them; recovery and retention respect the time.
  */
 
-/** How far ahead the tests schedule: long enough to see the message wait, short enough to run in seconds. */
-const DELAY_MS = 3_000;
+/**
+ * How far ahead the tests schedule: long enough for what a test does while the message waits (its
+ * run must be asleep, or the endpoint stopped, before the time comes) on a loaded machine, short
+ * enough to run in seconds. The first test reads the message in four ways before it is due.
+ */
+const DELAY_MS = 6_000;
+const READS_DELAY_MS = 10_000;
 const ATTEMPT_TIMEOUT_MS = 3_000;
 /** From the due time to the receiver: a poll of the executor, an attempt, and room for a loaded machine. */
 const DUE_BOUND_MS = 2 * PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS + 5_000;
@@ -82,7 +87,7 @@ describe("message.create with deliverAt", () => {
     const r = await receiver();
     const { org, endpointId } = await orgWithEndpoint(`${r.url}/hook`);
     const key = await organizationKey(org.id);
-    const deliverAt = inFuture(DELAY_MS);
+    const deliverAt = inFuture(READS_DELAY_MS);
     const mark = await eventMark();
     const response = await callRoute(msgRoute, "POST", `/api/v1/app/${org.slug}/msg`, key, { ...contractCreated(), deliverAt: deliverAt.toISOString() });
     expect(response.status).toBe(202);
@@ -107,7 +112,7 @@ describe("message.create with deliverAt", () => {
     expect(scheduledFor(row!.deliveries, row!.deliverAt)).toEqual(deliverAt);
     expect(await getMessageDetail(org.id, created.id)).toMatchObject({ deliverAt, scheduled: true, notBefore: deliverAt });
 
-    const [request] = await r.waitForRequests(1, DELAY_MS + DUE_BOUND_MS);
+    const [request] = await r.waitForRequests(1, READS_DELAY_MS + DUE_BOUND_MS);
     expect(request!.receivedAt).toBeGreaterThanOrEqual(deliverAt.getTime());
     const [secret] = await activeSigningSecrets(endpointId);
     expect(new Webhook(secret!).verify(request!.body.toString("utf8"), Object.fromEntries(Object.entries(request!.headers).map(([k, v]) => [k, String(v)])))).toEqual(
