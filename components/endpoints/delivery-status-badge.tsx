@@ -7,9 +7,15 @@ const LOOK: Record<Exclude<DeliveryStatus, "PENDING">, { label: string; variant:
   SENDING: { label: "Sending", variant: "secondary" },
 };
 
-/** A delivery's state, the same words everywhere: a pending delivery reads "Waiting" until its first attempt, "Retrying" after. */
-export function DeliveryStatusBadge({ status, attemptCount = 0 }: { status: DeliveryStatus; attemptCount?: number }) {
-  if (status === "PENDING") return attemptCount > 0 ? <Badge variant="warning">Retrying</Badge> : <Badge variant="secondary">Waiting</Badge>;
+/**
+ * A delivery's state, the same words everywhere: a pending delivery reads "Waiting" until its first
+ * attempt ("Scheduled" while its message's `deliverAt` is ahead), "Retrying" after.
+ */
+export function DeliveryStatusBadge({ status, attemptCount = 0, scheduled = false }: { status: DeliveryStatus; attemptCount?: number; scheduled?: boolean }) {
+  if (status === "PENDING") {
+    if (attemptCount > 0) return <Badge variant="warning">Retrying</Badge>;
+    return scheduled ? <Badge variant="outline">Scheduled</Badge> : <Badge variant="secondary">Waiting</Badge>;
+  }
   const look = LOOK[status];
   return <Badge variant={look.variant}>{look.label}</Badge>;
 }

@@ -1,4 +1,4 @@
-import { ArrowLeft, ChevronRight } from "lucide-react";
+import { ArrowLeft, CalendarClock, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { ExpungeMessageButton } from "@/components/messages/expunge-message";
 import { LiveRefresh } from "@/components/messages/live-refresh";
@@ -55,6 +55,7 @@ function Expunged({ at, what, testId }: { at: Date; what: string; testId: string
  */
 export function MessageDetailView({ org, message, canManage = false, canExpunge = false }: { org: string; message: MessageDetail; canManage?: boolean; canExpunge?: boolean }) {
   const unfinished = message.deliveries.some((d) => d.status === "PENDING" || d.status === "SENDING");
+  const { scheduled } = message;
   return (
     <div className="space-y-6">
       <LiveRefresh active={unfinished} />
@@ -67,6 +68,11 @@ export function MessageDetailView({ org, message, canManage = false, canExpunge 
           {message.test ? (
             <Badge variant="outline" title="Sent from an endpoint's Testing tab, to that endpoint only" data-testid="test-message">
               Test
+            </Badge>
+          ) : null}
+          {scheduled ? (
+            <Badge variant="outline" className="border-primary text-primary" data-testid="scheduled-message">
+              <CalendarClock aria-hidden /> Scheduled
             </Badge>
           ) : null}
           {message.expungedAt ? (
@@ -98,6 +104,14 @@ export function MessageDetailView({ org, message, canManage = false, canExpunge 
           <dd>
             <Time value={message.createdAt} mode="absolute" /> (<Time value={message.createdAt} />)
           </dd>
+          {message.deliverAt ? (
+            <>
+              <dt className="text-muted-foreground">Scheduled for</dt>
+              <dd data-testid="deliver-at">
+                <Time value={message.deliverAt} mode="absolute" /> (<Time value={message.deliverAt} />)
+              </dd>
+            </>
+          ) : null}
           {message.expungedAt ? (
             <>
               <dt className="text-muted-foreground">Content expunged</dt>
@@ -115,10 +129,21 @@ export function MessageDetailView({ org, message, canManage = false, canExpunge 
         </h3>
         {message.deliveries.length === 0 ? (
           <p className="rounded-md border border-dashed p-4 text-sm text-muted-foreground" data-testid="no-deliveries">
-            No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it was sent nowhere.
+            No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it {scheduled ? "will be sent" : "was sent"} nowhere.
           </p>
         ) : (
-          message.deliveries.map((d) => <DeliveryCard key={d.id} org={org} delivery={d} messageId={message.id} canManage={canManage} expunged={message.expungedAt !== null} />)
+          message.deliveries.map((d) => (
+            <DeliveryCard
+              key={d.id}
+              org={org}
+              delivery={d}
+              messageId={message.id}
+              canManage={canManage}
+              expunged={message.expungedAt !== null}
+              scheduled={scheduled}
+              notBefore={message.notBefore}
+            />
+          ))
         )}
       </section>
 
@@ -150,14 +175,30 @@ export function MessageDetailView({ org, message, canManage = false, canExpunge 
   );
 }
 
-function DeliveryCard({ org, delivery, messageId, canManage, expunged }: { org: string; delivery: DeliveryDetail; messageId: string; canManage: boolean; expunged: boolean }) {
+function DeliveryCard({
+  org,
+  delivery,
+  messageId,
+  canManage,
+  expunged,
+  scheduled,
+  notBefore,
+}: {
+  org: string;
+  delivery: DeliveryDetail;
+  messageId: string;
+  canManage: boolean;
+  expunged: boolean;
+  scheduled: boolean;
+  notBefore: Date | null;
+}) {
   const [next, ...later] = delivery.remaining;
   const endpoint = delivery.endpoint;
   return (
     <Card data-testid="delivery">
       <CardHeader className="gap-1">
         <CardTitle className="flex min-w-0 flex-wrap items-center gap-2 text-sm">
-          <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
+          <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} scheduled={scheduled} />
           {endpoint.deletedAt ? (
             <span className="min-w-0 truncate font-mono" title={endpoint.url}>
               {endpoint.url} <span className="font-sans text-muted-foreground">(deleted endpoint)</span>
@@ -187,7 +228,7 @@ function DeliveryCard({ org, delivery, messageId, canManage, expunged }: { org: 
           ) : endpoint.disabled ? (
             <p className="text-muted-foreground">This endpoint is disabled: enable it first to resend this message.</p>
           ) : (
-            <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} />
+            <ResendMessageButton org={org} endpointId={endpoint.id} messageId={messageId} status={delivery.status} notBefore={notBefore} />
           )
         ) : null}
         {delivery.failureReason && delivery.status === "FAILED" ? (
@@ -198,7 +239,8 @@ function DeliveryCard({ org, delivery, messageId, canManage, expunged }: { org: 
         {next ? (
           <div className="space-y-1" data-testid="schedule">
             <p>
-              Next attempt (#{next.attempt}): <Time value={next.at} /> · <Time value={next.at} mode="absolute" className="text-muted-foreground" />
+              {scheduled ? "First attempt, as scheduled" : `Next attempt (#${next.attempt})`}: <Time value={next.at} /> ·{" "}
+              <Time value={next.at} mode="absolute" className="text-muted-foreground" />
             </p>
             {later.length > 0 ? (
               <details className="text-muted-foreground">

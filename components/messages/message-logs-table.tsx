@@ -44,7 +44,7 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
               {m.id}
             </p>
             {/* Phones: the summary stacks under the identity instead of taking a column. */}
-            <DeliverySummaryLine counts={m.deliveries} className="sm:hidden" />
+            <DeliverySummaryLine counts={m.deliveries} deliverAt={m.deliverAt} className="sm:hidden" />
           </div>
         );
       },
@@ -59,7 +59,7 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
       id: "delivery",
       header: "Delivery",
       meta: { hideBelow: "sm" },
-      cell: ({ row }) => <DeliverySummaryLine counts={row.original.deliveries} />,
+      cell: ({ row }) => <DeliverySummaryLine counts={row.original.deliveries} deliverAt={row.original.deliverAt} />,
     },
     {
       id: "createdAt",

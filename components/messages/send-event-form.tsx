@@ -149,7 +149,7 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
           <div className="grid gap-2">
             <Label htmlFor="event-id">Event id (optional)</Label>
             <Input id="event-id" value={eventId} onChange={(e) => setEventId(e.target.value)} className="w-80 max-w-full" placeholder="e.g. evt-2026-0001" />
-            <p className="text-sm text-muted-foreground">Sending the same event id again within 24 hours returns the original message.</p>
+            <p className="text-sm text-muted-foreground">An event id is used once per organization in 24 hours: sent again, nothing is recorded and the original message is shown (the API answers 409).</p>
             {fieldErrors.eventId?.length ? <p className="text-sm text-destructive">{fieldErrors.eventId[0]}</p> : null}
           </div>
           <div>
@@ -159,13 +159,15 @@ export function SendEventForm({ organizations, initialOrg, types }: { organizati
           </div>
           <div aria-live="polite">
             {result?.kind === "sent" ? (
-              <Alert data-testid="send-event-result">
-                <AlertTitle>{result.created ? "Event recorded" : "Already recorded: the original message is returned"}</AlertTitle>
+              <Alert variant={result.created ? "default" : "warning"} data-testid="send-event-result">
+                <AlertTitle>{result.created ? "Event recorded" : "Already recorded: nothing sent again"}</AlertTitle>
                 <AlertDescription className="gap-2">
                   <p>
-                    {result.deliveries === 0
-                      ? `No delivery scheduled for ${result.organization.name}: no enabled endpoint subscribes to this event type.`
-                      : `${result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled for ${result.organization.name}.`}
+                    {!result.created
+                      ? `This event id was used for ${result.organization.name} in the last 24 hours, by the message below.`
+                      : result.deliveries === 0
+                        ? `No delivery scheduled for ${result.organization.name}: no enabled endpoint subscribes to this event type.`
+                        : `${result.deliveries === 1 ? "1 delivery" : `${result.deliveries} deliveries`} scheduled for ${result.organization.name}.`}
                   </p>
                   <div className="flex flex-wrap items-center gap-2">
                     <span>Message id</span>

@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { resendMessageAction } from "@/actions/recovery";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { Time } from "@/components/ui/time";
 
 type ResendOutcome = Extract<Awaited<ReturnType<typeof resendMessageAction>>, { ok: true }>["data"];
 
@@ -57,16 +58,32 @@ export function useResendMessage(org: string, endpointId: string) {
   };
 }
 
-/** The Resend button of a delivery on the message detail (owners and admins). */
-export function ResendMessageButton({ org, endpointId, messageId, status }: { org: string; endpointId: string; messageId: string; status: string }) {
+/**
+ * The Resend button of a delivery on the message detail (owners and admins). `notBefore`: the
+ * message's `deliverAt` while it is ahead (a scheduled message is never sent before its time).
+ */
+export function ResendMessageButton({ org, endpointId, messageId, status, notBefore = null }: { org: string; endpointId: string; messageId: string; status: string; notBefore?: Date | null }) {
   const { pending, dialog, resend } = useResendMessage(org, endpointId);
   const underway = status === "PENDING" || status === "SENDING";
+  const note = notBefore ? (
+    underway ? (
+      "Scheduled: it is sent at its time; resend once that delivery has ended."
+    ) : (
+      <>
+        Scheduled: it can be resent from <Time value={notBefore} mode="absolute" /> on.
+      </>
+    )
+  ) : underway ? (
+    "Resend once this delivery has ended."
+  ) : (
+    MANUAL_NOTE
+  );
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <Button variant="outline" size="sm" disabled={pending || underway} onClick={() => resend(messageId, status === "SUCCEEDED")} data-testid="resend-message">
+      <Button variant="outline" size="sm" disabled={pending || underway || notBefore !== null} onClick={() => resend(messageId, status === "SUCCEEDED")} data-testid="resend-message">
         {pending ? "Resending…" : "Resend"}
       </Button>
-      <span className="text-xs text-muted-foreground">{underway ? "Resend once this delivery has ended." : MANUAL_NOTE}</span>
+      <span className="text-xs text-muted-foreground">{note}</span>
       {dialog}
     </div>
   );

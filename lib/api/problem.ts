@@ -28,6 +28,7 @@ export type ProblemCode =
   | "attempt_in_flight"
   | "delivery_in_progress"
   | "already_delivered"
+  | "scheduled"
   | "not_attempted"
   | "aged_out"
   | "missing_payload"
@@ -58,6 +59,7 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   attempt_in_flight: 409,
   delivery_in_progress: 409,
   already_delivered: 409,
+  scheduled: 409,
   not_attempted: 409,
   aged_out: 410,
   missing_payload: 400,

@@ -79,6 +79,12 @@ export interface MessageDetail {
   createdAt: Date;
   /** When its content was expunged; `body` then holds no payload. */
   expungedAt: Date | null;
+  /** Svix's `deliverAt`: when a scheduled message's deliveries are due. */
+  deliverAt: Date | null;
+  /** Still waiting for `deliverAt`: nothing attempted or stopped yet. */
+  scheduled: boolean;
+  /** `deliverAt` while it is ahead: nothing may send the message before then (a resend included). */
+  notBefore: Date | null;
   /** The exact text signed and sent. */
   body: string;
   /** The body pretty-printed; empty once expunged. */
@@ -117,6 +123,7 @@ function sentHeaders(messageId: string, customHeaderNames: string[]): SentHeader
 export interface DetailOptions {
   schedule?: RetrySchedule;
   timeoutMs?: number;
+  now?: Date;
 }
 
 export async function getMessageDetail(organizationId: string, messageId: string, options: DetailOptions = {}): Promise<MessageDetail | null> {
@@ -131,6 +138,7 @@ export async function getMessageDetail(organizationId: string, messageId: string
       test: true,
       createdAt: true,
       expungedAt: true,
+      deliverAt: true,
       body: true,
       deliveries: { select: deliverySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       attempts: { select: attemptSelect, orderBy: [{ startedAt: "asc" }, { id: "asc" }] },
@@ -138,8 +146,12 @@ export async function getMessageDetail(organizationId: string, messageId: string
   });
   if (!message) return null;
   const { attempts, deliveries, ...rest } = message;
+  const waiting = deliveries.every((d) => d.status === "PENDING" && d.attemptCount === 0);
+  const notBefore = message.deliverAt && message.deliverAt > (options.now ?? new Date()) ? message.deliverAt : null;
   return {
     ...rest,
+    scheduled: waiting && notBefore !== null,
+    notBefore,
     payloadDisplay: message.expungedAt ? "" : displayBody(message.body, false).text,
     storedResponses: attempts.filter((a) => !a.responseExpungedAt).length,
     deliveries: deliveries.map(({ endpoint, ...delivery }) => {

@@ -20,6 +20,8 @@ export interface MessageLogRow {
   createdAt: Date;
   /** When its content was expunged. */
   expungedAt: Date | null;
+  /** Svix's `deliverAt`: when a scheduled message's deliveries are due. */
+  deliverAt: Date | null;
   deliveries: DeliveryCounts;
 }
 
@@ -78,14 +80,14 @@ export async function listMessages(organizationId: string, filters: MessageLogFi
   const page = keysetClauses(Prisma.sql`m."createdAt"`, Prisma.sql`m.id`, cursor, limit);
   // The page is chosen first and only its rows have their deliveries counted.
   const rows = await db.$queryRaw<RawRow[]>`
-    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt", s.*
-      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt"
+    SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt", m."deliverAt", s.*
+      FROM (SELECT m.id, m."eventType", m."eventId", m.test, m."createdAt", m."expungedAt", m."deliverAt"
               FROM "Message" m
              WHERE m."organizationId" = ${organizationId} ${selectionConditions(organizationId, filters, now)} ${page.where}
              ${page.order} ${page.limit}) m
      CROSS JOIN LATERAL (${COUNTS}) s
      ${page.order}`;
-  const items = rows.map(({ id, eventType, eventId, test, createdAt, expungedAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, expungedAt, deliveries: counts }));
+  const items = rows.map(({ id, eventType, eventId, test, createdAt, expungedAt, deliverAt, ...counts }) => ({ id, eventType, eventId, test, createdAt, expungedAt, deliverAt, deliveries: counts }));
   return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), cursor, limit);
 }
 

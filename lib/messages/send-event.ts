@@ -12,6 +12,8 @@ export interface MessageView {
   payload: Record<string, unknown>;
   eventId: string | null;
   timestamp: string;
+  /** When its deliveries are due, for a scheduled message. */
+  deliverAt: string | null;
 }
 
 export type SendEventFailure =
@@ -35,23 +37,15 @@ function toView(row: MessageRow): MessageView {
     payload: JSON.parse(row.body) as Record<string, unknown>,
     eventId: row.eventId,
     timestamp: row.createdAt.toISOString(),
+    deliverAt: row.deliverAt?.toISOString() ?? null,
   };
 }
 
 /**
- * Records an event of an organization and fans it out: one delivery per enabled endpoint whose
- * filter has the event type, each scheduled in the same statement (the delivery store publishes
- * its event). With webhooks disabled nothing is stored. The same `eventId` within 24 hours returns
- * the original message.
+ * Whether an event could be recorded, whatever the organization: its type exists and is not
+ * archived, and the payload matches the type's schema (validators cached per type version).
  */
-export async function sendEvent(
-  organization: { id: string; webhooksEnabled: boolean },
-  input: SendEventInput,
-  now: Date = new Date(),
-): Promise<SendEventResult> {
-  if (!organization.webhooksEnabled) {
-    return { ok: false, code: "webhooks_disabled", message: "Webhooks are disabled for this organization: the event was not recorded. Enable them in Settings → Integrations → Webhooks." };
-  }
+export async function checkEvent(input: Pick<SendEventInput, "eventType" | "payload">): Promise<{ ok: true; eventType: string } | Exclude<SendEventFailure, { code: "webhooks_disabled" }>> {
   const type = await cachedEventType(input.eventType);
   if (!type) return { ok: false, code: "unknown_event_type", message: `Unknown event type "${input.eventType}". See the event catalog for the available types.` };
   if (type.archived) return { ok: false, code: "archived_event_type", message: `Event type "${input.eventType}" is archived and no longer accepts events.` };
@@ -61,15 +55,38 @@ export async function sendEvent(
   if (errors.length > 0) {
     return { ok: false, code: "invalid_payload", message: `The payload does not match the schema of ${type.name}: ${formatPayloadErrors(errors)}`, details: errors };
   }
+  return { ok: true, eventType: type.name };
+}
+
+/** What to record: Svix's `MessageIn`, `deliverAt` checked by the caller's schema (deliverAtProblem). */
+export type SendEventRequest = SendEventInput & { deliverAt?: Date | null };
+
+/**
+ * Records an event of an organization and fans it out: one delivery per enabled endpoint whose
+ * filter has the event type, each scheduled in the same statement (the delivery store publishes
+ * its event); with `deliverAt` the deliveries wait until then. With webhooks disabled nothing is
+ * stored. The same `eventId` within 24 hours records nothing and returns the original message
+ * (`created: false`).
+ */
+export async function sendEvent(
+  organization: { id: string; webhooksEnabled: boolean },
+  input: SendEventRequest,
+  now: Date = new Date(),
+): Promise<SendEventResult> {
+  if (!organization.webhooksEnabled) {
+    return { ok: false, code: "webhooks_disabled", message: "Webhooks are disabled for this organization: the event was not recorded. Enable them in Settings → Integrations → Webhooks." };
+  }
+  const checked = await checkEvent(input);
+  if (!checked.ok) return checked;
 
   const organizationId = ids.organization.of(organization.id);
   const outcome = input.eventId
-    ? await recordIdempotent(organizationId, type.name, input, now)
-    : await insertMessage(organizationId, newMessage(type.name, input, now));
+    ? await recordIdempotent(organizationId, checked.eventType, input, now)
+    : await insertMessage(organizationId, newMessage(checked.eventType, input, now));
   return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries };
 }
 
-type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date };
+type MessageRow = { id: string; eventType: string; body: string; eventId: string | null; createdAt: Date; deliverAt?: Date | null };
 type Recorded = { message: MessageRow; created: boolean; deliveries: number };
 
 async function insertMessage(organizationId: OrganizationId, message: NewMessage, tx?: Parameters<typeof recordMessage>[2]): Promise<Recorded> {
@@ -77,16 +94,18 @@ async function insertMessage(organizationId: OrganizationId, message: NewMessage
   return { message, created: true, deliveries: deliveries.length };
 }
 
-const newMessage = (eventType: string, input: SendEventInput, now: Date): NewMessage => ({
+const newMessage = (eventType: string, input: SendEventRequest, now: Date): NewMessage => ({
   id: ids.message.generate(),
   eventType,
   body: JSON.stringify(input.payload),
   eventId: input.eventId ?? null,
   createdAt: now,
+  // Checked when the request was read: a time that passed since (by milliseconds) means at once.
+  deliverAt: input.deliverAt && input.deliverAt > now ? input.deliverAt : null,
 });
 
 /** With an `eventId`: concurrent sends of one id are serialised, so exactly one creates the message. */
-async function recordIdempotent(organizationId: OrganizationId, eventType: string, input: SendEventInput, now: Date): Promise<Recorded> {
+async function recordIdempotent(organizationId: OrganizationId, eventType: string, input: SendEventRequest, now: Date): Promise<Recorded> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`message:${organizationId}:${input.eventId}`}))`;
     const existing = await tx.message.findFirst({

@@ -39,6 +39,15 @@ export function nextAttemptPhrase(at: Date, now: Date): string {
   return `next attempt in ${Math.round(ms / DAY)} days`;
 }
 
+/**
+ * When a scheduled message (Svix's `deliverAt`) is due, while it still waits: its time is ahead and
+ * none of its deliveries has been attempted or stopped. Null once it is under way, or never scheduled.
+ */
+export function scheduledFor(counts: DeliveryCounts, deliverAt: Date | null, now: Date = new Date()): Date | null {
+  if (!deliverAt || deliverAt.getTime() <= now.getTime()) return null;
+  return counts.queued === counts.total ? deliverAt : null;
+}
+
 export function summarizeDeliveries(counts: DeliveryCounts, now: Date = new Date()): DeliverySummary {
   const { total, succeeded, failed, queued, retrying, sending, nextAttemptAt } = counts;
   if (total === 0) return { tone: "muted", text: "No endpoint subscribed" };

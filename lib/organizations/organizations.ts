@@ -46,14 +46,15 @@ export interface OrganizationRecord {
   slug: string;
   name: string;
   metadata: OrganizationMetadata;
+  webhooksEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-const recordSelect = { id: true, slug: true, name: true, metadata: true, createdAt: true, updatedAt: true } as const;
+const recordSelect = { id: true, slug: true, name: true, metadata: true, webhooksEnabled: true, createdAt: true, updatedAt: true } as const;
 const storedMetadata = z.record(z.string(), z.string());
 
-function toRecord(row: { id: string; slug: string; name: string; metadata: Prisma.JsonValue; createdAt: Date; updatedAt: Date }): OrganizationRecord {
+function toRecord(row: { id: string; slug: string; name: string; metadata: Prisma.JsonValue; webhooksEnabled: boolean; createdAt: Date; updatedAt: Date }): OrganizationRecord {
   const metadata = storedMetadata.safeParse(row.metadata);
   return { ...row, metadata: metadata.success ? metadata.data : {} };
 }
@@ -72,7 +73,7 @@ export async function listOrganizationRecords(options: { organizationId?: string
   const page = keysetClauses(Prisma.sql`"createdAt"`, Prisma.sql`id`, options.cursor, options.limit, options.order);
   const only = options.organizationId ? Prisma.sql`AND id = ${options.organizationId}` : Prisma.empty;
   const rows = await db.$queryRaw<Parameters<typeof toRecord>[0][]>`
-    SELECT id, slug, name, metadata, "createdAt", "updatedAt" FROM "Organization"
+    SELECT id, slug, name, metadata, "webhooksEnabled", "createdAt", "updatedAt" FROM "Organization"
      WHERE true ${only} ${page.where} ${page.order} ${page.limit}`;
   return toPage(rows.map(toRecord), (r) => ({ at: r.createdAt, id: r.id }), options.cursor, options.limit);
 }
@@ -81,15 +82,25 @@ export type CreateOrganizationResult = { ok: true; organization: OrganizationRec
 
 /**
  * A new organization, without members (staff or an API client add them). With no slug one is made
- * from the name, with a random suffix when that one is taken.
+ * from the name, with a random suffix when that one is taken. Webhooks start off unless
+ * `webhooksEnabled` says otherwise: staff turn them on in the dashboard, while an API client that
+ * creates an application means to send to it at once (the API passes true).
  */
-export async function createOrganization(input: { name: string; slug?: string; metadata?: OrganizationMetadata }, actor: Actor): Promise<CreateOrganizationResult> {
+export async function createOrganization(
+  input: { name: string; slug?: string; metadata?: OrganizationMetadata; webhooksEnabled?: boolean },
+  actor: Actor,
+): Promise<CreateOrganizationResult> {
   const candidates = input.slug ? [input.slug] : [slugFromName(input.name), slugFromName(input.name, randomBytes(3).toString("hex")), slugFromName(input.name, randomBytes(4).toString("hex"))];
   for (const slug of candidates) {
     try {
       const organization = await db.$transaction(async (tx) => {
-        const row = await tx.organization.create({ data: { name: input.name, slug, metadata: input.metadata ?? {} }, select: recordSelect });
-        await recordAudit(tx, { actor, action: "organization.created", organizationId: row.id, changes: { name: row.name, slug: row.slug, metadata: row.metadata } });
+        const row = await tx.organization.create({ data: { name: input.name, slug, metadata: input.metadata ?? {}, webhooksEnabled: input.webhooksEnabled ?? false }, select: recordSelect });
+        await recordAudit(tx, {
+          actor,
+          action: "organization.created",
+          organizationId: row.id,
+          changes: { name: row.name, slug: row.slug, metadata: row.metadata, webhooksEnabled: row.webhooksEnabled },
+        });
         return toRecord(row);
       });
       return { ok: true, organization };
@@ -100,28 +111,42 @@ export async function createOrganization(input: { name: string; slug?: string; m
   return { ok: false, code: "slug_taken", slug: candidates[0]! };
 }
 
-export type UpdateOrganizationResult = { ok: true; organization: OrganizationRecord } | { ok: false; code: "not_found" } | { ok: false; code: "slug_taken"; slug: string };
+export type UpdateOrganizationResult =
+  | { ok: true; organization: OrganizationRecord }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "slug_taken"; slug: string }
+  /** `webhooksEnabled` would change, and the caller may not change it. */
+  | { ok: false; code: "webhooks_locked"; enabled: boolean };
 
-/** Changes the given fields only. A new slug changes every dashboard and API path of the organization. */
+/**
+ * Changes the given fields only. A new slug changes every dashboard and API path of the
+ * organization. With `lockWebhooks` (an organization's own API key), `webhooksEnabled` may be
+ * repeated as it is but not changed. A `webhooksEnabled` equal to the current value is not
+ * written, so it never undoes a toggle made meanwhile.
+ */
 export async function updateOrganization(
   id: string,
-  changes: { name?: string; slug?: string; metadata?: OrganizationMetadata },
+  changes: { name?: string; slug?: string; metadata?: OrganizationMetadata; webhooksEnabled?: boolean },
   actor: Actor,
+  { lockWebhooks = false }: { lockWebhooks?: boolean } = {},
 ): Promise<UpdateOrganizationResult> {
   try {
-    const result = await db.$transaction(async (tx) => {
+    const result = await db.$transaction(async (tx): Promise<OrganizationRecord | Extract<UpdateOrganizationResult, { ok: false }>> => {
       const before = await tx.organization.findUnique({ where: { id }, select: recordSelect });
-      if (!before) return null;
-      const row = await tx.organization.update({ where: { id }, data: changes, select: recordSelect });
+      if (!before) return { ok: false, code: "not_found" };
+      const { webhooksEnabled, ...rest } = changes;
+      const toggles = webhooksEnabled !== undefined && webhooksEnabled !== before.webhooksEnabled;
+      if (toggles && lockWebhooks) return { ok: false, code: "webhooks_locked", enabled: before.webhooksEnabled };
+      const row = await tx.organization.update({ where: { id }, data: toggles ? { ...rest, webhooksEnabled } : rest, select: recordSelect });
       const diff = diffFields<Record<string, unknown>>(
-        { name: before.name, slug: before.slug, metadata: before.metadata },
-        { name: row.name, slug: row.slug, metadata: row.metadata },
+        { name: before.name, slug: before.slug, metadata: before.metadata, webhooksEnabled: before.webhooksEnabled },
+        { name: row.name, slug: row.slug, metadata: row.metadata, webhooksEnabled: row.webhooksEnabled },
       );
       if (Object.keys(diff).length) await recordAudit(tx, { actor, action: "organization.updated", organizationId: id, changes: diff });
       return toRecord(row);
     });
-    if (!result) return { ok: false, code: "not_found" };
-    if (changes.slug !== undefined) organizationCache.invalidate();
+    if ("ok" in result) return result;
+    if (changes.slug !== undefined || changes.webhooksEnabled !== undefined) organizationCache.invalidate();
     return { ok: true, organization: result };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, code: "slug_taken", slug: changes.slug ?? "" };

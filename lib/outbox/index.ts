@@ -1,6 +1,6 @@
 import { executorConfig } from "@/inngest/executor/config";
 import { eventsFromRowsSql, insertEventsSql, releaseExpiredIdsSql, sqlLiteral } from "@/inngest/executor/ingest";
-import { deliveryRequested, endpointDeleted, endpointDisabled, recoveryRequested } from "@/inngest/events";
+import { deliveryRequested, deliveryRetryDue, endpointDeleted, endpointDisabled, recoveryRequested } from "@/inngest/events";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DeliveryId, EndpointId, MessageId, OrganizationId, TaskId } from "@/lib/ids";
 
@@ -99,6 +99,23 @@ export function deliveriesRequestedFromRows(source: string, refs: { organization
   return {
     cte: Prisma.sql`INSERT INTO "OutboxEvent" (id, name, data, ts, "createdAt", "nextAttemptAt")
           SELECT gen_random_uuid()::text, ${sqlLiteral(deliveryRequested.name)}, ${data}, ${ts}, ${at}, ${at} FROM ${Prisma.raw(source)} s`,
+    wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(OUTBOX_CHANNEL)}, ''))`,
+  };
+}
+
+/**
+ * `deliveriesRequestedFromRows` for deliveries that wait (a message's `deliverAt`): one
+ * `delivery/retry.due` per row, attempt 1 due at `dueAt` (an ISO 8601 text expression). The retry
+ * function sleeps until then, durably (across restarts, cancelled with the endpoint), and makes the
+ * first attempt; the batch of first attempts never sees these deliveries.
+ */
+export function deliveriesDueFromRows(source: string, refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql; dueAt: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
+  const data = Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId", 'attempt', 1, 'at', ${refs.dueAt})`;
+  const { ts, at } = refs;
+  if (embedded()) return eventsFromRowsSql({ source, name: deliveryRetryDue.name, data, ts, receivedAt: at });
+  return {
+    cte: Prisma.sql`INSERT INTO "OutboxEvent" (id, name, data, ts, "createdAt", "nextAttemptAt")
+          SELECT gen_random_uuid()::text, ${sqlLiteral(deliveryRetryDue.name)}, ${data}, ${ts}, ${at}, ${at} FROM ${Prisma.raw(source)} s`,
     wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(OUTBOX_CHANNEL)}, ''))`,
   };
 }

@@ -8,9 +8,10 @@ import { retentionConfig } from "@/lib/retention/config";
 
 /**
  * Resend one message to one endpoint: one manual attempt now, recorded like any other, never
- * retried. Refused, each with its reason, while the delivery is under way, when it already
- * succeeded (unless confirmed), when the message aged out of retention or its content was
- * expunged, and when the endpoint is disabled.
+ * retried. Refused, each with its reason, while the message is scheduled (`deliverAt` ahead: it
+ * is never sent before its time), while the delivery is under way, when it already succeeded
+ * (unless confirmed), when the message aged out of retention or its content was expunged, and
+ * when the endpoint is disabled.
  */
 
 export type ResendFailureCode =
@@ -22,7 +23,8 @@ export type ResendFailureCode =
   | "not_attempted"
   | "attempt_in_flight"
   | "delivery_in_progress"
-  | "already_delivered";
+  | "already_delivered"
+  | "scheduled";
 
 export type ResendResult = { ok: true; attempt: ManualResult } | { ok: false; code: ResendFailureCode; message: string };
 
@@ -48,7 +50,7 @@ export async function resendMessage(
 ): Promise<ResendResult> {
   const endpoint = await recoverableEndpoint(organization, endpointId);
   if (!endpoint.ok) return endpoint;
-  const message = await db.message.findFirst({ where: { id: messageId, organizationId: organization.id }, select: { id: true, createdAt: true, expungedAt: true } });
+  const message = await db.message.findFirst({ where: { id: messageId, organizationId: organization.id }, select: { id: true, createdAt: true, expungedAt: true, deliverAt: true } });
   if (!message) {
     return { ok: false, code: "not_found", message: `No message ${messageId} in this organization. History is kept ${retentionText()}: an older message has aged out of retention and cannot be resent.` };
   }
@@ -57,6 +59,11 @@ export async function resendMessage(
   }
   if (message.expungedAt) return expungedRefusal(messageId, message.expungedAt);
   const delivery = await db.delivery.findUnique({ where: { messageId_endpointId: { messageId, endpointId } }, select: { id: true, status: true, nextAttemptAt: true } });
+  if (message.deliverAt && message.deliverAt > now) {
+    const when = message.deliverAt.toISOString();
+    const then = delivery?.status === "PENDING" ? "its delivery waits for that time" : `it can be resent from then on`;
+    return { ok: false, code: "scheduled", message: `This message is scheduled for ${when} (deliverAt) and is never sent before then: ${then}.` };
+  }
   if (!delivery) {
     return { ok: false, code: "not_attempted", message: "This message was never sent to this endpoint: use Replay missing messages to send the messages it missed." };
   }

@@ -5,7 +5,8 @@ import { selectionConditions, type MessageSelection } from "@/lib/messages/list"
 /**
  * Which messages a recovery sends, as one query per kind: the confirmation dialog counts it and the
  * task snapshots exactly the same rows (oldest first) when it starts, so the count shown is the
- * number of sends. Every query starts from an index: Delivery (endpointId, status, createdAt, id)
+ * number of sends. A message still scheduled (`deliverAt` ahead) is left out of every kind: it is
+ * never sent before its time. Every query starts from an index: Delivery (endpointId, status, createdAt, id)
  * for resends, Message (organizationId, eventType, createdAt, id) for replays (docs/recovery.md
  * has the plans).
  */
@@ -48,6 +49,9 @@ type Content = "kept" | "expunged";
 
 const contentIs = (content: Content, expungedAt: Prisma.Sql) => (content === "kept" ? Prisma.sql`${expungedAt} IS NULL` : Prisma.sql`${expungedAt} IS NOT NULL`);
 
+/** Whether the message `m` is still scheduled: its `deliverAt` is ahead of the database's clock. */
+const SCHEDULED = Prisma.sql`coalesce(m."deliverAt" > now() AT TIME ZONE 'UTC', false)`;
+
 /** Rows `(messageId, endpointId, deliveryId, at, tie)`, `at, tie` being the order a task walks. */
 function selectionRows(organizationId: string, selection: RecoverySelection, content: Content = "kept"): Prisma.Sql {
   const expungedAt = Prisma.sql`m."expungedAt"`;
@@ -58,14 +62,14 @@ function selectionRows(organizationId: string, selection: RecoverySelection, con
           FROM "Delivery" d
          WHERE d."endpointId" = ${selection.endpointId} AND d."organizationId" = ${organizationId} AND d.status = 'FAILED'
            AND d."createdAt" >= ${selection.since} AND d."createdAt" < ${selection.until}
-           AND EXISTS (SELECT 1 FROM "Message" m WHERE m.id = d."messageId" AND ${contentIs(content, expungedAt)})`;
+           AND EXISTS (SELECT 1 FROM "Message" m WHERE m.id = d."messageId" AND ${contentIs(content, expungedAt)} AND NOT ${SCHEDULED})`;
     case "REPLAY_MISSING":
       if (selection.eventTypes.length === 0) return Prisma.sql`SELECT NULL::text AS "messageId", NULL::text AS "endpointId", NULL::text AS "deliveryId", NULL::timestamp AS at, NULL::text AS tie WHERE false`;
       return Prisma.sql`
         SELECT m.id AS "messageId", ${selection.endpointId}::text AS "endpointId", NULL::text AS "deliveryId", m."createdAt" AS at, m.id AS tie
           FROM "Message" m
          WHERE m."organizationId" = ${organizationId} AND m."eventType" = ANY (${selection.eventTypes}::text[]) AND NOT m.test
-           AND m."createdAt" >= ${selection.since} AND m."createdAt" < ${selection.until} AND ${contentIs(content, expungedAt)}
+           AND m."createdAt" >= ${selection.since} AND m."createdAt" < ${selection.until} AND ${contentIs(content, expungedAt)} AND NOT ${SCHEDULED}
            AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d."endpointId" = ${selection.endpointId})`;
     case "BULK_RESEND": {
       const filter = selection.filter;
@@ -84,7 +88,7 @@ function selectionRows(organizationId: string, selection: RecoverySelection, con
           JOIN "Delivery" d ON d."messageId" = m.id
           JOIN "Endpoint" e ON e.id = d."endpointId" AND NOT e.disabled AND e."deletedAt" IS NULL
          WHERE m."organizationId" = ${organizationId} ${conditions} ${endpoint} ${deliveredFrom}
-           AND d.status = ANY (${statuses}::"DeliveryStatus"[]) AND ${!impossible} AND ${contentIs(content, expungedAt)}`;
+           AND d.status = ANY (${statuses}::"DeliveryStatus"[]) AND NOT ${SCHEDULED} AND ${!impossible} AND ${contentIs(content, expungedAt)}`;
     }
   }
 }

@@ -7,7 +7,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
  * statement, so one short transaction; returns how many messages went.
  *
  * A message with a delivery still PENDING or SENDING is kept until that delivery ends: its
- * function would otherwise lose the row it is about to record an attempt on. Rows locked by
+ * function would otherwise lose the row it is about to record an attempt on. A scheduled message
+ * (`deliverAt`) counts its age from its `deliverAt`, when it was due to be sent. Rows locked by
  * anyone else (an attempt being recorded takes a key-share lock on its message) are skipped, not
  * waited for: the purge never makes a delivery wait, and the next batch or run takes them.
  */
@@ -18,7 +19,7 @@ export async function deleteMessagesBefore(cutoff: Date, batchSize: number, clie
   return client.$executeRaw`
     DELETE FROM "Message" WHERE id = ANY(ARRAY(
       SELECT m.id FROM "Message" m
-       WHERE m."createdAt" < ${cutoff}
+       WHERE m."createdAt" < ${cutoff} AND (m."deliverAt" IS NULL OR m."deliverAt" < ${cutoff})
          AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."messageId" = m.id AND d.status IN ('PENDING', 'SENDING') OFFSET 0)
        ORDER BY m."createdAt"
        LIMIT ${batchSize}

@@ -5,8 +5,19 @@ import { orgSlugSchema } from "@/lib/validations/organization";
 
 /** Largest accepted request body for a message (the JSON of the whole create call). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-/** An `eventId` sent again within this window returns the original message. */
+/** An `eventId` sent again within this window is refused (the original message stands). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** How far ahead a message may be scheduled (`deliverAt`): 5 days. */
+export const MAX_DELIVER_AHEAD_MS = 5 * 24 * 60 * 60 * 1000;
+
+/** Why `deliverAt` cannot be accepted at `now`, or null: it must be in the future, at most 5 days ahead. */
+export function deliverAtProblem(deliverAt: Date, now: Date): string | null {
+  if (deliverAt.getTime() <= now.getTime()) return `deliverAt must be in the future (it is ${now.toISOString()} now): leave it out to deliver at once`;
+  const latest = new Date(now.getTime() + MAX_DELIVER_AHEAD_MS);
+  if (deliverAt > latest) return `deliverAt must be at most 5 days ahead, no later than ${latest.toISOString()}`;
+  return null;
+}
 
 export const eventIdSchema = z
   .string({ error: "eventId must be a string" })

@@ -2,9 +2,11 @@
  * A product process in Inngest mode for the outbox's crash tests (tests/integration/outbox.test.ts),
  * run with `node --import tsx` so that SIGKILL kills it outright:
  *
- *   publish <organizationId>   sends one contract.created event (message, deliveries and their
- *                              events committed in one statement), prints `committed <messageId>`,
- *                              then waits to be killed: no relay runs in it.
+ *   publish <organizationId> [<ms ahead>]
+ *                              sends one contract.created event (message, deliveries and their
+ *                              events committed in one statement), scheduled that many ms ahead
+ *                              when given (`deliverAt`), prints `committed <messageId>`, then waits
+ *                              to be killed: no relay runs in it.
  *   relay                      runs the outbox relay as the app's server does (scripts/serve.ts),
  *                              printing `relay started`.
  */
@@ -12,12 +14,13 @@ import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { sendEvent } from "@/lib/messages/send-event";
 import { startInngestRelay } from "@/lib/outbox/relay";
 
-const [mode, organizationId] = process.argv.slice(2);
+const [mode, organizationId, ahead] = process.argv.slice(2);
 
 async function main() {
   if (mode === "publish") {
     const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
-    const sent = await sendEvent({ id: organizationId!, webhooksEnabled: true }, { eventType: "contract.created", payload });
+    const deliverAt = ahead ? new Date(Date.now() + Number(ahead)) : undefined;
+    const sent = await sendEvent({ id: organizationId!, webhooksEnabled: true }, { eventType: "contract.created", payload, deliverAt });
     if (!sent.ok) throw new Error(sent.message);
     console.log(`committed ${sent.message.id}`);
     setInterval(() => {}, 60_000);

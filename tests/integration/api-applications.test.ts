@@ -41,7 +41,7 @@ describe("POST /api/v1/app", () => {
     const app = (await response.json()) as ApplicationOut;
     expect(app).toMatchObject({ uid, name: "Acme Tools", metadata: { plan: "pro" }, throttleRate: null });
     const org = await db.organization.findUniqueOrThrow({ where: { id: app.id } });
-    expect(org).toMatchObject({ slug: uid, name: "Acme Tools", metadata: { plan: "pro" }, webhooksEnabled: false });
+    expect(org).toMatchObject({ slug: uid, name: "Acme Tools", metadata: { plan: "pro" }, webhooksEnabled: true });
     const audit = await db.auditLog.findFirstOrThrow({ where: { organizationId: app.id, action: "organization.created" } });
     expect(audit.actorId).toBeNull();
     expect(audit.actorEmail).toMatch(/^API key "platform" \(hr_/);

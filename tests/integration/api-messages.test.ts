@@ -96,18 +96,20 @@ describe("POST /api/v1/app/{app}/msg", () => {
     expect(((await retried.json()) as { deliveries: unknown }).deliveries).toEqual({ total: 2, scheduled: 2, failed: 0 });
   });
 
-  it("returns the original message for an eventId seen within 24 hours", async () => {
+  it("refuses an eventId seen within 24 hours with 409 conflict, as Svix does, naming the original message", async () => {
     const { org, key } = await setup();
     const first = await call(org.slug, { ...contractCreated(), eventId: "evt-42" }, key);
-    const again = await call(org.slug, { ...contractCreated(7), eventId: "evt-42" }, key);
+    const again = await problemOf(await call(org.slug, { ...contractCreated(7), eventId: "evt-42" }, key));
     expect(first.status).toBe(202);
-    expect(again.status).toBe(200);
-    const [a, b] = [(await first.json()) as { id: string }, (await again.json()) as { id: string }];
-    expect(b.id).toBe(a.id);
+    const { id } = (await first.json()) as { id: string };
+    expect(again).toMatchObject({ status: 409, body: { code: "conflict", detail: expect.stringContaining(id) } });
     expect(await db.message.count({ where: { organizationId: org.id } })).toBe(1);
     const concurrent = await Promise.all([1, 2, 3].map((n) => call(org.slug, { ...contractCreated(n), eventId: "evt-43" }, key)));
-    expect(concurrent.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    expect(concurrent.map((r) => r.status).sort()).toEqual([202, 409, 409]);
     expect(await db.message.count({ where: { organizationId: org.id, eventId: "evt-43" } })).toBe(1);
+    // Per organization: another one may use the same eventId.
+    const other = await setup();
+    expect((await call(other.org.slug, { ...contractCreated(), eventId: "evt-42" }, other.key)).status).toBe(202);
   });
 
   it("refuses missing, malformed and revoked keys with 401", async () => {

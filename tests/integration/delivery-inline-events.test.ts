@@ -93,14 +93,14 @@ describe("ingestion with the embedded executor in process", () => {
     expect(receiver.requests.filter((r) => r.headers["webhook-id"] === body.id)).toHaveLength(2);
   });
 
-  it("does the same for a message with an eventId, and stores nothing more for a repeat of it", async () => {
+  it("does the same for a message with an eventId, and stores nothing more for a repeat of it (409)", async () => {
     const { org, key } = await setup(1);
     const first = await call(org.slug, key, { ...contractCreated(2), eventId: `inline-${Date.now()}` });
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: string };
     expect(await eventsOf(id)).toHaveLength(1);
     const again = await call(org.slug, key, { ...contractCreated(2), eventId: (await db.message.findUniqueOrThrow({ where: { id } })).eventId });
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(409);
     expect(await eventsOf(id)).toHaveLength(1);
     await waitFor("the delivery", async () => (await db.delivery.count({ where: { messageId: id, status: "SUCCEEDED" } })) === 1, 30_000);
   });

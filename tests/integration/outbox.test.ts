@@ -274,6 +274,28 @@ describe("a crash of the publishing process (Inngest mode)", () => {
     }
   });
 
+  it("a scheduled message (deliverAt) goes out as delivery/retry.due, and Inngest's run delivers it at its time, not earlier", async () => {
+    const door = await startInngestDoor();
+    try {
+      const r = await receiver();
+      const { org } = await orgWithEndpoint(`${r.url}/hook`);
+      const { child, match } = await inngestModeProcess(["publish", org.id, "3000"], door.baseUrl, /committed (\S+)/);
+      await kill(child);
+      const message = await db.message.findUniqueOrThrow({ where: { id: match[1]! }, include: { deliveries: true } });
+      const deliverAt = message.deliverAt!;
+      const outbox = await db.outboxEvent.findMany({ where: { name: "delivery/retry.due" } });
+      expect(outbox.map((o) => o.data)).toEqual([
+        { deliveryId: message.deliveries[0]!.id, organizationId: org.id, endpointId: message.deliveries[0]!.endpointId, messageId: message.id, attempt: 1, at: deliverAt.toISOString() },
+      ]);
+      await inngestModeProcess(["relay"], door.baseUrl, /relay started/);
+      const [request] = await r.waitForRequests(1, 30_000);
+      expect(request!.receivedAt).toBeGreaterThanOrEqual(deliverAt.getTime());
+      await waitFor("the delivery recorded", async () => (await db.delivery.findFirstOrThrow({ where: { messageId: message.id } })).status === "SUCCEEDED", 30_000);
+    } finally {
+      await door.close();
+    }
+  });
+
   it("SIGKILLed while its send was in flight (Inngest had it, the relay never heard): sent again with the same id, started once, delivered once", async () => {
     const door = await startInngestDoor();
     try {

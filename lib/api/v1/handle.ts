@@ -69,11 +69,15 @@ function unauthorized(message: string): Response {
 
 const ANOTHER_ORGANIZATION = "This API key belongs to another organization.";
 
-async function authorizeOrganization(principal: ApiPrincipal, app: string): Promise<{ ok: true; organization: Organization } | { ok: false; response: Response }> {
+const unknownApp = (app: string) => problem("not_found", `No application (organization) with id or uid "${app}".`);
+
+/** The organization `app` names; null only when `mayCreate` and the key is a platform key (the operation creates it). */
+async function authorizeOrganization(principal: ApiPrincipal, app: string, mayCreate: boolean): Promise<{ ok: true; organization: Organization | null } | { ok: false; response: Response }> {
   const organization = await findOrganization(app);
   // An organization key learns nothing about other organizations, not even whether they exist.
   if (!organization) {
-    return { ok: false, response: principal.scope === "PLATFORM" ? problem("not_found", `No application (organization) with id or uid "${app}".`) : problem("forbidden", ANOTHER_ORGANIZATION) };
+    if (principal.scope !== "PLATFORM") return { ok: false, response: problem("forbidden", ANOTHER_ORGANIZATION) };
+    return mayCreate ? { ok: true, organization: null } : { ok: false, response: unknownApp(app) };
   }
   if (!mayActOn(principal, organization.id)) return { ok: false, response: problem("forbidden", ANOTHER_ORGANIZATION) };
   return { ok: true, organization };
@@ -152,7 +156,7 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
   if (op.access === "app") {
     const app = rawParams.app_id;
     if (!app || !principal) throw new Error(`${op.operationId}: an "app" operation needs {app_id} in its path`);
-    const authorized = await authorizeOrganization(principal, app);
+    const authorized = await authorizeOrganization(principal, app, op.createApp !== undefined);
     if (!authorized.ok) return authorized.response;
     organization = authorized.organization;
   }
@@ -180,6 +184,12 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
       if (begun.kind !== "claimed") return begun.response;
       state.claim = begun.claim;
     }
+  }
+
+  if (op.access === "app" && !organization && principal) {
+    const app = rawParams.app_id!;
+    organization = (await op.createApp?.({ principal, appId: app, body })) ?? null;
+    if (!organization) return unknownApp(app);
   }
 
   const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, portalToken, organization });

@@ -85,6 +85,12 @@ export interface OperationSpec<
   response: { status: 200 | 201 | 202 | 204; description: string; schema?: R };
   /** The error codes this call can answer beyond the common ones (401, 403, 429, 422, 500), for the reference. */
   errors?: ProblemCode[];
+  /**
+   * `app` operations only: when `{app_id}` names no organization and the key is a platform key,
+   * the organization to act on, made from the validated body (Svix's inline `application` of
+   * message.create); null keeps the 404. An organization key still gets its 403, learning nothing.
+   */
+  createApp?: (ctx: { principal: ApiPrincipal; appId: string; body: B extends z.ZodType ? z.output<B> : undefined }) => Promise<Organization | null>;
   handler: (
     ctx: OperationContext<
       P extends AnyObject ? z.output<P> : Record<string, never>,

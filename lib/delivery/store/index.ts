@@ -5,14 +5,15 @@ import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { EXPUNGED_REASON, EXPUNGED_RESPONSE, withoutRedirectTarget } from "@/lib/delivery/store/expunge";
 import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
-import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
+import { deliveriesDueFromRows, deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
 
 /**
  * The delivery store: the one module that inserts deliveries and attempts and changes their
  * state (tests/unit/delivery-store-owner.test.ts fails if another file does). Every way a delivery
  * is born (a message's fan-out, a test send, a replay) publishes its `delivery/requested` in the
- * same statement or transaction (lib/outbox), so no delivery is ever recorded without the run that
- * will send it. Its states:
+ * same statement or transaction (lib/outbox), or its `delivery/retry.due` when its message is
+ * scheduled (`deliverAt`), so no delivery is ever recorded without the run that will send it. Its
+ * states (a scheduled message's deliveries are PENDING, not attempted, until `deliverAt`):
  *
  *   PENDING ──markSending──▶ SENDING ──recordScheduledAttempts──▶ SUCCEEDED | PENDING (retry) | FAILED
  *   FAILED | SUCCEEDED ──claimForManual──▶ SENDING ──recordManualAttempts──▶ SUCCEEDED | FAILED
@@ -37,6 +38,8 @@ export interface NewMessage {
   /** The exact JSON text that is signed and sent. */
   body: string;
   createdAt: Date;
+  /** Svix's `deliverAt`: its deliveries wait until then (after `createdAt`). */
+  deliverAt?: Date | null;
 }
 
 export interface Fanned {
@@ -75,13 +78,46 @@ const recordMessageSql = () =>
   }));
 
 /**
+ * A scheduled message (Svix's `deliverAt`): the same fan-out, its deliveries PENDING with their
+ * first attempt due at `deliverAt`, each published as `delivery/retry.due` (attempt 1, at
+ * `deliverAt`) so the retry function sleeps until then. A statement of its own, so the common one
+ * stays as it is.
+ */
+let recordScheduledMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms" | "deliverAt"> | undefined;
+const recordScheduledMessageSql = () =>
+  (recordScheduledMessageStatement ??= preparedStatement("record-scheduled-message", (p) => {
+    const published = deliveriesDueFromRows("deliveries", {
+      organizationId: Prisma.sql`${p.organizationId}::text`,
+      ts: Prisma.sql`${p.ms}::bigint`,
+      at: Prisma.sql`(${p.at}::timestamp AT TIME ZONE 'UTC')`,
+      dueAt: Prisma.sql`${p.deliverAt}::text`,
+    });
+    return Prisma.sql`
+      WITH message AS (
+        INSERT INTO "Message" (id, "organizationId", "eventType", "eventId", body, "deliverAt", "createdAt")
+        VALUES (${p.id}, ${p.organizationId}, ${p.eventType}, ${p.eventId}, ${p.body}, ${p.deliverAt}::timestamp, ${p.at}::timestamp)
+        RETURNING id, "eventType", "deliverAt", "createdAt"
+      ), deliveries AS (
+        INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+        SELECT ${Prisma.raw(NEW_ID_SQL.delivery)}, e."organizationId", message.id, e.id, 'PENDING', 0, message."deliverAt", message."createdAt", message."createdAt"
+          FROM message, "Endpoint" e
+         WHERE e."organizationId" = ${p.organizationId} AND NOT e.disabled AND e."deletedAt" IS NULL AND message."eventType" = ANY (e."eventTypes")
+        RETURNING id, "endpointId", "messageId"
+      ), events AS (${published.cte})
+      SELECT id, "endpointId", ${published.wake} AS woke FROM deliveries`;
+  }));
+
+/**
  * Records a message, its deliveries and their events. In `tx` when given (an idempotent send
  * holds a lock); otherwise one prepared statement on the raw pool, the cheapest path there is.
+ * A message with `deliverAt` takes the scheduled statement.
  */
 export async function recordMessage(organizationId: OrganizationId, message: NewMessage, tx?: Sql): Promise<Fanned[]> {
-  const statement = recordMessageSql();
-  const values = { ...message, organizationId, at: message.createdAt.toISOString(), ms: message.createdAt.getTime() };
-  const rows = tx ? await tx.$queryRawUnsafe<Fanned[]>(statement.text, ...statement.values(values)) : (await sqlPool().query<Fanned>(statement.bind(values))).rows;
+  const run = async <K extends string>(statement: PreparedStatement<K>, values: Record<K, unknown>) =>
+    tx ? tx.$queryRawUnsafe<Fanned[]>(statement.text, ...statement.values(values)) : (await sqlPool().query<Fanned>(statement.bind(values))).rows;
+  const { deliverAt, ...rest } = message;
+  const values = { ...rest, organizationId, at: message.createdAt.toISOString(), ms: message.createdAt.getTime() };
+  const rows = deliverAt ? await run(recordScheduledMessageSql(), { ...values, deliverAt: deliverAt.toISOString() }) : await run(recordMessageSql(), values);
   return rows.map(({ id, endpointId }) => ({ id, endpointId }));
 }
 

@@ -22,13 +22,14 @@ const applicationOut = z
     name: z.string(),
     metadata: z.record(z.string(), z.string()).meta({ description: "Free-form string pairs, as last set." }),
     throttleRate: z.null().meta({ description: "Always null: rate limits are set per endpoint (`rateLimit`)." }),
+    webhooksEnabled: z.boolean().meta({ description: "HookRelay only, not in Svix: whether the organization's webhooks are on (messages are refused with 409 `webhooks_disabled` while they are off)." }),
     createdAt: dateTimeOut,
     updatedAt: dateTimeOut,
   })
   .meta({ id: "ApplicationOut" });
 
 function toApplicationOut(org: OrganizationRecord): z.input<typeof applicationOut> {
-  return { id: org.id, uid: org.slug, name: org.name, metadata: org.metadata, throttleRate: null, createdAt: org.createdAt, updatedAt: org.updatedAt };
+  return { id: org.id, uid: org.slug, name: org.name, metadata: org.metadata, throttleRate: null, webhooksEnabled: org.webhooksEnabled, createdAt: org.createdAt, updatedAt: org.updatedAt };
 }
 
 const uidField = orgSlugSchema.meta({ description: "The organization slug (lowercase letters, digits and dashes): unique, and usable wherever an application id is." });
@@ -38,12 +39,22 @@ const throttleRateField = z
   .optional()
   .meta({ description: "Accepted as null only: rate limits are per endpoint (`rateLimit`)." });
 
-const applicationIn = z
+const webhooksEnabledField = z
+  .boolean({ error: "webhooksEnabled must be true or false" })
+  .optional()
+  .meta({
+    description:
+      "HookRelay only, not in Svix: switches the organization's webhooks on or off, as the dashboard's toggle does. A new application has them on (absent means true); an update without it keeps them as they are. Only a platform key may change it: an organization key may repeat the current value, and a change is refused with 422 at `body.webhooksEnabled`.",
+  });
+
+/** Svix's `ApplicationIn`, plus `webhooksEnabled`; also the inline `application` of message.create. */
+export const applicationIn = z
   .object({
     name: organizationNameSchema.meta({ description: "The organization's name." }),
     uid: uidField.nullish().meta({ description: "The organization slug; made from the name when absent." }),
     metadata: metadataSchema.optional(),
     throttleRate: throttleRateField,
+    webhooksEnabled: webhooksEnabledField,
   })
   .meta({ id: "ApplicationIn" });
 
@@ -53,6 +64,7 @@ const applicationPatch = z
     uid: uidField.nullish().meta({ description: "A new slug: the organization's dashboard and API paths change with it. Null keeps it." }),
     metadata: metadataSchema.optional(),
     throttleRate: throttleRateField,
+    webhooksEnabled: webhooksEnabledField,
   })
   .meta({ id: "ApplicationPatch" });
 
@@ -85,10 +97,29 @@ async function organizationFor(principal: ApiPrincipal, app: string): Promise<Or
   return organization;
 }
 
-async function updated(result: Awaited<ReturnType<typeof updateOrganization>>, app: string) {
-  if (!result.ok) return result.code === "slug_taken" ? slugTaken(result.slug) : notFound(app);
-  return toApplicationOut(result.organization);
+function webhooksLocked(enabled: boolean): never {
+  const message = `Only a platform API key may switch an organization's webhooks ${enabled ? "off" : "on"} (they are ${enabled ? "on" : "off"}): leave webhooksEnabled out, or ask an owner or admin to use the dashboard's toggle.`;
+  throw invalidField(["body", "webhooksEnabled"], message, { type: "platform_key_required" });
 }
+
+async function updated(result: Awaited<ReturnType<typeof updateOrganization>>, app: string) {
+  if (result.ok) return toApplicationOut(result.organization);
+  if (result.code === "slug_taken") return slugTaken(result.slug);
+  if (result.code === "webhooks_locked") return webhooksLocked(result.enabled);
+  return notFound(app);
+}
+
+/**
+ * An application created through the API: webhooks on unless the body says otherwise, since a
+ * client that creates an application means to send to it (Svix's `application.create` →
+ * `endpoint.create` → `message.create`). Organizations staff create in the dashboard start off.
+ */
+export async function createApplication(body: z.output<typeof applicationIn>, slug: string | undefined, principal: ApiPrincipal) {
+  return createOrganization({ name: body.name, slug, metadata: body.metadata, webhooksEnabled: body.webhooksEnabled ?? true }, await apiKeyActor(principal));
+}
+
+/** Only platform keys change whether an organization's webhooks are on. */
+const lockWebhooks = (principal: ApiPrincipal) => ({ lockWebhooks: principal.scope !== "PLATFORM" });
 
 export const applicationsOperations: AnyOperation[] = [
   defineOperation({
@@ -124,7 +155,7 @@ export const applicationsOperations: AnyOperation[] = [
     tag: "Application",
     summary: "Create application",
     description:
-      "Creates an organization (without members: add them in the dashboard). `uid` is its slug; without one, a slug is made from the name. A `uid` already in use is refused with 409, unless `get_if_exists=true` (the SDK's `getOrCreate`): then the existing organization is returned with 200, unchanged.",
+      "Creates an organization (without members: add them in the dashboard), its webhooks on unless `webhooksEnabled` is false, so messages can be sent to it at once. `uid` is its slug; without one, a slug is made from the name. A `uid` already in use is refused with 409, unless `get_if_exists=true` (the SDK's `getOrCreate`): then the existing organization is returned with 200, unchanged.",
     access: "platform",
     query: createQuery,
     body: applicationIn,
@@ -135,7 +166,7 @@ export const applicationsOperations: AnyOperation[] = [
         const existing = await findOrganizationRecord(body.uid);
         if (existing) return answer(200, toApplicationOut(existing));
       }
-      const result = await createOrganization({ name: body.name, slug: body.uid ?? undefined, metadata: body.metadata }, await apiKeyActor(principal));
+      const result = await createApplication(body, body.uid ?? undefined, principal);
       if (!result.ok) return slugTaken(result.slug);
       return toApplicationOut(result.organization);
     },
@@ -162,7 +193,7 @@ export const applicationsOperations: AnyOperation[] = [
     tag: "Application",
     summary: "Update or create application",
     description:
-      "Replaces the name and metadata (absent metadata becomes `{}`); a `uid` changes the slug, an absent one keeps it. An organization key may update its own organization. When no organization has this id or uid, a platform key creates one (201) with `uid`, or else the path's value, as its slug.",
+      "Replaces the name and metadata (absent metadata becomes `{}`); a `uid` changes the slug, an absent one keeps it, and so does an absent `webhooksEnabled`. An organization key may update its own organization, but not switch its webhooks. When no organization has this id or uid, a platform key creates one (201) with `uid`, or else the path's value, as its slug, webhooks on unless `webhooksEnabled` is false.",
     access: "any",
     params: appParams,
     body: applicationIn,
@@ -170,15 +201,15 @@ export const applicationsOperations: AnyOperation[] = [
     errors: ["conflict"],
     handler: async ({ principal, params, body }) => {
       const existing = await organizationFor(principal, params.app_id);
-      const actor = await apiKeyActor(principal);
       if (!existing) {
         const slug = orgSlugSchema.safeParse(body.uid ?? params.app_id);
         if (!slug.success) throw invalidField(["body", "uid"], slug.error.issues[0]?.message ?? "not a valid slug");
-        const created = await createOrganization({ name: body.name, slug: slug.data, metadata: body.metadata }, actor);
+        const created = await createApplication(body, slug.data, principal);
         if (!created.ok) return slugTaken(created.slug);
         return answer(201, toApplicationOut(created.organization));
       }
-      return updated(await updateOrganization(existing.id, { name: body.name, metadata: body.metadata ?? {}, slug: body.uid ?? undefined }, actor), params.app_id);
+      const changes = { name: body.name, metadata: body.metadata ?? {}, slug: body.uid ?? undefined, webhooksEnabled: body.webhooksEnabled };
+      return updated(await updateOrganization(existing.id, changes, await apiKeyActor(principal), lockWebhooks(principal)), params.app_id);
     },
   }),
   defineOperation({
@@ -187,15 +218,16 @@ export const applicationsOperations: AnyOperation[] = [
     operationId: "v1.application.patch",
     tag: "Application",
     summary: "Patch application",
-    description: "Changes only the fields given. An organization key may patch its own organization. A new `uid` changes the slug (409 when another organization has it).",
+    description:
+      "Changes only the fields given. An organization key may patch its own organization, but not switch its webhooks (`webhooksEnabled`: platform keys only). A new `uid` changes the slug (409 when another organization has it).",
     access: "app",
     params: appParams,
     body: applicationPatch,
     response: { status: 200, description: "Updated.", schema: applicationOut },
     errors: ["conflict", "not_found"],
     handler: async ({ principal, organization, params, body }) => {
-      const changes = { name: body.name, metadata: body.metadata, slug: body.uid ?? undefined };
-      return updated(await updateOrganization(organization.id, changes, await apiKeyActor(principal)), params.app_id);
+      const changes = { name: body.name, metadata: body.metadata, slug: body.uid ?? undefined, webhooksEnabled: body.webhooksEnabled };
+      return updated(await updateOrganization(organization.id, changes, await apiKeyActor(principal), lockWebhooks(principal)), params.app_id);
     },
   }),
   defineOperation({

@@ -343,11 +343,11 @@ export const attemptsOperations: AnyOperation[] = [
     tag: "Message Attempt",
     summary: "Resend a message to an endpoint",
     description:
-      "One manual attempt now, recorded like any other and never retried; the answer (202) describes it. Like Svix, a message already delivered to the endpoint is sent again without a confirmation (the dashboard asks a person first; the call itself is the confirmation, and the audit log records that it had been delivered). Refused while the delivery is in flight (409 `attempt_in_flight`) or still on its retry schedule (409 `delivery_in_progress`), when the message was never sent to this endpoint (409 `not_attempted`: replay missing messages instead), when it aged out of retention (410) and when the endpoint or webhooks are disabled (409).",
+      "One manual attempt now, recorded like any other and never retried; the answer (202) describes it. Like Svix, a message already delivered to the endpoint is sent again without a confirmation (the dashboard asks a person first; the call itself is the confirmation, and the audit log records that it had been delivered). Refused while the message is scheduled for later (409 `scheduled`: `deliverAt` is ahead, and a message is never sent before it), while the delivery is in flight (409 `attempt_in_flight`) or still on its retry schedule (409 `delivery_in_progress`), when the message was never sent to this endpoint (409 `not_attempted`: replay missing messages instead), when it aged out of retention (410) and when the endpoint or webhooks are disabled (409).",
     access: "app",
     params: msgParams.extend({ endpoint_id: endpointParams.shape.endpoint_id }),
     response: { status: 202, description: "The attempt was made; `attempt` says how it went.", schema: resendOut },
-    errors: ["not_found", "aged_out", "endpoint_disabled", "webhooks_disabled", "not_attempted", "attempt_in_flight", "delivery_in_progress", "missing_payload"],
+    errors: ["not_found", "aged_out", "endpoint_disabled", "webhooks_disabled", "not_attempted", "attempt_in_flight", "delivery_in_progress", "missing_payload", "scheduled"],
     handler: async ({ organization, params, principal }) => {
       const message = await messageOr404(organization.id, params.msg_id);
       const endpointId = await endpointOr404(organization.id, params.endpoint_id);

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { apiKeyActor } from "@/lib/api/app-request";
+import type { ApiPrincipal } from "@/lib/api/authenticate";
 import type { ValidationIssue } from "@/lib/api/problem";
-import { answer, type AnyOperation, apiError, defineOperation } from "@/lib/api/v1/operation";
+import { type AnyOperation, type ApiError, apiError, defineOperation, invalidField } from "@/lib/api/v1/operation";
+import { applicationIn, createApplication } from "@/lib/api/v1/operations/applications";
 import { appParams, csvList, dateTimeIn, dateTimeOut, iteratorPosition, listAnswer, listOf, listQuery, windowStart } from "@/lib/api/v1/schemas";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor } from "@/lib/db/keyset";
@@ -9,8 +11,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { ids } from "@/lib/ids";
 import { expungeMessageContent } from "@/lib/messages/expunge";
 import { selectionConditions } from "@/lib/messages/list";
-import { sendEvent } from "@/lib/messages/send-event";
-import { MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
+import { checkEvent, sendEvent, type SendEventFailure } from "@/lib/messages/send-event";
+import { findOrganization } from "@/lib/organizations/cache";
+import { deliverAtProblem, MAX_MESSAGE_BYTES, sendEventSchema } from "@/lib/validations/message";
 
 /** Svix's `MessageOut`. */
 export const messageOut = z
@@ -20,6 +23,9 @@ export const messageOut = z
     eventId: z.string().nullable().meta({ description: "Your id for the event, if you gave one: unique per organization for 24 hours." }),
     payload: z.record(z.string(), z.unknown()),
     timestamp: dateTimeOut.meta({ description: "When it was recorded." }),
+    deliverAt: dateTimeOut
+      .nullish()
+      .meta({ description: "When its deliveries are due, for a message sent with `deliverAt` (scheduled); absent otherwise." }),
   })
   .meta({ id: "MessageOut" });
 
@@ -27,10 +33,9 @@ const messageCreated = messageOut
   .extend({
     deliveries: z
       .object({ total: z.number().int(), scheduled: z.number().int(), failed: z.number().int() })
-      .optional()
       .meta({
         description:
-          "The deliveries the message fanned out to (one per subscribed, enabled endpoint), each scheduled in the same transaction as the message: `scheduled` is always `total` and `failed` 0 (kept for clients that read them). Absent when `eventId` repeated an earlier message.",
+          "The deliveries the message fanned out to (one per subscribed, enabled endpoint), each scheduled in the same transaction as the message: `scheduled` is always `total` and `failed` 0 (kept for clients that read them).",
       }),
   })
   .meta({ id: "MessageCreated" });
@@ -39,8 +44,53 @@ const messageIn = sendEventSchema
   .extend({
     channels: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
     tags: z.array(z.string()).nullish().meta({ description: "Accepted for Svix compatibility; not used." }),
+    deliverAt: dateTimeIn("deliverAt")
+      .nullish()
+      .superRefine((at, ctx) => {
+        const problem = at ? deliverAtProblem(at, new Date()) : null;
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .meta({
+        description:
+          "Schedules the message: it is recorded now and delivered at this time (at most 5 days ahead; a past time or a later one is refused with 422). Its deliveries wait durably, across restarts, and are cancelled with their endpoint like any pending delivery.",
+      }),
+    application: applicationIn.nullish().meta({
+      description:
+        "Creates the application with the message when `{app_id}` names none yet, as Svix does (platform keys only: an organization key cannot create applications). Its `uid` must be set and equal to `{app_id}`. Ignored when the application exists.",
+    }),
   })
   .meta({ id: "MessageIn" });
+
+type MessageInput = z.output<typeof messageIn>;
+
+/**
+ * Svix's inline create: the path's uid becomes a new application (organization, webhooks on) made
+ * from `application`, whose `uid` must be the path's. Two sends racing to create it both use the
+ * one that won.
+ */
+async function inlineApplication(principal: ApiPrincipal, appId: string, body: MessageInput) {
+  const application = body.application;
+  if (!application) return null;
+  if (!application.uid) throw invalidField(["body", "application", "uid"], "Application UID not set in body: it must be the application id or uid of the path", { type: "application_uid_missing" });
+  if (application.uid !== appId) {
+    throw invalidField(["body", "application", "uid"], `Application UID in the path ("${appId}") and body ("${application.uid}") must match`, { type: "application_uid_mismatch" });
+  }
+  // A message that would be refused creates nothing.
+  const checked = await checkEvent(body);
+  if (!checked.ok) throw refused(checked);
+  const created = await createApplication(application, application.uid, principal);
+  return findOrganization(created.ok ? created.organization.id : appId);
+}
+
+/** A refused send as the API answers it: each failing path of an invalid payload under `["body", "payload", …]`. */
+function refused(failure: SendEventFailure): ApiError {
+  if (failure.code === "invalid_payload") {
+    const issues: ValidationIssue[] = failure.details.map((d) => ({ loc: ["body", "payload", ...pointerPath(d.path)], msg: d.message, type: "schema" }));
+    return apiError("invalid_payload", failure.message, issues);
+  }
+  if (failure.code === "webhooks_disabled") return apiError(failure.code, failure.message);
+  return apiError(failure.code, failure.message, [{ loc: ["body", "eventType"], msg: failure.message, type: failure.code }]);
+}
 
 /** A query flag written `true` or `false` (the SDKs send them so). */
 export const queryFlag = (defaultValue: boolean, description: string) =>
@@ -102,9 +152,10 @@ interface StoredMessage {
   eventId: string | null;
   body: string;
   createdAt: Date;
+  deliverAt: Date | null;
 }
 
-const STORED_MESSAGE = { id: true, eventType: true, eventId: true, body: true, createdAt: true } as const;
+const STORED_MESSAGE = { id: true, eventType: true, eventId: true, body: true, createdAt: true, deliverAt: true } as const;
 
 /**
  * The organization's message `idOrEventId` names: by id (the primary key), else by the sender's
@@ -123,9 +174,9 @@ export async function messageOr404(organizationId: string, idOrEventId: string):
 }
 
 /** A stored message as `MessageOut`; without content, its payload is `{}` as Svix answers. */
-export function messageOutOf(message: { id: string; eventType: string; eventId: string | null; body?: string | null; createdAt: Date }, withContent: boolean) {
+export function messageOutOf(message: { id: string; eventType: string; eventId: string | null; body?: string | null; createdAt: Date; deliverAt?: Date | null }, withContent: boolean) {
   const payload = withContent && message.body ? (JSON.parse(message.body) as Record<string, unknown>) : {};
-  return { id: message.id, eventType: message.eventType, eventId: message.eventId, payload, timestamp: message.createdAt };
+  return { id: message.id, eventType: message.eventType, eventId: message.eventId, payload, timestamp: message.createdAt, ...(message.deliverAt ? { deliverAt: message.deliverAt } : {}) };
 }
 
 const withContentFlag = queryFlag(true, "Include each message's payload (default true); `false` answers `payload: {}`, as Svix does.");
@@ -152,7 +203,7 @@ async function messagePage(organizationId: string, query: z.output<typeof messag
   const conditions = selectionConditions(organizationId, { eventType: query.event_types ?? [], ...timeWindowOf(query) }, new Date());
   const body = query.with_content ? Prisma.sql`m.body` : Prisma.sql`NULL::text AS body`;
   const rows = await db.$queryRaw<StoredMessage[]>`
-    SELECT m.id, m."eventType", m."eventId", ${body}, m."createdAt"
+    SELECT m.id, m."eventType", m."eventId", ${body}, m."createdAt", m."deliverAt"
       FROM "Message" m
      WHERE m."organizationId" = ${organizationId} ${conditions} ${page.where}
      ${page.order} ${page.limit}`;
@@ -189,26 +240,25 @@ export const messagesOperations: AnyOperation[] = [
     tag: "Message",
     summary: "Create message",
     description:
-      "Records the event for the organization and fans it out to every enabled endpoint subscribed to its type. The payload is checked against the event type's schema. 202 when created; 200 with the original message when `eventId` was already used within 24 hours (nothing is sent again).",
+      "Records the event for the organization and fans it out to every enabled endpoint subscribed to its type. The payload is checked against the event type's schema. An `eventId` already used by a message of this organization within 24 hours is refused with 409 `conflict`, as Svix does: nothing is recorded or sent again (read the original with `GET …/msg/{eventId}`).",
     access: "app",
     params: appParams,
     body: messageIn,
     maxBodyBytes: MAX_MESSAGE_BYTES,
     response: { status: 202, description: "Recorded, with its deliveries scheduled.", schema: messageCreated },
-    errors: ["webhooks_disabled", "unknown_event_type", "invalid_payload"],
+    errors: ["conflict", "webhooks_disabled", "unknown_event_type", "invalid_payload"],
+    createApp: ({ principal, appId, body }) => inlineApplication(principal, appId, body),
     handler: async ({ organization, body }) => {
-      const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId });
-      if (!result.ok) {
-        if (result.code === "invalid_payload") {
-          const issues: ValidationIssue[] = result.details.map((d) => ({ loc: ["body", "payload", ...pointerPath(d.path)], msg: d.message, type: "schema" }));
-          throw apiError("invalid_payload", result.message, issues);
-        }
-        if (result.code === "webhooks_disabled") throw apiError(result.code, result.message);
-        throw apiError(result.code, result.message, [{ loc: ["body", "eventType"], msg: result.message, type: result.code }]);
+      const result = await sendEvent(organization, { eventType: body.eventType, payload: body.payload, eventId: body.eventId, deliverAt: body.deliverAt });
+      if (!result.ok) throw refused(result);
+      const { deliverAt, ...sent } = result.message;
+      const message = { ...sent, timestamp: new Date(sent.timestamp), ...(deliverAt ? { deliverAt: new Date(deliverAt) } : {}) };
+      if (!result.created) {
+        throw apiError(
+          "conflict",
+          `A message with eventId "${message.eventId}" was already created in the last 24 hours (${message.id}): nothing was sent again. Read it with GET /api/v1/app/{app_id}/msg/${message.eventId}.`,
+        );
       }
-      const message = { ...result.message, timestamp: new Date(result.message.timestamp) };
-      // The same eventId within 24 hours: the original message, nothing sent again.
-      if (!result.created) return answer(200, message);
       // Every delivery is scheduled by the statement that created it (lib/outbox).
       return { ...message, deliveries: { total: result.deliveries, scheduled: result.deliveries, failed: 0 } };
     },
