@@ -252,15 +252,31 @@ const ATTEMPT_INPUT_COLUMNS = Prisma.raw(
   `"deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage"`,
 );
 
+/** An endpoint whose attempts have all failed since `failingSince`, at least as long as the disable period. */
+export interface FailingEndpoint {
+  endpointId: EndpointId;
+  failingSince: Date;
+}
+
 /**
  * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
  * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
  * attempt number already recorded (a re-run after a crash) is not recorded twice.
+ *
+ * The same statement keeps each endpoint's failure streak (`Endpoint.failingSince`, written only
+ * when it changes: set by a failure after a success, cleared by a success) and answers the
+ * endpoints of these failed attempts that have been failing since `disableFailingBefore` or
+ * earlier, for lib/endpoints/auto-disable.ts to disable. Null never answers any.
  */
-export async function recordScheduledAttempts(records: ScheduledRecord[], attemptNumber: number, trigger: ScheduledTrigger) {
-  if (records.length === 0) return;
+export async function recordScheduledAttempts(
+  records: ScheduledRecord[],
+  attemptNumber: number,
+  trigger: ScheduledTrigger,
+  disableFailingBefore: Date | null = null,
+): Promise<FailingEndpoint[]> {
+  if (records.length === 0) return [];
   const col = <T>(pick: (r: ScheduledRecord) => T) => records.map(pick);
-  await db.$executeRaw`
+  return db.$queryRaw<FailingEndpoint[]>`
     WITH input AS (
       SELECT * FROM unnest(
         ${attemptArrays(records)},
@@ -275,11 +291,36 @@ export async function recordScheduledAttempts(records: ScheduledRecord[], attemp
              "errorKind", "errorMessage"
         FROM input
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
-    )
-    UPDATE "Delivery" d
-       SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
-      FROM input
-     WHERE d.id = input."deliveryId" AND d.status = 'SENDING'`;
+    ),
+    delivery AS (
+      UPDATE "Delivery" d
+         SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
+        FROM input
+       WHERE d.id = input."deliveryId" AND d.status = 'SENDING'
+    ),
+    ${failureStreakCtes()}
+    SELECT e.id AS "endpointId", e."failingSince"
+      FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
+     WHERE NOT b.succeeded AND e."failingSince" <= ${disableFailingBefore?.toISOString() ?? null}::timestamp AND NOT e.disabled AND e."deletedAt" IS NULL`;
+}
+
+/**
+ * CTEs over `input` (attempts: "endpointId", succeeded, "startedAt") that move each endpoint's
+ * `failingSince`: a success clears it, a failure sets it when unset. Rows change only when the
+ * value does, so a healthy endpoint's row is read, never written. `by_endpoint` is left for the
+ * statement's own use. Writes of the same statement see the snapshot before it: `failingSince`
+ * read later in the statement is the value before these attempts.
+ */
+function failureStreakCtes(): Prisma.Sql {
+  return Prisma.sql`
+    by_endpoint AS (
+      SELECT "endpointId", bool_or(succeeded) AS succeeded, min("startedAt") FILTER (WHERE NOT succeeded) AS "firstFailure" FROM input GROUP BY "endpointId"
+    ),
+    streak AS (
+      UPDATE "Endpoint" e SET "failingSince" = CASE WHEN b.succeeded THEN NULL ELSE b."firstFailure" END
+        FROM by_endpoint b
+       WHERE e.id = b."endpointId" AND (CASE WHEN b.succeeded THEN e."failingSince" IS NOT NULL ELSE e."failingSince" IS NULL END)
+    )`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,6 +371,8 @@ export interface ManualRecord extends AnsweredAttempt {
  * Records manual attempts, all in one statement (group commit): each attempt (number = its
  * delivery's manual attempts + 1), its delivery's state and, for a task, its item's outcome, so a
  * task re-run after a crash never sends a recorded item again. Returns the new attempts' ids.
+ * A success ends its endpoint's failure streak; a failed resend leaves the streak to the
+ * scheduled attempts, as Svix does.
  */
 export async function recordManualAttempts(records: ManualRecord[], taskId: TaskId | null): Promise<{ attemptId: AttemptId; deliveryId: DeliveryId }[]> {
   if (records.length === 0) return [];
@@ -362,6 +405,11 @@ export async function recordManualAttempts(records: ManualRecord[], taskId: Task
              "failureReason" = CASE WHEN i."keepReason" THEN d."failureReason" ELSE i.reason END
         FROM input i
        WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded)
+    ),
+    recovered AS (
+      UPDATE "Endpoint" e SET "failingSince" = NULL
+        FROM (SELECT DISTINCT "endpointId" FROM input WHERE succeeded) s
+       WHERE e.id = s."endpointId" AND e."failingSince" IS NOT NULL
     )
     SELECT id AS "attemptId", "deliveryId" FROM attempt`;
 }
