@@ -24,19 +24,45 @@ const viewSelect = {
   rateLimit: true,
   headers: true,
   disabled: true,
+  failingSince: true,
+  autoDisabledAt: true,
+  autoDisabledFailures: true,
+  autoDisabledError: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
 type Row = Prisma.EndpointGetPayload<{ select: typeof viewSelect }>;
 
+/** Why HookRelay disabled an endpoint on its own (lib/endpoints/auto-disable.ts). */
+export interface AutomaticDisable {
+  at: Date;
+  /** The first failed attempt of the run that disabled it. */
+  failingSince: Date;
+  /** Failed attempts in the run that disabled it. */
+  failures: number;
+  lastError: string;
+}
+
 /** An endpoint as the dashboard and the API show it, its stored headers and metadata parsed. */
-export type EndpointView = Omit<Row, "headers" | "metadata"> & { headers: CustomHeader[]; metadata: Record<string, string> };
+export type EndpointView = Omit<Row, "headers" | "metadata" | "failingSince" | "autoDisabledAt" | "autoDisabledFailures" | "autoDisabledError"> & {
+  headers: CustomHeader[];
+  metadata: Record<string, string>;
+  /** Set while it stays disabled after HookRelay disabled it for failing; null otherwise. */
+  automaticDisable: AutomaticDisable | null;
+};
 
 const storedMetadataSchema = z.record(z.string(), z.string());
 
-function toView(row: Row): EndpointView {
-  return { ...row, headers: storedHeadersSchema.parse(row.headers), metadata: storedMetadataSchema.parse(row.metadata) };
+function toView({ failingSince, autoDisabledAt, autoDisabledFailures, autoDisabledError, ...row }: Row): EndpointView {
+  return {
+    ...row,
+    headers: storedHeadersSchema.parse(row.headers),
+    metadata: storedMetadataSchema.parse(row.metadata),
+    automaticDisable: autoDisabledAt
+      ? { at: autoDisabledAt, failingSince: failingSince ?? autoDisabledAt, failures: autoDisabledFailures ?? 0, lastError: autoDisabledError ?? "" }
+      : null,
+  };
 }
 
 /** What only API clients set (Svix's fields): their own id for the endpoint and free-form metadata. */
@@ -184,15 +210,18 @@ export async function setEndpointDisabled(
     const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { disabled: true } });
     if (!row) return NOT_FOUND;
     if (row.disabled === disabled) return { ok: true, changed: false };
-    await tx.endpoint.update({ where: { id: endpointId }, data: { disabled } });
+    // Enabling forgets an automatic disable and its failures: the clock starts again.
+    await tx.endpoint.update({ where: { id: endpointId }, data: disabled ? { disabled } : { disabled, ...CLEARED_FAILURE_STATE } });
     if (disabled) await stopDeliveries(tx, "disabled", { organizationId, endpointId });
     await recordAudit(tx, { actor, action: disabled ? "endpoint.disabled" : "endpoint.enabled", organizationId, endpointId });
     return { ok: true, changed: true };
   });
 }
 
+const CLEARED_FAILURE_STATE = { failingSince: null, autoDisabledAt: null, autoDisabledFailures: null, autoDisabledError: null } as const;
+
 /** An endpoint stopped receiving: its unfinished deliveries end and their runs are cancelled, in the caller's transaction. */
-async function stopDeliveries(tx: Prisma.TransactionClient, kind: "disabled" | "deleted", ref: { organizationId: string; endpointId: string }) {
+export async function stopDeliveries(tx: Prisma.TransactionClient, kind: "disabled" | "deleted", ref: { organizationId: string; endpointId: string }) {
   const endpointId = ids.endpoint.of(ref.endpointId);
   await failDeliveries({ endpointId }, STOP_REASON[kind], tx);
   await publish(tx, [events.endpointStopped(kind, { organizationId: ids.organization.of(ref.organizationId), endpointId })]);
