@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { isPlatformOrganization } from "@/lib/operational/platform";
 import { formatAbsolute } from "@/lib/time";
 
 /**
@@ -51,7 +52,7 @@ export async function createInvite(
   const { token, hash } = newInviteToken();
   return db.$transaction(async (tx) => {
     const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { name: true } });
-    if (!organization) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
+    if (!organization || isPlatformOrganization(input.organizationId)) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
     const member = await tx.membership.findFirst({ where: { organizationId: input.organizationId, user: { email } }, select: { role: true } });
     if (member) {
       return { ok: false, code: "already_member", message: `${email} is already a member of ${organization.name} (${member.role.toLowerCase()}). Change their role instead.` } as const;
