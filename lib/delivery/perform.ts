@@ -96,7 +96,7 @@ export async function recordAttempts(records: Recorded[], attemptNumber: number,
   const cutoff = failureDisableCutoff(now, deliveryConfig());
   const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
   if (!cutoff) return;
-  for (const { endpointId } of failing) {
+  for (const endpointId of failing) {
     const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);
     await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
       console.error("endpoint auto-disable failed", { endpointId, error: error instanceof Error ? error.message : String(error) });

@@ -4,6 +4,7 @@ import { formatDurationLabel } from "@/lib/delivery/duration";
 import { stopDeliveries } from "@/lib/endpoints/endpoints";
 import type { EndpointId } from "@/lib/ids";
 import { sendMail } from "@/lib/mail/send";
+import { publishEndpointEvent } from "@/lib/operational/publish";
 import { endpointPath } from "@/lib/routes";
 import { formatAbsolute } from "@/lib/time";
 
@@ -14,7 +15,7 @@ import { formatAbsolute } from "@/lib/time";
  * records the attempts and answers which endpoints are due (lib/delivery/store); this module is
  * the disable itself, the same domain path as a person's: pending deliveries end failed
  * (recoverable later) and their runs are cancelled in the same transaction, with an audit entry by
- * HookRelay. After the commit, the organization's owners and admins are e-mailed when SMTP_URL is
+ * HookRelay and the operational event `endpoint.disabled` (trigger automatic). After the commit, the organization's owners and admins are e-mailed when SMTP_URL is
  * set. Enabling the endpoint again clears all of it (`setEndpointDisabled`).
  */
 
@@ -29,6 +30,7 @@ export interface AutoDisabled {
 
 interface Candidate {
   organizationId: string;
+  uid: string | null;
   url: string;
   failingSince: Date | null;
   disabled: boolean;
@@ -43,7 +45,7 @@ export async function disableFailingEndpoint(endpointId: EndpointId, { cutoff, l
   const disabled = await db.$transaction(async (tx) => {
     // Locked: a concurrent batch that found the same endpoint due, or a person's switch, waits and then finds it disabled.
     const [row] = await tx.$queryRaw<Candidate[]>`
-      SELECT "organizationId", url, "failingSince", disabled, "deletedAt" FROM "Endpoint" WHERE id = ${endpointId} FOR UPDATE`;
+      SELECT "organizationId", uid, url, "failingSince", disabled, "deletedAt" FROM "Endpoint" WHERE id = ${endpointId} FOR UPDATE`;
     if (!row || row.disabled || row.deletedAt || !row.failingSince || row.failingSince > cutoff) return null;
     const failingSince = row.failingSince;
     const failures = await tx.attempt.count({ where: { endpointId, succeeded: false, startedAt: { gte: failingSince } } });
@@ -56,6 +58,7 @@ export async function disableFailingEndpoint(endpointId: EndpointId, { cutoff, l
       endpointId,
       changes: { failingSince: failingSince.toISOString(), failedAttempts: failures, lastError },
     });
+    await publishEndpointEvent(tx, row.organizationId, { id: endpointId, uid: row.uid }, { type: "endpoint.disabled", failSince: failingSince, trigger: "automatic" }, now);
     return { endpointId, organizationId: row.organizationId, url: row.url, failingSince, failures, lastError, at: now };
   });
   if (!disabled) return null;

@@ -4,6 +4,8 @@ import { preparedStatement, type PreparedStatement } from "@/lib/db/prepared";
 import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
+import { attemptEventCtes } from "@/lib/delivery/store/operational";
+import { attemptEventOf } from "@/lib/operational/events";
 import { deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
 
 /**
@@ -252,12 +254,6 @@ const ATTEMPT_INPUT_COLUMNS = Prisma.raw(
   `"deliveryId", "messageId", "endpointId", url, "startedAt", "durationMs", succeeded, "statusCode", "responseHeaders", "responseBody", "responseBodyTruncated", "errorKind", "errorMessage"`,
 );
 
-/** An endpoint whose attempts have all failed since `failingSince`, at least as long as the disable period. */
-export interface FailingEndpoint {
-  endpointId: EndpointId;
-  failingSince: Date;
-}
-
 /**
  * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
  * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
@@ -266,17 +262,25 @@ export interface FailingEndpoint {
  * The same statement keeps each endpoint's failure streak (`Endpoint.failingSince`, written only
  * when it changes: set by a failure after a success, cleared by a success) and answers the
  * endpoints of these failed attempts that have been failing since `disableFailingBefore` or
- * earlier, for lib/endpoints/auto-disable.ts to disable. Null never answers any.
+ * earlier, for lib/endpoints/auto-disable.ts to disable (null: none). The attempts that cause an
+ * operational event (failing, exhausted, recovered: lib/operational/events.ts) record it in the
+ * same statement too; only then does the statement carry those parts.
  */
 export async function recordScheduledAttempts(
   records: ScheduledRecord[],
   attemptNumber: number,
   trigger: ScheduledTrigger,
   disableFailingBefore: Date | null = null,
-): Promise<FailingEndpoint[]> {
+  now: Date = new Date(),
+): Promise<EndpointId[]> {
   if (records.length === 0) return [];
   const col = <T>(pick: (r: ScheduledRecord) => T) => records.map(pick);
-  return db.$queryRaw<FailingEndpoint[]>`
+  const attemptEvents = records.flatMap((r) => {
+    const type = attemptEventOf(r.outcome.ok, attemptNumber, r.next.status);
+    return type ? [{ deliveryId: r.context.deliveryId, type }] : [];
+  });
+  const operational = attemptEvents.length > 0 ? attemptEventCtes(attemptEvents, now) : null;
+  const [row] = await db.$queryRaw<{ failing: EndpointId[] }[]>`
     WITH input AS (
       SELECT * FROM unnest(
         ${attemptArrays(records)},
@@ -291,6 +295,7 @@ export async function recordScheduledAttempts(
              "errorKind", "errorMessage"
         FROM input
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
+      RETURNING id, "deliveryId"
     ),
     delivery AS (
       UPDATE "Delivery" d
@@ -298,10 +303,12 @@ export async function recordScheduledAttempts(
         FROM input
        WHERE d.id = input."deliveryId" AND d.status = 'SENDING'
     ),
-    ${failureStreakCtes()}
-    SELECT e.id AS "endpointId", e."failingSince"
-      FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
-     WHERE NOT b.succeeded AND e."failingSince" <= ${disableFailingBefore?.toISOString() ?? null}::timestamp AND NOT e.disabled AND e."deletedAt" IS NULL`;
+    ${failureStreakCtes()}${operational ? Prisma.sql`,${operational.ctes}` : Prisma.empty}
+    SELECT coalesce((
+             SELECT array_agg(e.id) FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
+              WHERE NOT b.succeeded AND e."failingSince" <= ${disableFailingBefore?.toISOString() ?? null}::timestamp AND NOT e.disabled AND e."deletedAt" IS NULL
+           ), '{}') AS failing${operational ? Prisma.sql`, ${operational.wake} AS woke` : Prisma.empty}`;
+  return row?.failing ?? [];
 }
 
 /**
