@@ -46,6 +46,9 @@ export const platformCatalogPath = () => `${platformPath}/catalog`;
 export const newEventTypePath = () => `${platformCatalogPath()}/new`;
 export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${encodeURIComponent(name)}/edit`;
 export const organizationsPath = () => `${platformPath}/organizations`;
+export const operationalWebhooksPath = () => `${platformPath}/operational-webhooks`;
+export const operatorEndpointPath = (endpointId: string) => `${operationalWebhooksPath()}/${encodeURIComponent(endpointId)}`;
+export const operationalMessagePath = (endpointId: string, messageId: string) => `${operatorEndpointPath(endpointId)}/messages/${encodeURIComponent(messageId)}`;
 
 /** Portal links (lib/portal): who may frame them, and "revoke all". */
 export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;

@@ -10,6 +10,7 @@ import { endpointsOperations } from "@/lib/api/v1/operations/endpoints";
 import { eventTypesOperations } from "@/lib/api/v1/operations/event-types";
 import { messagesOperations } from "@/lib/api/v1/operations/messages";
 import { metaOperations } from "@/lib/api/v1/operations/meta";
+import { operationalWebhooksOperations } from "@/lib/api/v1/operations/operational-webhooks";
 
 /** Every operation of `/api/v1`, in the reference's order. Route files bind to these by path. */
 export const operations: readonly AnyOperation[] = [
@@ -20,6 +21,7 @@ export const operations: readonly AnyOperation[] = [
   ...attemptsOperations,
   ...backgroundTasksOperations,
   ...authenticationOperations,
+  ...operationalWebhooksOperations,
   ...metaOperations,
 ];
 
