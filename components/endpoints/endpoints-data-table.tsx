@@ -42,6 +42,7 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
               {row.original.description}
             </p>
           ) : null}
+          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="full" /> : null}
         </div>
       ),
     },
@@ -49,11 +50,10 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
       id: "status",
       accessorFn: (e) => (e.disabled ? "disabled" : "enabled"),
       header: "Status",
-      meta: { className: "max-w-[10rem] sm:max-w-[16rem]" },
       cell: ({ row }) => (
         <>
           <EndpointStatusBadge disabled={row.original.disabled} />
-          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} /> : null}
+          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="short" /> : null}
         </>
       ),
     },
