@@ -104,6 +104,6 @@ export const resendOperationalMessageAction = defineAction({
     const result = await resendMessage({ id: PLATFORM, webhooksEnabled: true }, endpointId, messageId, { confirmDelivered }, user);
     if (!result.ok) return fail(result.code, result.message);
     refresh();
-    return { succeeded: result.attempt.ok, statusCode: result.attempt.statusCode };
+    return { succeeded: result.attempt.ok, statusCode: result.attempt.statusCode, error: result.attempt.error };
   },
 });

@@ -3,7 +3,18 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
-import { apiKeysPath, apiReferencePath, jobsPath, membersPath, organizationsPath, platformCatalogPath, portalSettingsPath, sendEventPath, webhooksPath } from "@/lib/routes";
+import {
+  apiKeysPath,
+  apiReferencePath,
+  jobsPath,
+  membersPath,
+  operationalWebhooksPath,
+  organizationsPath,
+  platformCatalogPath,
+  portalSettingsPath,
+  sendEventPath,
+  webhooksPath,
+} from "@/lib/routes";
 
 interface NavGroup {
   label: string;
@@ -39,6 +50,7 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
         { label: "Organizations", href: organizationsPath() },
         { label: "Send event", href: sendEventPath() },
         { label: "Event catalog", href: platformCatalogPath() },
+        { label: "Operational webhooks", href: operationalWebhooksPath() },
         { label: "Jobs", href: jobsPath() },
       ],
     });

@@ -9,7 +9,7 @@ export const OPERATIONAL_EVENT_TYPES = {
   "endpoint.created": "An endpoint was created.",
   "endpoint.updated": "An endpoint's configuration changed (custom headers included).",
   "endpoint.deleted": "An endpoint was deleted.",
-  "endpoint.disabled": "An endpoint was disabled: automatically after failing for ENDPOINT_FAILURE_DISABLE_AFTER (`trigger: automatic`), or by a person or an API call (`manual`).",
+  "endpoint.disabled": "An endpoint was disabled: automatically after failing for `ENDPOINT_FAILURE_DISABLE_AFTER` (`trigger: automatic`), or by a person or an API call (`manual`).",
   "endpoint.enabled": "An endpoint was enabled.",
   "message.attempt.failing": "A message's fourth attempt to an endpoint failed; later attempts follow.",
   "message.attempt.exhausted": "Every scheduled attempt of a message to an endpoint failed.",
