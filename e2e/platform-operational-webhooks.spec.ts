@@ -37,7 +37,7 @@ test.describe("Platform → Operational webhooks", () => {
       await expect(row).toContainText("Succeeded");
       await row.getByRole("link", { name: "endpoint.created" }).click();
       await expect(page.getByTestId("operational-delivery")).toContainText("Succeeded");
-      await expect(page.getByLabel("Payload")).toContainText(customer.id);
+      await expect(page.getByRole("region", { name: "Payload" })).toContainText(customer.id);
       await page.getByRole("link", { name: receiver.url }).click();
 
       await page.getByRole("button", { name: "Delete" }).click();

@@ -4,6 +4,7 @@ import { Pencil, Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { z } from "zod";
 import { createOperatorEndpointAction, updateOperatorEndpointAction } from "@/actions/operational-webhooks";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -25,6 +26,9 @@ export interface OperatorEndpointValues {
   rateLimit: string;
 }
 
+/** An empty list means every event, so "only these" with none chosen is the form's own rule, checked with the rest. */
+const SOME_EVENTS = { eventTypes: z.array(z.string()).min(1, "Choose at least one event, or receive every operational event.") };
+
 const EMPTY: OperatorEndpointValues = { url: "", description: "", eventTypes: [], rateLimit: "" };
 
 /** Add an operator endpoint, or edit one (`endpointId` and its current values). */
@@ -36,11 +40,8 @@ export function OperatorEndpointDialog({ endpointId, initial = EMPTY }: { endpoi
   const [every, setEvery] = useState(initial.eventTypes.length === 0);
 
   const input = () => ({ ...values, eventTypes: every ? [] : values.eventTypes });
-  // An empty list means every event, so "only these" with none chosen is caught here.
-  const check = async () => (!every && values.eventTypes.length === 0 ? { eventTypes: ["Choose at least one event, or receive every operational event."] } : null);
   const create = useActionForm(createOperatorEndpointAction, {
-    schema: operatorEndpointFormSchema,
-    check,
+    schema: every ? operatorEndpointFormSchema : operatorEndpointFormSchema.extend(SOME_EVENTS),
     onSuccess: (data) => {
       toast.success("Operator endpoint added");
       setOpen(false);
@@ -48,8 +49,7 @@ export function OperatorEndpointDialog({ endpointId, initial = EMPTY }: { endpoi
     },
   });
   const update = useActionForm(updateOperatorEndpointAction, {
-    schema: updateOperatorEndpointSchema,
-    check,
+    schema: every ? updateOperatorEndpointSchema : updateOperatorEndpointSchema.extend(SOME_EVENTS),
     onSuccess: (data) => {
       toast.success(data.changed.length ? "Operator endpoint saved" : "Nothing changed");
       setOpen(false);
