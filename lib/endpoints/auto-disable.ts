@@ -43,9 +43,10 @@ interface Candidate {
  */
 export async function disableFailingEndpoint(endpointId: EndpointId, { cutoff, lastError, now = new Date() }: { cutoff: Date; lastError: string; now?: Date }): Promise<AutoDisabled | null> {
   const disabled = await db.$transaction(async (tx) => {
-    // Locked: a concurrent batch that found the same endpoint due, or a person's switch, waits and then finds it disabled.
+    // Locked (as an update would: attempts' foreign-key checks still pass) so that a concurrent batch
+    // that found the same endpoint due, or a person's switch, waits and then finds it disabled.
     const [row] = await tx.$queryRaw<Candidate[]>`
-      SELECT "organizationId", uid, url, "failingSince", disabled, "deletedAt" FROM "Endpoint" WHERE id = ${endpointId} FOR UPDATE`;
+      SELECT "organizationId", uid, url, "failingSince", disabled, "deletedAt" FROM "Endpoint" WHERE id = ${endpointId} FOR NO KEY UPDATE`;
     if (!row || row.disabled || row.deletedAt || !row.failingSince || row.failingSince > cutoff) return null;
     const failingSince = row.failingSince;
     const failures = await tx.attempt.count({ where: { endpointId, succeeded: false, startedAt: { gte: failingSince } } });

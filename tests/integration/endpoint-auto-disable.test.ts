@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { getEndpoint, setEndpointDisabled } from "@/lib/endpoints/endpoints";
 import { sendEvent } from "@/lib/messages/send-event";
+import { resendMessage } from "@/lib/recovery/resend";
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { createMember } from "@/tests/helpers/factories";
@@ -152,6 +153,23 @@ describe("an endpoint that only fails is disabled after ENDPOINT_FAILURE_DISABLE
     expect(row.autoDisabledFailures).toBe(await db.attempt.count({ where: { messageId: late, succeeded: false } }));
     const audit = await db.auditLog.findFirstOrThrow({ where: { endpointId, action: "endpoint.disabled_automatically" } });
     expect(audit.changes).toMatchObject({ failingSince: restarted.toISOString() });
+  }, 60_000);
+
+  it("ends a streak on a manual resend that succeeds, and leaves it on one that fails (as Svix)", async () => {
+    const r = await startReceiver({ mode: { kind: "status", status: 200 } });
+    receivers.push(r);
+    const { org, endpointId, actor } = await orgWithEndpoint(`${r.url}/hook`);
+    const messageId = await send(org, 1);
+    await waitFor("delivered", async () => (await db.delivery.findFirst({ where: { messageId, status: "SUCCEEDED" } })) ?? undefined, ATTEMPT_BOUND_MS);
+    const since = new Date(Date.now() - 1_000);
+    await db.endpoint.update({ where: { id: endpointId }, data: { failingSince: since } });
+
+    r.setMode({ kind: "status", status: 500 });
+    expect(await resendMessage({ id: org.id, webhooksEnabled: true }, endpointId, messageId, { confirmDelivered: true }, actor)).toMatchObject({ ok: true, attempt: { ok: false } });
+    expect((await endpointRow(endpointId)).failingSince).toEqual(since);
+    r.setMode({ kind: "status", status: 200 });
+    expect(await resendMessage({ id: org.id, webhooksEnabled: true }, endpointId, messageId, { confirmDelivered: true }, actor)).toMatchObject({ ok: true, attempt: { ok: true } });
+    expect((await endpointRow(endpointId)).failingSince).toBeNull();
   }, 60_000);
 
   it("clears the automatic disable when enabled by hand, and restarts the clock from the next failure", async () => {

@@ -297,13 +297,13 @@ export async function recordScheduledAttempts(
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
       RETURNING id, "deliveryId"
     ),
+    ${failureStreakCtes()},
     delivery AS (
       UPDATE "Delivery" d
          SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
         FROM input
-       WHERE d.id = input."deliveryId" AND d.status = 'SENDING'
-    ),
-    ${failureStreakCtes()}${operational ? Prisma.sql`,${operational.ctes}` : Prisma.empty}
+       WHERE d.id = input."deliveryId" AND d.status = 'SENDING' AND (SELECT count(*) FROM streak) >= 0
+    )${operational ? Prisma.sql`,${operational.ctes}` : Prisma.empty}
     SELECT coalesce((
              SELECT array_agg(e.id) FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
               WHERE NOT b.succeeded AND e."failingSince" <= ${disableFailingBefore?.toISOString() ?? null}::timestamp AND NOT e.disabled AND e."deletedAt" IS NULL
@@ -314,19 +314,27 @@ export async function recordScheduledAttempts(
 /**
  * CTEs over `input` (attempts: "endpointId", succeeded, "startedAt") that move each endpoint's
  * `failingSince`: a success clears it, a failure sets it when unset. Rows change only when the
- * value does, so a healthy endpoint's row is read, never written. `by_endpoint` is left for the
- * statement's own use. Writes of the same statement see the snapshot before it: `failingSince`
- * read later in the statement is the value before these attempts.
+ * value does, so a healthy endpoint's row is read, never written; `by_endpoint` is left for the
+ * statement's own use. The statement's delivery update waits for `streak` (it reads it): the rows
+ * that change are locked first and in id order, as a disable locks the endpoint before its
+ * deliveries, so neither can wait on the other in a cycle. Writes of the same statement see the
+ * snapshot before it: `failingSince` read later in the statement is the value before these attempts.
  */
 function failureStreakCtes(): Prisma.Sql {
   return Prisma.sql`
     by_endpoint AS (
       SELECT "endpointId", bool_or(succeeded) AS succeeded, min("startedAt") FILTER (WHERE NOT succeeded) AS "firstFailure" FROM input GROUP BY "endpointId"
     ),
+    changing AS (
+      SELECT e.id, b.succeeded, b."firstFailure" FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
+       WHERE CASE WHEN b.succeeded THEN e."failingSince" IS NOT NULL ELSE e."failingSince" IS NULL END
+       ORDER BY e.id FOR NO KEY UPDATE OF e
+    ),
     streak AS (
-      UPDATE "Endpoint" e SET "failingSince" = CASE WHEN b.succeeded THEN NULL ELSE b."firstFailure" END
-        FROM by_endpoint b
-       WHERE e.id = b."endpointId" AND (CASE WHEN b.succeeded THEN e."failingSince" IS NOT NULL ELSE e."failingSince" IS NULL END)
+      UPDATE "Endpoint" e SET "failingSince" = CASE WHEN c.succeeded THEN NULL ELSE c."firstFailure" END
+        FROM changing c
+       WHERE e.id = c.id
+      RETURNING e.id
     )`;
 }
 
@@ -378,8 +386,8 @@ export interface ManualRecord extends AnsweredAttempt {
  * Records manual attempts, all in one statement (group commit): each attempt (number = its
  * delivery's manual attempts + 1), its delivery's state and, for a task, its item's outcome, so a
  * task re-run after a crash never sends a recorded item again. Returns the new attempts' ids.
- * A success ends its endpoint's failure streak; a failed resend leaves the streak to the
- * scheduled attempts, as Svix does.
+ * A success ends its endpoint's failure streak (the endpoint locked before the deliveries, as in
+ * `recordScheduledAttempts`); a failed resend leaves the streak to the scheduled attempts, as Svix does.
  */
 export async function recordManualAttempts(records: ManualRecord[], taskId: TaskId | null): Promise<{ attemptId: AttemptId; deliveryId: DeliveryId }[]> {
   if (records.length === 0) return [];
@@ -406,17 +414,19 @@ export async function recordManualAttempts(records: ManualRecord[], taskId: Task
         FROM input i
        WHERE it."taskId" = ${taskId}::text AND it."deliveryId" = i."deliveryId" AND it.state = 'SENDING'
     ),
+    recovering AS (
+      SELECT e.id FROM "Endpoint" e WHERE e.id IN (SELECT "endpointId" FROM input WHERE succeeded) AND e."failingSince" IS NOT NULL
+       ORDER BY e.id FOR NO KEY UPDATE OF e
+    ),
+    recovered AS (
+      UPDATE "Endpoint" e SET "failingSince" = NULL FROM recovering r WHERE e.id = r.id RETURNING e.id
+    ),
     delivery AS (
       UPDATE "Delivery" d
          SET status = i."nextStatus"::"DeliveryStatus", "nextAttemptAt" = NULL, "lastAttemptAt" = i."startedAt", "updatedAt" = now(),
              "failureReason" = CASE WHEN i."keepReason" THEN d."failureReason" ELSE i.reason END
         FROM input i
-       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded)
-    ),
-    recovered AS (
-      UPDATE "Endpoint" e SET "failingSince" = NULL
-        FROM (SELECT DISTINCT "endpointId" FROM input WHERE succeeded) s
-       WHERE e.id = s."endpointId" AND e."failingSince" IS NOT NULL
+       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded) AND (SELECT count(*) FROM recovered) >= 0
     )
     SELECT id AS "attemptId", "deliveryId" FROM attempt`;
 }
