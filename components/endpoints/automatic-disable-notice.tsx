@@ -44,7 +44,7 @@ export function AutomaticDisableNotice({
 export function AutomaticDisableSummary({ disable, variant }: { disable: AutomaticDisable; variant: "full" | "short" }) {
   if (variant === "short") {
     return (
-      <p className="mt-1 w-24 text-xs whitespace-normal text-muted-foreground sm:hidden" data-testid="automatic-disable-summary-short">
+      <p className="mt-1 w-20 text-xs whitespace-normal text-muted-foreground sm:hidden" data-testid="automatic-disable-summary-short">
         Automatically, after {failuresLabel(disable.failures)}, <Time value={disable.at} />
       </p>
     );
