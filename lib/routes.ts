@@ -48,6 +48,9 @@ export const editEventTypePath = (name: string) => `${platformCatalogPath()}/${e
 export const organizationsPath = () => `${platformPath}/organizations`;
 /** Every organization's audit entries and the platform's own (accounts). */
 export const platformAuditPath = () => `${platformPath}/audit`;
+export const operationalWebhooksPath = () => `${platformPath}/operational-webhooks`;
+export const operatorEndpointPath = (endpointId: string) => `${operationalWebhooksPath()}/${encodeURIComponent(endpointId)}`;
+export const operationalMessagePath = (endpointId: string, messageId: string) => `${operatorEndpointPath(endpointId)}/messages/${encodeURIComponent(messageId)}`;
 
 /** Portal links (lib/portal): who may frame them, and "revoke all". */
 export const portalSettingsPath = (org: string) => `${orgPath(org)}/settings/portal`;

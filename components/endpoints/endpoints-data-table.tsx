@@ -4,6 +4,7 @@ import type { ColumnDef, SortingState } from "@tanstack/react-table";
 import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { AutomaticDisableSummary } from "@/components/endpoints/automatic-disable-notice";
 import { LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
 import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +12,7 @@ import { Time } from "@/components/ui/time";
 import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { endpointPath } from "@/lib/routes";
 
-export type EndpointRow = Pick<EndpointView, "id" | "url" | "description" | "disabled" | "eventTypes" | "createdAt">;
+export type EndpointRow = Pick<EndpointView, "id" | "url" | "description" | "disabled" | "automaticDisable" | "eventTypes" | "createdAt">;
 
 const SHOWN_TYPES = 3;
 /** Longer URLs lose their middle, not their end: endpoints often differ only in the last path segment. */
@@ -41,6 +42,7 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
               {row.original.description}
             </p>
           ) : null}
+          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="full" /> : null}
         </div>
       ),
     },
@@ -48,7 +50,12 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
       id: "status",
       accessorFn: (e) => (e.disabled ? "disabled" : "enabled"),
       header: "Status",
-      cell: ({ row }) => <EndpointStatusBadge disabled={row.original.disabled} />,
+      cell: ({ row }) => (
+        <>
+          <EndpointStatusBadge disabled={row.original.disabled} />
+          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="short" /> : null}
+        </>
+      ),
     },
     {
       id: "lastAttempt",

@@ -10,7 +10,15 @@ import { newEndpointPath } from "@/lib/routes";
 /** `health` is still pending when the table renders: the health cells fill in as it streams. */
 export function EndpointsTable({ org, endpoints, health, canManage }: { org: string; endpoints: EndpointView[]; health: HealthPromise; canManage: boolean }) {
   // Only what the list shows goes to the browser: custom header values can hold credentials.
-  const rows: EndpointRow[] = endpoints.map(({ id, url, description, disabled, eventTypes, createdAt }) => ({ id, url, description, disabled, eventTypes, createdAt }));
+  const rows: EndpointRow[] = endpoints.map(({ id, url, description, disabled, automaticDisable, eventTypes, createdAt }) => ({
+    id,
+    url,
+    description,
+    disabled,
+    automaticDisable,
+    eventTypes,
+    createdAt,
+  }));
   return (
     <EndpointsDataTable
       org={org}

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { revealEndpointSecretAction, rotateEndpointSecretAction } from "@/actions/endpoints";
+import { revealOperatorEndpointSecretAction, rotateOperatorEndpointSecretAction } from "@/actions/operational-webhooks";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmAction } from "@/components/ui/confirm-action";
@@ -14,28 +15,26 @@ import { formatAbsolute } from "@/lib/time";
 
 const MASK = "whsec_" + "•".repeat(32);
 
+/** An organization's endpoint, or an operator endpoint (Platform → Operational webhooks, staff only). */
+export type SecretOwner = { org: string; endpointId: string } | { operatorEndpointId: string };
+
+const revealAction = (owner: SecretOwner) =>
+  "org" in owner ? revealEndpointSecretAction(owner) : revealOperatorEndpointSecretAction({ endpointId: owner.operatorEndpointId });
+const rotateAction = (owner: SecretOwner) =>
+  "org" in owner ? rotateEndpointSecretAction(owner) : rotateOperatorEndpointSecretAction({ endpointId: owner.operatorEndpointId });
+
 /**
  * The secret never reaches the page until an owner or admin asks: reveal and copy fetch it through
  * a server action (audited). Viewers see that a secret exists, nothing more.
  */
-export function SigningSecretCard({
-  org,
-  endpointId,
-  canManage,
-  previousValidUntil,
-}: {
-  org: string;
-  endpointId: string;
-  canManage: boolean;
-  previousValidUntil: string | null;
-}) {
+export function SigningSecretCard({ owner, canManage, previousValidUntil }: { owner: SecretOwner; canManage: boolean; previousValidUntil: string | null }) {
   const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
   async function fetchSecret(): Promise<string | null> {
     if (secret) return secret;
-    const result = await revealEndpointSecretAction({ org, endpointId });
+    const result = await revealAction(owner);
     if (!result.ok) {
       toast.error(result.error);
       return null;
@@ -76,7 +75,7 @@ export function SigningSecretCard({
                 description="A new secret is created now. For the next 24 hours requests are signed with both the new and the previous secret, so you can update your receiver without rejecting anything; after that only the new one signs."
                 confirmLabel="Rotate secret"
                 pendingLabel="Rotating…"
-                action={() => rotateEndpointSecretAction({ org, endpointId })}
+                action={() => rotateAction(owner)}
                 onSuccess={(data) => {
                   setSecret(null);
                   toast.success(`Secret rotated. The previous one keeps signing until ${formatAbsolute(data.previousExpiresAt, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, seconds: false })}.`);

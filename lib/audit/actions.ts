@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = {
   "endpoint.secret_rotated": "Signing secret rotated",
   "endpoint.secret_revealed": "Signing secret revealed",
   "endpoint.disabled": "Endpoint disabled",
+  "endpoint.disabled_automatically": "Endpoint disabled automatically",
   "endpoint.enabled": "Endpoint enabled",
   "endpoint.deleted": "Endpoint deleted",
   "message.resent": "Message resent",

@@ -8,6 +8,9 @@ export interface Actor {
   email: string;
 }
 
+/** HookRelay itself, for what it does on its own (an endpoint disabled for failing). */
+export const SYSTEM_ACTOR: Actor = { id: null, email: "HookRelay" };
+
 type AuditClient = Pick<Prisma.TransactionClient, "auditLog">;
 
 /** Written in the same transaction as the change it describes, so neither exists without the other. */

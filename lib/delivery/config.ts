@@ -20,6 +20,8 @@ export const DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS = 30_000;
  * each is two steps, and hosted Inngest allows 1,000 steps per run (100 rechecks at 30 s: 50 minutes a run).
  */
 export const DEFAULT_ORGANIZATION_PAUSE_WAITS_PER_RUN = 100;
+/** Svix's: an endpoint whose every attempt failed for five days is disabled (lib/endpoints/auto-disable.ts). */
+export const DEFAULT_ENDPOINT_FAILURE_DISABLE_AFTER = "5d";
 
 const MAX_ATTEMPTS = 50;
 const MAX_WAIT_MS = 30 * 86_400_000;
@@ -78,6 +80,20 @@ const waitsPerRunSchema = z.coerce
   .min(1, "must be at least 1")
   .max(400, "must be at most 400 (each recheck is two of a run's 1,000 steps on Inngest)");
 
+/** A duration (`5d`, `36h`, `30s`), or `0` / `off` for never. */
+const disableAfterSchema = z.string().transform((text, ctx): number | null => {
+  const value = text.trim().toLowerCase();
+  if (value === "0" || value === "off") return null;
+  try {
+    const ms = parseDuration(value);
+    if (ms < 1_000 || ms > MAX_WAIT_MS) throw new DurationError(`"${text}" must be between 1s and 30d`);
+    return ms;
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `${error instanceof DurationError ? error.message : String(error)} (or 0 / off to never disable)` });
+    return z.NEVER;
+  }
+});
+
 const deliveryEnvSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retryScheduleSchema.optional(),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: timeoutSchema.default(DEFAULT_ATTEMPT_TIMEOUT_MS),
@@ -85,6 +101,7 @@ const deliveryEnvSchema = z.object({
   WEBHOOK_RATE_LIMIT_MARGIN_MS: marginSchema.default(DEFAULT_RATE_LIMIT_MARGIN_MS),
   WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS: recheckSchema.default(DEFAULT_ORGANIZATION_PAUSE_RECHECK_MS),
   WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN: waitsPerRunSchema.default(DEFAULT_ORGANIZATION_PAUSE_WAITS_PER_RUN),
+  ENDPOINT_FAILURE_DISABLE_AFTER: disableAfterSchema.prefault(DEFAULT_ENDPOINT_FAILURE_DISABLE_AFTER),
 });
 
 export interface DeliveryConfig {
@@ -96,6 +113,8 @@ export interface DeliveryConfig {
   organizationPauseRecheckMs: number;
   /** Rechecks per retry run while the organization is disabled; then the wait continues in a new run. */
   organizationPauseWaitsPerRun: number;
+  /** How long an endpoint may fail, with no success, before it is disabled; null: never. */
+  endpointFailureDisableAfterMs: number | null;
 }
 
 export class DeliveryConfigError extends Error {}
@@ -125,7 +144,16 @@ export function parseDeliveryConfig(source: Record<string, string | undefined> =
     rateLimitMarginMs: env.WEBHOOK_RATE_LIMIT_MARGIN_MS,
     organizationPauseRecheckMs: env.WEBHOOK_ORGANIZATION_PAUSE_RECHECK_MS,
     organizationPauseWaitsPerRun: env.WEBHOOK_ORGANIZATION_PAUSE_WAITS_PER_RUN,
+    endpointFailureDisableAfterMs: env.ENDPOINT_FAILURE_DISABLE_AFTER,
   };
+}
+
+/**
+ * The latest start of a failure streak that disables its endpoint at `now`: an endpoint failing
+ * since this time or earlier has failed for the whole period. Null when endpoints never disable.
+ */
+export function failureDisableCutoff(now: Date, config: Pick<DeliveryConfig, "endpointFailureDisableAfterMs">): Date | null {
+  return config.endpointFailureDisableAfterMs === null ? null : new Date(now.getTime() - config.endpointFailureDisableAfterMs);
 }
 
 let cached: DeliveryConfig | undefined;

@@ -1,7 +1,7 @@
 import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
-import { decide, performScheduledAttempt, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
-import { loadContexts, markSending, recordScheduledAttempts, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
+import { decide, performScheduledAttempt, recordAttempts, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
+import { loadContexts, markSending, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
 import type { DeliveryId } from "@/lib/ids";
 
 /**
@@ -72,7 +72,7 @@ async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrig
     else (context.rateLimit ? limited : plain).push(context);
   }
 
-  const commit = groupCommit<Recorded>((batch) => recordScheduledAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
+  const commit = groupCommit<Recorded>((batch) => recordAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
   if (plain.length > 0) await markSending(plain.map((c) => c.deliveryId), 1, new Date());
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
     const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { attempt, type AttemptOutcome } from "@/lib/delivery/attempt";
-import { deliveryConfig } from "@/lib/delivery/config";
+import { deliveryConfig, failureDisableCutoff } from "@/lib/delivery/config";
 import { summariseOutcome } from "@/lib/delivery/outcome";
 import { prismaTransactions, waitForSendSlot } from "@/lib/delivery/rate-limit";
 import { nextAttemptAt, type RetrySchedule } from "@/lib/delivery/schedule";
@@ -14,6 +14,7 @@ import {
   type ScheduledRecord,
   type ScheduledTrigger,
 } from "@/lib/delivery/store";
+import { disableFailingEndpoint } from "@/lib/endpoints/auto-disable";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { DeliveryId } from "@/lib/ids";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
@@ -87,6 +88,24 @@ export function decide(context: AttemptContext, outcome: AttemptOutcome, attempt
 }
 
 /**
+ * Records scheduled attempts and their deliveries' next states (one statement, lib/delivery/store),
+ * then disables the endpoints that statement found failing for ENDPOINT_FAILURE_DISABLE_AFTER.
+ * A disable that fails is logged and left to the endpoint's next failed attempt: the attempts are
+ * recorded either way.
+ */
+export async function recordAttempts(records: Recorded[], attemptNumber: number, trigger: ScheduledTrigger, now: Date = new Date()): Promise<void> {
+  const cutoff = failureDisableCutoff(now, deliveryConfig());
+  const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
+  if (!cutoff) return;
+  for (const endpointId of failing) {
+    const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);
+    await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
+      console.error("endpoint auto-disable failed", { endpointId, error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+}
+
+/**
  * Scheduled attempt `attemptNumber` of a delivery: checks the endpoint still wants it, waits for a
  * rate-limit slot, POSTs, records the attempt with the URL really used, and moves the delivery on.
  * Never throws for HTTP outcomes: the schedule, not Inngest's step retries, decides what is next.
@@ -113,6 +132,6 @@ export async function performScheduledAttempt(
 
   await markSending([deliveryId], attemptNumber, new Date());
   const recorded = decide(context, await send(context, config.attemptTimeoutMs), attemptNumber, schedule);
-  await recordScheduledAttempts([recorded], attemptNumber, trigger);
+  await recordAttempts([recorded], attemptNumber, trigger);
   return recorded.result;
 }

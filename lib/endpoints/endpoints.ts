@@ -7,6 +7,9 @@ import { failDeliveries, STOP_REASON } from "@/lib/delivery/store";
 import { createInitialSecret, currentSigningSecret, rotateSecret } from "@/lib/endpoints/secrets";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ids, type EndpointId } from "@/lib/ids";
+import { isOperationalEventType } from "@/lib/operational/events";
+import { ensurePlatformOrganization, isPlatformOrganization } from "@/lib/operational/platform";
+import { publishEndpointEvent } from "@/lib/operational/publish";
 import { events, publish } from "@/lib/outbox";
 import { storedHeadersSchema, URL_CHANGE_CONFIRMATION_MESSAGE, type CustomHeader, type EndpointConfig } from "@/lib/validations/endpoint";
 
@@ -24,19 +27,45 @@ const viewSelect = {
   rateLimit: true,
   headers: true,
   disabled: true,
+  failingSince: true,
+  autoDisabledAt: true,
+  autoDisabledFailures: true,
+  autoDisabledError: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
 type Row = Prisma.EndpointGetPayload<{ select: typeof viewSelect }>;
 
+/** Why HookRelay disabled an endpoint on its own (lib/endpoints/auto-disable.ts). */
+export interface AutomaticDisable {
+  at: Date;
+  /** The first failed attempt of the run that disabled it. */
+  failingSince: Date;
+  /** Failed attempts in the run that disabled it. */
+  failures: number;
+  lastError: string;
+}
+
 /** An endpoint as the dashboard and the API show it, its stored headers and metadata parsed. */
-export type EndpointView = Omit<Row, "headers" | "metadata"> & { headers: CustomHeader[]; metadata: Record<string, string> };
+export type EndpointView = Omit<Row, "headers" | "metadata" | "failingSince" | "autoDisabledAt" | "autoDisabledFailures" | "autoDisabledError"> & {
+  headers: CustomHeader[];
+  metadata: Record<string, string>;
+  /** Set while it stays disabled after HookRelay disabled it for failing; null otherwise. */
+  automaticDisable: AutomaticDisable | null;
+};
 
 const storedMetadataSchema = z.record(z.string(), z.string());
 
-function toView(row: Row): EndpointView {
-  return { ...row, headers: storedHeadersSchema.parse(row.headers), metadata: storedMetadataSchema.parse(row.metadata) };
+function toView({ failingSince, autoDisabledAt, autoDisabledFailures, autoDisabledError, ...row }: Row): EndpointView {
+  return {
+    ...row,
+    headers: storedHeadersSchema.parse(row.headers),
+    metadata: storedMetadataSchema.parse(row.metadata),
+    automaticDisable: autoDisabledAt
+      ? { at: autoDisabledAt, failingSince: failingSince ?? autoDisabledAt, failures: autoDisabledFailures ?? 0, lastError: autoDisabledError ?? "" }
+      : null,
+  };
 }
 
 /** What only API clients set (Svix's fields): their own id for the endpoint and free-form metadata. */
@@ -76,8 +105,13 @@ export async function getEndpoint(organizationId: string, endpointId: string): P
   return row ? toView(row) : null;
 }
 
-async function unknownTypes(requested: string[], alreadySubscribed: string[] = []): Promise<EndpointFailure | null> {
+/** Customers' endpoints take types of the catalog; the operator endpoints (lib/operational) take the operational events. */
+async function unknownTypes(organizationId: string, requested: string[], alreadySubscribed: string[] = []): Promise<EndpointFailure | null> {
   const fresh = requested.filter((n) => !alreadySubscribed.includes(n));
+  if (isPlatformOrganization(organizationId)) {
+    const unknown = fresh.filter((n) => !isOperationalEventType(n));
+    return unknown.length ? { ok: false, code: "unknown_event_types", field: "eventTypes", message: `Not an operational event: ${unknown.join(", ")}.` } : null;
+  }
   const allowed = await subscribableNames(fresh);
   const unknown = fresh.filter((n) => !allowed.has(n));
   if (!unknown.length) return null;
@@ -105,11 +139,12 @@ export async function createEndpoint(
   now: Date = new Date(),
   api: NewEndpointApiFields = {},
 ): Promise<{ ok: true; id: EndpointId } | EndpointFailure> {
-  const invalid = await unknownTypes(config.eventTypes);
+  const invalid = await unknownTypes(organizationId, config.eventTypes);
   if (invalid) return invalid;
   const id = ids.endpoint.generate();
   try {
     await db.$transaction(async (tx) => {
+      if (isPlatformOrganization(organizationId)) await ensurePlatformOrganization(tx, now);
       await tx.endpoint.create({
         data: {
           id,
@@ -127,6 +162,7 @@ export async function createEndpoint(
       });
       await createInitialSecret(tx, id, now, api.secret);
       await recordAudit(tx, { actor, action: "endpoint.created", organizationId, endpointId: id, changes: diffFields({}, { ...auditedFields(config), ...auditedApiFields(api) }) });
+      await publishEndpointEvent(tx, organizationId, { id, uid: api.uid ?? null }, { type: "endpoint.created" }, now);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return uidTaken(api.uid);
@@ -148,7 +184,7 @@ export async function updateEndpoint(
   if (before.url !== config.url && !confirmUrlChange) {
     return { ok: false, code: "url_change_unconfirmed", field: "url", message: URL_CHANGE_CONFIRMATION_MESSAGE };
   }
-  const invalid = await unknownTypes(config.eventTypes, before.eventTypes);
+  const invalid = await unknownTypes(organizationId, config.eventTypes, before.eventTypes);
   if (invalid) return invalid;
   const uid = api.uid === undefined ? before.uid : api.uid;
   const metadata = api.metadata ?? before.metadata;
@@ -161,6 +197,7 @@ export async function updateEndpoint(
         data: { url: config.url, description: config.description, eventTypes: config.eventTypes, rateLimit: config.rateLimit, headers: config.headers, uid, metadata },
       });
       await recordAudit(tx, { actor, action: "endpoint.updated", organizationId, endpointId, changes });
+      await publishEndpointEvent(tx, organizationId, { id: endpointId, uid }, { type: "endpoint.updated" });
     });
   } catch (error) {
     if (isUniqueViolation(error)) return uidTaken(uid);
@@ -181,18 +218,23 @@ export async function setEndpointDisabled(
   actor: Actor,
 ): Promise<{ ok: true; changed: boolean } | EndpointFailure> {
   return db.$transaction(async (tx) => {
-    const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { disabled: true } });
+    const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { disabled: true, uid: true } });
     if (!row) return NOT_FOUND;
     if (row.disabled === disabled) return { ok: true, changed: false };
-    await tx.endpoint.update({ where: { id: endpointId }, data: { disabled } });
+    // Enabling forgets an automatic disable and its failures: the clock starts again.
+    await tx.endpoint.update({ where: { id: endpointId }, data: disabled ? { disabled } : { disabled, ...CLEARED_FAILURE_STATE } });
     if (disabled) await stopDeliveries(tx, "disabled", { organizationId, endpointId });
     await recordAudit(tx, { actor, action: disabled ? "endpoint.disabled" : "endpoint.enabled", organizationId, endpointId });
+    const endpoint = { id: endpointId, uid: row.uid };
+    await publishEndpointEvent(tx, organizationId, endpoint, disabled ? { type: "endpoint.disabled", failSince: null, trigger: "manual" } : { type: "endpoint.enabled" });
     return { ok: true, changed: true };
   });
 }
 
+const CLEARED_FAILURE_STATE = { failingSince: null, autoDisabledAt: null, autoDisabledFailures: null, autoDisabledError: null } as const;
+
 /** An endpoint stopped receiving: its unfinished deliveries end and their runs are cancelled, in the caller's transaction. */
-async function stopDeliveries(tx: Prisma.TransactionClient, kind: "disabled" | "deleted", ref: { organizationId: string; endpointId: string }) {
+export async function stopDeliveries(tx: Prisma.TransactionClient, kind: "disabled" | "deleted", ref: { organizationId: string; endpointId: string }) {
   const endpointId = ids.endpoint.of(ref.endpointId);
   await failDeliveries({ endpointId }, STOP_REASON[kind], tx);
   await publish(tx, [events.endpointStopped(kind, { organizationId: ids.organization.of(ref.organizationId), endpointId })]);
@@ -232,11 +274,12 @@ export async function findEndpoint(organizationId: string, idOrUid: string): Pro
  */
 export async function deleteEndpoint(organizationId: string, endpointId: string, actor: Actor, now: Date = new Date()): Promise<{ ok: true } | EndpointFailure> {
   return db.$transaction(async (tx) => {
-    const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { url: true } });
+    const row = await tx.endpoint.findFirst({ where: { id: endpointId, organizationId, deletedAt: null }, select: { url: true, uid: true } });
     if (!row) return NOT_FOUND;
     await tx.endpoint.update({ where: { id: endpointId }, data: { deletedAt: now, disabled: true, uid: null } });
     await stopDeliveries(tx, "deleted", { organizationId, endpointId });
     await recordAudit(tx, { actor, action: "endpoint.deleted", organizationId, endpointId, changes: { url: row.url } });
+    await publishEndpointEvent(tx, organizationId, { id: endpointId, uid: row.uid }, { type: "endpoint.deleted" }, now);
     return { ok: true as const };
   });
 }

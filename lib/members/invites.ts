@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
+import { isPlatformOrganization } from "@/lib/operational/platform";
 import { formatAbsolute } from "@/lib/time";
 
 /**
@@ -53,7 +54,7 @@ export async function createInvite(
   const { token, hash } = newInviteToken();
   return db.$transaction(async (tx) => {
     const organization = await tx.organization.findUnique({ where: { id: input.organizationId }, select: { name: true, disabledAt: true } });
-    if (!organization) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
+    if (!organization || isPlatformOrganization(input.organizationId)) return { ok: false, code: "organization_not_found", message: "That organization no longer exists." } as const;
     if (isOrganizationDisabled(organization)) return { ok: false, code: ORGANIZATION_DISABLED, message: organizationDisabledMessage.invite(organization.name) } as const;
     const member = await tx.membership.findFirst({ where: { organizationId: input.organizationId, user: { email } }, select: { role: true } });
     if (member) {

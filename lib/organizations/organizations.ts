@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { keysetClauses, toPage, type Cursor, type Page, type SortOrder } from "@/lib/db/keyset";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { PLATFORM_ORGANIZATION_ID, isPlatformOrganization } from "@/lib/operational/platform";
 import { organizationCache } from "@/lib/organizations/cache";
 import { isOrganizationDisabled } from "@/lib/organizations/disabled";
 import { slugFromName } from "@/lib/validations/organization";
@@ -25,6 +26,7 @@ export async function setWebhooksEnabled(organizationId: string, enabled: boolea
 /** Every organization, for staff tools that act on any of them, with whether the user is a member. */
 export async function organizationChoices(userId: string) {
   const rows = await db.organization.findMany({
+    where: { id: { not: PLATFORM_ORGANIZATION_ID } },
     orderBy: { name: "asc" },
     select: { slug: true, name: true, webhooksEnabled: true, memberships: { where: { userId }, select: { id: true } } },
   });
@@ -64,7 +66,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export async function findOrganizationRecord(idOrSlug: string): Promise<OrganizationRecord | null> {
-  const row = await db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] }, select: recordSelect });
+  const row = await db.organization.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }], NOT: { id: PLATFORM_ORGANIZATION_ID } }, select: recordSelect });
   return row ? toRecord(row) : null;
 }
 
@@ -74,7 +76,7 @@ export async function listOrganizationRecords(options: { organizationId?: string
   const only = options.organizationId ? Prisma.sql`AND id = ${options.organizationId}` : Prisma.empty;
   const rows = await db.$queryRaw<Parameters<typeof toRecord>[0][]>`
     SELECT id, slug, name, metadata, "webhooksEnabled", "createdAt", "updatedAt" FROM "Organization"
-     WHERE true ${only} ${page.where} ${page.order} ${page.limit}`;
+     WHERE id <> ${PLATFORM_ORGANIZATION_ID} ${only} ${page.where} ${page.order} ${page.limit}`;
   return toPage(rows.map(toRecord), (r) => ({ at: r.createdAt, id: r.id }), options.cursor, options.limit);
 }
 
@@ -130,6 +132,7 @@ export async function updateOrganization(
   actor: Actor,
   { lockWebhooks = false }: { lockWebhooks?: boolean } = {},
 ): Promise<UpdateOrganizationResult> {
+  if (isPlatformOrganization(id)) return { ok: false, code: "not_found" };
   try {
     const result = await db.$transaction(async (tx): Promise<OrganizationRecord | Extract<UpdateOrganizationResult, { ok: false }>> => {
       const before = await tx.organization.findUnique({ where: { id }, select: recordSelect });
@@ -161,6 +164,7 @@ export async function updateOrganization(
  * so it outlives it.
  */
 export async function deleteOrganization(id: string, actor: Actor): Promise<"deleted" | "not_found"> {
+  if (isPlatformOrganization(id)) return "not_found";
   const deleted = await db.$transaction(async (tx) => {
     const row = await tx.organization.findUnique({ where: { id }, select: { id: true, slug: true, name: true } });
     if (!row) return false;
@@ -182,6 +186,7 @@ export type SetOrganizationDisabledResult = { ok: true; disabledAt: Date | null;
  * `organization_changed` trigger.
  */
 export async function setOrganizationDisabled(id: string, disabled: boolean, actor: Actor, now = new Date()): Promise<SetOrganizationDisabledResult> {
+  if (isPlatformOrganization(id)) return { ok: false, code: "not_found" };
   const result = await db.$transaction(async (tx) => {
     const before = await tx.organization.findUnique({ where: { id }, select: { disabledAt: true } });
     if (!before) return null;
@@ -229,7 +234,7 @@ export async function listOrganizationsForStaff(options: { cursor?: Cursor; limi
            (SELECT count(*)::int FROM "Endpoint" e WHERE e."organizationId" = o.id AND e."deletedAt" IS NULL) AS endpoints,
            (SELECT count(*)::int FROM (SELECT 1 FROM "Message" m WHERE m."organizationId" = o.id LIMIT ${MESSAGE_COUNT_CAP + 1}) capped) AS messages
       FROM "Organization" o
-     WHERE true ${page.where} ${page.order} ${page.limit}`;
+     WHERE o.id <> ${PLATFORM_ORGANIZATION_ID} ${page.where} ${page.order} ${page.limit}`;
   const items = rows.map((row) => ({ ...row, messages: Math.min(row.messages, MESSAGE_COUNT_CAP), messagesCapped: row.messages > MESSAGE_COUNT_CAP }));
   return toPage(items, (r) => ({ at: r.createdAt, id: r.id }), options.cursor, limit);
 }

@@ -99,7 +99,7 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
   };
 }
 
-export const TAG_ORDER = ["Application", "Event Type", "Endpoint", "Message", "Message Attempt", "Background Task", "Authentication", "Health"] as const;
+export const TAG_ORDER = ["Application", "Event Type", "Endpoint", "Message", "Message Attempt", "Background Task", "Authentication", "Operational Webhook", "Health"] as const;
 
 export function buildOpenApiDocument(operations: readonly AnyOperation[], version: string): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};

@@ -10,6 +10,7 @@ import { endpointsOperations } from "@/lib/api/v1/operations/endpoints";
 import { eventTypesOperations } from "@/lib/api/v1/operations/event-types";
 import { expungeMessageContentOperation, messagesOperations } from "@/lib/api/v1/operations/messages";
 import { metaOperations } from "@/lib/api/v1/operations/meta";
+import { operationalWebhooksOperations } from "@/lib/api/v1/operations/operational-webhooks";
 
 /** Every operation of `/api/v1`, in the reference's order. Route files bind to these by path. */
 export const operations: readonly AnyOperation[] = [
@@ -22,6 +23,7 @@ export const operations: readonly AnyOperation[] = [
   expungeAttemptContentOperation,
   ...backgroundTasksOperations,
   ...authenticationOperations,
+  ...operationalWebhooksOperations,
   ...metaOperations,
 ];
 

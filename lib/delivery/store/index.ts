@@ -5,6 +5,8 @@ import type { AttemptOutcome } from "@/lib/delivery/attempt";
 import { EXPUNGED_REASON, EXPUNGED_RESPONSE, withoutRedirectTarget } from "@/lib/delivery/store/expunge";
 import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type DeliveryStatus, type Endpoint, type Message, type Organization } from "@/lib/generated/prisma/client";
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
+import { attemptEventCtes } from "@/lib/delivery/store/operational";
+import { attemptEventOf } from "@/lib/operational/events";
 import { deliveriesDueFromRows, deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
 
 /**
@@ -313,11 +315,29 @@ const ANSWER_VALUES = Prisma.sql`
  * Attempts and their deliveries' next states, all in one statement (group commit). A delivery
  * stopped meanwhile (endpoint disabled while the request was in flight) keeps its FAILED state; an
  * attempt number already recorded (a re-run after a crash) is not recorded twice.
+ *
+ * The same statement keeps each endpoint's failure streak (`Endpoint.failingSince`, written only
+ * when it changes: set by a failure after a success, cleared by a success) and answers the
+ * endpoints of these failed attempts that have been failing since `disableFailingBefore` or
+ * earlier, for lib/endpoints/auto-disable.ts to disable (null: none). The attempts that cause an
+ * operational event (failing, exhausted, recovered: lib/operational/events.ts) record it in the
+ * same statement too; only then does the statement carry those parts.
  */
-export async function recordScheduledAttempts(records: ScheduledRecord[], attemptNumber: number, trigger: ScheduledTrigger) {
-  if (records.length === 0) return;
+export async function recordScheduledAttempts(
+  records: ScheduledRecord[],
+  attemptNumber: number,
+  trigger: ScheduledTrigger,
+  disableFailingBefore: Date | null = null,
+  now: Date = new Date(),
+): Promise<EndpointId[]> {
+  if (records.length === 0) return [];
   const col = <T>(pick: (r: ScheduledRecord) => T) => records.map(pick);
-  await db.$executeRaw`
+  const attemptEvents = records.flatMap((r) => {
+    const type = attemptEventOf(r.outcome.ok, attemptNumber, r.next.status);
+    return type ? [{ deliveryId: r.context.deliveryId, type }] : [];
+  });
+  const operational = attemptEvents.length > 0 ? attemptEventCtes(attemptEvents, now) : null;
+  const [row] = await db.$queryRaw<{ failing: EndpointId[] }[]>`
     WITH input AS (
       SELECT * FROM unnest(
         ${attemptArrays(records)},
@@ -331,11 +351,47 @@ export async function recordScheduledAttempts(records: ScheduledRecord[], attemp
              url, "startedAt", "durationMs", succeeded, "statusCode", ${ANSWER_VALUES}
         FROM input JOIN "Message" m ON m.id = input."messageId" FOR SHARE OF m
       ON CONFLICT ("deliveryId", trigger, "attemptNumber") DO NOTHING
-    )
-    UPDATE "Delivery" d
-       SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
-      FROM input
-     WHERE d.id = input."deliveryId" AND d.status = 'SENDING'`;
+      RETURNING id, "deliveryId"
+    ),
+    ${failureStreakCtes()},
+    delivery AS (
+      UPDATE "Delivery" d
+         SET status = input."nextStatus"::"DeliveryStatus", "failureReason" = input."nextReason", "nextAttemptAt" = input."nextAt", "updatedAt" = now()
+        FROM input
+       WHERE d.id = input."deliveryId" AND d.status = 'SENDING' AND (SELECT count(*) FROM streak) >= 0
+    )${operational ? Prisma.sql`,${operational.ctes}` : Prisma.empty}
+    SELECT coalesce((
+             SELECT array_agg(e.id) FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
+              WHERE NOT b.succeeded AND e."failingSince" <= ${disableFailingBefore?.toISOString() ?? null}::timestamp AND NOT e.disabled AND e."deletedAt" IS NULL
+           ), '{}') AS failing${operational ? Prisma.sql`, ${operational.wake} AS woke` : Prisma.empty}`;
+  return row?.failing ?? [];
+}
+
+/**
+ * CTEs over `input` (attempts: "endpointId", succeeded, "startedAt") that move each endpoint's
+ * `failingSince`: a success clears it, a failure sets it when unset. Rows change only when the
+ * value does, so a healthy endpoint's row is read, never written; `by_endpoint` is left for the
+ * statement's own use. The statement's delivery update waits for `streak` (it reads it): the rows
+ * that change are locked first and in id order, as a disable locks the endpoint before its
+ * deliveries, so neither can wait on the other in a cycle. Writes of the same statement see the
+ * snapshot before it: `failingSince` read later in the statement is the value before these attempts.
+ */
+function failureStreakCtes(): Prisma.Sql {
+  return Prisma.sql`
+    by_endpoint AS (
+      SELECT "endpointId", bool_or(succeeded) AS succeeded, min("startedAt") FILTER (WHERE NOT succeeded) AS "firstFailure" FROM input GROUP BY "endpointId"
+    ),
+    changing AS (
+      SELECT e.id, b.succeeded, b."firstFailure" FROM "Endpoint" e JOIN by_endpoint b ON b."endpointId" = e.id
+       WHERE CASE WHEN b.succeeded THEN e."failingSince" IS NOT NULL ELSE e."failingSince" IS NULL END
+       ORDER BY e.id FOR NO KEY UPDATE OF e
+    ),
+    streak AS (
+      UPDATE "Endpoint" e SET "failingSince" = CASE WHEN c.succeeded THEN NULL ELSE c."firstFailure" END
+        FROM changing c
+       WHERE e.id = c.id
+      RETURNING e.id
+    )`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,6 +442,8 @@ export interface ManualRecord extends AnsweredAttempt {
  * Records manual attempts, all in one statement (group commit): each attempt (number = its
  * delivery's manual attempts + 1), its delivery's state and, for a task, its item's outcome, so a
  * task re-run after a crash never sends a recorded item again. Returns the new attempts' ids.
+ * A success ends its endpoint's failure streak (the endpoint locked before the deliveries, as in
+ * `recordScheduledAttempts`); a failed resend leaves the streak to the scheduled attempts, as Svix does.
  */
 export async function recordManualAttempts(records: ManualRecord[], taskId: TaskId | null): Promise<{ attemptId: AttemptId; deliveryId: DeliveryId }[]> {
   if (records.length === 0) return [];
@@ -411,12 +469,19 @@ export async function recordManualAttempts(records: ManualRecord[], taskId: Task
         FROM input i
        WHERE it."taskId" = ${taskId}::text AND it."deliveryId" = i."deliveryId" AND it.state = 'SENDING'
     ),
+    recovering AS (
+      SELECT e.id FROM "Endpoint" e WHERE e.id IN (SELECT "endpointId" FROM input WHERE succeeded) AND e."failingSince" IS NOT NULL
+       ORDER BY e.id FOR NO KEY UPDATE OF e
+    ),
+    recovered AS (
+      UPDATE "Endpoint" e SET "failingSince" = NULL FROM recovering r WHERE e.id = r.id RETURNING e.id
+    ),
     delivery AS (
       UPDATE "Delivery" d
          SET status = i."nextStatus"::"DeliveryStatus", "nextAttemptAt" = NULL, "lastAttemptAt" = i."startedAt", "updatedAt" = now(),
              "failureReason" = CASE WHEN i."keepReason" THEN d."failureReason" ELSE i.reason END
         FROM input i
-       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded)
+       WHERE d.id = i."deliveryId" AND (d.status = 'SENDING' OR i.succeeded) AND (SELECT count(*) FROM recovered) >= 0
     )
     SELECT id AS "attemptId", "deliveryId" FROM attempt`;
 }

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { AutomaticDisableNotice } from "@/components/endpoints/automatic-disable-notice";
 import { EndpointControls } from "@/components/endpoints/endpoint-controls";
 import { EndpointNav } from "@/components/endpoints/endpoint-nav";
 import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
@@ -32,6 +33,7 @@ export default async function EndpointLayout({ children, params }: { children: R
           </div>
         ) : null}
       </div>
+      {endpoint.automaticDisable ? <AutomaticDisableNotice disable={endpoint.automaticDisable} canManage={hasRole(role, MANAGE_ROLE)} /> : null}
       <TaskList org={org} endpointId={endpoint.id} canManage={hasRole(role, MANAGE_ROLE)} />
       <EndpointNav org={org} endpointId={endpoint.id} />
       {children}

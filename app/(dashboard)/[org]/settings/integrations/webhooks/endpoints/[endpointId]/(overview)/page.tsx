@@ -25,7 +25,7 @@ export default async function EndpointOverviewPage({ params }: { params: Promise
         <HealthSection org={org} organizationId={organization.id} endpointId={endpoint.id} />
       </Suspense>
       <EndpointOverview org={org} endpoint={endpoint} />
-      <SigningSecretCard org={org} endpointId={endpoint.id} canManage={hasRole(role, MANAGE_ROLE)} previousValidUntil={previousValidUntil?.toISOString() ?? null} />
+      <SigningSecretCard owner={{ org, endpointId: endpoint.id }} canManage={hasRole(role, MANAGE_ROLE)} previousValidUntil={previousValidUntil?.toISOString() ?? null} />
     </div>
   );
 }
