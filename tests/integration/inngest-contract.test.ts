@@ -103,6 +103,8 @@ describe("the Inngest protocol at /api/inngest (Inngest mode)", () => {
     const byId = new Map(sync.functions.map((f) => [f.id, f]));
     expect([...byId.keys()]).toEqual(expect.arrayContaining(["hookrelay-deliver-first-attempts", "hookrelay-deliver-message", "hookrelay-recover-messages", "hookrelay-purge-history"]));
     expect(byId.get("hookrelay-deliver-first-attempts")).toMatchObject({ triggers: [{ event: "delivery/requested" }], batchEvents: { maxSize: 100, timeout: "1s" } });
+    // The purge runs on Inngest's cron.
+    expect(byId.get("hookrelay-purge-history")).toMatchObject({ triggers: [{ cron: "*/15 * * * *" }] });
     // Cancellation on Inngest is Inngest's own cancelOn, configured by this sync.
     expect(byId.get("hookrelay-deliver-message")?.cancel).toEqual([
       expect.objectContaining({ event: "endpoint/disabled", if: "event.data.endpointId == async.data.endpointId" }),
