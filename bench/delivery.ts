@@ -7,14 +7,19 @@
  *   npm run bench:delivery                       10,000×1, 1,000×10, 100 and 500 msg/s for 20 s each,
  *                                                then a recovery of 10,000 failed deliveries
  *   npm run bench:delivery -- 2000 200 10 2000   smaller: messages×1, messages×10, steady seconds, recovered
+ *   npm run bench:delivery -- --executors=1,2,4  the executor-processes row with these counts (default 1,2,3)
+ *   npm run bench:delivery -- 200 --only-executors   only that row (messages×10 with the second number, 1,000 by default)
  *
  * Also printed: API ingest against a trivial route of the same app (`GET /api/v1/health`, 32
  * clients, same run), the CPU each product process spent per scenario, and the peak resident
  * memory of all product processes during the 10,000-message burst.
  *
- * Every loop is bounded in count and time, and everything stops by itself.
+ * The executor-processes row runs the messages×10 burst again on a fresh start of the app per count
+ * (`EXECUTOR_PROCESSES`: the start script's own executor plus workers).
+ *
+ * Every loop is bounded in count and time, and everything stops by itself. No process is left
+ * behind on any exit path (bench/lib/app.ts): a normal end, an error, Ctrl-C or SIGTERM.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -29,9 +34,16 @@ import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
+import { parseExecutorConfig } from "@/inngest/executor/config";
+import { startApp, type BenchApp } from "./lib/app";
 import { cpuByKind, cpuDelta, watchPeakRss } from "./lib/processes";
 
-const [singleCount, fanoutCount, steadySeconds, recoveredCount] = [10_000, 1_000, 20, 10_000].map((d, i) => Math.min(Number(process.argv[2 + i] ?? d), [50_000, 5_000, 60, 50_000][i]!));
+const args = process.argv.slice(2);
+const numbers = args.filter((a) => !a.startsWith("--"));
+const [singleCount, fanoutCount, steadySeconds, recoveredCount] = [10_000, 1_000, 20, 10_000].map((d, i) => Math.min(Number(numbers[i] ?? d), [50_000, 5_000, 60, 50_000][i]!));
+const onlyExecutors = args.includes("--only-executors");
+const executorCounts = (args.find((a) => a.startsWith("--executors="))?.slice("--executors=".length) ?? "1,2,3").split(",").map(Number);
+if (!executorCounts.every((n) => Number.isInteger(n) && n >= 1 && n <= 8)) throw new Error("--executors= takes counts from 1 to 8, e.g. --executors=1,2,3");
 const CLIENTS = 32;
 const DEADLINE_MS = 10 * 60_000;
 const root = path.resolve(import.meta.dirname, "..");
@@ -58,38 +70,73 @@ async function waitUntilAsync(what: string, check: () => Promise<boolean>, timeo
   }
 }
 
+/** What the bench started, stopped once on every exit path. */
+const started: { apps: Set<BenchApp>; receivers: Receiver[]; agent?: Agent; database?: Awaited<ReturnType<typeof createTestDatabase>>; dataDir?: string } = { apps: new Set(), receivers: [] };
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const app of started.apps) {
+      const left = await app.stop();
+      if (left.length > 0) log(`still running after the app stopped, killed: ${left.join(", ")}`);
+    }
+    started.apps.clear();
+    await started.agent?.close();
+    await Promise.all(started.receivers.map((r) => r.close()));
+    await db.$disconnect();
+    // Its PostgreSQL runs in a process group of its own: Ctrl-C does not reach it.
+    await started.database?.cleanup();
+    if (started.dataDir) rmSync(started.dataDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+// Ctrl-C reaches the bench alone (the app and PostgreSQL have process groups of their own): stop
+// them as at the end of a run. A second Ctrl-C exits at once; the exit handler still kills the apps.
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    if (cleaning) process.exit(code);
+    log(`${signal}: stopping the app and the database ...`);
+    void cleanup().finally(() => process.exit(code));
+  });
+}
+process.on("exit", () => {
+  for (const app of started.apps) app.killNow();
+});
+
 async function main() {
   process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
   process.env.NEXT_DIST_DIR = ".next-test";
   const database = await createTestDatabase("bench");
+  started.database = database;
   process.env.DATABASE_URL = database.url;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "hookrelay-bench-"));
-  const receivers: Receiver[] = [];
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
+  started.dataDir = dataDir;
+  const receivers = started.receivers;
   buildIfNeeded(root, log);
-  // Node loads tsx itself, so the child is the start script and SIGTERM reaches it (and its server).
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: root,
-    // Two attempts a second apart: the recovery row needs deliveries that have failed for good, soon.
-    // Every other row's deliveries succeed at their first attempt and never consult the schedule.
-    // The per-key API limit's statement runs on every call (measured); the limit itself is never reached.
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", WEBHOOK_RETRY_SCHEDULE: "1s", API_RATE_LIMIT_PER_SECOND: "1000000" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  // Two attempts a second apart: the recovery row needs deliveries that have failed for good, soon.
+  // Every other row's deliveries succeed at their first attempt and never consult the schedule.
+  // The per-key API limit's statement runs on every call (measured); the limit itself is never reached.
+  const appEnv = { ...process.env, DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", WEBHOOK_RETRY_SCHEDULE: "1s", API_RATE_LIMIT_PER_SECOND: "1000000" } as const;
+  const launch = async (env: NodeJS.ProcessEnv, executors: number) => {
+    const app = await startApp({ root, port: await freePort(), env, executors, log });
+    started.apps.add(app);
+    return app;
+  };
+  const stop = async (app: BenchApp) => {
+    started.apps.delete(app);
+    const left = await app.stop();
+    if (left.length > 0) log(`still running after the app stopped, killed: ${left.join(", ")}`);
+  };
   const agent = new Agent({ connections: CLIENTS * 2, keepAliveTimeout: 30_000 });
-  try {
+  started.agent = agent;
+  {
     await seedCatalog(db, SEED_CATALOG);
     const user = await db.user.create({ data: { email: `bench-${Date.now()}@bench.test`, passwordHash: "!" } });
     const actor = { id: user.id, email: user.email };
-    for (let i = 0; ; i++) {
-      const ok = await request(`${appUrl}/api/health`, { dispatcher: agent }).then((r) => r.body.text().then(() => r.statusCode === 200)).catch(() => false);
-      if (ok) break;
-      if (i > 600) throw new Error("the app did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // The executor registers just after the app answers.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The scenarios run against this app; the executor-processes row swaps in one per count.
+    let app = await launch(appEnv, parseExecutorConfig().processes);
+    const server = { get pid() { return app.pid; } };
 
     async function scenario(endpoints: number, mode?: ReceiverMode) {
       const org = await db.organization.create({ data: { name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, webhooksEnabled: true } });
@@ -107,7 +154,7 @@ async function main() {
     }
 
     async function post(org: string, key: string, n: number): Promise<string> {
-      const res = await request(`${appUrl}/api/v1/app/${org}/msg`, {
+      const res = await request(`${app.url}/api/v1/app/${org}/msg`, {
         method: "POST",
         dispatcher: agent,
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -122,8 +169,8 @@ async function main() {
       const { org, receiver, key } = await scenario(endpoints);
       const expected = messages * endpoints;
       let next = 0;
-      const cpuBefore = cpuByKind(server.pid!);
-      const rss = watchPeakRss(server.pid!);
+      const cpuBefore = cpuByKind(server.pid);
+      const rss = watchPeakRss(server.pid);
       const started = performance.now();
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         while (next < messages) await post(org.slug, key, next++);
@@ -135,26 +182,26 @@ async function main() {
       const ingest = messages / ((accepted - started) / 1000);
       const peakRssMb = rss.stop() / 1024;
       log(`${label}: ${expected} deliveries in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s (API accepted all ${messages} messages in ${((accepted - started) / 1000).toFixed(1)} s = ${ingest.toFixed(0)} msg/s)`);
-      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}; peak RSS of the product processes ${peakRssMb.toFixed(0)} MB`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid))}; peak RSS of the product processes ${peakRssMb.toFixed(0)} MB`);
       return { rate, ingest, peakRssMb };
     }
 
     /** A trivial route of the same app, same clients: what the HTTP stack alone allows. */
     async function trivialRoute(requests: number) {
       let sent = 0;
-      const cpuBefore = cpuByKind(server.pid!);
+      const cpuBefore = cpuByKind(server.pid);
       const started = performance.now();
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         while (sent < requests) {
           sent++;
-          const res = await request(`${appUrl}/api/v1/health`, { dispatcher: agent });
+          const res = await request(`${app.url}/api/v1/health`, { dispatcher: agent });
           await res.body.text();
           if (res.statusCode !== 204) throw new Error(`GET /api/v1/health answered ${res.statusCode}`);
         }
       }));
       const rate = requests / ((performance.now() - started) / 1000);
       log(`trivial route: GET /api/v1/health, ${requests} requests, ${CLIENTS} in flight: ${rate.toFixed(0)} req/s`);
-      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid))}`);
       return rate;
     }
 
@@ -163,7 +210,7 @@ async function main() {
       const { org, receiver, key } = await scenario(1);
       const sentAt = new Map<string, number>();
       const total = seconds * perSecond;
-      const cpuBefore = cpuByKind(server.pid!);
+      const cpuBefore = cpuByKind(server.pid);
       const start = performance.timeOrigin + performance.now();
       const inFlight: Promise<void>[] = [];
       for (let i = 0; i < total; i++) {
@@ -195,7 +242,7 @@ async function main() {
         `steady ${perSecond} msg/s for ${seconds} s: API → receiver p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms ` +
           `(${latencies.length} deliveries; p99 first half ${result.p99First.toFixed(0)} ms, second half ${result.p99Second.toFixed(0)} ms)`,
       );
-      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid))}`);
       return result;
     }
 
@@ -215,9 +262,9 @@ async function main() {
       await waitUntilAsync(`${count} failed deliveries`, async () => (await db.delivery.count({ where: { endpointId, status: "FAILED" } })) === count, DEADLINE_MS);
       receiver.setMode({ kind: "status", status: 200 });
       receiver.reset();
-      const cpuBefore = cpuByKind(server.pid!);
+      const cpuBefore = cpuByKind(server.pid);
       const started = performance.now();
-      const res = await request(`${appUrl}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
+      const res = await request(`${app.url}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
         method: "POST",
         dispatcher: agent,
         headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -229,7 +276,7 @@ async function main() {
       const seconds = (performance.now() - started) / 1000;
       const rate = count / seconds;
       log(`recovery: ${count} failed deliveries resent in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} deliveries/s`);
-      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid!))}`);
+      log(`  CPU: ${cpuDelta(cpuBefore, cpuByKind(server.pid))}`);
       return { rate, seconds };
     }
 
@@ -249,35 +296,59 @@ async function main() {
     const baseline = singleCount / ((performance.now() - baseStart) / 1000);
     log(`baseline: plain undici POST loop, ${singleCount} requests, ${CLIENTS} in flight: ${baseline.toFixed(0)} req/s`);
 
+    /** The fan-out burst again on a fresh app per count of executor processes (the start script's own plus workers). */
+    async function executorRows() {
+      const rows: { processes: number; rate: number; peakRssMb: number }[] = [];
+      for (const processes of executorCounts) {
+        await stop(app);
+        app = await launch({ ...appEnv, EXECUTOR_PROCESSES: String(processes) }, processes);
+        rows.push({ processes, ...(await burst(`${fanoutCount} messages x 10 endpoints, ${processes} executor process(es)`, fanoutCount, 10)) });
+      }
+      return rows;
+    }
+
+    const fanoutLabel = `${fanoutCount.toLocaleString("en-US")} messages × 10 endpoints`;
+    const executorTable = (rows: Awaited<ReturnType<typeof executorRows>>) => {
+      for (const r of rows) {
+        console.log(`| ${fanoutLabel}, EXECUTOR_PROCESSES=${r.processes} | ${r.rate.toFixed(0)} deliveries/s (peak RSS ${r.peakRssMb.toFixed(0)} MB) | ${baseline.toFixed(0)} req/s (plain loop) | ${(r.rate / baseline).toFixed(3)} |`);
+      }
+    };
+    if (onlyExecutors) {
+      const rows = await executorRows();
+      console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
+      executorTable(rows);
+      return;
+    }
+
     const trivial = await trivialRoute(singleCount);
     const single = await burst(`${singleCount} messages x 1 endpoint`, singleCount, 1);
     const fanout = await burst(`${fanoutCount} messages x 10 endpoints`, fanoutCount, 10);
     const steady100 = await steady(100, steadySeconds);
     const steady500 = await steady(500, steadySeconds);
     const recovered = recoveredCount > 0 ? await recovery(recoveredCount) : null;
+    const executors = await executorRows();
 
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
     console.log(`| ${singleCount.toLocaleString("en-US")} messages × 1 endpoint | ${single.rate.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s (plain loop) | ${(single.rate / baseline).toFixed(3)} |`);
-    console.log(`| ${fanoutCount.toLocaleString("en-US")} messages × 10 endpoints | ${fanout.rate.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s (plain loop) | ${(fanout.rate / baseline).toFixed(3)} |`);
+    console.log(`| ${fanoutLabel} | ${fanout.rate.toFixed(0)} deliveries/s | ${baseline.toFixed(0)} req/s (plain loop) | ${(fanout.rate / baseline).toFixed(3)} |`);
     console.log(`| API ingest during the ${singleCount.toLocaleString("en-US")} × 1 burst (${CLIENTS} clients) | ${single.ingest.toFixed(0)} msg/s | ${trivial.toFixed(0)} req/s (GET /api/v1/health) | ${(single.ingest / trivial).toFixed(3)} |`);
     for (const [rate, r] of [[100, steady100], [500, steady500]] as const) {
       console.log(`| steady ${rate} msg/s, ${steadySeconds} s: API → receiver | p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (halves: ${ms(r.p99First)}, ${ms(r.p99Second)}) | | |`);
     }
     if (recovered) console.log(`| recovery: ${recoveredCount.toLocaleString("en-US")} failed deliveries resent by one recover call | ${recovered.rate.toFixed(0)} deliveries/s (${recovered.seconds.toFixed(1)} s) | ${fanout.rate.toFixed(0)} deliveries/s (fan-out row) | ${(recovered.rate / fanout.rate).toFixed(2)} |`);
     console.log(`| peak RSS of the product processes, ${singleCount.toLocaleString("en-US")}-message burst | ${single.peakRssMb.toFixed(0)} MB | | |`);
-  } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-    await agent.close();
-    await Promise.all(receivers.map((r) => r.close()));
-    await db.$disconnect();
-    await database.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
+    executorTable(executors);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .catch((error: unknown) => {
+    // After Ctrl-C, requests in flight fail as the app stops: that is not the bench's error.
+    if (!cleaning) console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+    process.exit();
+  });

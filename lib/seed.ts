@@ -17,11 +17,30 @@ export interface SeedOptions {
 
 export const DEMO_ORG = { name: "Acme Cloud", slug: "acme" } as const;
 
+/** Held while one process seeds: instances started at once on one database (docs/scaling.md) take turns. */
+const SEED_LOCK_KEY = 72707370;
+/** The second of two instances started at once waits for the first one's seed, a second or two. */
+const SEED_LOCK_WAIT_MS = 120_000;
+
 /**
  * Idempotent: every row is found by its natural key and only created when missing, so a second
- * start neither duplicates nor overwrites what users changed (e.g. the admin's password).
+ * start neither duplicates nor overwrites what users changed (e.g. the admin's password). Two
+ * processes seeding at once take turns: otherwise both find the admin missing and the second
+ * start fails on its unique e-mail, or both create the demo receiver.
  */
 export async function seed(db: PrismaClient, options: SeedOptions): Promise<{ createdAdmin: boolean; createdEventTypes: string[] }> {
+  // The transaction only holds the lock (released with it, also when the process dies); the
+  // seed's own statements run on other connections of the pool.
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
+      return seedUnlocked(db, options);
+    },
+    { maxWait: SEED_LOCK_WAIT_MS, timeout: SEED_LOCK_WAIT_MS },
+  );
+}
+
+async function seedUnlocked(db: PrismaClient, options: SeedOptions): Promise<{ createdAdmin: boolean; createdEventTypes: string[] }> {
   const log = options.log ?? (() => {});
   const email = options.adminEmail.trim().toLowerCase();
 

@@ -15,6 +15,7 @@ import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/co
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
+import { exitWithParent } from "./lib/exit-with-parent";
 
 const root = path.resolve(import.meta.dirname, "..");
 /** How long requests in flight may take to finish once a stop is asked for. */
@@ -50,6 +51,7 @@ async function main() {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  exitWithParent(stop);
   server.listen(env.PORT, () => console.log(`[hookrelay] listening on port ${env.PORT}${dev ? " (dev)" : ""}`));
 }
 

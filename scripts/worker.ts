@@ -12,6 +12,7 @@ import { functions } from "../inngest/functions";
 import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
 import { urlFor } from "./lib/server/embedded-postgres";
+import { exitWithParent } from "./lib/exit-with-parent";
 
 const log = (line: string) => console.log(`[${process.env.WORKER_NAME ?? "worker"}] ${line}`);
 
@@ -49,6 +50,7 @@ async function main() {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+  exitWithParent(() => void stop());
 }
 
 main().catch((error: unknown) => {

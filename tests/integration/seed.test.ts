@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { createPrismaClient, db } from "@/lib/db";
 import { activeSigningSecrets } from "@/lib/endpoints/secrets";
 import { DEMO_ORG, seed } from "@/lib/seed";
 import { setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
@@ -38,5 +38,18 @@ describe("seed", () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]!.eventTypes).toContain("contract.created");
     expect(await activeSigningSecrets(endpoints[0]!.id)).toEqual([expect.stringMatching(/^whsec_/)]);
+  });
+
+  it("takes turns when two instances seed at once: both succeed and nothing is created twice", async () => {
+    const email = `owner-${Date.now()}-c@acme.test`;
+    // Two connection pools, as two `npm start` processes on one DATABASE_URL have.
+    const clients = [createPrismaClient(process.env.DATABASE_URL!), createPrismaClient(process.env.DATABASE_URL!)];
+    try {
+      const results = await Promise.all(clients.map((client) => seed(client, { adminEmail: email, adminPassword: "first-password" })));
+      expect(results.map((r) => r.createdAdmin).sort()).toEqual([false, true]);
+      expect(await db.user.count({ where: { email } })).toBe(1);
+    } finally {
+      await Promise.all(clients.map((c) => c.$disconnect()));
+    }
   });
 });
