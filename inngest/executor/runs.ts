@@ -421,15 +421,6 @@ export async function abandonLeases(pool: pg.Pool, tokens: string[], now: Date):
   await pool.query(`SELECT pg_notify($1, 'released')`, [WAKE_CHANNEL]);
 }
 
-/** The earliest time any run of these functions is due (for the idle wait), or null. */
-export async function nextWakeAt(pool: pg.Pool, functionIds: string[]): Promise<Date | null> {
-  const { rows } = await pool.query<{ at: Date | null }>(
-    `SELECT min(wake_at) AS at FROM executor_runs WHERE wake_at IS NOT NULL AND function_id = ANY($1::text[])`,
-    [functionIds],
-  );
-  return rows[0]?.at ?? null;
-}
-
 export interface BatchMerge {
   keep: ClaimedRun;
   /** Fresh runs whose events join `keep`'s batch; they are deleted. */
