@@ -10,13 +10,18 @@
  *   its other baseline: the same two step bodies called directly;
  * - a 1-step function, the webhook-delivery shape (`step.run("attempt-1")` POSTs to the receiver);
  * - a steady stream of single sends (100 runs/s) of the 1-step function: send -> step start
- *   (~ the receiver's arrival) and send -> run COMPLETED in the database.
+ *   (~ the receiver's arrival) and send -> run COMPLETED in the database;
+ * - small batches, the first-attempt shape: a `batchEvents` function (maxSize 100, as
+ *   deliver-first-attempts) whose one step POSTs every event of its batch, fed one or two events
+ *   per send (alternately, 100 sends/s): CPU of the executor process and of the serving process
+ *   per delivery (/proc), runs per delivery, send -> POST p50/p99.
  *
  *   npm run bench:executor                    1,000 and 10,000 runs per batch row
  *   BENCH_RUNS=2000 npm run bench:executor    one size only
  *   BENCH_PROFILE_DIR=/tmp/prof ...           also writes the worker's CPU profile there
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { InngestFunction } from "inngest";
 import pg from "pg";
@@ -28,6 +33,7 @@ const CONCURRENCY = 64;
 const SEND_BATCH = 500;
 const STREAM_RATE = 100;
 const STREAM_SECONDS = 20;
+const SMALL_BATCH_SECONDS = 15;
 const BASELINE_POSTS = 5_000;
 /** Every wait below is bounded by this. */
 const TIME_LIMIT_MS = 300_000;
@@ -53,6 +59,16 @@ function percentile(values: number[], p: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces); utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
 
 /** A loopback receiver in its own process (so that it does not take CPU from serve()). */
 async function startReceiverProcess(): Promise<{ url: string; child: ChildProcess }> {
@@ -97,7 +113,22 @@ async function main() {
     countReturn("bench-one-step");
     return outcome;
   });
-  const app = await startTestApp({ port, client, functions: [twoSteps, oneStep] as InngestFunction.Any[], pool });
+  const firstAttempts = client.createFunction(
+    { id: "first-attempts", triggers: { event: "bench/first" }, batchEvents: { maxSize: 100, timeout: "1s" } },
+    async ({ events, step }) => {
+      const statuses = await step.run("first-attempts", () =>
+        Promise.all(
+          events.map(async (e: { data: Record<string, unknown> }) => {
+            stepOne(Number(e.data.i));
+            return post(receiver.url, receiverAgent, JSON.stringify(e.data));
+          }),
+        ),
+      );
+      for (let k = 0; k < events.length; k++) countReturn("bench-first-attempts");
+      return statuses.length;
+    },
+  );
+  const app = await startTestApp({ port, client, functions: [twoSteps, oneStep, firstAttempts] as InngestFunction.Any[], pool });
   const worker = spawnWorker(
     {
       DATABASE_URL: database.url,
@@ -201,6 +232,43 @@ async function main() {
     const toEnd = streamIds.filter((i) => ended.has(i)).map((i) => ended.get(i)! - sentAt.get(i)!);
     console.log(`steady stream, 1-step (POST to receiver): ${streamIds.length} single sends at ${(streamIds.length / sendSeconds).toFixed(0)}/s, ${ended.size} completed`);
     console.log(`  send -> step start p50 ${percentile(toStep, 50)} ms, p99 ${percentile(toStep, 99)} ms; send -> run completed p50 ${percentile(toEnd, 50)} ms, p99 ${percentile(toEnd, 99)} ms`);
+
+    // Small batches: one or two events per send (alternately), the first-attempt shape.
+    await sleep(1_000);
+    firstStepAt.clear();
+    sentAt.clear();
+    const smallIds: number[] = [];
+    const smallBefore = returned.get("bench-first-attempts") ?? 0;
+    const { rows: runsBefore } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM executor_runs WHERE function_id = 'bench-first-attempts'`);
+    const workerCpu0 = processCpuMs(worker.child.pid!);
+    const serveCpu0 = process.cpuUsage();
+    const b0 = Date.now();
+    const smallSends: Promise<unknown>[] = [];
+    for (let k = 0; k < STREAM_RATE * SMALL_BATCH_SECONDS && Date.now() - b0 < TIME_LIMIT_MS; k++) {
+      const due = b0 + (k * 1000) / STREAM_RATE;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const batch = Array.from({ length: 1 + (k % 2) }, () => next++);
+      const t = Date.now();
+      for (const i of batch) sentAt.set(i, t);
+      smallIds.push(...batch);
+      smallSends.push(client.send(batch.map((i) => ({ name: "bench/first", data: { i } }))));
+    }
+    await Promise.all(smallSends);
+    while ((returned.get("bench-first-attempts") ?? 0) - smallBefore < smallIds.length && Date.now() - b0 < TIME_LIMIT_MS) await sleep(5);
+    // The runs complete right after their bodies return.
+    await sleep(200);
+    const workerCpu = processCpuMs(worker.child.pid!) - workerCpu0;
+    const serveUsage = process.cpuUsage(serveCpu0);
+    const serveCpu = (serveUsage.user + serveUsage.system) / 1000;
+    const { rows: runsAfter } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM executor_runs WHERE function_id = 'bench-first-attempts'`);
+    const delivered = smallIds.filter((i) => firstStepAt.has(i)).length;
+    const toPost = smallIds.filter((i) => firstStepAt.has(i)).map((i) => firstStepAt.get(i)! - sentAt.get(i)!);
+    console.log(
+      `\nsmall batches (batchEvents maxSize 100, one step POSTing each event), 1 or 2 events per send at ${STREAM_RATE} sends/s for ${SMALL_BATCH_SECONDS} s: ${delivered} of ${smallIds.length} delivered in ${runsAfter[0].n - runsBefore[0].n} runs`,
+    );
+    console.log(
+      `  executor process CPU ${(workerCpu / delivered).toFixed(3)} ms per delivery; serving process (serve() + the send loop) ${(serveCpu / delivered).toFixed(3)} ms per delivery; send -> POST p50 ${percentile(toPost, 50)} ms, p99 ${percentile(toPost, 99)} ms`,
+    );
   } finally {
     await new Promise((resolve) => {
       worker.child.once("exit", resolve);
