@@ -13,12 +13,14 @@ import {
   claimDue,
   claimLimitedRuns,
   commitStep,
+  completeRuns,
   finishRun,
   mergeBatchRuns,
   releaseRun,
   renewLeases,
   type BatchMerge,
   type ClaimedRun,
+  type Completion,
   type DirectTrigger,
   type PendingOp,
   type StepRecord,
@@ -64,6 +66,13 @@ const CLAIM_BATCH_WAIT_MS = 20;
  * of each paying for a run. An idle executor takes them at once.
  */
 const DISPATCH_LINGER_MS = 20;
+/**
+ * A run whose function returned is marked COMPLETED by the next claim statement, or by a statement
+ * of its own (with the others waiting) after this long: one statement fewer per run. Safe to
+ * defer: every step is memoized, so a crash before it is written only replays the run to its end
+ * once the lease expires, repeating no step.
+ */
+const COMPLETE_WAIT_MS = 20;
 /** How long stop() waits for the pool's last connections to close after ending it. */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -119,6 +128,9 @@ export class Executor {
   private readonly inFlight = new Map<string, { token: string; done: Promise<void> }>();
   private listener?: pg.Client;
   private renewTimer?: NodeJS.Timeout;
+  /** Completed runs not marked so yet (see COMPLETE_WAIT_MS), and the timer that writes them. */
+  private completions: Completion[] = [];
+  private completeTimer?: NodeJS.Timeout;
   private loopDone?: Promise<void>;
   private stopping = false;
   private signalled = false;
@@ -226,6 +238,7 @@ export class Executor {
     await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     clearInterval(this.renewTimer);
+    await this.writeCompletions();
     await abandonLeases(this.pool, [...this.inFlight.values()].map((f) => f.token), this.clock.now()).catch(() => {});
     const listener = this.listener;
     this.listener = undefined;
@@ -324,7 +337,7 @@ export class Executor {
     if (free <= 0 || this.stopping) return this.pollMs;
     if (this.nextWake !== undefined && this.nextWake <= this.clock.now().getTime()) this.claimMaybe = this.limitedMaybe = true;
     const sinceDirect = Date.now() - this.lastDirectClaimAt;
-    const linger = this.directMaybe && this.inFlight.size > 0 && sinceDirect < DISPATCH_LINGER_MS ? DISPATCH_LINGER_MS - sinceDirect : 0;
+    const linger = this.directMaybe && sinceDirect < DISPATCH_LINGER_MS ? DISPATCH_LINGER_MS - sinceDirect : 0;
     const direct = this.directMaybe && linger === 0;
     const idle = () => (linger > 0 ? Math.min(this.idleTime(), linger) : this.idleTime());
     if (!this.claimMaybe && !direct) return idle();
@@ -344,10 +357,16 @@ export class Executor {
     const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
     const checkEvents = this.pollEvents;
     this.pollEvents = false;
+    const completions = this.takeCompletions();
     const claim = await claimDue(this.pool, {
       ...claimOpts,
       direct: direct ? this.direct : [],
       checks: { undispatchedExcept: checkEvents ? [...this.directNames] : null, limited: this.limitedMaybe && this.limiting },
+      completions,
+    }).catch((error: unknown) => {
+      this.completions.unshift(...completions);
+      this.scheduleCompletions();
+      throw error;
     });
     const runs = claim.runs;
     if (claim.undispatched) this.eventsMaybe = true;
@@ -447,6 +466,29 @@ export class Executor {
       };
       this.wakeWaiter = done;
     });
+  }
+
+  private complete(completion: Completion): void {
+    this.completions.push(completion);
+    this.scheduleCompletions();
+  }
+
+  private scheduleCompletions(): void {
+    this.completeTimer ??= setTimeout(() => void this.writeCompletions(), COMPLETE_WAIT_MS);
+  }
+
+  private takeCompletions(): Completion[] {
+    clearTimeout(this.completeTimer);
+    this.completeTimer = undefined;
+    return this.completions.splice(0);
+  }
+
+  /** Writes the completions waiting; if that fails, the runs are replayed to their end after their leases expire. */
+  private async writeCompletions(): Promise<void> {
+    const completions = this.takeCompletions();
+    await completeRuns(this.pool, completions).catch((error: Error) =>
+      this.log(`marking ${completions.length} run(s) completed failed (${error.message}); they finish again once their leases expire`),
+    );
   }
 
   private startDriving(run: ClaimedRun): void {
@@ -567,7 +609,8 @@ export class Executor {
     run.pending = [...run.pending, ...added];
     if (failure !== undefined) return this.fail(run, failure);
     if (complete) {
-      await finishRun(this.pool, run, { status: "COMPLETED", output: complete.data }, now);
+      if (run.concurrencyKey === null) this.complete({ runId: run.id, leaseToken: run.leaseToken, output: complete.data, at: now });
+      else await finishRun(this.pool, run, { status: "COMPLETED", output: complete.data }, now);
       return "done";
     }
     if (retry) {

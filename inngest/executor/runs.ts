@@ -117,6 +117,33 @@ export interface DirectTrigger {
   maxAttempts: number;
 }
 
+/** A run whose function returned, to be marked COMPLETED (fenced by its lease) in a later statement. */
+export interface Completion {
+  runId: string;
+  leaseToken: string;
+  output: unknown;
+  at: Date;
+}
+
+const completionValues = (completions: Completion[]) => [
+  completions.map((c) => c.runId),
+  completions.map((c) => c.leaseToken),
+  completions.map((c) => JSON.stringify(c.output ?? null)),
+  completions.map((c) => c.at),
+];
+
+/** `finishRun` of completed runs without a concurrency key, many at once. */
+export async function completeRuns(pool: pg.Pool, completions: Completion[]): Promise<void> {
+  if (completions.length === 0) return;
+  await pool.query({
+    name: "executor-complete-runs",
+    text: `UPDATE executor_runs r SET status = 'COMPLETED', wake_at = NULL, lease_token = NULL, pending = '[]', output = c.output, error = NULL, ended_at = c.at
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS c(id, token, output, at)
+       WHERE r.id = c.id AND r.lease_token = c.token AND r.status = 'RUNNING'`,
+    values: completionValues(completions),
+  });
+}
+
 export interface Claim {
   runs: ClaimedRun[];
   /** The earliest wake-up of a run left unclaimed, as the statement saw the table; null if none. */
@@ -147,6 +174,8 @@ export async function claimDue(
     direct: DirectTrigger[];
     /** Cheap questions answered by the same statement, so that an idle poll costs one round trip. */
     checks: { undispatchedExcept: string[] | null; limited: boolean };
+    /** Runs to mark COMPLETED in the same statement (`completeRuns`). */
+    completions: Completion[];
   },
 ): Promise<Claim> {
   const { direct, checks } = opts;
@@ -154,8 +183,13 @@ export async function claimDue(
     name: "executor-claim-due",
     text: `WITH due AS (
        SELECT id FROM executor_runs
-       WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL
+       WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL AND id <> ALL($13::text[])
        ORDER BY wake_at LIMIT $3 FOR UPDATE SKIP LOCKED
+     ),
+     completed AS (
+       UPDATE executor_runs r SET status = 'COMPLETED', wake_at = NULL, lease_token = NULL, pending = '[]', output = c.output, error = NULL, ended_at = c.at
+       FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::timestamptz[]) AS c(id, token, output, at)
+       WHERE r.id = c.id AND r.lease_token = c.token AND r.status = 'RUNNING'
      ),
      claimed AS (
        UPDATE executor_runs r
@@ -197,7 +231,7 @@ export async function claimDue(
          ) END))
          FROM (SELECT * FROM claimed UNION ALL SELECT * FROM started) r JOIN executor_events e ON e.id = r.event_id
      ) AS runs,
-     (SELECT min(wake_at) FROM executor_runs WHERE wake_at IS NOT NULL AND function_id = ANY($2::text[]) AND id NOT IN (SELECT id FROM due)) AS next_wake,
+     (SELECT min(wake_at) FROM executor_runs WHERE wake_at IS NOT NULL AND function_id = ANY($2::text[]) AND id NOT IN (SELECT id FROM due) AND id <> ALL($13::text[])) AS next_wake,
      CASE WHEN $11::text[] IS NOT NULL THEN EXISTS (SELECT 1 FROM executor_events WHERE dispatched_at IS NULL AND name <> ALL($11::text[])) END AS undispatched,
      CASE WHEN $12 THEN EXISTS (
        SELECT 1 FROM executor_runs WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NOT NULL
@@ -215,6 +249,7 @@ export async function claimDue(
       opts.limit * Math.max(0, ...direct.map((d) => d.maxSize)),
       checks.undispatchedExcept,
       checks.limited,
+      ...completionValues(opts.completions),
     ],
   });
   const row = rows[0];
