@@ -19,6 +19,7 @@
  *   npm run bench:executor                    1,000 and 10,000 runs per batch row
  *   BENCH_RUNS=2000 npm run bench:executor    one size only
  *   BENCH_ROWS=small-batches ...              only these rows (batches, stream, small-batches)
+ *   BENCH_SMALL_RATE=50 ...                   sends per second of the small-batch row (default 100)
  *   BENCH_PROFILE_DIR=/tmp/prof ...           also writes the worker's CPU profile there
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -36,6 +37,8 @@ const SEND_BATCH = 500;
 const STREAM_RATE = 100;
 const STREAM_SECONDS = 20;
 const SMALL_BATCH_SECONDS = 15;
+/** Sends per second of the small-batch row (BENCH_SMALL_RATE): lower it where the machine cannot keep up, or batches grow with the backlog. */
+const SMALL_BATCH_RATE = Number(process.env.BENCH_SMALL_RATE ?? STREAM_RATE);
 const BASELINE_POSTS = 5_000;
 /** Every wait below is bounded by this. */
 const TIME_LIMIT_MS = 300_000;
@@ -238,7 +241,13 @@ async function main() {
       console.log(`  send -> step start p50 ${percentile(toStep, 50)} ms, p99 ${percentile(toStep, 99)} ms; send -> run completed p50 ${percentile(toEnd, 50)} ms, p99 ${percentile(toEnd, 99)} ms`);
     }
     if (ROWS.includes("small-batches")) {
-      // Small batches: one or two events per send (alternately), the first-attempt shape.
+      // Small batches: one or two events per send (alternately), the first-attempt shape. A warm-up
+      // first, so that the row does not measure a fresh worker's first requests.
+      const sendSmall = (batch: number[]) => client.send(batch.map((i) => ({ name: "bench/first", data: { i } })));
+      const warmUp = Array.from({ length: 200 }, () => next++);
+      const warmed = returned.get("bench-first-attempts") ?? 0;
+      for (const i of warmUp) await sendSmall([i]);
+      while ((returned.get("bench-first-attempts") ?? 0) - warmed < warmUp.length) await sleep(5);
       await sleep(1_000);
       firstStepAt.clear();
       sentAt.clear();
@@ -252,14 +261,14 @@ async function main() {
       const serveCpu0 = process.cpuUsage();
       const b0 = Date.now();
       const smallSends: Promise<unknown>[] = [];
-      for (let k = 0; k < STREAM_RATE * SMALL_BATCH_SECONDS && Date.now() - b0 < TIME_LIMIT_MS; k++) {
-        const due = b0 + (k * 1000) / STREAM_RATE;
+      for (let k = 0; k < SMALL_BATCH_RATE * SMALL_BATCH_SECONDS && Date.now() - b0 < TIME_LIMIT_MS; k++) {
+        const due = b0 + (k * 1000) / SMALL_BATCH_RATE;
         if (due > Date.now()) await sleep(due - Date.now());
         const batch = Array.from({ length: 1 + (k % 2) }, () => next++);
         const t = Date.now();
         for (const i of batch) sentAt.set(i, t);
         smallIds.push(...batch);
-        smallSends.push(client.send(batch.map((i) => ({ name: "bench/first", data: { i } }))));
+        smallSends.push(sendSmall(batch));
       }
       await Promise.all(smallSends);
       while ((returned.get("bench-first-attempts") ?? 0) - smallBefore < smallIds.length && Date.now() - b0 < TIME_LIMIT_MS) await sleep(5);
@@ -275,7 +284,7 @@ async function main() {
       const delivered = smallIds.filter((i) => firstStepAt.has(i)).length;
       const toPost = smallIds.filter((i) => firstStepAt.has(i)).map((i) => firstStepAt.get(i)! - sentAt.get(i)!);
       console.log(
-        `\nsmall batches (batchEvents maxSize 100, one step POSTing each event), 1 or 2 events per send at ${STREAM_RATE} sends/s for ${SMALL_BATCH_SECONDS} s: ${delivered} of ${smallIds.length} delivered in ${runsAfter[0].n - runsBefore[0].n} runs`,
+        `\nsmall batches (batchEvents maxSize 100, one step POSTing each event), 1 or 2 events per send at ${SMALL_BATCH_RATE} sends/s for ${SMALL_BATCH_SECONDS} s: ${delivered} of ${smallIds.length} delivered in ${runsAfter[0].n - runsBefore[0].n} runs`,
       );
       console.log(
         `  executor process CPU ${(workerCpu / delivered).toFixed(3)} ms per delivery (${(workerCpu / (runsAfter[0].n - runsBefore[0].n)).toFixed(2)} ms per run); serving process (serve() + the send loop) ${(serveCpu / delivered).toFixed(3)} ms per delivery; send -> POST p50 ${percentile(toPost, 50)} ms, p99 ${percentile(toPost, 99)} ms`,
