@@ -35,6 +35,8 @@ interface NewRun {
 
 export interface DispatchResult {
   events: number;
+  /** The pass took as many events as it may: more may be waiting. */
+  full: boolean;
   runs: number;
   /** Of `runs`, those of functions with a concurrency limit (claimed by a separate, costlier path). */
   limitedRuns: number;
@@ -105,19 +107,23 @@ async function cancelMatching(client: pg.PoolClient, fn: FunctionSpec, event: Ev
   return cancelled;
 }
 
-/** Dispatches one batch of undispatched events. Returns what it did (events: 0 when none were waiting). */
-export async function dispatchEvents(pool: pg.Pool, functions: readonly FunctionSpec[], now: Date): Promise<DispatchResult> {
+/**
+ * Dispatches one batch of undispatched events. Returns what it did (events: 0 when none were waiting).
+ * Events named in `skip` are left to the claim that takes them directly (`claimDue` in runs.ts);
+ * events such a claim holds are skipped (SKIP LOCKED), never dispatched twice.
+ */
+export async function dispatchEvents(pool: pg.Pool, functions: readonly FunctionSpec[], now: Date, skip: readonly string[] = []): Promise<DispatchResult> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [DISPATCH_LOCK]);
     const { rows: events } = await client.query<EventRow>(
-      `SELECT id, name, data, ts FROM executor_events WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1`,
-      [DISPATCH_BATCH],
+      `SELECT id, name, data, ts FROM executor_events WHERE dispatched_at IS NULL AND name <> ALL($2::text[]) ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [DISPATCH_BATCH, skip],
     );
     if (events.length === 0) {
       await client.query("COMMIT");
-      return { events: 0, runs: 0, limitedRuns: 0, cancelled: 0 };
+      return { events: 0, full: false, runs: 0, limitedRuns: 0, cancelled: 0 };
     }
     let batch: NewRun[] = [];
     let runs = 0;
@@ -189,7 +195,7 @@ export async function dispatchEvents(pool: pg.Pool, functions: readonly Function
       [events.map((e) => e.id), now, WAKE_CHANNEL, limitedRuns > 0 ? "limited" : "runs", runs > 0],
     );
     await client.query("COMMIT");
-    return { events: events.length, runs, limitedRuns, cancelled };
+    return { events: events.length, full: events.length === DISPATCH_BATCH, runs, limitedRuns, cancelled };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;

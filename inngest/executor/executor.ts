@@ -7,19 +7,21 @@ import { dispatchEvents } from "@/inngest/executor/dispatch";
 import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/inngest/executor/driver";
 import { retryAfterTime, wakeTime } from "@/inngest/executor/duration";
 import { compileFunctions, type FunctionSpec } from "@/inngest/executor/functions";
-import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
+import { WAKE_CHANNEL, wokenFor } from "@/inngest/executor/ingest";
 import {
   abandonLeases,
+  claimDue,
   claimLimitedRuns,
-  claimRuns,
   commitStep,
+  completeRuns,
   finishRun,
   mergeBatchRuns,
-  nextWakeAt,
   releaseRun,
   renewLeases,
   type BatchMerge,
   type ClaimedRun,
+  type Completion,
+  type DirectTrigger,
   type PendingOp,
   type StepRecord,
 } from "@/inngest/executor/runs";
@@ -59,15 +61,38 @@ const MAX_DISPATCH_ROUNDS = 20;
 const CLAIM_BATCH_SHARE = 1 / 8;
 const CLAIM_BATCH_WAIT_MS = 20;
 /**
- * While this executor has runs in flight and a `batchEvents` function is registered, new events
- * are dispatched at most this often, so that the events of a busy period fill batches instead of
- * each paying for a run. An idle executor dispatches at once.
+ * While this executor has runs in flight, events of `batchEvents` functions are dispatched (or
+ * claimed directly) at most this often, so that the events of a busy period fill batches instead
+ * of each paying for a run. An idle executor takes them at once.
  */
 const DISPATCH_LINGER_MS = 20;
+/**
+ * A run whose function returned is marked COMPLETED by the next claim statement, or by a statement
+ * of its own (with the others waiting) after this long: one statement fewer per run. Safe to
+ * defer: every step is memoized, so a crash before it is written only replays the run to its end
+ * once the lease expires, repeating no step.
+ */
+const COMPLETE_WAIT_MS = 20;
 /** How long stop() waits for the pool's last connections to close after ending it. */
 const CLOSE_WAIT_MS = 5_000;
 
 type Verdict = "continue" | "done";
+
+/**
+ * The `batchEvents` functions whose events may skip the dispatcher (see `DirectTrigger`): what the
+ * dispatcher would decide for their events depends on nothing but arrival order, and no event
+ * handled elsewhere must be ordered against them (batch runs cannot be cancelled).
+ */
+function directTriggers(specs: FunctionSpec[]): DirectTrigger[] {
+  const triggered = (event: string) => specs.filter((f) => f.triggers.some((t) => t.event === event));
+  const cancels = (event: string) => specs.some((f) => f.cancel.some((c) => c.event === event));
+  return specs.flatMap((f) => {
+    if (!f.batch || f.batch.key || f.concurrency || f.idempotency || f.triggers.some((t) => t.filter)) return [];
+    return f.triggers
+      .filter((t) => triggered(t.event).length === 1 && !cancels(t.event))
+      .map((t) => ({ event: t.event, functionId: f.id, maxSize: f.batch!.maxSize, maxAttempts: f.maxAttempts }));
+  });
+}
 
 const errorValue = (error: unknown) =>
   error instanceof Error ? { name: error.name, message: error.message } : { name: "Error", message: String(error) };
@@ -93,16 +118,27 @@ export class Executor {
   private functions = new Map<string, FunctionSpec>();
   /** The registered functions, and whether any batches events or limits concurrency: read on every pass. */
   private specs: FunctionSpec[] = [];
+  /** A `batchEvents` function's events go through the dispatcher (those not claimed directly). */
   private batching = false;
+  /** Functions whose events are claimed straight from `executor_events` (`claimDue`), and their event names. */
+  private direct: DirectTrigger[] = [];
+  private directNames = new Set<string>();
   private limiting = false;
   private cron = new CronScheduler([]);
   private readonly inFlight = new Map<string, { token: string; done: Promise<void> }>();
   private listener?: pg.Client;
   private renewTimer?: NodeJS.Timeout;
+  /** Completed runs not marked so yet (see COMPLETE_WAIT_MS), and the timer that writes them. */
+  private completions: Completion[] = [];
+  private completeTimer?: NodeJS.Timeout;
   private loopDone?: Promise<void>;
   private stopping = false;
   private signalled = false;
   private eventsMaybe = true;
+  /** Events of a `direct` function may be waiting. */
+  private directMaybe = true;
+  /** The poll's turn to look for events nobody announced: the next claim asks whether any wait for the dispatcher. */
+  private pollEvents = false;
   /** Some run may be due: set by NOTIFY, timers and full claims; a finished run alone does not set it. */
   private claimMaybe = true;
   /**
@@ -115,8 +151,9 @@ export class Executor {
   private nextWake: number | undefined;
   /** When a claim was first put off to batch it. */
   private claimDeferredSince: number | undefined;
-  /** Real time of the last dispatch pass (see DISPATCH_LINGER_MS). */
+  /** Real time of the last dispatch pass, and of the last claim that took events directly (see DISPATCH_LINGER_MS). */
   private lastDispatchAt = 0;
+  private lastDirectClaimAt = 0;
   private wakeWaiter?: () => void;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -165,7 +202,9 @@ export class Executor {
     const specs = compileFunctions(sync);
     this.functions = new Map(specs.map((s) => [s.id, s]));
     this.specs = specs;
-    this.batching = specs.some((f) => f.batch);
+    this.direct = directTriggers(specs);
+    this.directNames = new Set(this.direct.map((d) => d.event));
+    this.batching = specs.some((f) => f.batch && !this.direct.some((d) => d.functionId === f.id));
     this.limiting = specs.some((f) => f.concurrency);
     this.cron = new CronScheduler(specs);
     const now = this.clock.now();
@@ -180,6 +219,7 @@ export class Executor {
   /** Wakes the loop now (tests call it after moving a manual clock). */
   wake(): void {
     this.eventsMaybe = true;
+    this.directMaybe = true;
     this.claimMaybe = true;
     this.signal();
   }
@@ -198,6 +238,7 @@ export class Executor {
     await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     clearInterval(this.renewTimer);
+    await this.writeCompletions();
     await abandonLeases(this.pool, [...this.inFlight.values()].map((f) => f.token), this.clock.now()).catch(() => {});
     const listener = this.listener;
     this.listener = undefined;
@@ -225,9 +266,13 @@ export class Executor {
     if (this.stopping) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
     client.on("notification", (n) => {
-      if (n.payload === "event") this.eventsMaybe = true;
-      else this.claimMaybe = true;
-      if (n.payload !== "event" && n.payload !== "runs") this.limitedMaybe = true;
+      const name = wokenFor(n.payload ?? "");
+      if (name === undefined) {
+        this.claimMaybe = true;
+        if (n.payload !== "runs") this.limitedMaybe = true;
+      } else if (name === null) this.eventsMaybe = this.directMaybe = true;
+      else if (this.directNames.has(name)) this.directMaybe = true;
+      else this.eventsMaybe = true;
       this.signal();
     });
     client.on("error", (error) => {
@@ -273,10 +318,11 @@ export class Executor {
       this.eventsMaybe = false;
       this.lastDispatchAt = Date.now();
       for (let round = 0; round < MAX_DISPATCH_ROUNDS; round++) {
-        const result = await dispatchEvents(this.pool, this.specs, this.clock.now());
+        const result = await dispatchEvents(this.pool, this.specs, this.clock.now(), [...this.directNames]);
         if (result.runs > 0) this.claimMaybe = true;
         if (result.limitedRuns > 0) this.limitedMaybe = true;
-        if (result.events === 0) break;
+        // A pass short of a full batch took every event waiting; later ones announce themselves.
+        if (!result.full) break;
         if (round === MAX_DISPATCH_ROUNDS - 1) this.eventsMaybe = true;
       }
     }
@@ -290,7 +336,11 @@ export class Executor {
     // All slots busy: a finishing run signals.
     if (free <= 0 || this.stopping) return this.pollMs;
     if (this.nextWake !== undefined && this.nextWake <= this.clock.now().getTime()) this.claimMaybe = this.limitedMaybe = true;
-    if (!this.claimMaybe) return this.idleTime();
+    const sinceDirect = Date.now() - this.lastDirectClaimAt;
+    const linger = this.directMaybe && sinceDirect < DISPATCH_LINGER_MS ? DISPATCH_LINGER_MS - sinceDirect : 0;
+    const direct = this.directMaybe && linger === 0;
+    const idle = () => (linger > 0 ? Math.min(this.idleTime(), linger) : this.idleTime());
+    if (!this.claimMaybe && !direct) return idle();
     if (this.inFlight.size > 0 && free < Math.max(1, Math.floor(this.concurrency * CLAIM_BATCH_SHARE))) {
       this.claimDeferredSince ??= Date.now();
       const waited = Date.now() - this.claimDeferredSince;
@@ -298,10 +348,29 @@ export class Executor {
     }
     this.claimDeferredSince = undefined;
     this.claimMaybe = false;
+    if (direct) {
+      this.directMaybe = false;
+      this.lastDirectClaimAt = Date.now();
+    }
     const functionIds = [...this.functions.keys()];
     const now = this.clock.now();
     const claimOpts = { functionIds, limit: free, now, leaseMs: this.leaseMs, workerId: this.workerId };
-    const runs = await claimRuns(this.pool, claimOpts);
+    const checkEvents = this.pollEvents;
+    this.pollEvents = false;
+    const completions = this.takeCompletions();
+    const claim = await claimDue(this.pool, {
+      ...claimOpts,
+      direct: direct ? this.direct : [],
+      checks: { undispatchedExcept: checkEvents ? [...this.directNames] : null, limited: this.limitedMaybe && this.limiting },
+      completions,
+    }).catch((error: unknown) => {
+      this.completions.unshift(...completions);
+      this.scheduleCompletions();
+      throw error;
+    });
+    const runs = claim.runs;
+    if (claim.undispatched) this.eventsMaybe = true;
+    if (!claim.limitedDue) this.limitedMaybe = false;
     if (runs.length < free && this.limitedMaybe && this.limiting) {
       this.limitedMaybe = false;
       const limit = free - runs.length;
@@ -313,10 +382,11 @@ export class Executor {
     if (runs.length === free) {
       // More may be due: claim again as soon as slots free up.
       this.claimMaybe = true;
+      if (direct) this.directMaybe = true;
       return 0;
     }
-    this.nextWake = (await nextWakeAt(this.pool, functionIds))?.getTime();
-    return this.idleTime();
+    this.nextWake = claim.nextWake?.getTime();
+    return this.eventsMaybe ? 0 : idle();
   }
 
   /**
@@ -383,7 +453,8 @@ export class Executor {
     if (this.signalled || this.stopping || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.eventsMaybe = true;
+        this.pollEvents = true;
+        this.directMaybe = true;
         this.claimMaybe = true;
         this.limitedMaybe = true;
         done();
@@ -395,6 +466,29 @@ export class Executor {
       };
       this.wakeWaiter = done;
     });
+  }
+
+  private complete(completion: Completion): void {
+    this.completions.push(completion);
+    this.scheduleCompletions();
+  }
+
+  private scheduleCompletions(): void {
+    this.completeTimer ??= setTimeout(() => void this.writeCompletions(), COMPLETE_WAIT_MS);
+  }
+
+  private takeCompletions(): Completion[] {
+    clearTimeout(this.completeTimer);
+    this.completeTimer = undefined;
+    return this.completions.splice(0);
+  }
+
+  /** Writes the completions waiting; if that fails, the runs are replayed to their end after their leases expire. */
+  private async writeCompletions(): Promise<void> {
+    const completions = this.takeCompletions();
+    await completeRuns(this.pool, completions).catch((error: Error) =>
+      this.log(`marking ${completions.length} run(s) completed failed (${error.message}); they finish again once their leases expire`),
+    );
   }
 
   private startDriving(run: ClaimedRun): void {
@@ -515,7 +609,8 @@ export class Executor {
     run.pending = [...run.pending, ...added];
     if (failure !== undefined) return this.fail(run, failure);
     if (complete) {
-      await finishRun(this.pool, run, { status: "COMPLETED", output: complete.data }, now);
+      if (run.concurrencyKey === null) this.complete({ runId: run.id, leaseToken: run.leaseToken, output: complete.data, at: now });
+      else await finishRun(this.pool, run, { status: "COMPLETED", output: complete.data }, now);
       return "done";
     }
     if (retry) {

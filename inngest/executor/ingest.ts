@@ -12,6 +12,18 @@ import { Prisma } from "@/lib/generated/prisma/client";
 
 export const WAKE_CHANNEL = "hookrelay_executor";
 
+/**
+ * The NOTIFY payload announcing new events: `event:<name>` when they all share one name, so that
+ * an executor that claims that name's events directly skips the dispatch pass; `event` otherwise.
+ */
+export const eventWake = (names: readonly string[]) => (names.length > 0 && names.every((n) => n === names[0]) ? `event:${names[0]}` : "event");
+
+/** The event name an `eventWake` payload announces, null for other events; undefined if it announces none. */
+export function wokenFor(payload: string): string | null | undefined {
+  if (payload === "event") return null;
+  return payload.startsWith("event:") ? payload.slice("event:".length) : undefined;
+}
+
 /** Events sent with the same id within this window are dropped, as Inngest does. */
 export const EVENT_DEDUPE_WINDOW_MS = 24 * 3_600_000;
 
@@ -52,7 +64,7 @@ export function insertEventsSql(events: StoredEvent[], now: Date, ids: string[] 
                     ${events.map((e) => e.ts)}::bigint[], ${events.map((e) => e.id ?? null)}::text[]) AS t(id, name, data, ts, key)
       ON CONFLICT (idempotency_key) DO NOTHING
     )
-    SELECT pg_notify(${WAKE_CHANNEL}, 'event')`;
+    SELECT pg_notify(${WAKE_CHANNEL}, ${eventWake(events.map((e) => e.name))})`;
 }
 
 /** Frees sender ids older than the dedupe window, so that an event may reuse one (see insertEventsSql). */
@@ -109,7 +121,7 @@ export function eventsFromRowsSql(parts: { source: string; name: string; data: P
     cte: Prisma.sql`INSERT INTO executor_events (id, name, data, ts, idempotency_key, received_at)
           SELECT gen_random_uuid()::text, ${sqlLiteral(parts.name)}, ${parts.data}, ${parts.ts}, NULL, ${parts.receivedAt}
           FROM ${Prisma.raw(parts.source)} s`,
-    wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(WAKE_CHANNEL)}, 'event'))`,
+    wake: Prisma.sql`(SELECT true FROM pg_notify(${sqlLiteral(WAKE_CHANNEL)}, ${sqlLiteral(eventWake([parts.name]))}))`,
   };
 }
 

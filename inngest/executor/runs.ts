@@ -42,7 +42,9 @@ interface ClaimRow {
   batch_event_ids: string[] | null;
   event_name: string;
   event_data: unknown;
-  event_ts: string;
+  event_ts: string | number;
+  /** Every event of a batch of more than one, in batch order, when the claim read them itself. */
+  batch_events?: { id: string; name: string; data: unknown; ts: string | number }[] | null;
 }
 
 const CLAIM_RETURNING = `r.id, r.function_id, r.attempt, r.max_attempts, r.pending, r.lease_token, r.step_count, r.concurrency_key,
@@ -62,7 +64,8 @@ async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]>
             values: [resumed],
           })
         ).rows;
-  const batchIds = rows.flatMap((r) => (r.batch_event_ids && r.batch_event_ids.length > 1 ? r.batch_event_ids : []));
+  const batched = (r: ClaimRow) => r.batch_event_ids !== null && r.batch_event_ids.length > 1;
+  const batchIds = rows.flatMap((r) => (batched(r) && !r.batch_events ? r.batch_event_ids! : []));
   const batchEvents =
     batchIds.length === 0
       ? new Map<string, ReturnType<typeof eventForSdk>>()
@@ -78,11 +81,12 @@ async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]>
   const runs = new Map<string, ClaimedRun>();
   for (const r of rows) {
     const event = eventForSdk({ id: r.event_id, name: r.event_name, data: r.event_data, ts: r.event_ts });
+    const events = !batched(r) ? [event] : r.batch_events ? r.batch_events.map(eventForSdk) : r.batch_event_ids!.flatMap((id) => batchEvents.get(id) ?? []);
     runs.set(r.id, {
       id: r.id,
       functionId: r.function_id,
       event,
-      events: r.batch_event_ids && r.batch_event_ids.length > 1 ? r.batch_event_ids.flatMap((id) => batchEvents.get(id) ?? []) : [event],
+      events,
       attempt: r.attempt,
       maxAttempts: r.max_attempts,
       pending: r.pending,
@@ -101,23 +105,160 @@ async function withSteps(pool: pg.Pool, rows: ClaimRow[]): Promise<ClaimedRun[]>
   return [...runs.values()];
 }
 
-/** Claims up to `limit` due runs without a concurrency limit. */
-export async function claimRuns(pool: pg.Pool, opts: { functionIds: string[]; limit: number; now: Date; leaseMs: number; workerId: string }) {
-  const { rows } = await pool.query<ClaimRow>({
-    name: "executor-claim",
+/**
+ * A `batchEvents` function whose events need no dispatch pass: no batch key, no trigger filter,
+ * no concurrency limit or idempotency, the only function its events trigger, and no function
+ * cancels on them. Its events are claimed straight from `executor_events` (see `claimDue`).
+ */
+export interface DirectTrigger {
+  event: string;
+  functionId: string;
+  maxSize: number;
+  maxAttempts: number;
+}
+
+/** A run whose function returned, to be marked COMPLETED (fenced by its lease) in a later statement. */
+export interface Completion {
+  runId: string;
+  leaseToken: string;
+  output: unknown;
+  at: Date;
+}
+
+const completionValues = (completions: Completion[]) => [
+  completions.map((c) => c.runId),
+  completions.map((c) => c.leaseToken),
+  completions.map((c) => JSON.stringify(c.output ?? null)),
+  completions.map((c) => c.at),
+];
+
+/** `finishRun` of completed runs without a concurrency key, many at once. */
+export async function completeRuns(pool: pg.Pool, completions: Completion[]): Promise<void> {
+  if (completions.length === 0) return;
+  await pool.query({
+    name: "executor-complete-runs",
+    text: `UPDATE executor_runs r SET status = 'COMPLETED', wake_at = NULL, lease_token = NULL, pending = '[]', output = c.output, error = NULL, ended_at = c.at
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS c(id, token, output, at)
+       WHERE r.id = c.id AND r.lease_token = c.token AND r.status = 'RUNNING'`,
+    values: completionValues(completions),
+  });
+}
+
+export interface Claim {
+  runs: ClaimedRun[];
+  /** The earliest wake-up of a run left unclaimed, as the statement saw the table; null if none. */
+  nextWake: Date | null;
+  /** Events wait for the dispatcher (asked for with `checks.undispatchedExcept`). */
+  undispatched: boolean;
+  /** Runs of functions with a concurrency limit are due (asked for with `checks.limited`). */
+  limitedDue: boolean;
+}
+
+/**
+ * One statement for a scheduling pass: claims up to `limit` due runs without a concurrency limit
+ * and, into the slots left, starts runs of `direct` functions from their waiting events (up to
+ * `maxSize` events each, in arrival order), already leased to this worker. Those events are marked
+ * dispatched by the same statement, so no dispatch pass, QUEUED run or second claim stands between
+ * an event and the run that handles it. Runs already due come first. Events are taken FOR UPDATE
+ * SKIP LOCKED, so concurrent claimers (and the dispatcher) never take one event twice. A crash
+ * after the claim leaves leased runs, taken over when their lease expires, as any run.
+ */
+export async function claimDue(
+  pool: pg.Pool,
+  opts: {
+    functionIds: string[];
+    limit: number;
+    now: Date;
+    leaseMs: number;
+    workerId: string;
+    direct: DirectTrigger[];
+    /** Cheap questions answered by the same statement, so that an idle poll costs one round trip. */
+    checks: { undispatchedExcept: string[] | null; limited: boolean };
+    /** Runs to mark COMPLETED in the same statement (`completeRuns`). */
+    completions: Completion[];
+  },
+): Promise<Claim> {
+  const { direct, checks } = opts;
+  const { rows } = await pool.query<{ runs: ClaimRow[] | null; next_wake: Date | null; undispatched: boolean | null; limited_due: boolean | null }>({
+    name: "executor-claim-due",
     text: `WITH due AS (
        SELECT id FROM executor_runs
-       WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL
+       WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL AND id <> ALL($13::text[])
        ORDER BY wake_at LIMIT $3 FOR UPDATE SKIP LOCKED
+     ),
+     completed AS (
+       UPDATE executor_runs r SET status = 'COMPLETED', wake_at = NULL, lease_token = NULL, pending = '[]', output = c.output, error = NULL, ended_at = c.at
+       FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::timestamptz[]) AS c(id, token, output, at)
+       WHERE r.id = c.id AND r.lease_token = c.token AND r.status = 'RUNNING'
+     ),
+     claimed AS (
+       UPDATE executor_runs r
+       SET status = 'RUNNING', wake_at = $4, lease_token = gen_random_uuid()::text, leased_by = $5, started_at = COALESCE(r.started_at, $1)
+       FROM due WHERE r.id = due.id
+       RETURNING r.id, r.function_id, r.attempt, r.max_attempts, r.pending, r.lease_token, r.step_count, r.concurrency_key, r.event_id, r.batch_event_ids
+     ),
+     direct AS (SELECT * FROM unnest($6::text[], $7::text[], $8::int[], $9::int[]) AS t(name, fn, size, attempts)),
+     waiting AS (
+       SELECT e.id, e.name, e.seq FROM executor_events e
+       WHERE e.dispatched_at IS NULL AND e.name = ANY($6::text[])
+       ORDER BY e.seq LIMIT $10 FOR UPDATE SKIP LOCKED
+     ),
+     grouped AS (
+       SELECT t.fn, t.attempts, w.id, w.seq, (row_number() OVER (PARTITION BY t.fn ORDER BY w.seq) - 1) / t.size AS n
+       FROM waiting w JOIN direct t ON t.name = w.name
+     ),
+     batches AS (
+       SELECT gen_random_uuid()::text AS id, fn, min(attempts) AS attempts, array_agg(id ORDER BY seq) AS ids
+       FROM grouped GROUP BY fn, n
+       ORDER BY min(seq) LIMIT greatest(0, $3 - (SELECT count(*) FROM due))
+     ),
+     taken AS (
+       UPDATE executor_events e SET dispatched_at = $1 FROM batches b WHERE e.id = ANY(b.ids)
+     ),
+     started AS (
+       INSERT INTO executor_runs (id, function_id, event_id, batch_event_ids, status, max_attempts, wake_at, lease_token, leased_by, created_at, started_at)
+       SELECT id, fn, ids[1], ids, 'RUNNING', attempts, $4, gen_random_uuid()::text, $5, $1, $1 FROM batches
+       RETURNING id, function_id, attempt, max_attempts, pending, lease_token, step_count, concurrency_key, event_id, batch_event_ids
      )
-     UPDATE executor_runs r
-     SET status = 'RUNNING', wake_at = $4, lease_token = gen_random_uuid()::text, leased_by = $5, started_at = COALESCE(r.started_at, $1)
-     FROM due, executor_events e
-     WHERE r.id = due.id AND e.id = r.event_id
-     RETURNING ${CLAIM_RETURNING}`,
-    values: [opts.now, opts.functionIds, opts.limit, new Date(opts.now.getTime() + opts.leaseMs), opts.workerId],
+     SELECT (
+       SELECT json_agg(json_build_object(
+         'id', r.id, 'function_id', r.function_id, 'attempt', r.attempt, 'max_attempts', r.max_attempts, 'pending', r.pending,
+         'lease_token', r.lease_token, 'step_count', r.step_count, 'concurrency_key', r.concurrency_key,
+         'batch_event_ids', r.batch_event_ids, 'event_id', e.id, 'event_name', e.name, 'event_data', e.data, 'event_ts', e.ts,
+         'batch_events', CASE WHEN cardinality(r.batch_event_ids) > 1 THEN (
+           SELECT json_agg(json_build_object('id', b.id, 'name', b.name, 'data', b.data, 'ts', b.ts) ORDER BY u.n)
+             FROM unnest(r.batch_event_ids) WITH ORDINALITY AS u(id, n) JOIN executor_events b ON b.id = u.id
+         ) END))
+         FROM (SELECT * FROM claimed UNION ALL SELECT * FROM started) r JOIN executor_events e ON e.id = r.event_id
+     ) AS runs,
+     (SELECT min(wake_at) FROM executor_runs WHERE wake_at IS NOT NULL AND function_id = ANY($2::text[]) AND id NOT IN (SELECT id FROM due) AND id <> ALL($13::text[])) AS next_wake,
+     CASE WHEN $11::text[] IS NOT NULL THEN EXISTS (SELECT 1 FROM executor_events WHERE dispatched_at IS NULL AND name <> ALL($11::text[])) END AS undispatched,
+     CASE WHEN $12 THEN EXISTS (
+       SELECT 1 FROM executor_runs WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NOT NULL
+     ) END AS limited_due`,
+    values: [
+      opts.now,
+      opts.functionIds,
+      opts.limit,
+      new Date(opts.now.getTime() + opts.leaseMs),
+      opts.workerId,
+      direct.map((d) => d.event),
+      direct.map((d) => d.functionId),
+      direct.map((d) => d.maxSize),
+      direct.map((d) => d.maxAttempts),
+      opts.limit * Math.max(0, ...direct.map((d) => d.maxSize)),
+      checks.undispatchedExcept,
+      checks.limited,
+      ...completionValues(opts.completions),
+    ],
   });
-  return withSteps(pool, rows);
+  const row = rows[0];
+  return {
+    runs: await withSteps(pool, row?.runs ?? []),
+    nextWake: row?.next_wake ? new Date(row.next_wake) : null,
+    undispatched: row?.undispatched === true,
+    limitedDue: row?.limited_due === true,
+  };
 }
 
 /**
@@ -313,15 +454,6 @@ export async function abandonLeases(pool: pg.Pool, tokens: string[], now: Date):
     [tokens, now],
   );
   await pool.query(`SELECT pg_notify($1, 'released')`, [WAKE_CHANNEL]);
-}
-
-/** The earliest time any run of these functions is due (for the idle wait), or null. */
-export async function nextWakeAt(pool: pg.Pool, functionIds: string[]): Promise<Date | null> {
-  const { rows } = await pool.query<{ at: Date | null }>(
-    `SELECT min(wake_at) AS at FROM executor_runs WHERE wake_at IS NOT NULL AND function_id = ANY($1::text[])`,
-    [functionIds],
-  );
-  return rows[0]?.at ?? null;
 }
 
 export interface BatchMerge {

@@ -1,17 +1,17 @@
 import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { decide, performScheduledAttempt, recordAttempts, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
-import { loadContexts, markSending, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
+import { claimFirstAttempts, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
 import type { DeliveryId } from "@/lib/ids";
 
 /**
  * First attempts of many deliveries at once (one Inngest run for a batch of `delivery/requested`
  * events): most webhooks succeed the first time, so the per-delivery retry function only starts for
  * the others. The batch does in one statement what `performScheduledAttempt` does per delivery:
- * one query loads every context, one marks them sending, and the attempts are recorded with their
- * deliveries' next states in a few statements (group commit) as the answers come in, all through
- * the delivery store. Deliveries
- * to rate-limited endpoints go through `performScheduledAttempt` one by one. A re-run of the batch
+ * one statement loads every context and marks the deliveries it may send at once sending, and the
+ * attempts are recorded with their deliveries' next states in a few statements (group commit) as
+ * the answers come in, all through the delivery store. Deliveries to rate-limited endpoints go
+ * through `performScheduledAttempt` one by one. A re-run of the batch
  * after a crash never repeats an attempt it recorded (the attempt number is checked first).
  */
 
@@ -60,20 +60,24 @@ export async function forEachBounded<T>(items: T[], parallel: number, work: (ite
 async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrigger): Promise<Map<DeliveryId, ScheduledAttemptResult>> {
   const config = deliveryConfig();
   const results = new Map<DeliveryId, ScheduledAttemptResult>();
-  const contexts = await loadContexts(deliveryIds, 1, trigger, new Date());
+  const contexts = await claimFirstAttempts(deliveryIds, trigger, new Date());
   for (const id of deliveryIds) if (!contexts.some((c) => c.deliveryId === id)) results.set(id, { kind: "stopped", reason: "delivery no longer exists" });
 
   const plain: AttemptContext[] = [];
   const limited: AttemptContext[] = [];
   for (const context of contexts) {
+    if (context.sendable) {
+      plain.push(context);
+      continue;
+    }
     const settled = settledBefore(context);
     if (settled === "stop") results.set(context.deliveryId, await stopDelivery(context));
     else if (settled) results.set(context.deliveryId, settled);
-    else (context.rateLimit ? limited : plain).push(context);
+    // Rate-limited, or changed since the statement read it: the per-delivery path decides again.
+    else limited.push(context);
   }
 
   const commit = groupCommit<Recorded>((batch) => recordAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
-  if (plain.length > 0) await markSending(plain.map((c) => c.deliveryId), 1, new Date());
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
     const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
     commit.add(recorded);

@@ -201,6 +201,53 @@ describe("a delivery worker killed with SIGKILL", () => {
     expect(held.requests.map((q) => q.path).sort()).toEqual(["/h0", "/h0", "/h1", "/h1", "/h2", "/h2"]);
   }, 4 * COLD_MS);
 
+  it("between claiming the first attempt and sending it: the run is taken over after its lease, and the receiver gets the message exactly once", async () => {
+    const r = await receiver({ kind: "status", status: 200 });
+    const { org } = await orgWithEndpoint(`${r.url}/hook`);
+    // Sent while no worker runs: the event waits in executor_events for the first claim.
+    const messageId = await send(org);
+    const { id: deliveryId } = await db.delivery.findFirstOrThrow({ where: { messageId } });
+
+    // Hold the delivery's row so that worker A, once it has claimed the run, stops before the send:
+    // marking the delivery SENDING is the last thing the batch does before it POSTs.
+    const locker = await database.pool.connect();
+    let runId: string;
+    try {
+      const lockerPid = (await locker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+      await locker.query("BEGIN");
+      await locker.query(`SELECT 1 FROM "Delivery" WHERE id = $1 FOR UPDATE`, [deliveryId]);
+      const a = worker();
+      await a.ready;
+      await waitFor("worker A stopped before the send", async () => (await sessionsOf(a.name, lockerPid)).some((s) => s.blocked), COLD_MS);
+      runId = await runOf(messageId);
+      const { rows: claimed } = await database.pool.query<{ status: string; leased_by: string }>(`SELECT status, leased_by FROM executor_runs WHERE id = $1`, [runId]);
+      expect(claimed).toEqual([{ status: "RUNNING", leased_by: expect.stringContaining(`:${a.child.pid}:`) }]);
+      await kill(a.child);
+      // PostgreSQL would still run a dead client's statement once the lock frees: end A's sessions, as a crash would have.
+      await database.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [a.name]);
+      await locker.query("ROLLBACK");
+    } finally {
+      locker.release(true);
+    }
+    expect(r.total).toBe(0);
+    expect(await db.delivery.findFirstOrThrow({ where: { messageId } })).toMatchObject({ status: "PENDING", attemptCount: 0 });
+
+    const b = worker();
+    await b.ready;
+    const delivery = await waitFor("delivery to succeed after takeover", finished(messageId), COLD_MS + TAKEOVER_MS, 50);
+    expect(delivery.status).toBe("SUCCEEDED");
+    expect((await attemptsOf(messageId)).map((x) => [x.attemptNumber, x.succeeded])).toEqual([[1, true]]);
+    await quiet();
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId]);
+    // The run A claimed is the one B finished: the event started no second run.
+    const { rows: runs } = await database.pool.query<{ id: string; status: string; leased_by: string }>(
+      `SELECT r.id, r.status, r.leased_by FROM executor_runs r JOIN executor_events e ON e.id = ANY (coalesce(r.batch_event_ids, ARRAY[r.event_id]))
+        WHERE e.data->>'messageId' = $1`,
+      [messageId],
+    );
+    expect(runs).toEqual([{ id: runId, status: "COMPLETED", leased_by: expect.stringContaining(`:${b.child.pid}:`) }]);
+  }, 4 * COLD_MS);
+
   it("after it recorded the attempt but before the executor memoized it: that attempt is not sent again", async () => {
     const r = await receiver({ kind: "hold" });
     const { org } = await orgWithEndpoint(`${r.url}/hook`);

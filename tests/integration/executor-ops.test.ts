@@ -403,6 +403,51 @@ describe("batchEvents under a backlog", () => {
   });
 });
 
+describe("batchEvents claimed straight from the events table", () => {
+  it("starts batches of maxSize from waiting events without a dispatch pass, and two claiming workers never take one event twice", async () => {
+    const direct = await createExecutorDatabase(inject("adminDatabaseUrl"), "exec_direct");
+    const other = await createTestClient("direct");
+    const seen: number[][] = [];
+    const fn = other.client.createFunction({ id: "firsts", triggers: { event: "d/e" }, batchEvents: { maxSize: 5, timeout: "60s" } }, async ({ events, step }) =>
+      step.run("see", () => {
+        seen.push(events.map((e: { data: Record<string, unknown> }) => Number(e.data.i)));
+        return events.length;
+      }),
+    );
+    const otherApp = await startTestApp({ port: other.port, client: other.client, functions: [fn], pool: direct.pool });
+    const worker = () => new Executor({ databaseUrl: direct.url, serveUrl: otherApp.serveUrl, executorKey: TEST_EXECUTOR_KEY, pollMs: 50, concurrency: 4, log: () => {} });
+    const workers = [worker(), worker()];
+    try {
+      // Sent before any worker runs: the events wait in executor_events, with no run queued for them.
+      await other.client.send(Array.from({ length: 12 }, (_, i) => ({ name: "d/e", data: { i } })));
+      const { rows: queued } = await direct.pool.query(`SELECT 1 FROM executor_runs`);
+      expect(queued).toEqual([]);
+      await workers[0]!.start();
+      await waitFor("the waiting events handled", async () => seen.flat().length >= 12 || undefined);
+      await workers[1]!.start();
+      // Sent one by one while both workers claim.
+      for (let i = 12; i < 200; i++) await other.client.send({ name: "d/e", data: { i } });
+      await waitFor("every event handled", async () => seen.flat().length >= 200 || undefined);
+      await waitFor("every run completed", async () => {
+        const runs = await runsOf(direct.pool, "direct-firsts");
+        return (runs.length === seen.length && runs.every((r) => r.status === "COMPLETED")) || undefined;
+      });
+      expect(seen.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(seen.every((batch) => batch.length >= 1 && batch.length <= 5)).toBe(true);
+      // Within a batch, arrival order.
+      expect(seen.every((batch) => batch.every((v, k) => k === 0 || batch[k - 1]! < v))).toBe(true);
+      // The first claim took the 12 waiting events as batches of 5, 5 and 2.
+      expect(seen.filter((batch) => batch[0]! < 12).map((batch) => batch.length).sort()).toEqual([2, 5, 5]);
+      const { rows: undispatched } = await direct.pool.query(`SELECT 1 FROM executor_events WHERE dispatched_at IS NULL`);
+      expect(undispatched).toEqual([]);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await otherApp.close();
+      await direct.cleanup();
+    }
+  });
+});
+
 describe("embedded executor registration", () => {
   it("rejects functions with options it cannot honour, listing each", async () => {
     const other = await createTestClient("reject");

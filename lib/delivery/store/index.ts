@@ -17,7 +17,7 @@ import { deliveriesDueFromRows, deliveriesRequestedFromRows, events, publish } f
  * scheduled (`deliverAt`), so no delivery is ever recorded without the run that will send it. Its
  * states (a scheduled message's deliveries are PENDING, not attempted, until `deliverAt`):
  *
- *   PENDING ──markSending──▶ SENDING ──recordScheduledAttempts──▶ SUCCEEDED | PENDING (retry) | FAILED
+ *   PENDING ──markSending, claimFirstAttempts──▶ SENDING ──recordScheduledAttempts──▶ SUCCEEDED | PENDING (retry) | FAILED
  *   FAILED | SUCCEEDED ──claimForManual──▶ SENDING ──recordManualAttempts──▶ SUCCEEDED | FAILED
  *   PENDING | SENDING ──failDeliveries──▶ FAILED (endpoint disabled or deleted, a task stopped)
  *   PENDING ──expungeMessage──▶ FAILED (its message's content expunged: expunge.ts)
@@ -235,13 +235,9 @@ export type AttemptContext = Pick<Delivery, "status" | "nextAttemptAt"> &
     secrets: string[];
   };
 
-/**
- * Everything the attempts of these deliveries need, in one round trip: this is the delivery hot
- * path, where every statement costs CPU on the executor's one thread and in the kernel. `earlier`
- * is attempt `attemptNumber` of `trigger` if it was already recorded (a re-run after a crash).
- */
-export async function loadContexts(deliveryIds: DeliveryId[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
-  return db.$queryRaw<AttemptContext[]>`
+/** The columns and joins of an attempt's context (see `AttemptContext`), for `loadContexts` and `claimFirstAttempts`. */
+function contextSelect(attemptNumber: number, trigger: ScheduledTrigger, now: Date): Prisma.Sql {
+  return Prisma.sql`
     SELECT d.id AS "deliveryId", d.status::text AS status, d."nextAttemptAt", m.id AS "messageId", m.body, e.id AS "endpointId", e.url, e.disabled,
            e."deletedAt", e."rateLimit", e.headers, o."disabledAt" AS "organizationDisabledAt", m."expungedAt" AS "messageExpungedAt",
            (SELECT json_build_object('succeeded', a.succeeded, 'statusCode', a."statusCode", 'errorMessage', a."errorMessage")
@@ -253,8 +249,48 @@ export async function loadContexts(deliveryIds: DeliveryId[], attemptNumber: num
       FROM "Delivery" d
       JOIN "Message" m ON m.id = d."messageId"
       JOIN "Endpoint" e ON e.id = d."endpointId"
-      JOIN "Organization" o ON o.id = e."organizationId"
-     WHERE d.id = ANY (${deliveryIds}::text[])`;
+      JOIN "Organization" o ON o.id = e."organizationId"`;
+}
+
+/**
+ * Everything the attempts of these deliveries need, in one round trip: this is the delivery hot
+ * path, where every statement costs CPU on the executor's one thread and in the kernel. `earlier`
+ * is attempt `attemptNumber` of `trigger` if it was already recorded (a re-run after a crash).
+ */
+export async function loadContexts(deliveryIds: DeliveryId[], attemptNumber: number, trigger: ScheduledTrigger, now: Date): Promise<AttemptContext[]> {
+  return db.$queryRaw<AttemptContext[]>`${contextSelect(attemptNumber, trigger, now)} WHERE d.id = ANY (${deliveryIds}::text[])`;
+}
+
+/** A first attempt's context, and whether it may be sent now without a rate-limit slot. */
+export type FirstAttemptContext = AttemptContext & {
+  /**
+   * Marked SENDING by this statement (it was PENDING), or already SENDING from a run that stopped
+   * before recording its attempt; and nothing stands in the way: not finished, endpoint enabled and
+   * not deleted, content not expunged, attempt not recorded, organization enabled, no rate limit.
+   */
+  sendable: boolean;
+};
+
+/**
+ * `loadContexts` and `markSending` of a batch of first attempts in one statement: the contexts
+ * of every delivery, and the deliveries that may be sent at once (`sendable`) moved to SENDING.
+ * The others are left as they were, for the caller to stop, answer or pace one by one.
+ */
+export async function claimFirstAttempts(deliveryIds: DeliveryId[], trigger: ScheduledTrigger, now: Date): Promise<FirstAttemptContext[]> {
+  return db.$queryRaw<FirstAttemptContext[]>`
+    WITH ctx AS (${contextSelect(1, trigger, now)} WHERE d.id = ANY (${deliveryIds}::text[])),
+    ready AS (
+      SELECT "deliveryId" FROM ctx
+       WHERE status IN ('PENDING', 'SENDING') AND "deletedAt" IS NULL AND NOT disabled AND "messageExpungedAt" IS NULL
+         AND earlier IS NULL AND "organizationDisabledAt" IS NULL AND "rateLimit" IS NULL
+    ),
+    marked AS (
+      UPDATE "Delivery" d SET status = 'SENDING', "attemptCount" = 1, "lastAttemptAt" = ${now}, "nextAttemptAt" = NULL, "updatedAt" = ${now}
+        FROM ready WHERE d.id = ready."deliveryId" AND d.status = 'PENDING'
+      RETURNING d.id
+    )
+    SELECT ctx.*, (ctx."deliveryId" IN (SELECT id FROM marked) OR (ctx.status = 'SENDING' AND ctx."deliveryId" IN (SELECT "deliveryId" FROM ready))) AS sendable
+      FROM ctx`;
 }
 
 /** Pending deliveries about to be attempted: SENDING is what "an attempt in flight" means everywhere. */
