@@ -31,11 +31,13 @@ const STOP_GRACE_MS = 10_000;
 /** The calls the plain path answers: the ones clients make most, whose pipeline is most of their cost. */
 const PLAIN_OPERATIONS = ["v1.message.create"];
 
-/** The rules of next.config's `headers()`, the one list of the headers every answer carries. */
-async function nextConfigHeaders(): Promise<unknown> {
+/** What next.config says of every answer: its `headers()` rules, and whether Next compresses (`compress`, on unless false). */
+async function nextConfigAnswers(): Promise<{ headers: unknown; compress: boolean }> {
   const loaded: unknown = await import(pathToFileURL(path.join(root, "next.config.mjs")).href);
-  const config = z.object({ default: z.object({ headers: z.custom<() => Promise<unknown>>((v) => typeof v === "function").optional() }) }).parse(loaded);
-  return (await config.default.headers?.()) ?? [];
+  const config = z
+    .object({ default: z.object({ headers: z.custom<() => Promise<unknown>>((v) => typeof v === "function").optional(), compress: z.boolean().optional() }) })
+    .parse(loaded).default;
+  return { headers: (await config.headers?.()) ?? [], compress: config.compress !== false };
 }
 
 /** The plain API path's handler, or null when Next answers everything. */
@@ -46,9 +48,12 @@ async function plainPath(dev: boolean, port: number) {
   const [{ plainApiHandler }, { operations }, { configHeaders }] = await Promise.all([import("../lib/api/v1/node"), import("../lib/api/v1/registry"), import("../lib/http/config-headers")]);
   const served = PLAIN_OPERATIONS.map((id) => operations.find((op) => op.operationId === id) ?? null);
   if (served.includes(null)) throw new Error(`the plain API path names an operation the registry does not have: ${PLAIN_OPERATIONS.join(", ")}`);
-  const headers = configHeaders(await nextConfigHeaders());
+  const answers = await nextConfigAnswers();
   let count = 0;
-  const handler = plainApiHandler(served.filter((op) => op !== null), { port, headers });
+  const handler = plainApiHandler(
+    served.filter((op) => op !== null),
+    { port, headers: configHeaders(answers.headers), compress: answers.compress },
+  );
   return {
     handle: (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (!handler(req, res)) return false;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { paramsOf, runOperation, type PipelineRequest } from "@/lib/api/v1/handle";
 import type { AnyOperation } from "@/lib/api/v1/operation";
 import type { ConfigHeaders } from "@/lib/http/config-headers";
@@ -17,8 +18,20 @@ import type { CappedBody } from "@/lib/http/read-body";
  * - no header Next reads for its own purposes (`rsc`, `next-*`, `x-middleware-*`, `x-nextjs-*`,
  *   `x-invoke-*`, `x-matched-path`).
  *
- * The answer carries next.config's headers (lib/http/config-headers.ts), as Next's would.
+ * The answer is written as Next writes a route's: next.config's headers (lib/http/config-headers.ts),
+ * the `Vary` Next gives every App Router answer, the route's headers, the body streamed, and Next's
+ * own compression middleware when next.config leaves `compress` on. The pieces of Next used for
+ * that are loaded from the installed `next`, so an upgrade brings its changes along;
+ * e2e/api-plain-path.spec.ts compares the bytes of both servers' answers.
  */
+
+const nextRequire = createRequire(import.meta.url);
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const compression = nextRequire("next/dist/compiled/compression") as () => Middleware;
+const { releaseCompressionStream } = nextRequire("next/dist/server/lib/release-compression-stream") as typeof import("next/dist/server/lib/release-compression-stream");
+const routerHeaders = nextRequire("next/dist/client/components/app-router-headers") as typeof import("next/dist/client/components/app-router-headers");
+/** What Next's `setVaryHeader` appends for an App Router path that no interception route can match (this app has none). */
+const APP_VARY = [routerHeaders.RSC_HEADER, routerHeaders.NEXT_ROUTER_STATE_TREE_HEADER, routerHeaders.NEXT_ROUTER_PREFETCH_HEADER, routerHeaders.NEXT_ROUTER_SEGMENT_PREFETCH_HEADER].join(", ");
 
 /** A path parameter's text that every router reads the same way: no escape, no dot segment, no separator. */
 const SEGMENT = "([A-Za-z0-9_~-][A-Za-z0-9._~-]*)";
@@ -98,12 +111,24 @@ function webRequestOf(req: IncomingMessage, url: URL): Request {
   return new Request(url, { method: req.method, headers });
 }
 
+/** Headers a route's answer may repeat; any other one next.config already set is not set again. */
+const REPEATABLE = new Set(["set-cookie", "www-authenticate", "proxy-authenticate", "vary"]);
+/** Framing the server decides, not the answer. */
+const FRAMING = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+
+/** Writes the answer as Next's `sendResponse` does: next.config's headers first, the body streamed (chunked). */
 async function send(res: ServerResponse, response: Response, configured: [string, string][]): Promise<void> {
   res.statusCode = response.status;
+  res.statusMessage = response.statusText;
   for (const [name, value] of configured) res.setHeader(name, value);
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  res.end(body);
+  res.appendHeader("vary", APP_VARY);
+  response.headers.forEach((value, name) => {
+    if (FRAMING.has(name)) return;
+    if (REPEATABLE.has(name) || res.getHeader(name) === undefined) res.appendHeader(name, value);
+  });
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  if (body?.byteLength) res.write(body);
+  res.end();
 }
 
 export interface PlainApiOptions {
@@ -111,6 +136,8 @@ export interface PlainApiOptions {
   port: number;
   /** next.config's answer headers (`configHeaders`). */
   headers: ConfigHeaders;
+  /** next.config's `compress` (Next's default: on). */
+  compress: boolean;
 }
 
 /**
@@ -119,6 +146,7 @@ export interface PlainApiOptions {
  */
 export function plainApiHandler(operations: readonly AnyOperation[], options: PlainApiOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const routes = operations.map(routeOf);
+  const compress = options.compress ? compression() : null;
   return (req, res) => {
     const target = req.url ?? "";
     if (!target.startsWith("/api/v1/")) return false;
@@ -129,6 +157,13 @@ export function plainApiHandler(operations: readonly AnyOperation[], options: Pl
       const match = route.regex.exec(pathname);
       if (!match) continue;
       if (Object.keys(req.headers).some((name) => NEXT_HEADERS.test(name))) return false;
+      if (compress) {
+        compress(req, res, () => {});
+        // As Next does: a client gone mid-answer would leave the middleware's zlib stream open.
+        res.once("close", () => {
+          if (!res.writableFinished) releaseCompressionStream(res);
+        });
+      }
       serve(route, match, target, req, res, options);
       return true;
     }
