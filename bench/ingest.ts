@@ -13,6 +13,7 @@
  * each, after a warm-up. `npm run bench:delivery` measures the whole app.
  *
  *   npm run bench:ingest [-- messages=3000 endpoints=1 clients=32]
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench:ingest    also writes each server's CPU profiles there (plain-off/, plain-on/)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -27,6 +28,8 @@ const [messages, endpoints, clients] = [3_000, 1, 32].map((d, i) => Math.min(Num
 const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
 const root = path.resolve(import.meta.dirname, "..");
 const ROUNDS = 2;
+/** Calls before the measured rounds: with fewer, the first round still ran cold code (JIT, pools) and read slower. */
+const WARM_UP = 2_000;
 
 /** User + system CPU of one process so far, in ms (/proc, Linux; clock ticks of 10 ms). */
 function processCpuMs(pid: number): number {
@@ -59,7 +62,8 @@ async function measure(count: number, call: () => Promise<void>, cpu: () => numb
 }
 
 async function startServer(env: NodeJS.ProcessEnv, port: number, plain: "on" | "off"): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts")], {
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, `plain-${plain}`)}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(root, "scripts/serve.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...env, PORT: String(port), API_PLAIN_PATH: plain },
@@ -127,7 +131,7 @@ async function main() {
       const used = process.cpuUsage();
       return (used.user + used.system) / 1000;
     };
-    await measure(Math.min(500, messages), direct, selfCpu);
+    await measure(WARM_UP, direct, selfCpu);
     for (let i = 0; i < ROUNDS; i++) report(`round ${i + 1}, route handler in process (no HTTP)`, await measure(messages, direct, selfCpu), " (this process)");
 
     // 2. Over HTTP, Next's route, then the plain path.
@@ -155,8 +159,8 @@ async function main() {
         if (res.statusCode !== 204) throw new Error(`GET /api/v1/health answered ${res.statusCode}`);
       };
       const serverCpu = () => processCpuMs(server.pid!);
-      await measure(Math.min(500, messages), post, serverCpu);
-      await measure(Math.min(500, messages), health, serverCpu);
+      await measure(WARM_UP, post, serverCpu);
+      await measure(WARM_UP, health, serverCpu);
       const way = plain === "on" ? "plain Node path" : "Next's route";
       for (let i = 0; i < ROUNDS; i++) {
         const trivial = await measure(messages, health, serverCpu);
