@@ -171,6 +171,9 @@ async function main() {
           ` (server process); trivial route ${trivial.rate.toFixed(0)} req/s, ${trivial.cpuMs.toFixed(2)} ms CPU per request; ingest ÷ trivial = ${(ingest.rate / trivial.rate).toFixed(2)}`,
         );
       }
+      const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+      console.log(`[ingest] ${way}: server RSS after the rounds ${rssMb.toFixed(0)} MB`);
+      rows.push(`${way}: server RSS after the rounds ${rssMb.toFixed(0)} MB`);
       await stopServer(server);
     }
     const [{ count }] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) FROM executor_events`;
