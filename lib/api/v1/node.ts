@@ -60,6 +60,7 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<CappedBod
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
     };
     const onData = (chunk: Buffer) => {
       if (size + chunk.byteLength > maxBytes) {
@@ -81,9 +82,12 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<CappedBod
       done();
       reject(error);
     };
+    // A client gone before the end of its body: as Next's body stream, the read fails (the pipeline answers 500 to no one).
+    const onClose = () => onError(new Error("the client closed the connection before the end of the request body"));
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 
