@@ -3,6 +3,13 @@
  * `next start` and `next dev` use) behind a server that first records the TCP peer in the
  * forwarding headers. Next keeps a client's `X-Forwarded-For` as sent, so without this step the
  * app could not tell the client's address from one the client made up (see lib/http/forwarded.ts).
+ *
+ * In production, the busiest API call (message.create) is answered before Next by a plain Node
+ * handler running the same pipeline as its route (lib/api/v1/node.ts): Next's routing and request
+ * wrapping cost more CPU per call than the pipeline itself. `API_PLAIN_PATH=off` hands it to Next
+ * too; `next dev` always does, so that edits reach it. On stop, the server logs how many calls the
+ * plain path answered.
+ *
  * On Inngest (INNGEST_* set), it also runs the outbox relay that hands the events the domain
  * published to Inngest (lib/outbox/relay.ts); with the embedded executor there is nothing to relay.
  *
@@ -10,7 +17,9 @@
  */
 import http from "node:http";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import next from "next";
+import { z } from "zod";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
@@ -20,6 +29,41 @@ import { exitWithParent } from "./lib/exit-with-parent";
 const root = path.resolve(import.meta.dirname, "..");
 /** How long requests in flight may take to finish once a stop is asked for. */
 const STOP_GRACE_MS = 10_000;
+/** The calls the plain path answers: the ones clients make most, whose pipeline is most of their cost. */
+const PLAIN_OPERATIONS = ["v1.message.create"];
+
+/** What next.config says of every answer: its `headers()` rules, and whether Next compresses (`compress`, on unless false). */
+async function nextConfigAnswers(): Promise<{ headers: unknown; compress: boolean }> {
+  const loaded: unknown = await import(pathToFileURL(path.join(root, "next.config.mjs")).href);
+  const config = z
+    .object({ default: z.object({ headers: z.custom<() => Promise<unknown>>((v) => typeof v === "function").optional(), compress: z.boolean().optional() }) })
+    .parse(loaded).default;
+  return { headers: (await config.headers?.()) ?? [], compress: config.compress !== false };
+}
+
+/** The plain API path's handler, or null when Next answers everything. */
+async function plainPath(dev: boolean, port: number) {
+  const setting = z.enum(["on", "off"], { error: "API_PLAIN_PATH must be on or off" }).default("on").parse(process.env.API_PLAIN_PATH || undefined);
+  if (dev || setting === "off") return null;
+  // Loaded only here: `next dev` never needs a second copy of the API's modules.
+  const [{ plainApiHandler }, { operations }, { configHeaders }] = await Promise.all([import("../lib/api/v1/node"), import("../lib/api/v1/registry"), import("../lib/http/config-headers")]);
+  const served = PLAIN_OPERATIONS.map((id) => operations.find((op) => op.operationId === id) ?? null);
+  if (served.includes(null)) throw new Error(`the plain API path names an operation the registry does not have: ${PLAIN_OPERATIONS.join(", ")}`);
+  const answers = await nextConfigAnswers();
+  let count = 0;
+  const handler = plainApiHandler(
+    served.filter((op) => op !== null),
+    { port, headers: configHeaders(answers.headers), compress: answers.compress },
+  );
+  return {
+    handle: (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (!handler(req, res)) return false;
+      count++;
+      return true;
+    },
+    answered: () => count,
+  };
+}
 
 async function main() {
   const env = parseEnv();
@@ -28,8 +72,10 @@ async function main() {
   const app = next({ dev, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const plain = await plainPath(dev, env.PORT);
   const server = http.createServer((req, res) => {
     recordPeer(req, env.TRUST_PROXY);
+    if (plain?.handle(req, res)) return;
     void handle(req, res);
   });
   let relay: OutboxRelay | undefined;
@@ -39,6 +85,7 @@ async function main() {
   }
   // Stop taking connections, let requests in flight finish (a few seconds at most), then exit.
   const stop = () => {
+    if (plain) console.log(`[hookrelay] the plain API path answered ${plain.answered()} calls`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());

@@ -12,7 +12,7 @@ export interface CappedBody {
 }
 
 /** The `Content-Length` a request declares when it is larger than `maxBytes`, before any reading. */
-export function declaresMoreThan(request: Request, maxBytes: number): boolean {
+export function declaresMoreThan(request: { headers: { get(name: string): string | null } }, maxBytes: number): boolean {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   return Number.isFinite(declared) && declared > maxBytes;
 }

@@ -5,7 +5,7 @@ import { looksLikePortalToken } from "@/lib/portal/access";
 import { findOrganization } from "@/lib/organizations/cache";
 import { isOrganizationDisabled, ORGANIZATION_DISABLED, organizationDisabledMessage } from "@/lib/organizations/disabled";
 import { allowedMethods, methodNotAllowed, problem, type ValidationIssue } from "@/lib/api/problem";
-import { declaresMoreThan, readCappedBody } from "@/lib/http/read-body";
+import { declaresMoreThan, readCappedBody, type CappedBody } from "@/lib/http/read-body";
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
 import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
@@ -48,10 +48,28 @@ function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
-async function readBody(request: Request, maxBytes: number): Promise<{ ok: true; raw: string; value: unknown } | { ok: false; response: Response }> {
+/**
+ * What the pipeline reads of a request. Next's route handlers give it a web `Request`
+ * (`webRequestInput`); the plain Node server in front of Next (`lib/api/v1/node.ts`) gives it the
+ * Node request's headers and body directly, and builds a web `Request` only for a handler that
+ * reads one: building it costs more than the rest of the adapter.
+ */
+export interface PipelineRequest {
+  readonly headers: { get(name: string): string | null };
+  /** At most `maxBytes` of the body (lib/http/read-body.ts). */
+  readBody(maxBytes: number): Promise<CappedBody>;
+  /** The request as the operation's handler receives it. */
+  web(): Request;
+}
+
+function webRequestInput(request: Request): PipelineRequest {
+  return { headers: request.headers, readBody: (maxBytes) => readCappedBody(request, maxBytes), web: () => request };
+}
+
+async function readBody(request: PipelineRequest, maxBytes: number): Promise<{ ok: true; raw: string; value: unknown } | { ok: false; response: Response }> {
   const tooLarge = () => ({ ok: false as const, response: problem("payload_too_large", `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`, { limitBytes: maxBytes }) });
   if (declaresMoreThan(request, maxBytes)) return tooLarge();
-  const body = await readCappedBody(request, maxBytes);
+  const body = await request.readBody(maxBytes);
   if (body.truncated) return tooLarge();
   const raw = Buffer.from(body.bytes).toString("utf8");
   // Svix's calls without a body (rotate, resend, send-example's defaults) may send nothing at all.
@@ -124,7 +142,7 @@ function portalBearer(authorization: string | null): { ok: true; token: string }
   return { ok: true, token: bearer };
 }
 
-async function run(op: AnyOperation, request: Request, url: URL, rawParams: Record<string, string>, state: RequestState): Promise<Response> {
+async function run(op: AnyOperation, request: PipelineRequest, url: URL, rawParams: Record<string, string>, state: RequestState): Promise<Response> {
   let principal: ApiPrincipal | null = null;
   let portalToken: string | null = null;
   if (op.access === "portal") {
@@ -192,7 +210,18 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
     if (!organization) return unknownApp(app);
   }
 
-  const result: unknown = await op.handler({ request, params: params.data, query: query.data, body, principal, portalToken, organization });
+  const context = {
+    get request() {
+      return request.web();
+    },
+    params: params.data,
+    query: query.data,
+    body,
+    principal,
+    portalToken,
+    organization,
+  };
+  const result: unknown = await op.handler(context);
   if (result instanceof Response) return result;
   const [status, value] = result instanceof Answer ? [result.status, result.body as unknown] : [op.response.status, result];
   if (checkResponses() && op.response.schema) {
@@ -206,7 +235,12 @@ async function run(op: AnyOperation, request: Request, url: URL, rawParams: Reco
 }
 
 /** Answers one request with `op`, whatever happens. */
-export async function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>, url = new URL(request.url)): Promise<Response> {
+export function handleOperation(op: AnyOperation, request: Request, rawParams: Record<string, string>, url = new URL(request.url)): Promise<Response> {
+  return runOperation(op, webRequestInput(request), rawParams, url);
+}
+
+/** `handleOperation` for a request that is not a web `Request` (the plain Node server's). */
+export async function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
   const state: RequestState = { claim: null };
   let response: Response;
   try {
@@ -222,10 +256,6 @@ export async function handleOperation(op: AnyOperation, request: Request, rawPar
   return response;
 }
 
-/**
- * The exports of one `app/api/v1/.../route.ts`: a handler per method the operations of `path`
- * serve, 405 in the API's shape for the others, and an OPTIONS that lists them.
- */
 /** A path segment as sent; a malformed escape (`%E0%A4%A`) is kept as written, so it matches nothing rather than throwing. */
 function decodePathSegment(segment: string): string {
   try {
@@ -235,9 +265,22 @@ function decodePathSegment(segment: string): string {
   }
 }
 
+/** The path parameters `names` of a match of the path's matcher, decoded (empty when it did not match). */
+export function paramsOf(names: readonly string[], match: RegExpExecArray | null): Record<string, string> {
+  const rawParams: Record<string, string> = {};
+  names.forEach((name, i) => {
+    rawParams[name] = decodePathSegment(match?.[i + 1] ?? "");
+  });
+  return rawParams;
+}
+
 /** A route's handler; Next also passes the route context, which is not needed (parameters come from the path template). */
 type RouteHandler = (request: Request, context?: unknown) => Promise<Response> | Response;
 
+/**
+ * The exports of one `app/api/v1/.../route.ts`: a handler per method the operations of `path`
+ * serve, 405 in the API's shape for the others, and an OPTIONS that lists them.
+ */
 export function routeHandlers(path: string, operations: readonly AnyOperation[]): Record<HttpMethod | "OPTIONS", RouteHandler> {
   const ops = operations.filter((op) => op.path === path);
   // tests/integration/api-routes.test.ts fails for a route file whose path has no operation.
@@ -250,12 +293,7 @@ export function routeHandlers(path: string, operations: readonly AnyOperation[])
     handlers[method] = op
       ? (request: Request) => {
           const url = new URL(request.url);
-          const match = regex.exec(url.pathname);
-          const rawParams: Record<string, string> = {};
-          names.forEach((name, i) => {
-            rawParams[name] = decodePathSegment(match?.[i + 1] ?? "");
-          });
-          return handleOperation(op, request, rawParams, url);
+          return handleOperation(op, request, paramsOf(names, regex.exec(url.pathname)), url);
         }
       : methodNotAllowed(allowed, path);
   }
