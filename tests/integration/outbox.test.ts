@@ -226,7 +226,9 @@ describe("the relay (Inngest mode)", () => {
     // 300 ms after the first failure, then 600 ms after the second.
     expect(second.nextAttemptAt.getTime() - first.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(500);
     await waitFor("sent on the third try", async () => sent.length === 1);
-    expect((await db.outboxEvent.findUniqueOrThrow({ where: { id } })).sentAt).toBeInstanceOf(Date);
+    // The relay marks it sent once the send has returned: a moment after `sent` has it.
+    await waitFor("marked sent", async () => (await db.outboxEvent.findUniqueOrThrow({ where: { id } })).sentAt !== null);
+    expect(sent).toHaveLength(1);
     expect(logged.filter((l) => /failed, retrying with backoff: Inngest API 503/.test(l))).toHaveLength(2);
   });
 
