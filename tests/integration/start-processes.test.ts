@@ -71,7 +71,7 @@ describe("the processes of npm start", () => {
       expect(executor, output).toBeDefined();
       for (const { args } of [server!, executor!]) {
         expect(args.join(" ")).not.toMatch(/tsx/);
-        expect(args).toEqual(expect.arrayContaining(["--max-old-space-size=512", "--no-wasm-tier-up"]));
+        expect(args).toEqual(expect.arrayContaining(["--max-old-space-size=1024", "--no-wasm-tier-up"]));
       }
 
       process.kill(child.pid!, "SIGKILL");
