@@ -1,49 +1,47 @@
 /**
  * `npm start`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, seed, a production
- * build when sources changed, then the dashboard and (embedded mode, the default) the embedded
- * Inngest executor. Ctrl-C (or SIGTERM) stops the server, lets deliveries in flight finish, then
- * stops the executor and the database.
+ * build when sources changed, then the dashboard (`scripts/serve.ts`) and (embedded mode, the
+ * default) the embedded Inngest executors (`scripts/worker.ts`), each a process of its own run from
+ * a bundle without tsx (scripts/lib/server/bundle.ts) and with the V8 flags of
+ * scripts/lib/server/node-flags.ts. This process keeps only the database and the stop order:
+ * Ctrl-C (or SIGTERM) stops the server, lets deliveries in flight finish, then stops the executors
+ * and the database.
  *
  *   npm start            production server (builds first when needed)
  *   npm run dev          Next in dev mode, same database bootstrap
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { createPrismaClient } from "../lib/db";
 import { EnvError, parseEnv } from "../lib/env";
 import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
 import { parseRetentionConfig, RetentionConfigError } from "../lib/retention/config";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
-import { startEmbeddedExecutor } from "../inngest/executor/embedded";
-import { inngest } from "../inngest/client";
-import { functions } from "../inngest/functions";
-import { seed } from "../lib/seed";
 import { dropNpmVariables, persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
+import { bundleScripts } from "./lib/server/bundle";
 import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
+import { nodeFlags } from "./lib/server/node-flags";
 import { buildIfNeeded } from "./lib/build";
 import { startWorkerProcesses, type WorkerProcesses } from "./lib/server/workers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[hookrelay] ${line}`);
-/** Beyond the attempt timeout: time for a finished attempt to be recorded. */
-const STOP_MARGIN_MS = 5_000;
 
 async function main() {
   dropNpmVariables();
   const env = parseEnv();
   const executorConfig = parseExecutorConfig();
-  const deliveryConfig = parseDeliveryConfig();
-  // The purge function reads it on its first tick; a typo should stop the start, not that run.
+  // The executors read them; a typo should stop the start, not an executor (or the purge's first tick).
+  parseDeliveryConfig();
   parseRetentionConfig();
   const database = await prepareDatabase(env, log);
-  const running: { child?: ChildProcess; executor?: { stop(graceMs?: number): Promise<void> }; workers?: WorkerProcesses } = {};
+  const running: { child?: ChildProcess; workers?: WorkerProcesses } = {};
   let stopping = false;
 
   /**
    * The order matters: the server stops taking requests (finishing those it holds), deliveries in
-   * flight get up to one attempt timeout to answer and be recorded, then the executor hands back
-   * what is left, and PostgreSQL, which all of them write to, stops last.
+   * flight get up to one attempt timeout to answer and be recorded, then the executors hand back
+   * what is left (scripts/worker.ts), and PostgreSQL, which all of them write to, stops last.
    */
   const shutdown = async (code: number) => {
     if (stopping) return;
@@ -58,7 +56,7 @@ async function main() {
             child.kill("SIGTERM");
           })
         : undefined;
-    await Promise.all([running.executor?.stop(deliveryConfig.attemptTimeoutMs + STOP_MARGIN_MS), running.workers?.stop(), serverStopped]);
+    await Promise.all([running.workers?.stop(), serverStopped]);
     await database.cluster?.stop();
     log("stopped");
     process.exit(code);
@@ -66,17 +64,14 @@ async function main() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  // The executor runs the functions (deliveries) in this process: they use the same database.
-  process.env.DATABASE_URL = database.url;
   const authSecret = persistentSecret(env, "auth", env.AUTH_SECRET);
   const encryptionKey = persistentSecret(env, "encryption", process.env.APP_ENCRYPTION_KEY);
   // The seed encrypts the demo endpoint's signing secret with it.
   process.env.APP_ENCRYPTION_KEY = encryptionKey;
-  const embedded = executorConfig.mode === "embedded";
-  const executorKey = embedded ? persistentSecret(env, "executor", executorConfig.executorKey) : undefined;
-  // This process's functions send events too (step.sendEvent): the client reads the key from here.
-  if (executorKey) process.env.EXECUTOR_KEY = executorKey;
+  const executorKey = executorConfig.mode === "embedded" ? persistentSecret(env, "executor", executorConfig.executorKey) : undefined;
   if (env.SEED_DEMO) {
+    // Loaded only to seed: the rest of this process never queries through Prisma.
+    const [{ createPrismaClient }, { seed }] = await Promise.all([import("../lib/db"), import("../lib/seed")]);
     const prisma = createPrismaClient(database.url);
     try {
       const { createdAdmin } = await seed(prisma, {
@@ -92,6 +87,8 @@ async function main() {
   }
 
   if (!dev) buildIfNeeded(root, log, process.env.FORCE_BUILD === "1");
+  const embedded = executorConfig.mode === "embedded";
+  const scripts = await bundleScripts(root, embedded ? ["serve", "worker"] : ["serve"]);
 
   const childEnv: NodeJS.ProcessEnv = {
     // Without npm's npm_* variables (dropNpmVariables): the SDK scans the environment per request.
@@ -106,7 +103,7 @@ async function main() {
     // Embedded mode: inngest.send() posts to this app's ingest route with the executor key.
     ...(executorKey ? { EXECUTOR_KEY: executorKey, EXECUTOR_INGEST_IN_PROCESS: "1" } : {}),
   };
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts"), ...(dev ? ["--dev"] : [])], {
+  const child = spawn(process.execPath, [...nodeFlags(childEnv), scripts.serve, ...(dev ? ["--dev"] : [])], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: childEnv,
@@ -124,24 +121,17 @@ async function main() {
     log("Inngest mode (INNGEST_* set): functions are served at /api/inngest for Inngest to call; no embedded executor");
     return;
   }
-  // The executor syncs the functions from /api/inngest, so it starts once next answers there.
-  try {
-    running.executor = await startEmbeddedExecutor({
-      databaseUrl: database.url,
-      config: executorConfig,
-      executorKey: executorKey!,
-      log: (line) => log(`executor: ${line}`),
-      serveLocally: executorConfig.serve === "local" ? { client: inngest, functions } : undefined,
-    });
-    if (executorConfig.processes > 1 && !stopping) {
-      log(`executor: ${executorConfig.processes} processes (this one and ${executorConfig.processes - 1} workers; EXECUTOR_PROCESSES)`);
-      running.workers = startWorkerProcesses(executorConfig.processes - 1, { root, env: childEnv, log });
-    }
-  } catch (error) {
-    if (stopping) return;
-    log(`the embedded executor could not start: ${error instanceof Error ? error.message : String(error)}`);
-    await shutdown(1);
-  }
+  if (executorConfig.processes > 1) log(`executor: ${executorConfig.processes} processes (EXECUTOR_PROCESSES)`);
+  running.workers = startWorkerProcesses(executorConfig.processes, {
+    root,
+    script: scripts.worker,
+    env: childEnv,
+    log,
+    onFailedStart: (code) => {
+      log(`the embedded executor could not start (exit code ${code}; see above)`);
+      void shutdown(1);
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
- * `npm run worker`: one more embedded-executor process next to `npm start` (same database, same
- * app URL). Any number may run; runs are leased, never driven twice at once. Ctrl-C lets the
- * deliveries in flight finish, then hands what is left back to the other workers.
+ * An embedded-executor process: `npm start` runs its executors as these (scripts/lib/server/workers.ts),
+ * and `npm run worker` starts one more next to `npm start` (same database, same app URL). Any
+ * number may run; runs are leased, never driven twice at once. Ctrl-C lets the deliveries in
+ * flight finish, then hands what is left back to the other workers.
  */
 import { EnvError, parseEnv } from "../lib/env";
 import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
@@ -13,8 +14,10 @@ import { startEmbeddedExecutor } from "../inngest/executor/embedded";
 import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/server/bootstrap";
 import { urlFor } from "./lib/server/embedded-postgres";
 import { exitWithParent } from "./lib/exit-with-parent";
+import { WORKER_STARTED } from "./lib/server/workers";
 
-const log = (line: string) => console.log(`[${process.env.WORKER_NAME ?? "worker"}] ${line}`);
+const prefix = process.env.WORKER_LOG_PREFIX ?? `[${process.env.WORKER_NAME ?? "worker"}]`;
+const log = (line: string) => console.log(`${prefix} ${line}`);
 
 async function main() {
   dropNpmVariables();
@@ -50,7 +53,14 @@ async function main() {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  exitWithParent(() => void stop());
+  if (process.send) {
+    process.send(WORKER_STARTED);
+    // Started by `npm start`: its executor does not outlive it, however it ended (even SIGKILL).
+    process.once("disconnect", () => void stop());
+  } else {
+    // Started some other way (`npm run worker`): it stops when whatever started it is gone.
+    exitWithParent(() => void stop());
+  }
 }
 
 main().catch((error: unknown) => {

@@ -37,8 +37,8 @@ function read(pid: number): Sample | null {
 }
 
 function label(comm: string, cmdline: string[]): string {
-  const script = cmdline.find((a) => /scripts\/(start|serve|worker)\.ts$/.test(a));
-  if (script) return script.replace(/.*scripts\//, "").replace(".ts", "");
+  const script = cmdline.find((a) => /scripts\/(start|serve|worker)\.m?[jt]s$/.test(a));
+  if (script) return script.replace(/.*scripts\//, "").replace(/\.m?[jt]s$/, "");
   if (comm.startsWith("postgres")) return "postgres";
   return comm;
 }
