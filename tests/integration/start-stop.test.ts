@@ -86,7 +86,7 @@ describe("stopping npm start", () => {
       try {
         await waitFor("the executor to start", async () => stdout.includes("executor: worker"), 60_000, 100);
         if (processes > 1) {
-          expect(stdout).toContain(`executor: ${processes} processes`);
+          await waitFor("the executor processes logged", async () => stdout.includes(`executor: ${processes} processes`), 60_000, 100);
           await waitFor("the worker process to start", async () => stdout.includes("[worker 1] worker"), 60_000, 100);
         }
         process.env.DATABASE_URL = urlFor(pgPort, EMBEDDED_DATABASE);

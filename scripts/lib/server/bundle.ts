@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { build, stop } from "esbuild";
+import { build, stop, type Plugin } from "esbuild";
 
 /**
  * The long-running processes `npm start` spawns (`scripts/serve.ts`, `scripts/worker.ts`) run as
@@ -19,6 +20,46 @@ const CACHE = "node_modules/.cache/hookrelay";
 
 type Script = "serve" | "worker";
 
+/** `ajv/dist/2020`, `next/server`, `@scope/pkg/sub`: a package name, then a path inside it. */
+const SUBPATH = /^(@[^/]+\/[^/]+|[^./@][^/]*)\/(.+)$/;
+
+/**
+ * Packages stay external, but Node's ESM loader (unlike tsx, Next or esbuild) resolves a path inside
+ * a package only through its `exports` map: `import "ajv/dist/2020"` fails where the package has no
+ * map. Such imports are written with the file they name (`ajv/dist/2020.js`), resolved as Node's
+ * CommonJS resolver would; packages with an `exports` map are left to Node as written.
+ */
+function subpathsAsFiles(root: string): Plugin {
+  const require = createRequire(path.join(root, "package.json"));
+  /** The folder of a package without an `exports` map, or null for one with a map (which may not even export its package.json). */
+  const folders = new Map<string, string | null>();
+  const folderOf = (name: string): string | null => {
+    if (!folders.has(name)) {
+      let folder: string | null = null;
+      try {
+        const manifest = require.resolve(`${name}/package.json`);
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { exports?: unknown }).exports === undefined) folder = path.dirname(manifest);
+      } catch {
+        folder = null;
+      }
+      folders.set(name, folder);
+    }
+    return folders.get(name)!;
+  };
+  return {
+    name: "subpaths-as-files",
+    setup(b) {
+      b.onResolve({ filter: SUBPATH }, (args) => {
+        const name = SUBPATH.exec(args.path)![1]!;
+        const folder = folderOf(name);
+        if (folder === null) return { path: args.path, external: true };
+        const file = path.relative(folder, require.resolve(args.path)).split(path.sep).join("/");
+        return { path: `${name}/${file}`, external: true };
+      });
+    },
+  };
+}
+
 /** Bundles `scripts/<name>.ts` for each name; returns the path of each JavaScript file to run. */
 export async function bundleScripts(root: string, names: Script[]): Promise<Record<Script, string>> {
   const result = await build({
@@ -31,6 +72,7 @@ export async function bundleScripts(root: string, names: Script[]): Promise<Reco
     format: "esm",
     target: "node20",
     packages: "external",
+    plugins: [subpathsAsFiles(root)],
     tsconfig: path.join(root, "tsconfig.json"),
     // The scripts find the app's folder from their own; the bundles live elsewhere.
     define: { "import.meta.dirname": JSON.stringify(path.join(root, "scripts")) },
