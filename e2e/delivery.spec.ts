@@ -1,4 +1,4 @@
-import { ADMIN, DEMO_ORG, expect, signIn, test } from "./fixtures";
+import { ADMIN, chooseOption, DEMO_ORG, expect, signIn, test } from "./fixtures";
 
 const sendEvent = `/platform/send-event?org=${DEMO_ORG}`;
 
@@ -7,8 +7,7 @@ test.describe("deliver events", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await signIn(page, ADMIN, sendEvent);
     await expect(page.getByRole("heading", { name: "Send event", level: 1 })).toBeVisible();
-    await page.getByRole("combobox", { name: "Event type" }).click();
-    await page.getByRole("option", { name: "contract.created", exact: true }).click();
+    await chooseOption(page, "Event type", "contract.created");
     await expect(page.getByLabel("Payload (JSON)")).toHaveValue(/"contract"/);
     const eventId = `e2e-${Date.now()}`;
     await page.getByLabel("Event id (optional)").fill(eventId);
@@ -30,8 +29,7 @@ test.describe("deliver events", () => {
 
     // The same event id again returns the original message instead of a second one.
     await page.goto(sendEvent);
-    await page.getByRole("combobox", { name: "Event type" }).click();
-    await page.getByRole("option", { name: "contract.created", exact: true }).click();
+    await chooseOption(page, "Event type", "contract.created");
     await page.getByLabel("Event id (optional)").fill(eventId);
     await page.getByRole("button", { name: "Send event" }).click();
     await expect(page.getByTestId("send-event-result")).toContainText("Already recorded");
@@ -40,8 +38,7 @@ test.describe("deliver events", () => {
 
   test("a payload that breaks the schema is refused with the failing paths", async ({ page }) => {
     await signIn(page, ADMIN, sendEvent);
-    await page.getByRole("combobox", { name: "Event type" }).click();
-    await page.getByRole("option", { name: "contract.created", exact: true }).click();
+    await chooseOption(page, "Event type", "contract.created");
     await page.getByLabel("Payload (JSON)").fill(JSON.stringify({ marketplace: "ebay" }));
     await page.getByRole("button", { name: "Send event" }).click();
     await expect(page.getByTestId("send-event-error")).toContainText("does not match the schema of contract.created");

@@ -84,6 +84,21 @@ export async function signIn(page: Page, account: { email: string; password: str
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/**
+ * Chooses `option` in the select labelled `label` and waits until the select shows it. A click that
+ * lands while the page is still hydrating, or while the list is still opening, can leave the list open
+ * with nothing chosen: then it is tried again (Escape, open, choose).
+ */
+export async function chooseOption(page: Page, label: string, option: string) {
+  const select = page.getByRole("combobox", { name: label, exact: true });
+  await expect(async () => {
+    if ((await page.getByRole("listbox").count()) > 0) await page.keyboard.press("Escape");
+    await select.click();
+    await page.getByRole("option", { name: option, exact: true }).click({ timeout: 5_000 });
+    await expect(select).toContainText(option, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
 export const test = base.extend<object, { data: E2eData }>({
   data: [
     async ({}, use) => {

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, signIn, test } from "./fixtures";
+import { chooseOption, expect, signIn, test } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const webhooks = (org: string) => `/${org}/settings/integrations/webhooks`;
@@ -21,8 +21,7 @@ async function failingReceiver(): Promise<{ url: string; close: () => Promise<vo
 
 async function sendEvent(page: Page, org: string, eventId: string): Promise<string> {
   await page.goto(`/platform/send-event?org=${org}`);
-  await page.getByRole("combobox", { name: "Event type" }).click();
-  await page.getByRole("option", { name: "contract.created", exact: true }).click();
+  await chooseOption(page, "Event type", "contract.created");
   await page.getByLabel("Event id (optional)").fill(eventId);
   await page.getByRole("button", { name: "Send event" }).click();
   const result = page.getByTestId("send-event-result");
