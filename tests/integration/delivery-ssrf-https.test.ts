@@ -67,8 +67,8 @@ function agents(policy: AddressPolicy, resolve?: Resolver): GuardedAgents {
 
 /**
  * A POST through the guarded HTTPS agent, trusting the test CA. `anyName` skips the hostname check
- * (the certificate is for IP 127.0.0.1), keeping the chain check: a name that reaches 127.0.0.2 in
- * the rebinding test would otherwise fail TLS and hide where the socket went.
+ * and keeps the chain check: the certificate is for IP 127.0.0.1, and a request by name (or to
+ * 127.0.0.2) must complete for the test to see which receiver served it.
  */
 function post(url: string, via: GuardedAgents, anyName = false): Promise<{ status: number } | { error: NodeJS.ErrnoException }> {
   return new Promise((resolve) => {
