@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { SIGN_IN_LIMIT, verifyCredentials } from "@/lib/auth/credentials";
-import { hasRole, type Role } from "@/lib/auth/roles";
+import type { Role } from "@/lib/auth/roles";
 import { AuthorizationError, requireMember } from "@/lib/auth/session";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg, createUser, TEST_PASSWORD } from "@/tests/helpers/factories";
@@ -19,9 +19,16 @@ describe("requireMember", () => {
     for (const role of ROLES) members[role] = (await createMember(org.id, role)).id;
   });
 
+  /** Written out by hand, not derived from `hasRole`: a wrong rank order in the product must fail here. */
+  const PASSES: Record<Role, Record<Role, boolean>> = {
+    VIEWER: { VIEWER: true, ADMIN: false, OWNER: false },
+    ADMIN: { VIEWER: true, ADMIN: true, OWNER: false },
+    OWNER: { VIEWER: true, ADMIN: true, OWNER: true },
+  };
+
   for (const actual of ROLES) {
     for (const required of ROLES) {
-      const allowed = hasRole(actual, required);
+      const allowed = PASSES[actual][required];
       it(`${actual} ${allowed ? "passes" : "is refused"} when ${required} is required`, async () => {
         signInAs(members[actual]!);
         const attempt = requireMember(org.slug, required);
