@@ -57,3 +57,11 @@ export function findUnstorableJson(value: unknown): UnstorableJson | null {
 export function describePath(path: readonly (string | number)[]): string {
   return path.length > 6 ? `${path.slice(0, 3).join(".")}.….${path.slice(-2).join(".")}` : path.join(".");
 }
+
+/** A zod check for one text field: refused with "`what` contains …" when the database cannot store it. */
+export function storableText(what: string) {
+  return (value: string, ctx: { addIssue(issue: { code: "custom"; message: string }): void }): void => {
+    const found = findUnstorableJson(value);
+    if (found) ctx.addIssue({ code: "custom", message: `${what} ${found.msg}` });
+  };
+}
