@@ -4,7 +4,9 @@
  *   ("unsupported Unicode escape sequence");
  * - a lone UTF-16 surrogate, which `jsonb` refuses and `text` would silently turn into U+FFFD;
  * - nesting deeper than `MAX_JSON_DEPTH`, which overflows the stack of `JSON.stringify` and of
- *   Prisma's serialiser long before the body size limit is reached.
+ *   Prisma's serialiser long before the body size limit is reached;
+ * - a number beyond a double's range (`1e400`), which `JSON.parse` reads as Infinity and
+ *   `JSON.stringify` would write back as `null`: the stored message would silently differ.
  * Callers answer 422 naming the place, rather than failing in the database with a 500.
  */
 
@@ -38,6 +40,10 @@ export function findUnstorableJson(value: unknown): UnstorableJson | null {
     if (typeof current === "string") {
       const msg = textProblem(current);
       if (msg) return { path, msg };
+      continue;
+    }
+    if (typeof current === "number") {
+      if (!Number.isFinite(current)) return { path, msg: "is a number too large for a 64-bit float (it would be stored as null): send it as a string" };
       continue;
     }
     const isArray = Array.isArray(current);

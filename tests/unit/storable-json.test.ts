@@ -21,6 +21,12 @@ describe("findUnstorableJson", () => {
     expect(findUnstorableJson({ s: "x\udc00" })).toMatchObject({ path: ["s"], msg: expect.stringContaining("(\\udc00) at position 1") });
   });
 
+  it("refuses a number JSON.parse read as Infinity, which would be stored as null", () => {
+    expect(findUnstorableJson(JSON.parse('{"n":[1e400]}'))).toMatchObject({ path: ["n", 0], msg: expect.stringContaining("too large") });
+    expect(findUnstorableJson(JSON.parse('{"n":-1e400}'))).toMatchObject({ path: ["n"] });
+    expect(findUnstorableJson(JSON.parse('{"n":1e-400,"m":123456789012345678901234567890}'))).toBeNull();
+  });
+
   it("refuses nesting deeper than the limit, without overflowing on a very deep value", () => {
     expect(findUnstorableJson(nested(MAX_JSON_DEPTH + 1))).toMatchObject({ path: Array(MAX_JSON_DEPTH).fill("d"), msg: `is nested deeper than ${MAX_JSON_DEPTH} levels` });
     expect(findUnstorableJson(nested(200_000))).toMatchObject({ msg: expect.stringContaining("nested deeper") });
