@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as endpointRoute from "@/app/api/v1/app/[app_id]/endpoint/[endpoint_id]/route";
@@ -7,6 +9,9 @@ import * as endpointsRoute from "@/app/api/v1/app/[app_id]/endpoint/route";
 import * as messagesRoute from "@/app/api/v1/app/[app_id]/msg/route";
 import * as typeRoute from "@/app/api/v1/event-type/[event_type_name]/route";
 import * as typesRoute from "@/app/api/v1/event-type/route";
+import { plainApiHandler } from "@/lib/api/v1/node";
+import { operations } from "@/lib/api/v1/registry";
+import { configHeaders } from "@/lib/http/config-headers";
 import { db } from "@/lib/db";
 import { callRoute, organizationKey, platformKey } from "@/tests/helpers/api-v1";
 import { createOrg } from "@/tests/helpers/factories";
@@ -206,6 +211,31 @@ describe("API writes under hostile JSON", () => {
     expect(answer.status).toBe(422);
     expect(await answer.json()).toMatchObject({ code: "invalid_body", detail: [{ loc: ["body", "payload", "note"], type: "value_error", msg: expect.stringContaining("NUL") }] });
     expect(await db.message.count({ where: { organizationId: org.id, eventId } })).toBe(0);
+  });
+
+  it("the plain Node path of scripts/serve.ts answers the same 422 (it shares runOperation)", async () => {
+    const { org, key } = await organization();
+    const create = operations.find((op) => op.operationId === "v1.message.create")!;
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const handler = plainApiHandler([create], { port, headers: configHeaders([]), compress: false });
+    server.on("request", (req, res) => {
+      if (!handler(req, res)) res.writeHead(404).end();
+    });
+    try {
+      const eventId = `nul-${randomUUID()}`;
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/app/${org.slug}/msg`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ eventType, eventId, payload: { note: "a\u0000b" } }),
+      });
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({ code: "invalid_body", detail: [{ loc: ["body", "payload", "note"] }] });
+      expect(await db.message.count({ where: { organizationId: org.id, eventId } })).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("POST /msg: never a 5xx, and a refused message is not stored", async () => {
