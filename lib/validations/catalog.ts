@@ -2,6 +2,7 @@ import { z } from "zod";
 import { compileSchema, formatPayloadErrors, validatePayload } from "@/lib/catalog/ajv";
 import { EVENT_TYPE_NAME } from "@/lib/catalog/names";
 import { jsonObject } from "@/lib/validations/json-object";
+import { storableText } from "@/lib/validations/storable-json";
 
 /**
  * The one set of rules for event types (staff form, server actions, API). Schemas and payloads are
@@ -15,13 +16,13 @@ export const eventTypeNameSchema = z
   .regex(EVENT_TYPE_NAME, "Use lowercase dotted names such as contract.created (letters, digits and _; at least one dot)");
 
 export const catalogExampleSchema = z.object({
-  name: z.string().trim().min(1, "Example name is required").max(100, "Example name must be at most 100 characters"),
+  name: z.string().trim().min(1, "Example name is required").max(100, "Example name must be at most 100 characters").superRefine(storableText("Example name")),
   payload: jsonObject("Example payload"),
 });
 
 const eventTypeFields = z.object({
   name: eventTypeNameSchema,
-  description: z.string().trim().min(1, "Description is required").max(2000, "Description must be at most 2,000 characters"),
+  description: z.string().trim().min(1, "Description is required").max(2000, "Description must be at most 2,000 characters").superRefine(storableText("Description")),
   deprecated: z.boolean().default(false),
   schema: jsonObject("Schema"),
   examples: z.array(catalogExampleSchema).min(1, "Add at least one example payload").max(20, "At most 20 examples"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/validations/storable-json";
 import { orgSlugSchema } from "@/lib/validations/organization";
 
 /** The one set of rules for endpoint configuration: forms, server actions and the API parse with these. */
@@ -79,7 +80,8 @@ export const headerNameSchema = z
 export const headerValueSchema = z
   .string()
   .refine((v) => !/[\r\n]/.test(v), "Header values cannot contain line breaks")
-  .refine((v) => !/\0/.test(v), "Header values cannot contain NUL characters");
+  .refine((v) => !/\0/.test(v), "Header values cannot contain NUL characters")
+  .superRefine(storableText("Header value"));
 
 export const customHeaderSchema = z.object({ name: headerNameSchema, value: headerValueSchema });
 export type CustomHeader = z.infer<typeof customHeaderSchema>;
@@ -145,7 +147,7 @@ export const eventTypeFilterSchema = z
 
 export const endpointConfigSchema = z.object({
   url: endpointUrlSchema,
-  description: z.string().trim().max(DESCRIPTION_MAX_LENGTH, `Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`).default(""),
+  description: z.string().trim().max(DESCRIPTION_MAX_LENGTH, `Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`).superRefine(storableText("Description")).default(""),
   eventTypes: eventTypeFilterSchema,
   rateLimit: rateLimitSchema,
   headers: customHeadersSchema.default([]),

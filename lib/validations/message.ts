@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ids } from "@/lib/ids";
-import { jsonObject } from "@/lib/validations/json-object";
+import { jsonObject, refuseUnstorableJson } from "@/lib/validations/json-object";
 import { orgSlugSchema } from "@/lib/validations/organization";
 
 /** Largest accepted request body for a message (the JSON of the whole create call). */
@@ -31,7 +31,7 @@ export const sendEventSchema = z.object({
     .string({ error: "eventType is required and must be a string, e.g. \"contract.created\"" })
     .min(1, "eventType is required, e.g. \"contract.created\"")
     .max(200, "eventType must be at most 200 characters"),
-  payload: z.record(z.string(), z.unknown(), { error: "payload is required and must be a JSON object" }),
+  payload: z.record(z.string(), z.unknown(), { error: "payload is required and must be a JSON object" }).superRefine(refuseUnstorableJson),
   eventId: eventIdSchema.optional(),
 });
 

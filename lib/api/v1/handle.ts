@@ -9,6 +9,7 @@ import { declaresMoreThan, readCappedBody, type CappedBody } from "@/lib/http/re
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
 import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
+import { describePath, findUnstorableJson } from "@/lib/validations/storable-json";
 
 /**
  * The request pipeline of every `/api/v1` operation: API key, per-key rate limit, path
@@ -191,6 +192,12 @@ async function run(op: AnyOperation, request: PipelineRequest, url: URL, rawPara
       const begun = await beginIdempotent(principal.keyId, key, `${op.method} ${url.pathname}\n${read.raw}`);
       if (begun.kind !== "claimed") return begun.response;
       state.claim = begun.claim;
+    }
+    // Checked on the body as sent, before any schema: a NUL or a deep nesting in a free-form payload would otherwise fail in the database or the serialiser, as a 500.
+    const unstorable = findUnstorableJson(read.value);
+    if (unstorable) {
+      const where = unstorable.path.length ? `${describePath(unstorable.path)}: ` : "";
+      return problem("invalid_body", `${where}${unstorable.msg}`, [{ loc: ["body", ...unstorable.path], msg: unstorable.msg, type: "value_error" }]);
     }
     const parsed = op.body.safeParse(read.value);
     if (!parsed.success) return invalid("body", parsed.error);
