@@ -7,6 +7,8 @@ import { expect, signIn, test } from "./fixtures";
 interface Received {
   headers: Record<string, string>;
   body: string;
+  /** Epoch milliseconds when the request had arrived. */
+  at: number;
 }
 
 /** A receiver on 127.0.0.1 that records each request and answers 503 to the first `failFirst`, then 204. */
@@ -17,7 +19,7 @@ async function startReceiver(failFirst = 0) {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      received.push({ headers, body: Buffer.concat(chunks).toString("utf8") });
+      received.push({ headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
       res.writeHead(received.length <= failFirst ? 503 : 204).end();
     });
   });
@@ -65,8 +67,12 @@ test.describe("the message API over HTTP", () => {
       const message = (await response.json()) as { id: string; deliveries: unknown };
       expect(message.deliveries).toEqual({ total: 1, scheduled: 1, failed: 0 });
 
-      // The default schedule retries 5 s after the first failure.
+      // The default schedule retries 5 s after the first failure: not sooner, and not one entry
+      // later (5 minutes) either; the upper bound leaves room for a loaded machine.
       await expect.poll(() => receiver.received.length, { timeout: 40_000 }).toBe(2);
+      const gap = receiver.received[1]!.at - receiver.received[0]!.at;
+      expect(gap).toBeGreaterThanOrEqual(5_000 - 50);
+      expect(gap).toBeLessThan(15_000);
       for (const delivered of receiver.received) {
         expect(delivered.headers["webhook-id"]).toBe(message.id);
         expect(new Webhook(secret).verify(delivered.body, delivered.headers)).toEqual(payload);
