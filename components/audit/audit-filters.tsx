@@ -7,23 +7,13 @@ import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { CustomRangeFields, FILTER_SELECT_CLASS, TimeRangeSelect, useTimeRange } from "@/components/ui/time-range-filter";
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/audit/actions";
-import { isoToLocal, localToIso } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import { AUDIT_FILTER_KEYS, PLATFORM_SCOPE } from "@/lib/audit/filters";
 
 type FilterKey = (typeof AUDIT_FILTER_KEYS)[number];
 type Updates = Partial<Record<FilterKey, string | null>>;
-
-/** The message logs' ranges: relative ones end now, so a shared link keeps meaning "the last 24 hours". */
-const RANGE_OPTIONS = [
-  ["", "Any time"],
-  ["1h", "Last hour"],
-  ["24h", "Last 24 hours"],
-  ["7d", "Last 7 days"],
-  ["30d", "Last 30 days"],
-  ["custom", "Custom range…"],
-] as const;
 
 /** Action families, by the prefix of the action's name (`member.invited` → Members). */
 const FAMILY: Record<string, string> = {
@@ -47,8 +37,7 @@ function actionGroups(): [string, AuditAction[]][] {
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-const SELECT_CLASS =
-  "h-9 w-full rounded-md border border-input bg-background px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 sm:w-auto dark:bg-input/30";
+const SELECT_CLASS = FILTER_SELECT_CLASS;
 
 /**
  * The platform audit log's filters, all in the URL (a view can be shared). Choices in a list
@@ -61,9 +50,7 @@ export function AuditFilters({ organizations, errors }: { organizations: { name:
   const [pending, startTransition] = useTransition();
   const ids = useId();
   const [actor, setActor] = useState(params.get("actor") ?? "");
-  const [customRange, setCustomRange] = useState(Boolean(params.get("from") || params.get("to")));
-  const [from, setFrom] = useState(isoToLocal(params.get("from")));
-  const [to, setTo] = useState(isoToLocal(params.get("to")));
+  const range = useTimeRange(params);
   const active = AUDIT_FILTER_KEYS.some((k) => params.has(k));
 
   function apply(updates: Updates) {
@@ -79,10 +66,9 @@ export function AuditFilters({ organizations, errors }: { organizations: { name:
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    apply({ actor: actor.trim() || null, ...(customRange ? { since: null, from: localToIso(from), to: localToIso(to) } : {}) });
+    apply({ actor: actor.trim() || null, ...range.submitted() });
   }
 
-  const range = customRange ? "custom" : (params.get("since") ?? "");
   const organization = params.get("organization") ?? "";
   const known = organization === "" || organization === PLATFORM_SCOPE || organizations.some((o) => o.slug === organization);
   const generalErrors = Object.entries(errors).filter(([key]) => !["actor", "from", "to"].includes(key));
@@ -135,44 +121,9 @@ export function AuditFilters({ organizations, errors }: { organizations: { name:
             ))}
           </select>
         </div>
-        <div className="w-full space-y-1 sm:w-auto">
-          <Label htmlFor={`${ids}-range`}>Time</Label>
-          <select
-            id={`${ids}-range`}
-            className={SELECT_CLASS}
-            value={range}
-            onChange={(e) => {
-              if (e.target.value === "custom") {
-                setCustomRange(true);
-                return;
-              }
-              setCustomRange(false);
-              apply({ since: e.target.value || null, from: null, to: null });
-            }}
-          >
-            {RANGE_OPTIONS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TimeRangeSelect id={`${ids}-range`} range={range} apply={apply} />
       </div>
-      {customRange ? (
-        <div className="flex flex-wrap items-end gap-2">
-          <div className="w-full space-y-1 sm:w-auto">
-            <Label htmlFor={`${ids}-from`}>From (included)</Label>
-            <Input id={`${ids}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} aria-invalid={errors.from ? true : undefined} />
-            <FieldError id={`${ids}-from-error`} messages={errors.from} />
-          </div>
-          <div className="w-full space-y-1 sm:w-auto">
-            <Label htmlFor={`${ids}-to`}>To (excluded)</Label>
-            <Input id={`${ids}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={errors.to ? true : undefined} />
-            <FieldError id={`${ids}-to-error`} messages={errors.to} />
-          </div>
-          <p className="w-full text-xs text-muted-foreground">In your time zone. Press Search to apply.</p>
-        </div>
-      ) : null}
+      <CustomRangeFields ids={ids} range={range} errors={errors} />
       {generalErrors.length > 0 ? (
         <div role="alert" className="rounded-md border border-destructive/50 p-3 text-sm text-destructive">
           {generalErrors.map(([key, messages]) => (

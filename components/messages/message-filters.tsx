@@ -8,8 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { CustomRangeFields, FILTER_SELECT_CLASS, TimeRangeSelect, useTimeRange } from "@/components/ui/time-range-filter";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
-import { isoToLocal, localToIso } from "@/lib/time";
 import { cn } from "@/lib/utils";
 
 /** Every param the logs' filters own; the cursor is dropped whenever one of them changes. */
@@ -26,17 +26,7 @@ const STATUS_OPTIONS = [
   ["none", "No endpoint subscribed"],
 ] as const;
 
-const RANGE_OPTIONS = [
-  ["", "Any time"],
-  ["1h", "Last hour"],
-  ["24h", "Last 24 hours"],
-  ["7d", "Last 7 days"],
-  ["30d", "Last 30 days"],
-  ["custom", "Custom range…"],
-] as const;
-
-const SELECT_CLASS =
-  "h-9 w-full rounded-md border border-input bg-background px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 sm:w-auto dark:bg-input/30";
+const SELECT_CLASS = FILTER_SELECT_CLASS;
 
 export interface MessageFiltersProps {
   eventTypes: string[];
@@ -60,9 +50,7 @@ export function MessageFilters({ eventTypes, endpoints, errors, exportHref }: Me
   const [contains, setContains] = useState(params.get("contains") ?? "");
   const [path, setPath] = useState(params.get("path") ?? "");
   const [value, setValue] = useState(params.get("value") ?? "");
-  const [customRange, setCustomRange] = useState(Boolean(params.get("from") || params.get("to")));
-  const [from, setFrom] = useState(isoToLocal(params.get("from")));
-  const [to, setTo] = useState(isoToLocal(params.get("to")));
+  const range = useTimeRange(params);
   const [includeBody, setIncludeBody] = useState(false);
 
   const selectedTypes = params.getAll("eventType");
@@ -86,7 +74,7 @@ export function MessageFilters({ eventTypes, endpoints, errors, exportHref }: Me
       contains: contains.trim() || null,
       path: path.trim() || null,
       value: path.trim() ? value : null,
-      ...(customRange ? { since: null, from: localToIso(from), to: localToIso(to) } : {}),
+      ...range.submitted(),
     });
   }
 
@@ -94,7 +82,6 @@ export function MessageFilters({ eventTypes, endpoints, errors, exportHref }: Me
     apply({ eventType: checked ? [...selectedTypes, name] : selectedTypes.filter((t) => t !== name) });
   }
 
-  const range = customRange ? "custom" : (params.get("since") ?? "");
   const exportWith = (format: "csv" | "ndjson") => {
     const query = new URLSearchParams(params.toString());
     query.delete("cursor");
@@ -170,44 +157,9 @@ export function MessageFilters({ eventTypes, endpoints, errors, exportHref }: Me
             ))}
           </select>
         </div>
-        <div className="w-full space-y-1 sm:w-auto">
-          <Label htmlFor={`${ids}-range`}>Time</Label>
-          <select
-            id={`${ids}-range`}
-            className={SELECT_CLASS}
-            value={range}
-            onChange={(e) => {
-              if (e.target.value === "custom") {
-                setCustomRange(true);
-                return;
-              }
-              setCustomRange(false);
-              apply({ since: e.target.value || null, from: null, to: null });
-            }}
-          >
-            {RANGE_OPTIONS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TimeRangeSelect id={`${ids}-range`} range={range} apply={apply} />
       </div>
-      {customRange ? (
-        <div className="flex flex-wrap items-end gap-2">
-          <div className="w-full space-y-1 sm:w-auto">
-            <Label htmlFor={`${ids}-from`}>From (included)</Label>
-            <Input id={`${ids}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} aria-invalid={errors.from ? true : undefined} />
-            <FieldError id={`${ids}-from-error`} messages={errors.from} />
-          </div>
-          <div className="w-full space-y-1 sm:w-auto">
-            <Label htmlFor={`${ids}-to`}>To (excluded)</Label>
-            <Input id={`${ids}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={errors.to ? true : undefined} />
-            <FieldError id={`${ids}-to-error`} messages={errors.to} />
-          </div>
-          <p className="w-full text-xs text-muted-foreground">In your time zone. Press Search to apply.</p>
-        </div>
-      ) : null}
+      <CustomRangeFields ids={ids} range={range} errors={errors} />
       <details className="group rounded-md border px-3 py-2" open={Boolean(params.get("contains") || params.get("path") || errors.contains || errors.path || errors.value)}>
         <summary className="cursor-pointer text-sm font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">Search inside payloads</summary>
         <div className="mt-3 flex flex-wrap items-start gap-2">
