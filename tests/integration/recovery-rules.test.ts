@@ -35,9 +35,12 @@ vi.mock("next/headers", () => ({
  * not a race. A delivery ends FAILED the way a real one does when its endpoint is disabled.
  */
 
-const ATTEMPT_TIMEOUT_MS = 3_000;
-/** A first attempt, or a recovery task of a few items, on a loaded machine. */
-const BOUND_MS = 6 * (PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS + PIPELINE_EXECUTOR.leaseMs);
+/** Longer than any test: a request the receiver holds stays in flight until the test releases it, however loaded the machine. */
+const ATTEMPT_TIMEOUT_MS = 120_000;
+/** What a receiver that answers at once may take to be heard, on a loaded machine. */
+const ANSWER_MS = 3_000;
+/** A first attempt, or a recovery task of a few items: a poll, a lease and an answer, six times over for load. */
+const BOUND_MS = 6 * (PIPELINE_EXECUTOR.pollMs + ANSWER_MS + PIPELINE_EXECUTOR.leaseMs);
 
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
@@ -136,7 +139,11 @@ describe("a delivery still under way", () => {
     const delivery = await db.delivery.findUniqueOrThrow({ where: { messageId_endpointId: { messageId: sent.message.id, endpointId: s.endpointId } } });
     expect(delivery.status).toBe("SENDING");
 
-    expect(await resendMessageAction({ org: s.org.slug, endpointId: s.endpointId, messageId: sent.message.id })).toMatchObject({ ok: false, code: "attempt_in_flight" });
+    expect(await resendMessageAction({ org: s.org.slug, endpointId: s.endpointId, messageId: sent.message.id })).toMatchObject({
+      ok: false,
+      code: "attempt_in_flight",
+      error: expect.stringMatching(/is in flight: wait for its answer/),
+    });
     expect(await problemOf(await resendApi(s, sent.message.id))).toMatchObject({ status: 409, body: { code: "attempt_in_flight" } });
     // Confirming "already delivered" does not get past it either.
     expect(await resendMessageAction({ org: s.org.slug, endpointId: s.endpointId, messageId: sent.message.id, confirmDelivered: true })).toMatchObject({ ok: false, code: "attempt_in_flight" });
