@@ -8,6 +8,10 @@ import { createEndpoint, setEndpointDisabled } from "@/lib/endpoints/endpoints";
 import { sendEvent } from "@/lib/messages/send-event";
 import { sendExampleMessage } from "@/lib/messages/send-test";
 import { setWebhooksEnabled } from "@/lib/organizations/organizations";
+import { ids } from "@/lib/ids";
+import { resendMessage } from "@/lib/recovery/resend";
+import { runTaskBatch } from "@/lib/recovery/run";
+import { snapshotSelection, storeSelection, type RecoverySelection } from "@/lib/recovery/selection";
 import { getTask } from "@/lib/recovery/tasks";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { callRoute, organizationKey, problemOf } from "@/tests/helpers/api-v1";
@@ -172,6 +176,31 @@ describe("a delivery still under way", () => {
     expect(webhookIds(s.r)).toEqual([failed.messageId]);
     expect(await manualAttempts(pending.delivery.id)).toBe(0);
     expect(await db.delivery.findUniqueOrThrow({ where: { id: pending.delivery.id } })).toMatchObject({ status: "PENDING", attemptCount: 1 });
+  });
+  it("is skipped by a windowed recovery that counted it before its attempt started, with the reason, and not sent twice", async () => {
+    const s = await setup();
+    const failed = await pendingMessage(s, 9);
+    await failPending(s);
+    s.r.reset();
+    // The task as its function finds it after its snapshot: running, its one item written, nothing sent yet.
+    const selection: RecoverySelection = { kind: "RESEND_FAILED", endpointId: s.endpointId, since: new Date(Date.now() - 3_600_000), until: new Date(Date.now() + 1_000) };
+    const taskId = ids.task.generate();
+    await db.backgroundTask.create({ data: { id: taskId, organizationId: s.org.id, endpointId: s.endpointId, kind: selection.kind, params: storeSelection(selection) as object, status: "RUNNING", createdBy: "test" } });
+    expect(await snapshotSelection(taskId, s.org.id, selection)).toBe(1);
+
+    // A person resends the same message meanwhile; the receiver holds that attempt in flight.
+    s.r.setMode({ kind: "hold" });
+    const single = resendMessage({ id: s.org.id, webhooksEnabled: true }, s.endpointId, failed.messageId, {}, s.actor);
+    await s.r.waitForRequests(1, BOUND_MS);
+    await runTaskBatch(taskId);
+    expect(await db.backgroundTaskItem.findMany({ where: { taskId }, select: { messageId: true, state: true, detail: true } })).toEqual([
+      { messageId: failed.messageId, state: "SKIPPED", detail: "an attempt is in flight or scheduled" },
+    ]);
+    // The batch has returned, so anything it sent has arrived: only the held resend did.
+    expect(s.r.total).toBe(1);
+    expect(s.r.release({ kind: "status", status: 200 })).toBe(1);
+    expect(await single).toMatchObject({ ok: true, attempt: { ok: true, statusCode: 200 } });
+    expect(await manualAttempts(failed.delivery.id)).toBe(1);
   });
 });
 
