@@ -10,7 +10,8 @@ import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { defaultAgents } from "@/lib/delivery/attempt";
 import { ids } from "@/lib/ids";
 import { createPortalAccess } from "@/lib/portal/access";
-import { endpointConfigSchema } from "@/lib/validations/endpoint";
+import { endpointConfigSchema, endpointUidSchema } from "@/lib/validations/endpoint";
+import { eventIdSchema } from "@/lib/validations/message";
 import { callRoute } from "@/tests/helpers/api-v1";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
@@ -120,5 +121,20 @@ describe("docs/delivery.md: connections are kept alive and shared per origin, 50
       expect(agent.maxSockets).toBe(50);
       expect((agent as unknown as { keepAlive: boolean }).keepAlive).toBe(true);
     }
+  });
+});
+
+describe("docs/api.md: eventId is printable ASCII without spaces; an endpoint uid is letters, digits, -, _, . up to 256, not starting with ep_", () => {
+  it("takes an eventId of 256 printable characters and refuses 257, a space and a non-ASCII character", () => {
+    expect(eventIdSchema.safeParse("!~".repeat(128)).success).toBe(true);
+    expect(eventIdSchema.safeParse("e".repeat(257)).success).toBe(false);
+    expect(eventIdSchema.safeParse("evt 1").success).toBe(false);
+    expect(eventIdSchema.safeParse("évt-1").success).toBe(false);
+  });
+
+  it("takes a uid of 256 characters and refuses 257, other characters and the ep_ prefix", () => {
+    expect(endpointUidSchema.safeParse(`a-b_c.D9${"x".repeat(248)}`).success).toBe(true);
+    expect(endpointUidSchema.safeParse("x".repeat(257)).success).toBe(false);
+    for (const uid of ["has space", "a/b", "a:b", "ep_main"]) expect(endpointUidSchema.safeParse(uid).success, uid).toBe(false);
   });
 });

@@ -5,7 +5,10 @@ import { listPlatformAudit } from "@/lib/audit/platform-log";
 import { db } from "@/lib/db";
 import { encodeCursor } from "@/lib/db/keyset";
 import { ids } from "@/lib/ids";
+import { exportMessages } from "@/lib/messages/export";
+import type { MessageSelection } from "@/lib/messages/list";
 import { auditLogFiltersSchema } from "@/lib/validations/audit-log";
+import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 
@@ -53,5 +56,24 @@ describe("docs/webhooks.md: the platform audit log shows 50 entries a page", () 
     const second = await listPlatformAudit(auditLogFiltersSchema.parse({ actor: actorEmail, cursor: first.nextCursor! }));
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
+  });
+});
+
+describe("docs/message-logs.md: CSV cells a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe", () => {
+  it("writes each of the four as text, and leaves other values as they are", async () => {
+    const org = await createOrg();
+    const eventIds = ["=1+1", "+1+1", "-1+1", "@SUM(1)", "plain-1"];
+    const t0 = Date.now() - 60 * MINUTE;
+    await db.message.createMany({
+      data: eventIds.map((eventId, i) => ({ id: ids.message.generate(), organizationId: org.id, eventType: "contract.created", eventId, body: "{}", createdAt: new Date(t0 + i * 1000) })),
+    });
+    let text = "";
+    for await (const chunk of exportMessages(org.id, messageLogFiltersSchema.parse({}) as MessageSelection, { format: "csv", includeBody: false, now: new Date() })) text += chunk;
+    const cells = text
+      .trimEnd()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(",")[2]);
+    expect(cells.sort()).toEqual(["'+1+1", "'-1+1", "'=1+1", "'@SUM(1)", "plain-1"].sort());
   });
 });
