@@ -59,7 +59,7 @@ describe("docs/executor.md: a worker that exits while the app runs is logged and
     writeFileSync(script, `require("node:fs").appendFileSync(${JSON.stringify(launches)}, process.pid + "\\n");\nprocess.send(${JSON.stringify(WORKER_STARTED)}, () => setTimeout(() => process.exit(3), 20));\n`);
     const log: string[] = [];
     const failed: (number | null)[] = [];
-    const workers = startWorkerProcesses(1, { root, script, env: {}, log: (line) => log.push(line), onFailedStart: (code) => failed.push(code) });
+    const workers = startWorkerProcesses(1, { root, script, env: { NODE_ENV: "test" }, log: (line) => log.push(line), onFailedStart: (code) => failed.push(code) });
     try {
       await waitFor(() => lines(launches).length >= 2, "the worker to be started again");
       expect(log).toContain("executor process exited (code 3); starting it again");
@@ -75,7 +75,7 @@ describe("docs/executor.md: a worker that exits while the app runs is logged and
     writeFileSync(script, `require("node:fs").appendFileSync(${JSON.stringify(launches)}, process.pid + "\\n");\nprocess.exit(7);\n`);
     const log: string[] = [];
     const failed: (number | null)[] = [];
-    const workers = startWorkerProcesses(1, { root, script, env: {}, log: (line) => log.push(line), onFailedStart: (code) => failed.push(code) });
+    const workers = startWorkerProcesses(1, { root, script, env: { NODE_ENV: "test" }, log: (line) => log.push(line), onFailedStart: (code) => failed.push(code) });
     try {
       await waitFor(() => failed.length > 0, "onFailedStart to be called");
       // The exit handler chose between a restart and onFailedStart: it chose the second.
