@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseExecutorConfig } from "@/inngest/executor/config";
 import { parseEnv } from "@/lib/env";
 import { persistentSecret } from "@/scripts/lib/server/bootstrap";
 
@@ -42,5 +43,22 @@ describe("README: AUTH_SECRET, APP_ENCRYPTION_KEY and EXECUTOR_KEY are generated
   it("uses the value set in the environment, and writes nothing for it", () => {
     expect(persistentSecret(env, "executor", "set-by-the-operator")).toBe("set-by-the-operator");
     expect(() => statSync(path.join(dataDir, "executor.secret"))).toThrow(expect.objectContaining({ code: "ENOENT" }));
+  });
+});
+
+describe("docs/executor.md: the embedded executor's defaults", () => {
+  it("drives 32 runs a process, leases for 5 s, polls every second, waits 5 minutes for a request, retries steps from 2 s up to 10 minutes, serves locally", () => {
+    expect(parseExecutorConfig({ PORT: "3000" })).toMatchObject({
+      mode: "embedded",
+      concurrency: 32,
+      leaseMs: 5_000,
+      pollMs: 1_000,
+      requestTimeoutMs: 300_000,
+      retryBaseMs: 2_000,
+      retryMaxMs: 600_000,
+      serve: "local",
+      ingestInProcess: false,
+      serveUrl: "http://127.0.0.1:3000/api/inngest",
+    });
   });
 });
