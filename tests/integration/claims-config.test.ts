@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { authConfig } from "@/auth.config";
 import { parseExecutorConfig } from "@/inngest/executor/config";
+import { REVOCATION_TTL_MS } from "@/lib/auth/revoked-sessions";
 import { parseEnv } from "@/lib/env";
 import { persistentSecret } from "@/scripts/lib/server/bootstrap";
 
@@ -60,5 +62,12 @@ describe("docs/executor.md: the embedded executor's defaults", () => {
       ingestInProcess: false,
       serveUrl: "http://127.0.0.1:3000/api/inngest",
     });
+  });
+});
+
+describe("docs/server-actions.md: a session is valid 12 hours after the last request; a revocation is kept 13 hours", () => {
+  it("gives Auth.js a 12-hour maxAge and keeps revocations an hour longer", () => {
+    expect(authConfig.session).toMatchObject({ strategy: "jwt", maxAge: 12 * 60 * 60 });
+    expect(REVOCATION_TTL_MS).toBe(13 * 60 * 60 * 1000);
   });
 });
