@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { POST as createMessage } from "@/app/api/v1/app/[app_id]/msg/route";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { IDEMPOTENCY_WINDOW_MS } from "@/lib/validations/message";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
+import { createExecutorDatabase, type ExecutorDatabase } from "@/tests/helpers/executor-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
 import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
@@ -14,11 +15,20 @@ import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-fa
  */
 setTestEncryptionKey();
 
+let database: ExecutorDatabase;
+// A database of its own: the failure is a trigger on "Message", and creating or dropping one locks
+// the table, which must not hold up the files running beside this one.
 beforeAll(async () => {
+  database = await createExecutorDatabase(inject("adminDatabaseUrl"), "lifecycle_idempotency");
+  process.env.DATABASE_URL = database.url;
   await ensureCatalog();
+}, 60_000);
+afterAll(async () => {
+  await db.$disconnect();
+  await database?.cleanup();
 });
 
-/** Triggers this file creates; each fails inserts of one organization only, so files running beside it are untouched. */
+/** Triggers this file creates; each fails inserts of one organization only. */
 const triggers: string[] = [];
 afterEach(async () => {
   for (const name of triggers.splice(0)) await dropFailure(name);
