@@ -86,8 +86,8 @@ describe("per-endpoint rate limit", () => {
     // Process A takes the endpoint's lock and keeps it until the test lets go.
     const holding: TransactionRunner = (work) =>
       processA((query) =>
-        work(async (sql, params) => {
-          const rows = await query(sql, params);
+        work(async <Row>(sql: string, params: readonly unknown[]) => {
+          const rows = await query<Row>(sql, params);
           if (sql.includes("pg_advisory_xact_lock")) {
             lockTaken();
             await released;
