@@ -10,7 +10,7 @@ import { sendEvent } from "@/lib/messages/send-event";
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
-import { waitForRunsToEnd } from "@/tests/helpers/run-barrier";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 
 /** Compressed schedule: four attempts, one second apart (step.sleep has 1 s resolution). */
 const WAITS_MS = 1_000;
@@ -56,18 +56,13 @@ const finished = (messageId: string) => async () => {
   const d = await deliveryOf(messageId);
   return d.status === "SUCCEEDED" || d.status === "FAILED" ? d : undefined;
 };
-/**
- * The barrier for "nothing more arrives". A marker message, sent now to a receiver of its own,
- * fails once and is retried after a schedule wait; the executor claims due runs in wake-time
- * order, so once that retry is answered, any retry still scheduled for the messages under test
- * (due no later) has been claimed. Then each of their runs must have ended, its requests answered.
- */
+/** Nothing more arrives for these messages: see quietAfterMarker. */
 async function quiet(...messageIds: string[]) {
-  const r = await receiver({ kind: "fail-then-succeed", failures: 1 });
-  const marker = await send((await orgWithEndpoint(`${r.url}/marker`)).org);
-  await waitFor("the marker's retry", finished(marker.message.id), 3 * ATTEMPT_BOUND_MS, 50);
-  expect(r.total).toBe(2);
-  for (const id of messageIds) await waitForRunsToEnd(pipeline.database.pool, id, SCHEDULE_BOUND_MS);
+  const sendMarker = async () => {
+    const r = await receiver({ kind: "fail-then-succeed", failures: 1 });
+    return (await send((await orgWithEndpoint(`${r.url}/marker`)).org)).message.id;
+  };
+  await quietAfterMarker(pipeline.database.pool, sendMarker, messageIds, SCHEDULE_BOUND_MS);
 }
 const plainHeaders = (request: { headers: Record<string, unknown> }) =>
   Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
