@@ -1,7 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { attempt, type AttemptInput, RESPONSE_BODY_LIMIT_BYTES } from "@/lib/delivery/attempt";
-import { createGuardedAgents } from "@/lib/delivery/guarded-agent";
+import { createGuardedAgents, type GuardedAgents } from "@/lib/delivery/guarded-agent";
 import { USER_AGENT } from "@/lib/delivery/headers";
 import { generateSecret } from "@/lib/delivery/sign";
 import { parseCidrList } from "@/lib/delivery/ssrf";
@@ -11,10 +11,25 @@ const loopbackPolicy = { allowed: parseCidrList("127.0.0.0/8,::1/128") };
 const loopbackAgents = createGuardedAgents(loopbackPolicy);
 const productionAgents = createGuardedAgents({ allowed: parseCidrList("") });
 const secret = generateSecret();
-/** Attempt timeout for the absence checks, and how long each waits for a request that must not come. */
+/** Attempt timeout for the absence checks. */
 const QUIET_MS = 1_000;
 const payload = JSON.stringify({ type: "order.created", data: { id: "ord_1", total: 12.5, city: "Zürich" } });
 let receiver: Receiver;
+
+/**
+ * The barrier for "nothing more arrives" from an attempt that has returned: no request of its
+ * agents is in flight or queued. Every request an attempt makes goes through them (that is how
+ * the guard applies), and the receiver records a request before it answers, so whatever was sent
+ * has been recorded.
+ */
+async function agentsIdle(agents: GuardedAgents) {
+  const busy = () => [agents.http, agents.https].some((agent) => [agent.sockets, agent.requests].some((byHost) => Object.values(byHost).some((list) => (list?.length ?? 0) > 0)));
+  const deadline = Date.now() + 30_000;
+  while (busy()) {
+    if (Date.now() > deadline) throw new Error("the attempt's agents are still busy after 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 function send(overrides: Partial<AttemptInput> = {}, timeoutMs = 2_000) {
   return attempt({ url: `${receiver.url}/hooks`, messageId: "msg_test", body: payload, secrets: [secret], ...overrides }, { timeoutMs, agents: loopbackAgents });
@@ -164,8 +179,8 @@ describe("failed attempts", () => {
     receiver.setMode({ kind: "redirect", status: 302, location: "/elsewhere" });
     const outcome = await send({}, QUIET_MS);
     expect(outcome).toMatchObject({ ok: false, statusCode: 302, errorKind: "redirect", errorMessage: "HTTP 302 redirect to /elsewhere not followed" });
-    // A followed redirect would be part of the attempt, so it would arrive within its timeout.
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    // A followed redirect would go through the attempt's agents.
+    await agentsIdle(loopbackAgents);
     expect(receiver.total).toBe(1);
     expect(receiver.requests.map((r) => r.path)).toEqual(["/hooks"]);
   });
@@ -230,8 +245,8 @@ describe("request forgery guard, live on loopback", () => {
       expect(outcome).toMatchObject({ ok: false, errorKind: "ssrf_blocked" });
       expect(outcome.errorMessage).toMatch(/loopback address/);
     }
-    // Anything the attempts had sent would have arrived within their timeout.
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    // Anything the attempts had sent would have gone through their agents.
+    await agentsIdle(productionAgents);
     expect(receiver.total).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import { sendEvent } from "@/lib/messages/send-event";
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 
 /** Compressed schedule: four attempts, one second apart (step.sleep has 1 s resolution). */
 const WAITS_MS = 1_000;
@@ -22,8 +23,6 @@ const RATE_LIMIT_MARGIN_MS = 1_000;
 const ATTEMPT_BOUND_MS = WAITS_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS;
 /** The whole schedule, twice over: a bound for waiting on a delivery to finish. */
 const SCHEDULE_BOUND_MS = 2 * ATTEMPTS * ATTEMPT_BOUND_MS;
-/** Long enough that an attempt the schedule would still make would have arrived. */
-const QUIET_MS = 2 * WAITS_MS + PIPELINE_EXECUTOR.pollMs;
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
 
@@ -57,7 +56,14 @@ const finished = (messageId: string) => async () => {
   const d = await deliveryOf(messageId);
   return d.status === "SUCCEEDED" || d.status === "FAILED" ? d : undefined;
 };
-const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+/** Nothing more arrives for these messages: see quietAfterMarker. */
+async function quiet(...messageIds: string[]) {
+  const sendMarker = async () => {
+    const r = await receiver({ kind: "fail-then-succeed", failures: 1 });
+    return (await send((await orgWithEndpoint(`${r.url}/marker`)).org)).message.id;
+  };
+  await quietAfterMarker(pipeline.database.pool, sendMarker, messageIds, SCHEDULE_BOUND_MS);
+}
 const plainHeaders = (request: { headers: Record<string, unknown> }) =>
   Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
 
@@ -152,7 +158,7 @@ describe("delivery", () => {
       const arrivals = c.r.requests.map((q) => q.receivedAt);
       for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!, `${c.name} gap ${i}`).toBeGreaterThanOrEqual(WAITS_MS - 50);
     }
-    await quiet();
+    await quiet(...cases.map((c) => c.sent.message.id));
     for (const c of cases) expect(c.r.total, `${c.name} after the last attempt`).toBe(ATTEMPTS);
     const body = (await attemptsOf(cases[0]!.sent.message.id))[0]!;
     expect(body).toMatchObject({ statusCode: 500, responseBody: "boom" });
@@ -166,7 +172,7 @@ describe("delivery", () => {
     expect(delivery.status).toBe("SUCCEEDED");
     const attempts = await attemptsOf(sent.message.id);
     expect(attempts.map((a) => [a.attemptNumber, a.succeeded])).toEqual([[1, false], [2, false], [3, true]]);
-    await quiet();
+    await quiet(sent.message.id);
     expect(r.total).toBe(3);
   });
 
@@ -257,7 +263,7 @@ describe("delivery", () => {
     // The answer to the attempt in flight is recorded; the delivery keeps the reason it was stopped for.
     expect(await deliveryOf(messageId)).toMatchObject({ status: "FAILED", failureReason: "endpoint disabled" });
     await waitFor("run cancelled", async () => (await runStatusOf(messageId))[0] === "CANCELLED", ATTEMPT_BOUND_MS);
-    await quiet();
+    await quiet(messageId);
     expect(r.total).toBe(2);
   });
 
@@ -269,7 +275,7 @@ describe("delivery", () => {
     await waitFor("attempt 2 recorded", async () => (await attemptsOf(messageId)).length === 2, ATTEMPT_BOUND_MS);
     expect(await deliveryOf(messageId)).toMatchObject({ status: "FAILED", failureReason: "endpoint deleted", nextAttemptAt: null });
     await waitFor("run cancelled", async () => (await runStatusOf(messageId))[0] === "CANCELLED", ATTEMPT_BOUND_MS);
-    await quiet();
+    await quiet(messageId);
     expect(r.total).toBe(2);
   });
 
@@ -282,7 +288,7 @@ describe("delivery", () => {
     await waitFor("run finished", async () => (await runStatusOf(messageId))[0] === "COMPLETED", 2 * ATTEMPT_BOUND_MS);
     expect(await deliveryOf(messageId)).toMatchObject({ status: "FAILED", failureReason: "endpoint deleted" });
     expect((await attemptsOf(messageId)).map((a) => a.attemptNumber)).toEqual([1, 2]);
-    await quiet();
+    await quiet(messageId);
     expect(r.total).toBe(2);
   });
 
@@ -300,7 +306,7 @@ describe("delivery", () => {
     expect(second!.receivedAt - Math.max(first!.receivedAt + WAITS_MS, restarted)).toBeLessThan(ATTEMPT_BOUND_MS);
     expect((await waitFor("delivery", finished(sent.message.id), ATTEMPT_BOUND_MS)).status).toBe("SUCCEEDED");
     expect((await attemptsOf(sent.message.id)).map((a) => a.attemptNumber)).toEqual([1, 2]);
-    await quiet();
+    await quiet(sent.message.id);
     expect(r.total).toBe(2);
   });
 });

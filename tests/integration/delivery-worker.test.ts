@@ -16,6 +16,7 @@ import {
   type TestApp,
 } from "@/tests/helpers/executor-harness";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 import { createTestCertificates, type TestCertificates } from "@/tests/helpers/test-ca";
 import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
@@ -42,8 +43,6 @@ const TAKEOVER_MS = LEASE_MS + POLL_MS + ATTEMPT_TIMEOUT_MS;
  * tests time nothing that includes it.
  */
 const COLD_MS = 60_000;
-/** Long enough that an attempt the schedule would make had it not stopped would have arrived. */
-const QUIET_MS = 2 * WAIT_MS + POLL_MS;
 
 let database: ExecutorDatabase;
 let app: TestApp;
@@ -119,7 +118,14 @@ const finished = (messageId: string) => async () => {
   const d = await db.delivery.findFirstOrThrow({ where: { messageId } });
   return d.status === "SUCCEEDED" || d.status === "FAILED" ? d : undefined;
 };
-const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+/** Nothing more arrives for the message (see quietAfterMarker), with a worker still running. */
+async function quiet(messageId: string) {
+  const sendMarker = async () => {
+    const r = await receiver({ kind: "fail-then-succeed", failures: 1 });
+    return send((await orgWithEndpoint(`${r.url}/marker`)).org);
+  };
+  await quietAfterMarker(database.pool, sendMarker, [messageId], COLD_MS + TAKEOVER_MS);
+}
 
 /** The run making the message's first attempt: a batch run, whose events include the message's. */
 async function runOf(messageId: string): Promise<string> {
@@ -160,7 +166,7 @@ describe("a delivery worker killed with SIGKILL", () => {
     const delivery = await waitFor("delivery to succeed after takeover", finished(messageId), COLD_MS + TAKEOVER_MS, 50);
     expect(delivery.status).toBe("SUCCEEDED");
     expect((await attemptsOf(messageId)).map((x) => [x.attemptNumber, x.succeeded])).toEqual([[1, true]]);
-    await quiet();
+    await quiet(messageId);
     expect(r.total).toBe(2);
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId, messageId]);
   }, 4 * COLD_MS);
@@ -194,7 +200,7 @@ describe("a delivery worker killed with SIGKILL", () => {
     const attempts = await attemptsOf(messageId);
     expect(attempts.map((x) => [x.attemptNumber, x.succeeded])).toEqual(Array(5).fill([1, true]));
     expect(new Set(attempts.map((x) => x.deliveryId)).size).toBe(5);
-    await quiet();
+    await quiet(messageId);
     // Recorded before the kill: never sent again. In flight at the kill: sent again once.
     expect(fast.total).toBe(2);
     expect(held.total).toBe(6);
@@ -237,7 +243,7 @@ describe("a delivery worker killed with SIGKILL", () => {
     const delivery = await waitFor("delivery to succeed after takeover", finished(messageId), COLD_MS + TAKEOVER_MS, 50);
     expect(delivery.status).toBe("SUCCEEDED");
     expect((await attemptsOf(messageId)).map((x) => [x.attemptNumber, x.succeeded])).toEqual([[1, true]]);
-    await quiet();
+    await quiet(messageId);
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId]);
     // The run A claimed is the one B finished: the event started no second run.
     const { rows: runs } = await database.pool.query<{ id: string; status: string; leased_by: string }>(
@@ -288,7 +294,7 @@ describe("a delivery worker killed with SIGKILL", () => {
       [1, 500],
       [2, 200],
     ]);
-    await quiet();
+    await quiet(messageId);
     // Attempt 1 was answered once (500); the worker that took over went on to attempt 2.
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([messageId, messageId]);
     expect(r.total).toBe(2);

@@ -24,6 +24,7 @@ import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { organizationKey, platformKey, problemOf } from "@/tests/helpers/api-v1";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { contractCreated, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
@@ -52,8 +53,6 @@ vi.mock("next/headers", () => ({
 const WAIT_MS = 4_000;
 const ATTEMPT_TIMEOUT_MS = 3_000;
 const BOUND_MS = 4 * (WAIT_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
-/** Long enough for a retry that should not come to have come: two waits and a poll. */
-const QUIET_MS = 2 * WAIT_MS + PIPELINE_EXECUTOR.pollMs;
 
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
@@ -109,6 +108,16 @@ async function sendMessage(app: string, key: string, secrets: Secrets, n = 1): P
   const answer = await json(await createMessageRoute(request("POST", `/api/v1/app/${app}/msg`, key, { ...event, payload: { ...event.payload, customer_email: secrets.payload } }, { "idempotency-key": `key-${app}-${n}` })));
   expect(answer.status).toBe(202);
   return answer.body.id as string;
+}
+
+/** Nothing more arrives for these messages: see quietAfterMarker. */
+async function quiet(...messageIds: string[]) {
+  const sendMarker = async () => {
+    const r = await receiver({ kind: "fail-then-succeed", failures: 1 });
+    const { org, key } = await organization(`${r.url}/marker`);
+    return sendMessage(org.slug, key, secretsOf("marker"));
+  };
+  await quietAfterMarker(pipeline.database.pool, sendMarker, messageIds, BOUND_MS);
 }
 
 /** Every row of every table of the database, as text, that contains `text`: "gone" means none. */
@@ -286,7 +295,7 @@ describe("deliveries of an expunged message", () => {
     expect(await db.delivery.findFirstOrThrow({ where: { messageId } })).toMatchObject({ status: "FAILED", failureReason: EXPUNGED_REASON, nextAttemptAt: null });
     // The answers stay unless asked for (Svix's message expunge leaves them too).
     expect((await db.attempt.findFirstOrThrow({ where: { messageId } })).responseBody).toBe(secrets.body);
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    await quiet(messageId);
     expect(r.total).toBe(1);
   });
 
@@ -308,7 +317,7 @@ describe("deliveries of an expunged message", () => {
     // Its retry was due after WAIT_MS: it stops instead of sending, with the reason.
     await waitFor("the delivery to stop", async () => (await db.delivery.findFirst({ where: { messageId, status: "FAILED" } })) ?? undefined, BOUND_MS);
     expect((await db.delivery.findFirstOrThrow({ where: { messageId } })).failureReason).toBe(EXPUNGED_REASON);
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    await quiet(messageId);
     expect(r.total).toBe(1);
   });
 });

@@ -224,6 +224,11 @@ describe("attempted messages of an endpoint", () => {
 
 describe("attempt export", () => {
   it("streams every attempt with its diagnosis, response bodies only when asked, never a secret", async () => {
+    // A receiver that echoes the custom header back puts the secret into what the export reads.
+    await sendAndAttempt("contract.created", { kind: "status", status: 500, body: "echo", headers: { "x-echo-x-api-key": HEADER_SECRET } });
+    const [inReach] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM "Attempt" WHERE "endpointId" = ${endpoints.main} AND "responseHeaders"::text LIKE ${`%${HEADER_SECRET}%`}`;
+    expect(inReach!.n).toBe(1);
     const count = await db.attempt.count({ where: { endpointId: endpoints.main } });
     let csv = "";
     for await (const chunk of exportAttempts(org.id, endpoints.main, {}, { format: "csv", includeBody: true, batchSize: 3 })) csv += chunk;

@@ -282,8 +282,38 @@ describe("message logs: export", () => {
     org = await createOrg();
     await insertMessages(org.id, 2_500, { tag: "x", eventId: (i) => (i === 3 ? '=HYPERLINK("http://evil")' : `evt-${i}`), body: (i) => ({ contract: { id: `ctr_${i}` }, note: 'quote " and, comma' }) });
     const endpoint = await insertEndpoint(org.id, { headers: [{ name: "X-Api-Key", value: headerSecret }] });
-    await insertDelivery(org.id, "msg_x_02499", endpoint, "SUCCEEDED", { attemptCount: 1 });
+    const delivery = await insertDelivery(org.id, "msg_x_02499", endpoint, "SUCCEEDED", { attemptCount: 1 });
+    // The receiver echoed the custom header back: the secret is now in the exported message's
+    // own attempt as well as in its endpoint, where a careless join would pick it up.
+    await db.attempt.create({
+      data: {
+        id: `atmpt_${randomUUID().replaceAll("-", "")}`,
+        deliveryId: delivery.id,
+        messageId: "msg_x_02499",
+        endpointId: endpoint,
+        attemptNumber: 1,
+        trigger: "SCHEDULED",
+        url: `http://127.0.0.1:9/${endpoint}`,
+        startedAt: minutes(2499),
+        durationMs: 3,
+        succeeded: true,
+        statusCode: 200,
+        responseHeaders: { "x-echo-x-api-key": headerSecret },
+        responseBody: "ok",
+      },
+    });
   });
+
+  /** The export's rows are the only place the secret could come from: make sure it is there to leak. */
+  async function secretIsInReach() {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM "Message" m
+        JOIN "Delivery" d ON d."messageId" = m.id
+        JOIN "Endpoint" e ON e.id = d."endpointId"
+        JOIN "Attempt" a ON a."deliveryId" = d.id
+       WHERE m."organizationId" = ${org.id} AND e.headers::text LIKE ${`%${headerSecret}%`} AND a."responseHeaders"::text LIKE ${`%${headerSecret}%`}`;
+    expect(row!.n).toBe(1);
+  }
 
   it("streams every row of the filtered view in batches, as CSV", async () => {
     const { text, chunks } = await readAll(exportMessages(org.id, filters() as MessageSelection, { format: "csv", includeBody: true, now }));
@@ -294,6 +324,7 @@ describe("message logs: export", () => {
     expect(lines[1]).toBe(`msg_x_02499,contract.created,evt-2499,false,${minutes(2499).toISOString()},Delivered to 1 endpoint,1,1,0,0,0,,"{""contract"":{""id"":""ctr_2499""},""note"":""quote \\"" and, comma""}"`);
     // A value a spreadsheet would run as a formula is written as text.
     expect(text).toContain(`msg_x_00003,contract.created,"'=HYPERLINK(""http://evil"")"`);
+    await secretIsInReach();
     expect(text).not.toContain(headerSecret);
   });
 

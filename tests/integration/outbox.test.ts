@@ -235,17 +235,26 @@ describe("the relay (Inngest mode)", () => {
   it("never sends one event twice when two relays share the database", async () => {
     const published = await queue(300);
     const sent: string[] = [];
+    let inFlight = 0;
     const send = async (batch: RelayedEvent[]) => {
-      // A send that takes a while keeps its batch locked while the other relay looks.
-      await new Promise((r) => setTimeout(r, 20));
-      sent.push(...batch.map((e) => e.id));
+      inFlight++;
+      try {
+        // A send that takes a while keeps its batch locked while the other relay looks.
+        await new Promise((r) => setTimeout(r, 20));
+        sent.push(...batch.map((e) => e.id));
+      } finally {
+        inFlight--;
+      }
     };
     relays.push(await startOutboxRelay({ databaseUrl: pipeline.database.url, send, batchSize: 25, log: () => {} }));
     relays.push(await startOutboxRelay({ databaseUrl: pipeline.database.url, send, batchSize: 25, log: () => {} }));
     await waitFor("every event sent", async () => sent.length >= 300, 20_000);
-    await quiet();
-    expect(sent.length).toBe(300);
-    expect(new Set(sent)).toEqual(new Set(published));
+    // Barrier instead of a quiet period: a marker published after them is sent (the relays take
+    // events in publication order), and neither relay has a send in flight.
+    const [marker] = await queue(1);
+    await waitFor("the marker sent and no send in flight", async () => sent.includes(marker!) && inFlight === 0, 20_000);
+    expect(sent.length).toBe(301);
+    expect(new Set(sent)).toEqual(new Set([...published, marker]));
   });
 });
 

@@ -7,6 +7,7 @@ import { getTask, startRecovery } from "@/lib/recovery/tasks";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { createExecutorDatabase, spawnWorker, startTestApp, TEST_EXECUTOR_KEY, waitFor, type ExecutorDatabase, type TestApp } from "@/tests/helpers/executor-harness";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 /**
@@ -22,7 +23,6 @@ const BATCH = 2;
 const TAKEOVER_MS = LEASE_MS + POLL_MS + ATTEMPT_TIMEOUT_MS;
 /** A freshly started worker's first runs load the SDK and Prisma: an allowance, never timed. */
 const COLD_MS = 60_000;
-const QUIET_MS = 2 * (WAIT_MS + POLL_MS) + 500;
 
 let database: ExecutorDatabase;
 let app: TestApp;
@@ -110,7 +110,15 @@ describe("a recovery whose executor is killed with SIGKILL mid-operation", () =>
     }, COLD_MS + TAKEOVER_MS + 6 * ATTEMPT_TIMEOUT_MS, 50);
     expect(done).toMatchObject({ total: 6, processed: 6, succeeded: 6, failed: 0 });
 
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    // Nothing more arrives (see quietAfterMarker): the task's runs and the messages' runs ended.
+    const sendMarker = async () => {
+      const marker = await startReceiver({ mode: { kind: "fail-then-succeed", failures: 1 } });
+      receivers.push(marker);
+      const sent = await sendEvent({ id: (await orgWithEndpoint(`${marker.url}/marker`)).org.id, webhooksEnabled: true }, contractCreated(1));
+      if (!sent.ok) throw new Error(sent.message);
+      return sent.message.id;
+    };
+    await quietAfterMarker(database.pool, sendMarker, [{ taskId: started.task.id }, ...failed], COLD_MS + TAKEOVER_MS);
     for (const id of failed) {
       expect(await db.attempt.count({ where: { messageId: id, trigger: "MANUAL" } })).toBe(1);
       expect((await db.delivery.findFirstOrThrow({ where: { messageId: id } })).status).toBe("SUCCEEDED");

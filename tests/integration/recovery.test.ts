@@ -8,6 +8,7 @@ import { messageLogFiltersSchema } from "@/lib/validations/message-logs";
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { quietAfterMarker } from "@/tests/helpers/run-barrier";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 
 /** Two attempts, half a second apart: a down receiver fails a delivery in about a second. */
@@ -19,8 +20,6 @@ const ATTEMPT_BOUND_MS = WAIT_MS + PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS
 const DELIVERY_BOUND_MS = 4 * ATTEMPT_BOUND_MS;
 /** A task of n messages: a batch start (poll) and its attempts per batch, twice over. */
 const taskBound = (n: number) => 2 * (Math.ceil(n / BATCH) + 2) * (PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS);
-/** Long enough for any send still to come to have arrived. */
-const QUIET_MS = 2 * (PIPELINE_EXECUTOR.pollMs + WAIT_MS) + 500;
 
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
@@ -45,7 +44,20 @@ async function receiver() {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+/**
+ * Nothing more arrives for the organization's messages or the task (see quietAfterMarker): the
+ * runs of the task and of every message with a delivery in the organization have ended.
+ */
+async function quiet(orgId: string, taskId: string) {
+  const sendMarker = async () => {
+    const r = await startReceiver({ mode: { kind: "fail-then-succeed", failures: 1 } });
+    receivers.push(r);
+    const { org } = await orgWithEndpoint(`${r.url}/marker`);
+    return (await sendMany(org, 1))[0]!;
+  };
+  const messages = await db.delivery.findMany({ where: { organizationId: orgId }, select: { messageId: true }, distinct: ["messageId"] });
+  await quietAfterMarker(pipeline.database.pool, sendMarker, [{ taskId }, ...messages.map((m) => m.messageId)], taskBound(messages.length));
+}
 
 /** Sends `n` events one after another (distinct creation times), returning their message ids. */
 async function sendMany(org: { id: string }, n: number, eventType = "contract.created"): Promise<string[]> {
@@ -114,7 +126,7 @@ describe("resend failed messages", () => {
     const done = await waitFor("the task to finish", taskDone(org.id, task.id), taskBound(5));
 
     expect(done).toMatchObject({ status: "FINISHED", total: 5, processed: 5, succeeded: 5, failed: 0 });
-    await quiet();
+    await quiet(org.id, task.id);
     const counts = perMessage(r);
     expect([...counts.keys()].sort()).toEqual([...failed].sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -136,7 +148,7 @@ describe("resend failed messages", () => {
     const since = (await deliveryOf(failed[2]!)).createdAt;
     const task = started(await startRecovery(organization, actor, endpointId, "resend_failed", { since, until: new Date() }));
     expect(await waitFor("the task to finish", taskDone(org.id, task.id), taskBound(3))).toMatchObject({ status: "FINISHED", total: 3, succeeded: 3 });
-    await quiet();
+    await quiet(org.id, task.id);
     expect([...perMessage(r).keys()].sort()).toEqual(failed.slice(2).sort());
     for (const id of failed.slice(0, 2)) expect((await deliveryOf(id)).status).toBe("FAILED");
   });
@@ -146,7 +158,7 @@ describe("resend failed messages", () => {
     r.setMode({ kind: "status", status: 500 });
     const task = started(await startRecovery(organization, actor, endpointId, "resend_failed", { since: (await deliveryOf(failed[0]!)).createdAt, until: new Date() }));
     expect(await waitFor("the task to finish", taskDone(org.id, task.id), taskBound(2))).toMatchObject({ status: "FINISHED", succeeded: 0, failed: 2 });
-    await quiet();
+    await quiet(org.id, task.id);
     expect(r.total).toBe(2);
     const after = await deliveryOf(failed[0]!);
     expect(after.status).toBe("FAILED");
@@ -171,7 +183,7 @@ describe("resend failed messages", () => {
       const t = await getTask(org.id, task.id);
       return t && t.cancelled > 0 && t.processed === t.total ? t : undefined;
     }, taskBound(6));
-    await quiet();
+    await quiet(org.id, task.id);
     // The batch in flight (two messages, one request at a time) ends; nothing after it is sent.
     expect(r.total).toBe(BATCH);
     expect(done).toMatchObject({ status: "CANCELLED", total: 6, succeeded: BATCH, cancelled: 6 - BATCH });
@@ -208,7 +220,7 @@ describe("replay missing messages", () => {
     const task = started(await startRecovery(organization, actor, endpointId, "replay_missing", window));
     expect(await waitFor("the task to finish", taskDone(org.id, task.id), taskBound(3))).toMatchObject({ status: "FINISHED", total: 3, processed: 3 });
     await waitFor("replayed deliveries", finished(listings), DELIVERY_BOUND_MS);
-    await quiet();
+    await quiet(org.id, task.id);
     const counts = perMessage(r);
     expect([...counts.keys()].sort()).toEqual([...listings].sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -236,7 +248,7 @@ describe("replay missing messages", () => {
     const task = started(await startRecovery(organization, actor, endpointId, "replay_missing", { since, until: new Date() }));
     expect(await waitFor("the task to finish", taskDone(org.id, task.id), taskBound(4))).toMatchObject({ status: "FINISHED", total: 4 });
     await waitFor("replayed deliveries", finished(missed), DELIVERY_BOUND_MS);
-    await quiet();
+    await quiet(org.id, task.id);
     expect([...perMessage(r).keys()].sort()).toEqual([...missed].sort());
     expect(r.total).toBe(4);
   });
@@ -282,7 +294,7 @@ describe("bulk resend of a message-log filter", () => {
     const task = await startBulkResend(organization, actor, filters, false);
     if (!task.ok) throw new Error(task.message);
     expect(await waitFor("the task to finish", taskDone(org.id, task.task.id), taskBound(3))).toMatchObject({ status: "FINISHED", total: 3, succeeded: 3 });
-    await quiet();
+    await quiet(org.id, task.task.id);
     expect([...perMessage(r).keys()].sort()).toEqual([...failed].sort());
     for (const id of delivered) expect(perMessage(r).has(id)).toBe(false);
   });
