@@ -102,8 +102,12 @@ test.describe("message.create through the svix SDK", () => {
       expect(proxy.state).toEqual({ lost: 1, forwarded: 2 });
       expect((await client(key).message.list(org.slug)).data.map((m) => m.id)).toEqual([message.id]);
       await expect.poll(() => receiver.of(message.id).length, { timeout: 30_000 }).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      expect(receiver.received).toHaveLength(1);
+      // Barrier: a marker message sent after it is delivered, so a second delivery of the first,
+      // queued before the marker, would have come by then.
+      const marker = await client(key).message.create(org.slug, { eventType: "contract.created", payload });
+      await expect.poll(() => receiver.of(marker.id).length, { timeout: 30_000 }).toBe(1);
+      expect(receiver.of(message.id)).toHaveLength(1);
+      expect(receiver.received).toHaveLength(2);
     } finally {
       await proxy.close();
       await receiver.close();

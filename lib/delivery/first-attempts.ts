@@ -2,7 +2,7 @@ import { groupCommit } from "@/lib/db/group-commit";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { decide, performScheduledAttempt, recordAttempts, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
 import { claimFirstAttempts, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
-import type { DeliveryId } from "@/lib/ids";
+import type { DeliveryId, EndpointId } from "@/lib/ids";
 
 /**
  * First attempts of many deliveries at once (one Inngest run for a batch of `delivery/requested`
@@ -77,7 +77,13 @@ async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrig
     else limited.push(context);
   }
 
-  const commit = groupCommit<Recorded>((batch) => recordAttempts(batch, 1, trigger), { size: FLUSH_SIZE, afterMs: FLUSH_MS });
+  const disabled = new Set<EndpointId>();
+  const commit = groupCommit<Recorded>(
+    async (batch) => {
+      for (const endpointId of await recordAttempts(batch, 1, trigger)) disabled.add(endpointId);
+    },
+    { size: FLUSH_SIZE, afterMs: FLUSH_MS },
+  );
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
     const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
     commit.add(recorded);
@@ -90,6 +96,13 @@ async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrig
   const settled = await Promise.allSettled([sending, pacing]);
   await commit.close();
   for (const s of settled) if (s.status === "rejected") throw s.reason;
+  // An attempt that disabled its endpoint ended every pending delivery to it and sent the cancel
+  // before this run hands retries over: a retry handed over now would start a run the cancel
+  // never saw, left to sleep for nothing.
+  for (const context of plain) {
+    const result = results.get(context.deliveryId);
+    if (disabled.has(context.endpointId) && result?.kind === "attempted") results.set(context.deliveryId, { ...result, nextAttemptAt: null });
+  }
   return results;
 }
 

@@ -16,7 +16,7 @@ import {
 } from "@/lib/delivery/store";
 import { disableFailingEndpoint } from "@/lib/endpoints/auto-disable";
 import { openSecret } from "@/lib/endpoints/secrets";
-import type { DeliveryId } from "@/lib/ids";
+import type { DeliveryId, EndpointId } from "@/lib/ids";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
 
 /**
@@ -91,18 +91,22 @@ export function decide(context: AttemptContext, outcome: AttemptOutcome, attempt
  * Records scheduled attempts and their deliveries' next states (one statement, lib/delivery/store),
  * then disables the endpoints that statement found failing for ENDPOINT_FAILURE_DISABLE_AFTER.
  * A disable that fails is logged and left to the endpoint's next failed attempt: the attempts are
- * recorded either way.
+ * recorded either way. Returns the endpoints it disabled.
  */
-export async function recordAttempts(records: Recorded[], attemptNumber: number, trigger: ScheduledTrigger, now: Date = new Date()): Promise<void> {
+export async function recordAttempts(records: Recorded[], attemptNumber: number, trigger: ScheduledTrigger, now: Date = new Date()): Promise<Set<EndpointId>> {
+  const disabled = new Set<EndpointId>();
   const cutoff = failureDisableCutoff(now, deliveryConfig());
   const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
-  if (!cutoff) return;
+  if (!cutoff) return disabled;
   for (const endpointId of failing) {
     const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);
-    await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
+    const done = await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
       console.error("endpoint auto-disable failed", { endpointId, error: error instanceof Error ? error.message : String(error) });
+      return null;
     });
+    if (done) disabled.add(endpointId);
   }
+  return disabled;
 }
 
 /**

@@ -17,20 +17,23 @@ interface RunsState {
   open: number;
 }
 
-/** Runs are found by the field their events carry: a delivery's `messageId`, a recovery's `taskId`. */
-export type RunsOf = { messageId: string } | { taskId: string };
+/**
+ * Runs are found by the field their events carry: a delivery's `messageId` (or any of several
+ * messages' `messageIds`), a recovery's `taskId`.
+ */
+export type RunsOf = { messageId: string } | { messageIds: string[] } | { taskId: string };
 
 async function runsOf(pool: pg.Pool, of: RunsOf): Promise<RunsState> {
-  const [field, value] = "messageId" in of ? ["messageId", of.messageId] : ["taskId", of.taskId];
+  const [field, values] = "messageId" in of ? ["messageId", [of.messageId]] : "messageIds" in of ? ["messageId", of.messageIds] : ["taskId", [of.taskId]];
   const { rows } = await pool.query<RunsState>(
-    `WITH ev AS (SELECT id, dispatched_at FROM executor_events WHERE data->>$2 = $1)
+    `WITH ev AS (SELECT id, dispatched_at FROM executor_events WHERE data->>$2 = ANY($1::text[]))
      SELECT (SELECT count(*) FROM ev)::int AS events,
             (SELECT count(*) FROM ev WHERE dispatched_at IS NULL)::int AS undispatched,
             count(r.id)::int AS runs,
             (count(r.id) FILTER (WHERE r.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')))::int AS open
        FROM executor_runs r
       WHERE r.event_id IN (SELECT id FROM ev) OR r.batch_event_ids && ARRAY(SELECT id FROM ev)`,
-    [value, field],
+    [values, field],
   );
   return rows[0]!;
 }

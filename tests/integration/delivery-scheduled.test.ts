@@ -20,6 +20,7 @@ import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipel
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { createOrg } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { waitForRunsToEnd } from "@/tests/helpers/run-barrier";
 import { eventMark, publishedSince } from "@/tests/helpers/webhooks-factories";
 
 /**
@@ -38,8 +39,6 @@ const READS_DELAY_MS = 10_000;
 const ATTEMPT_TIMEOUT_MS = 3_000;
 /** From the due time to the receiver: a poll of the executor, an attempt, and room for a loaded machine. */
 const DUE_BOUND_MS = 2 * PIPELINE_EXECUTOR.pollMs + ATTEMPT_TIMEOUT_MS + 5_000;
-/** Long enough past the due time that a delivery the schedule still made would have arrived. */
-const QUIET_MS = DUE_BOUND_MS;
 
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
@@ -168,7 +167,8 @@ describe("message.create with deliverAt", () => {
     const [request] = await r.waitForRequests(1, DUE_BOUND_MS);
     expect(request!.receivedAt).toBeGreaterThanOrEqual(restarted);
     await waitFor("the delivery recorded", async () => (await deliveryOf(message.id)).status === "SUCCEEDED", DUE_BOUND_MS);
-    await sleep(2 * PIPELINE_EXECUTOR.pollMs);
+    // Once: the run that slept through the stop has ended, and no other was started.
+    await waitForRunsToEnd(pipeline.database.pool, message.id, DUE_BOUND_MS);
     expect(r.total).toBe(1);
   });
 
@@ -185,7 +185,14 @@ describe("message.create with deliverAt", () => {
     expect(await deliveryOf(b.id)).toMatchObject({ status: "FAILED", failureReason: "endpoint deleted", nextAttemptAt: null });
     await waitFor("both runs cancelled", async () => (await runStatusOf(a.id)) === "CANCELLED" && (await runStatusOf(b.id)) === "CANCELLED", DUE_BOUND_MS);
     expect(await getMessageDetail(disabled.org.id, a.id)).toMatchObject({ scheduled: false, notBefore: deliverAt });
-    await sleep(deliverAt.getTime() - Date.now() + QUIET_MS);
+    // Barrier: a marker scheduled for the same time, to a receiver of its own, is delivered. The
+    // executor claims due runs in wake-time order, so a run of a or b due then would have been
+    // claimed with it; every run of a and b has ended, so none is still sending.
+    const marker = await receiver();
+    const markerMessage = await schedule((await orgWithEndpoint(`${marker.url}/marker`)).org, deliverAt);
+    const [markerRequest] = await marker.waitForRequests(1, deliverAt.getTime() - Date.now() + DUE_BOUND_MS);
+    expect(markerRequest!.headers["webhook-id"]).toBe(markerMessage.id);
+    for (const { id } of [a, b]) await waitForRunsToEnd(pipeline.database.pool, id, DUE_BOUND_MS);
     expect(r.total).toBe(0);
   });
 });

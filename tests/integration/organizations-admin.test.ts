@@ -20,6 +20,7 @@ import { contractCreated, orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipel
 import { waitFor } from "@/tests/helpers/executor-harness";
 import { createMember, createOrg, createUser, uniqueSlug } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { waitForRunsToEnd } from "@/tests/helpers/run-barrier";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
@@ -269,8 +270,9 @@ describe("a disabled organization's deliveries", () => {
     expect(delivery.attemptCount).toBe(1);
     const attempts = await db.attempt.findMany({ where: { messageId: sent.message.id } });
     expect(attempts).toMatchObject([{ attemptNumber: 1, succeeded: true, statusCode: 200 }]);
-    // Delivered once: nothing more arrives within another recheck and poll.
-    await new Promise((resolve) => setTimeout(resolve, 2 * (RECHECK_MS + PIPELINE_EXECUTOR.pollMs)));
+    // Delivered once: every event naming the message dispatched and every run it started ended,
+    // so nothing more can arrive.
+    await waitForRunsToEnd(pipeline.database.pool, sent.message.id, RESUME_BOUND_MS);
     expect(receiver.requests).toHaveLength(1);
   }, 180_000);
 });

@@ -7,9 +7,10 @@ import { db } from "@/lib/db";
 import { events, publish } from "@/lib/outbox";
 import { startOutboxRelay, type OutboxRelay, type RelayedEvent } from "@/lib/outbox/relay";
 import { ids } from "@/lib/ids";
-import { orgWithEndpoint, PIPELINE_EXECUTOR, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
+import { orgWithEndpoint, startDeliveryPipeline, type DeliveryPipeline } from "@/tests/helpers/delivery-harness";
 import { TEST_EXECUTOR_KEY, waitFor } from "@/tests/helpers/executor-harness";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { waitForRunsToEnd } from "@/tests/helpers/run-barrier";
 import { eventMark, publishedSince } from "@/tests/helpers/webhooks-factories";
 
 /**
@@ -20,12 +21,17 @@ import { eventMark, publishedSince } from "@/tests/helpers/webhooks-factories";
  * when.
  */
 
+/**
+ * The Inngest-mode tests start two to four `node --import tsx` processes, each with waits of up to
+ * 60 s that end when their condition holds: a loaded machine takes far longer than the default
+ * 30 s test timeout to boot them.
+ */
+const PROCESS_TEST_TIMEOUT_MS = 240_000;
+
 let pipeline: DeliveryPipeline;
 const receivers: Receiver[] = [];
 const children: ChildProcess[] = [];
 const relays: OutboxRelay[] = [];
-/** Long enough for a second delivery to arrive, had anything been sent twice. */
-const QUIET_MS = 3 * PIPELINE_EXECUTOR.pollMs + 1_000;
 
 beforeAll(async () => {
   pipeline = await startDeliveryPipeline();
@@ -56,7 +62,20 @@ function kill(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<
   });
 }
 
-const quiet = () => new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+/**
+ * Nothing more is sent for the message: a marker message committed now by another publishing
+ * process goes out through the running relay, which sends events in publication order, so once the
+ * marker is delivered the relay has passed the message's event (the door counts what it forwarded
+ * by then); and every run the message's events started has ended.
+ */
+async function quiet(org: { id: string }, door: { baseUrl: string }, r: Receiver, messageId: string) {
+  const { child, match } = await inngestModeProcess(["publish", org.id], door.baseUrl, /committed (\S+)/);
+  const marker = match[1]!;
+  await waitFor("the marker delivered", async () => r.requests.some((q) => q.headers["webhook-id"] === marker), 60_000);
+  await kill(child);
+  await waitForRunsToEnd(pipeline.database.pool, messageId, 60_000);
+  return marker;
+}
 
 /**
  * Inngest's event API as the Inngest-mode processes reach it: forwards to this file's ingest route
@@ -276,14 +295,16 @@ describe("a crash of the publishing process (Inngest mode)", () => {
       await r.waitForRequests(1, 30_000);
       await waitFor("the delivery recorded", async () => (await engineSide(messageId)).delivery.status === "SUCCEEDED", 30_000);
       await waitFor("the event marked sent", async () => (await engineSide(messageId)).outbox[0]!.sentAt !== null);
-      await quiet();
-      expect(r.total).toBe(1);
+      await quiet(org, door, r, messageId);
+      expect(r.requests.filter((q) => q.headers["webhook-id"] === messageId)).toHaveLength(1);
+      expect(r.total).toBe(2);
       expect(await engineSide(messageId)).toMatchObject({ events: 1, runs: 1 });
-      expect(door.state.forwarded).toBe(1);
+      // The message's event and the marker's, each once.
+      expect(door.state.forwarded).toBe(2);
     } finally {
       await door.close();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it("a scheduled message (deliverAt) goes out as delivery/retry.due, and Inngest's run delivers it at its time, not earlier", async () => {
     const door = await startInngestDoor();
@@ -305,7 +326,7 @@ describe("a crash of the publishing process (Inngest mode)", () => {
     } finally {
       await door.close();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it("SIGKILLed while its send was in flight (Inngest had it, the relay never heard): sent again with the same id, started once, delivered once", async () => {
     const door = await startInngestDoor();
@@ -328,12 +349,15 @@ describe("a crash of the publishing process (Inngest mode)", () => {
       expect(door.state.forwarded).toBe(2);
       await r.waitForRequests(1, 30_000);
       await waitFor("the delivery recorded", async () => (await engineSide(messageId)).delivery.status === "SUCCEEDED", 30_000);
-      await quiet();
-      expect(r.total).toBe(1);
+      await quiet(org, door, r, messageId);
+      expect(r.requests.filter((q) => q.headers["webhook-id"] === messageId)).toHaveLength(1);
+      expect(r.total).toBe(2);
+      // Nothing of the message's was forwarded a third time: only the marker's event since.
+      expect(door.state.forwarded).toBe(3);
       // The second send carried the same id: Inngest (here, the ingest route) stored it once and started one run.
       expect(await engineSide(messageId)).toMatchObject({ events: 1, runs: 1 });
     } finally {
       await door.close();
     }
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
@@ -13,6 +14,7 @@ import { createDatabaseIfMissing, dropDatabase } from "@/scripts/lib/server/embe
 import { freePort, withDatabase } from "@/scripts/lib/test-database";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { spawnWorker, TEST_EXECUTOR_KEY, waitFor } from "@/tests/helpers/executor-harness";
+import { waitForRunsToEnd } from "@/tests/helpers/run-barrier";
 import { setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
 
 /**
@@ -147,10 +149,13 @@ let receiver: Awaited<ReturnType<typeof startCountingReceiver>>;
 let a: Instance;
 let b: Instance;
 let startedAtOnce: PromiseSettledResult<void>[];
+/** The executor's tables, for the run barrier. */
+let pool: pg.Pool;
 
 beforeAll(async () => {
   await createDatabaseIfMissing(adminUrl, databaseName);
   process.env.DATABASE_URL = databaseUrl;
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   receiver = await startCountingReceiver();
   // Both on an empty database at the same moment: both migrate and seed at once.
   a = startInstance(await freePort());
@@ -161,6 +166,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(children.map((c) => stop(c, "SIGTERM")));
   await receiver?.close();
+  await pool?.end();
   await db.$disconnect();
   await dropDatabase(adminUrl, databaseName).catch(() => {});
 });
@@ -253,8 +259,9 @@ describe("two instances and a worker on one PostgreSQL", () => {
         90_000,
         200,
       );
-      // Long enough for a repeat to show: a retry wait, a lease takeover and a poll.
-      await new Promise((r) => setTimeout(r, RETRY_WAIT_MS + LEASE_MS + POLL_MS));
+      // A repeat comes from a run that is not over (a retry due, or a step retaken after its lease
+      // ran out in the killed process): once every run of the messages has ended, none can come.
+      await waitForRunsToEnd(pool, { messageIds: [...ids] }, 90_000);
 
       // Nothing the test did not send, nothing lost.
       expect(receiver.hits.filter((h) => !ids.has(h.webhookId))).toEqual([]);
