@@ -199,7 +199,7 @@ async function signedIn(browser: Browser, viewport: { width: number; height: num
   return opened;
 }
 
-// Twelve independent tests (each seeds its own data), so two workers share them and no single one runs long.
+// Sixteen independent tests (each seeds its own data), so two workers share them and no single one runs long.
 test.describe.configure({ mode: "parallel" });
 
 for (const viewport of VIEWPORTS) {
@@ -245,22 +245,28 @@ for (const viewport of VIEWPORTS) {
         expect(findings).toEqual([]);
       });
 
-      test("the organization's pages and their dialogs", async ({ browser, data }) => {
-        const receiver = await startReceiver();
-        const findings: Finding[] = [];
-        try {
-          const s = await seed(data, receiver.url);
-          const { context, page } = await signedIn(browser, viewport, theme, s);
-          // A page that only redirects: it must land where it says.
-          await open(page, `/${s.org.slug}`, theme, webhooks(s.org.slug));
-          findings.push(...(await auditPages(page, theme, at, organizationPages(s))));
-          findings.push(...(await auditDialogs(page, theme, at, organizationDialogs(s, phone))));
-          await context.close();
-        } finally {
-          await receiver.close();
-        }
-        expect(findings).toEqual([]);
-      });
+      // The organization's pages and its dialogs are two tests, so neither runs long on a loaded machine.
+      for (const part of ["pages", "dialogs"] as const) {
+        test(`the organization's ${part}`, async ({ browser, data }) => {
+          const receiver = await startReceiver();
+          const findings: Finding[] = [];
+          try {
+            const s = await seed(data, receiver.url);
+            const { context, page } = await signedIn(browser, viewport, theme, s);
+            if (part === "pages") {
+              // A page that only redirects: it must land where it says.
+              await open(page, `/${s.org.slug}`, theme, webhooks(s.org.slug));
+              findings.push(...(await auditPages(page, theme, at, organizationPages(s))));
+            } else {
+              findings.push(...(await auditDialogs(page, theme, at, organizationDialogs(s, phone))));
+            }
+            await context.close();
+          } finally {
+            await receiver.close();
+          }
+          expect(findings).toEqual([]);
+        });
+      }
 
       test("the platform's pages and their dialogs", async ({ browser, data }) => {
         const receiver = await startReceiver();
