@@ -36,8 +36,12 @@ describe("README: npm start builds the dashboard when sources changed", () => {
     mkdirSync(path.join(app, "app"), { recursive: true });
     writeFileSync(path.join(app, "app/page.tsx"), "export default 1;\n");
     const builds = path.join(app, "builds.log");
-    // Stands in for `next build`: records the run and leaves what a build leaves.
-    writeFileSync(path.join(app, "node_modules/.bin/next"), `#!/bin/sh\necho "$1" >> "${builds}"\nmkdir -p .next && echo id > .next/BUILD_ID\n`);
+    // Stands in for `next build`: records the run and leaves what a build leaves, where a build
+    // leaves it (NEXT_DIST_DIR: `npm test` sets .next-test).
+    writeFileSync(
+      path.join(app, "node_modules/.bin/next"),
+      `#!/bin/sh\necho "$1" >> "${builds}"\nout="\${NEXT_DIST_DIR:-.next}"\nmkdir -p "$out" && echo id > "$out/BUILD_ID"\n`,
+    );
     chmodSync(path.join(app, "node_modules/.bin/next"), 0o755);
     const log: string[] = [];
 
