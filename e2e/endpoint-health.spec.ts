@@ -47,7 +47,12 @@ async function addEndpoint(page: Page, org: string, url: string, description: st
 
 /** Sends the prefilled example from the Testing tab and returns the outcome panel. */
 async function sendExample(page: Page) {
-  await page.getByRole("link", { name: "Testing", exact: true }).click();
+  // Right after the create redirect, a click can land while the router is still settling and be
+  // dropped (seen under a CPU hog): click again until the tab has opened.
+  await expect(async () => {
+    await page.getByRole("link", { name: "Testing", exact: true }).click();
+    await expect(page).toHaveURL(/\/testing$/, { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId("test-payload-check")).toContainText("Matches the schema of");
   await page.getByRole("button", { name: "Send example" }).click();
   return page.getByTestId("test-outcome");
