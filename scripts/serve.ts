@@ -12,6 +12,8 @@
  *
  * On Inngest (INNGEST_* set), it also runs the outbox relay that hands the events the domain
  * published to Inngest (lib/outbox/relay.ts); with the embedded executor there is nothing to relay.
+ * In either mode it runs the stalled-work watchdog (inngest/executor/watchdog.ts; one server at a
+ * time does a pass).
  *
  *   tsx scripts/serve.ts [--dev]     listens on PORT
  */
@@ -21,6 +23,9 @@ import { pathToFileURL } from "node:url";
 import next from "next";
 import { z } from "zod";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
+import { startWatchdogFromEnv, WatchdogConfigError, type Watchdog } from "../inngest/executor/watchdog";
+import { sqlPool } from "../lib/db/pool";
+import { parseRetentionConfig } from "../lib/retention/config";
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
@@ -83,6 +88,9 @@ async function main() {
     if (!env.DATABASE_URL) throw new EnvError("DATABASE_URL is not set: start the app with `npm start`, which provides it");
     relay = await startInngestRelay(env.DATABASE_URL);
   }
+  const watchdog: Watchdog | undefined = env.DATABASE_URL
+    ? startWatchdogFromEnv(sqlPool(), executor, parseRetentionConfig().executorMs, (line) => console.log(`[watchdog] ${line}`))
+    : undefined;
   // Stop taking connections, let requests in flight finish (a few seconds at most), then exit.
   const stop = () => {
     if (plain) console.log(`[hookrelay] the plain API path answered ${plain.answered()} calls`);
@@ -92,7 +100,7 @@ async function main() {
     void Promise.race([closed, grace])
       .then(() => {
         server.closeAllConnections();
-        return Promise.all([app.close(), relay?.stop()]);
+        return Promise.all([app.close(), relay?.stop(), watchdog?.stop()]);
       })
       .finally(() => process.exit(0));
   };
@@ -103,6 +111,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
+  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof WatchdogConfigError ? error.message : error);
   process.exit(1);
 });
