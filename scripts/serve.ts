@@ -26,6 +26,7 @@ import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/co
 import { startWatchdogFromEnv, WatchdogConfigError, type Watchdog } from "../inngest/executor/watchdog";
 import { sqlPool } from "../lib/db/pool";
 import { parseRetentionConfig } from "../lib/retention/config";
+import { startTracing, TracingConfigError } from "../lib/observability/tracing-sdk";
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
@@ -74,6 +75,8 @@ async function main() {
   const env = parseEnv();
   const executor = parseExecutorConfig();
   const dev = process.argv.includes("--dev");
+  // Before Next loads the routes: the API's spans need the SDK registered (lib/observability/tracing.ts).
+  const stopTracing = await startTracing("hookrelay");
   const app = next({ dev, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -100,7 +103,7 @@ async function main() {
     void Promise.race([closed, grace])
       .then(() => {
         server.closeAllConnections();
-        return Promise.all([app.close(), relay?.stop(), watchdog?.stop()]);
+        return Promise.all([app.close(), relay?.stop(), watchdog?.stop()]).then(() => stopTracing());
       })
       .finally(() => process.exit(0));
   };
@@ -111,6 +114,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof WatchdogConfigError ? error.message : error);
+  console.error(error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof WatchdogConfigError || error instanceof TracingConfigError ? error.message : error);
   process.exit(1);
 });

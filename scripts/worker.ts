@@ -15,6 +15,7 @@ import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/ser
 import { urlFor } from "./lib/server/embedded-postgres";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { WORKER_STARTED } from "./lib/server/workers";
+import { startTracing, TracingConfigError } from "../lib/observability/tracing-sdk";
 
 const prefix = process.env.WORKER_LOG_PREFIX ?? `[${process.env.WORKER_NAME ?? "worker"}]`;
 const log = (line: string) => console.log(`${prefix} ${line}`);
@@ -28,6 +29,8 @@ async function main() {
   if (config.mode !== "embedded") {
     throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
   }
+  // Before the functions run: their deliveries continue the traces of the calls that created them.
+  const stopTracing = await startTracing("hookrelay-executor");
   const databaseUrl = env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE);
   // Functions served by this process (deliveries) read the same database and signing secrets as the app.
   process.env.DATABASE_URL = databaseUrl;
@@ -49,6 +52,7 @@ async function main() {
     log("stopping ...");
     // Deliveries in flight get one attempt timeout (and time to record it) before being handed back.
     await executor.stop(attemptTimeoutMs + 5_000);
+    await stopTracing().catch(() => {});
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
@@ -64,7 +68,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError].some((kind) => error instanceof kind);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError, TracingConfigError].some((kind) => error instanceof kind);
   console.error(explained && error instanceof Error ? error.message : error);
   process.exit(1);
 });

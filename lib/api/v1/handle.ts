@@ -9,6 +9,7 @@ import { declaresMoreThan, readCappedBody, type CappedBody } from "@/lib/http/re
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
 import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
+import { apiSpan, tracingEnabled } from "@/lib/observability/tracing";
 import { describePath, findUnstorableJson } from "@/lib/validations/storable-json";
 
 /**
@@ -246,8 +247,13 @@ export function handleOperation(op: AnyOperation, request: Request, rawParams: R
   return runOperation(op, webRequestInput(request), rawParams, url);
 }
 
-/** `handleOperation` for a request that is not a web `Request` (the plain Node server's). */
-export async function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
+/** `handleOperation` for a request that is not a web `Request` (the plain Node server's). Traced when tracing is on (lib/observability/tracing.ts). */
+export function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
+  if (tracingEnabled) return apiSpan(op, request.headers, () => runPipeline(op, request, rawParams, url));
+  return runPipeline(op, request, rawParams, url);
+}
+
+async function runPipeline(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
   const state: RequestState = { claim: null };
   let response: Response;
   try {
