@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Time } from "@/components/ui/time";
 import type { ExecutorRow, StallRow } from "@/inngest/executor/watchdog-jobs";
-import type { StallKind } from "@/lib/observability/watchdog-metrics";
+import type { StallKind } from "@/lib/observability/watchdog-kinds";
 import { jobsPath } from "@/lib/routes";
 
 const KIND_LABEL: Record<StallKind, string> = { run: "run", delivery: "delivery", executor: "executor" };

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db";
-import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-metrics";
+import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
 
 /** Read-only views of the watchdog's findings and the executors' heartbeats, for the staff Jobs page. */
 

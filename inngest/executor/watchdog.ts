@@ -2,7 +2,8 @@ import type pg from "pg";
 import { z } from "zod";
 import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
 import { HEARTBEAT_MS } from "@/inngest/executor/watchdog-heartbeat";
-import { countStalls, STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-metrics";
+import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
+import { countStalls } from "@/lib/observability/watchdog-metrics";
 
 /**
  * The stalled-work watchdog. Every WATCHDOG_INTERVAL_MS one process (an advisory lock; the app

@@ -55,7 +55,10 @@ export function apiSpan(
   headers: { get(name: string): string | null },
   fn: () => Promise<Response>,
 ): Promise<Response> {
-  const parent = propagation.extract(ROOT_CONTEXT, headers, { get: (h, key) => h.get(key) ?? undefined, keys: () => ["traceparent", "tracestate"] });
+  // Under Next, its own request span is current and already continues the client's trace: nest in it.
+  const parent = trace.getSpan(context.active())
+    ? context.active()
+    : propagation.extract(ROOT_CONTEXT, headers, { get: (h, key) => h.get(key) ?? undefined, keys: () => ["traceparent", "tracestate"] });
   const attributes = { "http.request.method": operation.method, "http.route": operation.path, "hookrelay.operation": operation.operationId };
   return inSpan(`${operation.method} ${operation.path}`, SpanKind.SERVER, parent, attributes, async (span) => {
     const response = await fn();

@@ -1,13 +1,10 @@
 import { Counter, register } from "prom-client";
+import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
 
 /**
  * The watchdog's counter, on prom-client's default registry (the one /metrics serves). Kept apart
  * from lib/observability/metrics.ts so that each owner adds its metrics in a file of its own.
  */
-
-/** What can stall (inngest/executor/watchdog.ts); the only values of the `kind` label. */
-export const STALL_KINDS = ["run", "delivery", "executor"] as const;
-export type StallKind = (typeof STALL_KINDS)[number];
 
 const NAME = "hookrelay_watchdog_stalls_total";
 

@@ -5,7 +5,8 @@ import { startWatchdog, type Watchdog, type WatchdogConfig } from "@/inngest/exe
 import { recentStalls } from "@/inngest/executor/watchdog-jobs";
 import { db } from "@/lib/db";
 import { sendEvent } from "@/lib/messages/send-event";
-import { STALL_KINDS, watchdogStalls, type StallKind } from "@/lib/observability/watchdog-metrics";
+import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
+import { watchdogStalls } from "@/lib/observability/watchdog-metrics";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { createExecutorDatabase, spawnWorker, startTestApp, TEST_EXECUTOR_KEY, waitFor, type ExecutorDatabase, type TestApp } from "@/tests/helpers/executor-harness";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it, vi } from "vitest";
+import JobsPage from "@/app/(dashboard)/platform/jobs/page";
+import { db } from "@/lib/db";
+import { atUrl } from "@/tests/helpers/app-router";
+import { signInAs } from "@/tests/helpers/auth-mock";
+import { createMember, createOrg } from "@/tests/helpers/factories";
+
+vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
+
+/**
+ * The watchdog's panel on Platform → Jobs, from rows written as the watchdog and the executors
+ * write them. Dated in 2098, so they are the newest whatever other files of the shared database
+ * record meanwhile.
+ */
+
+const page = async () => atUrl(await JobsPage({ searchParams: Promise.resolve({}) }), "/platform/jobs", {});
+
+describe("Jobs page: the watchdog", () => {
+  it("shows a stalled executor first with a warning, a claiming one, and the recent stalls with a link to the run", async () => {
+    const org = await createOrg();
+    signInAs((await createMember(org.id, "VIEWER", { isStaff: true })).id);
+    const tag = randomUUID().slice(0, 8);
+    const at = new Date(Date.UTC(2098, 0, 1));
+    const longAgo = new Date(Date.UTC(2000, 0, 1));
+    await db.executorWorker.createMany({
+      data: [
+        // Started long ago: first of the executors listed, however many other files leave behind.
+        { id: `live-${tag}`, startedAt: longAgo, heartbeatAt: at },
+        { id: `frozen-${tag}`, startedAt: longAgo, heartbeatAt: at, stalledAt: at },
+      ],
+    });
+    const runId = `run-${tag}`;
+    await db.watchdogStall.createMany({
+      data: [
+        { kind: "executor", subject: `frozen-${tag}`, since: at, detectedAt: at, detail: "no heartbeat since 2098-01-01 00:00:00 UTC; runs it leases: 1" },
+        { kind: "run", subject: runId, since: at, detectedAt: new Date(at.getTime() + 1), detail: "deliver-first-attempts, leased by nobody" },
+      ],
+    });
+    try {
+      const html = renderToStaticMarkup(await page());
+      expect(html).toContain("An executor stopped claiming work");
+      expect(html.indexOf(`frozen-${tag}`)).toBeLessThan(html.indexOf(`live-${tag}`));
+      expect(html).toContain("claiming");
+      expect(html).toContain("no heartbeat since 2098-01-01 00:00:00 UTC; runs it leases: 1");
+      expect(html).toContain(`href="/platform/jobs?run=${runId}"`);
+      // Newest first: the run stall was found after the executor's.
+      expect(html.indexOf("deliver-first-attempts, leased by nobody")).toBeLessThan(html.indexOf("no heartbeat since 2098"));
+    } finally {
+      await db.executorWorker.deleteMany({ where: { id: { in: [`live-${tag}`, `frozen-${tag}`] } } });
+      await db.watchdogStall.deleteMany({ where: { subject: { in: [`frozen-${tag}`, runId] } } });
+    }
+  });
+});
