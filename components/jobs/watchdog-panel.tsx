@@ -49,6 +49,7 @@ export function WatchdogPanel({ executors, stalls, embedded }: { executors: Exec
             <h2 id="watchdog-executors" className="font-medium">
               Executors
             </h2>
+            <p className="text-xs text-muted-foreground">Each named host:process id:suffix, as in the logs and in a run&apos;s Worker.</p>
             {executors.length === 0 ? <p className="text-muted-foreground">No executor is running.</p> : null}
             <ul className="divide-y rounded-md border">
               {executors.map((e) => (

@@ -101,13 +101,13 @@ async function executorStalls(client: Client, now: Date, config: WatchdogConfig)
      )
      INSERT INTO watchdog_stalls (kind, subject, since, detected_at, detail)
      SELECT 'executor', s.id, s.heartbeat_at, $1,
-            'no heartbeat since ' || to_char(s.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') || '; runs it leases: '
-              || (SELECT count(*) FROM executor_runs r
-                   WHERE r.status = 'RUNNING' AND r.leased_by = s.id
-                     -- Its leases ran out around its last heartbeat: the wake_at index finds them.
-                     AND r.wake_at BETWEEN s.heartbeat_at - interval '1 hour' AND $1::timestamptz + interval '1 hour')
-              || ', taken over once their leases expire'
-       FROM stalled s
+            'no heartbeat since ' || to_char(s.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') || '; '
+              || CASE held.n WHEN 0 THEN 'it held no run' ELSE held.n || ' run(s) it held go to the other executors as their leases expire' END
+       FROM stalled s,
+            LATERAL (SELECT count(*) AS n FROM executor_runs r
+                      WHERE r.status = 'RUNNING' AND r.leased_by = s.id
+                        -- Its leases ran out around its last heartbeat: the wake_at index finds them.
+                        AND r.wake_at BETWEEN s.heartbeat_at - interval '1 hour' AND $1::timestamptz + interval '1 hour') held
      ON CONFLICT (kind, subject, since) DO NOTHING
      ${RETURNING}`,
     [now, new Date(now.getTime() - config.executorStallMs), PASS_LIMIT],

@@ -34,7 +34,7 @@ describe("Jobs page: the watchdog", () => {
     const runId = `run-${tag}`;
     await db.watchdogStall.createMany({
       data: [
-        { kind: "executor", subject: `frozen-${tag}`, since: at, detectedAt: at, detail: "no heartbeat since 2098-01-01 00:00:00 UTC; runs it leases: 1" },
+        { kind: "executor", subject: `frozen-${tag}`, since: at, detectedAt: at, detail: "no heartbeat since 2098-01-01 00:00:00 UTC; 1 run(s) it held go to the other executors as their leases expire" },
         { kind: "run", subject: runId, since: at, detectedAt: new Date(at.getTime() + 1), detail: "deliver-first-attempts, leased by nobody" },
       ],
     });
@@ -43,7 +43,7 @@ describe("Jobs page: the watchdog", () => {
       expect(html).toContain("An executor stopped claiming work");
       expect(html.indexOf(`frozen-${tag}`)).toBeLessThan(html.indexOf(`live-${tag}`));
       expect(html).toContain("claiming");
-      expect(html).toContain("no heartbeat since 2098-01-01 00:00:00 UTC; runs it leases: 1");
+      expect(html).toContain("no heartbeat since 2098-01-01 00:00:00 UTC; 1 run(s) it held go to the other executors as their leases expire");
       expect(html).toContain(`href="/platform/jobs?run=${runId}"`);
       // Newest first: the run stall was found after the executor's.
       expect(html.indexOf("deliver-first-attempts, leased by nobody")).toBeLessThan(html.indexOf("no heartbeat since 2098"));

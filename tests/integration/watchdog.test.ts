@@ -18,9 +18,15 @@ import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-fa
  * The watchdog runs in this process, as it runs in the app server, so its counter is read here.
  */
 
-const LEASE_MS = 1_000;
+/**
+ * The production default. A worker whose own lease runs out while its request is in flight (its
+ * renewals held up on a loaded machine) lets the run be claimed again and the step repeated: a short
+ * lease would make "delivered once" untrue for reasons that are not the freeze under test.
+ */
+const LEASE_MS = 5_000;
 const POLL_MS = 200;
-const EXECUTOR_STALL_MS = 3_000;
+/** The default for this lease: three leases without a heartbeat. */
+const EXECUTOR_STALL_MS = 3 * LEASE_MS;
 /** Allowance for starting a worker process on a loaded machine (tsx, the SDK, Prisma); nothing timed includes it. */
 const COLD_MS = 60_000;
 /** After the stall: the lease is gone, a watchdog pass and a poll see it, the attempt is sent and recorded. */
@@ -126,7 +132,7 @@ describe("the watchdog and a frozen executor", () => {
 
     // No executor is left: the watchdog sees the silent executor and, a lease after its lease ran out, the run nobody took over.
     const [executorStall] = await waitFor("the executor stall", async () => (await stallsOf("executor", frozenId)).length > 0 && stallsOf("executor", frozenId), TAKEOVER_MS, 50);
-    expect(executorStall!.detail).toMatch(/runs it leases: 1,/);
+    expect(executorStall!.detail).toMatch(/; 1 run\(s\) it held go to the other executors as their leases expire$/);
     const runId = (await database.pool.query<{ id: string }>(`SELECT id FROM executor_runs WHERE leased_by = $1`, [frozenId])).rows[0]!.id;
     await waitFor("the run stall", async () => (await stallsOf("run", runId)).length > 0, TAKEOVER_MS, 50);
     expect(await executorRow(frozenId!)).toMatchObject({ stalled: true });
@@ -165,8 +171,15 @@ describe("the watchdog and a frozen executor", () => {
     await a.ready;
     const [id] = (await workerIds()).filter((w) => !earlier.includes(w));
     expect(id).toBeDefined();
+    // "started" is logged just before the worker installs its signal handlers: its loop's first
+    // heartbeat, a second later, comes after them.
+    await waitFor("a heartbeat from the loop", async () => {
+      const { rows } = await database.pool.query<{ beat: boolean }>(`SELECT heartbeat_at > started_at AS beat FROM executor_workers WHERE id = $1`, [id]);
+      return rows[0]?.beat;
+    }, COLD_MS, 50);
+    const exited = new Promise<number | null>((resolve) => a.child.once("exit", (code) => resolve(code)));
     a.child.kill("SIGTERM");
-    await new Promise((resolve) => a.child.once("exit", resolve));
+    expect(await exited).toBe(0);
     expect(await workerIds()).not.toContain(id);
   }, 2 * COLD_MS);
 });
