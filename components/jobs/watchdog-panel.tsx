@@ -5,15 +5,17 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Time } from "@/components/ui/time";
 import type { ExecutorRow, StallRow } from "@/inngest/executor/watchdog-jobs";
 import type { StallKind } from "@/lib/observability/watchdog-kinds";
-import { jobsPath } from "@/lib/routes";
+import { jobsPath, messagePath } from "@/lib/routes";
 
 const KIND_LABEL: Record<StallKind, string> = { run: "run", delivery: "delivery", executor: "executor" };
 
+/** The stalled thing, linked where it has a page: a run to its detail here, a delivery to its message. */
 function Subject({ stall }: { stall: StallRow }) {
   const text = <span className="font-mono text-xs break-all">{stall.subject}</span>;
-  if (stall.kind !== "run") return text;
+  const href = stall.kind === "run" ? `${jobsPath()}?run=${encodeURIComponent(stall.subject)}` : stall.message ? messagePath(stall.message.org, stall.message.messageId) : null;
+  if (!href) return text;
   return (
-    <Link href={`${jobsPath()}?run=${encodeURIComponent(stall.subject)}`} scroll={false} className="underline-offset-4 hover:underline">
+    <Link href={href} scroll={stall.kind !== "run"} className="underline underline-offset-4">
       {text}
     </Link>
   );

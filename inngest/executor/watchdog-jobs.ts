@@ -12,14 +12,26 @@ export interface StallRow {
   since: Date;
   detectedAt: Date;
   detail: string;
+  /** A delivery's message, to link to (null once purged, or for other kinds). */
+  message: { org: string; messageId: string } | null;
 }
 
 const isKind = (kind: string): kind is StallKind => (STALL_KINDS as readonly string[]).includes(kind);
 
-/** The stalls recorded most recently, newest first. */
+/** The stalls recorded most recently, newest first, deliveries with their message. */
 export async function recentStalls(limit = STALLS_SHOWN): Promise<StallRow[]> {
   const rows = await db.watchdogStall.findMany({ orderBy: [{ detectedAt: "desc" }, { id: "desc" }], take: limit });
-  return rows.flatMap((r) => (isKind(r.kind) ? [{ id: r.id.toString(), kind: r.kind, subject: r.subject, since: r.since, detectedAt: r.detectedAt, detail: r.detail }] : []));
+  const deliveryIds = rows.filter((r) => r.kind === "delivery").map((r) => r.subject);
+  const deliveries =
+    deliveryIds.length === 0
+      ? []
+      : await db.delivery.findMany({ where: { id: { in: deliveryIds } }, select: { id: true, messageId: true, message: { select: { organization: { select: { slug: true } } } } } });
+  const messages = new Map(deliveries.map((d) => [d.id, { org: d.message.organization.slug, messageId: d.messageId }]));
+  return rows.flatMap((r) =>
+    isKind(r.kind)
+      ? [{ id: r.id.toString(), kind: r.kind, subject: r.subject, since: r.since, detectedAt: r.detectedAt, detail: r.detail, message: messages.get(r.subject) ?? null }]
+      : [],
+  );
 }
 
 export interface ExecutorRow {

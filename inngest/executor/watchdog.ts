@@ -31,7 +31,7 @@ export interface WatchdogConfig {
   executorStallMs: number;
   /** How long after its lease expired a run still RUNNING counts as stalled: one more lease. */
   runStallMs: number;
-  /** Recorded stalls, and the rows of executors that never came back, are kept this long. */
+  /** Recorded stalls are kept this long. */
   retentionMs: number;
 }
 
@@ -47,6 +47,12 @@ const WATCHDOG_LOCK = 0x68727764; // "hrwd"
 const PASS_LIMIT = 500;
 /** Stall lines logged a pass; the others are summed up in one more line. */
 const LOGGED = 20;
+/**
+ * A stalled executor silent this long is gone (killed, its machine replaced): its row is dropped, so
+ * the Jobs page stops listing it and warning about it; its stall stays among the recent ones. One
+ * that comes back writes its row again.
+ */
+const GONE_AFTER_MS = 60 * 60_000;
 
 const ms = (name: string, min: number) =>
   z.coerce
@@ -170,9 +176,8 @@ export async function watchdogPass(pool: pg.Pool, config: WatchdogConfig, now: D
       ...(await runStalls(client, now, config)),
       ...(await deliveryStalls(client, now, config)),
     ];
-    const cutoff = new Date(now.getTime() - config.retentionMs);
-    await client.query(`DELETE FROM watchdog_stalls WHERE detected_at < $1`, [cutoff]);
-    await client.query(`DELETE FROM executor_workers WHERE heartbeat_at < $1`, [cutoff]);
+    await client.query(`DELETE FROM watchdog_stalls WHERE detected_at < $1`, [new Date(now.getTime() - config.retentionMs)]);
+    await client.query(`DELETE FROM executor_workers WHERE stalled_at IS NOT NULL AND heartbeat_at < $1`, [new Date(now.getTime() - Math.max(GONE_AFTER_MS, config.executorStallMs))]);
     // Stalled leases are claimable as soon as they expire: wake every executor (sent at commit).
     if (stalls.some((s) => s.kind !== "delivery")) await client.query(`SELECT pg_notify($1, 'watchdog')`, [WAKE_CHANNEL]);
     await client.query("COMMIT");

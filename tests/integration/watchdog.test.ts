@@ -184,6 +184,18 @@ describe("the watchdog and a frozen executor", () => {
   }, 2 * COLD_MS);
 });
 
+describe("the watchdog and executors that are gone", () => {
+  it("records an executor silent for over an hour, then forgets it (no longer listed); its stall stays", async () => {
+    const id = `gone-${Date.now()}`;
+    const silentSince = new Date(Date.now() - 2 * 3_600_000);
+    await database.pool.query(`INSERT INTO executor_workers (id, started_at, heartbeat_at) VALUES ($1, $2, $2)`, [id, silentSince]);
+    const recorded = await watchdog().pass();
+    expect(recorded?.filter((s) => s.subject === id).map((s) => s.kind)).toEqual(["executor"]);
+    expect(await workerIds()).not.toContain(id);
+    expect(await stallsOf("executor", id)).toHaveLength(1);
+  });
+});
+
 describe("the watchdog and overdue deliveries", () => {
   it("records a delivery due for longer than the threshold once, counts it, and leaves organizations disabled by staff alone", async () => {
     const { org } = await orgWithEndpoint("http://127.0.0.1:9/nobody-delivers");
