@@ -28,7 +28,7 @@ import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/co
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
-import { errorFields, loggerFor } from "../lib/observability/log";
+import { errorFields, loggerFor, requestIdFrom, withRequestId } from "../lib/observability/log";
 import { processRegistry, startProcessMetrics, type MetricJson } from "../lib/observability/metrics";
 import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
 import { closeDatabaseGauges, databaseGauges } from "../lib/observability/metrics-db";
@@ -103,12 +103,15 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const plain = await plainPath(dev, env.PORT);
-  const server = http.createServer((req, res) => {
-    recordPeer(req, env.TRUST_PROXY);
-    if (metrics(req, res)) return;
-    if (plain?.handle(req, res)) return;
-    void handle(req, res);
-  });
+  // Every line logged while a request is handled (a page, a server action, an API call) carries its id.
+  const server = http.createServer((req, res) =>
+    withRequestId(requestIdFrom(req.headers["x-request-id"]?.toString()), () => {
+      recordPeer(req, env.TRUST_PROXY);
+      if (metrics(req, res)) return;
+      if (plain?.handle(req, res)) return;
+      void handle(req, res);
+    }),
+  );
   let relay: OutboxRelay | undefined;
   if (executor.mode === "inngest") {
     if (!env.DATABASE_URL) throw new EnvError("DATABASE_URL is not set: start the app with `npm start`, which provides it");

@@ -16,8 +16,9 @@ export const RUN_STATES = ["queued", "running", "sleeping"] as const;
 /**
  * Per organization on `Delivery (organizationId, status, createdAt)`: PostgreSQL 17 cannot skip
  * through an index's leading column itself, so the lateral join walks the PENDING range of each
- * organization (a few hundred at most) instead of scanning every delivery ever made. The columns are
- * timestamps without time zone holding UTC, hence `now` passed in UTC.
+ * organization (one index probe per organization, plus the pending rows) instead of scanning every
+ * delivery ever made. The columns are timestamps without time zone holding UTC, hence `now` passed
+ * in UTC.
  */
 const BACKLOG_SQL = `
   SELECT coalesce(sum(b.due), 0)::bigint AS due,

@@ -10,7 +10,7 @@ import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/
 import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
 import { describePath, findUnstorableJson } from "@/lib/validations/storable-json";
-import { errorFields, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
+import { currentRequestId, errorFields, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
 import { countApiRequest } from "@/lib/observability/metrics";
 
 /**
@@ -254,7 +254,8 @@ export function handleOperation(op: AnyOperation, request: Request, rawParams: R
 
 /** `handleOperation` for a request that is not a web `Request` (the plain Node server's). */
 export function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
-  return withRequestId(requestIdFrom(request.headers.get("x-request-id")), async () => {
+  // The server script gave the request its id already; Next's route handlers called otherwise (tests) get one here.
+  return withRequestId(currentRequestId() ?? requestIdFrom(request.headers.get("x-request-id")), async () => {
     const state: RequestState = { claim: null };
     let response: Response;
     try {
