@@ -29,7 +29,7 @@ import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
 import { errorFields, loggerFor, requestIdFrom, withRequestId } from "../lib/observability/log";
-import { processRegistry, startProcessMetrics, type MetricJson } from "../lib/observability/metrics";
+import { processMetrics, startProcessMetrics } from "../lib/observability/metrics";
 import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
 import { closeDatabaseGauges, databaseGauges } from "../lib/observability/metrics-db";
 import { metricsEndpoint } from "../lib/observability/metrics-endpoint";
@@ -84,7 +84,7 @@ function metricsHandler() {
     token,
     gather: async () => {
       const [own, peers, database] = await Promise.all([
-        processRegistry().getMetricsAsJSON() as Promise<unknown> as Promise<MetricJson[]>,
+        processMetrics(),
         peerMetrics(),
         databaseGauges(new Date(), (error) => log.warn(errorFields(error), "metrics: the database gauges could not be read")),
       ]);

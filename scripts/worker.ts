@@ -21,7 +21,7 @@ import { urlFor } from "./lib/server/embedded-postgres";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { WORKER_STARTED } from "./lib/server/workers";
 import { errorFields, loggerFor } from "../lib/observability/log";
-import { processRegistry, startProcessMetrics, type MetricJson } from "../lib/observability/metrics";
+import { processMetrics, startProcessMetrics } from "../lib/observability/metrics";
 import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
 import { metricsEndpoint } from "../lib/observability/metrics-endpoint";
 import { answerMetricsRequests } from "../lib/observability/metrics-ipc";
@@ -42,7 +42,7 @@ function startMetrics(): http.Server | null {
   if (!port) return null;
   const handle = metricsEndpoint({
     token,
-    gather: async () => [(await processRegistry().getMetricsAsJSON()) as unknown as MetricJson[]],
+    gather: async () => [await processMetrics()],
     onError: (error) => logger.error(errorFields(error), "metrics: the scrape failed"),
   });
   const server = http.createServer((req, res) => {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { processRegistry, type MetricJson } from "@/lib/observability/metrics";
+import { processMetrics, type MetricJson } from "@/lib/observability/metrics";
 
 /**
  * How `/metrics` reaches the executor processes of `npm start`: prom-client's AggregatorRegistry
@@ -79,11 +79,9 @@ export function answerMetricsRequests(): void {
   if (!process.send) return;
   process.on("message", (message: unknown) => {
     if (!isRequest(message)) return;
-    void processRegistry()
-      .getMetricsAsJSON()
-      .then((metrics) => {
-        if (process.connected) process.send?.({ kind: REPLY, id: message.id, processes: [metrics as unknown as MetricJson[]] } satisfies MetricsReply);
-      });
+    void processMetrics().then((metrics) => {
+      if (process.connected) process.send?.({ kind: REPLY, id: message.id, processes: [metrics] } satisfies MetricsReply);
+    });
   });
 }
 

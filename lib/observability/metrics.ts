@@ -163,8 +163,12 @@ export function countLeaseExpiries(count: number): void {
   if (count > 0) metrics().leaseExpiries.inc(count);
 }
 
-/** The registry every metric of this process is on (prom-client's default, shared with other owners' metrics such as the watchdog's). */
-export function processRegistry() {
+/**
+ * Every metric of this process as JSON, the form processes exchange: prom-client's default
+ * registry, shared with metrics other modules register (the watchdog's).
+ */
+export async function processMetrics(): Promise<MetricJson[]> {
   metrics();
-  return register;
+  // prom-client types `type` as its enum; at run time it is the exposition's text ("counter", ...).
+  return (await register.getMetricsAsJSON()) as unknown as MetricJson[];
 }
