@@ -9,6 +9,7 @@ import { retryAfterTime, wakeTime } from "@/inngest/executor/duration";
 import { compileFunctions, type FunctionSpec } from "@/inngest/executor/functions";
 import { WAKE_CHANNEL, wokenFor } from "@/inngest/executor/ingest";
 import { beat, HEARTBEAT_MS, retire } from "@/inngest/executor/watchdog-heartbeat";
+import { loggerFor } from "@/lib/observability/log";
 import {
   abandonLeases,
   claimDue,
@@ -168,7 +169,7 @@ export class Executor {
     this.pollMs = options.pollMs ?? 1_000;
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 600_000;
-    this.log = options.log ?? ((line) => console.log(`[executor] ${line}`));
+    this.log = options.log ?? ((line) => loggerFor("[executor]").info(line));
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(50, this.concurrency + 4) });
     this.pool.on("error", (error) => this.log(`database connection error: ${error.message}`));
     this.pool.on("connect", () => this.openConnections++);

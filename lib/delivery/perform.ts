@@ -17,6 +17,8 @@ import {
 import { disableFailingEndpoint } from "@/lib/endpoints/auto-disable";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { DeliveryId } from "@/lib/ids";
+import { errorFields, loggerFor } from "@/lib/observability/log";
+import { observeAttempts } from "@/lib/observability/metrics";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
 import { deliverySpans, tracingEnabled } from "@/lib/observability/tracing";
 
@@ -112,11 +114,12 @@ export function decide(context: AttemptContext, outcome: AttemptOutcome, attempt
 export async function recordAttempts(records: Recorded[], attemptNumber: number, trigger: ScheduledTrigger, now: Date = new Date()): Promise<void> {
   const cutoff = failureDisableCutoff(now, deliveryConfig());
   const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
+  observeAttempts(records, attemptNumber);
   if (!cutoff) return;
   for (const endpointId of failing) {
     const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);
     await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
-      console.error("endpoint auto-disable failed", { endpointId, error: error instanceof Error ? error.message : String(error) });
+      loggerFor("[delivery]").error({ endpointId, ...errorFields(error) }, "endpoint auto-disable failed");
     });
   }
 }
