@@ -14,7 +14,7 @@ export function FailingEndpoints({ endpoints, acrossOrganizations }: { endpoints
       id: "endpoint",
       header: "Endpoint",
       cell: ({ row }) => (
-        <Link href={row.original.href} tabIndex={-1} className="block max-w-[14rem] truncate font-medium underline-offset-4 hover:underline sm:max-w-xs" title={row.original.url}>
+        <Link href={row.original.href} tabIndex={-1} className="block max-w-[11rem] truncate font-medium underline-offset-4 hover:underline sm:max-w-xs" title={row.original.url}>
           {row.original.name}
         </Link>
       ),
@@ -24,7 +24,12 @@ export function FailingEndpoints({ endpoints, acrossOrganizations }: { endpoints
       : []),
     { accessorKey: "failed", header: "Failed", meta: { className: "text-right", cellClassName: "tabular-nums" } },
     { accessorKey: "attempts", header: "Attempts", meta: { className: "text-right", cellClassName: "tabular-nums", hideBelow: "md" } },
-    { id: "rate", header: "Failure rate", cell: ({ row }) => formatPercent(row.original.failed / row.original.attempts), meta: { className: "text-right", cellClassName: "tabular-nums" } },
+    {
+      id: "rate",
+      header: "Failure rate",
+      cell: ({ row }) => formatPercent(row.original.failed / row.original.attempts),
+      meta: { className: "text-right", cellClassName: "tabular-nums", hideBelow: "sm" },
+    },
   ];
   return (
     <DataTable

@@ -29,23 +29,23 @@ interface ChartProps {
 function ChartCard({ title, description, summary, children }: { title: string; description: string; summary: string; children: React.ReactNode }) {
   return (
     <Card className="gap-3">
-      <CardHeader>
+      <CardHeader className="px-4 sm:px-6">
         <CardTitle className="text-base">{title}</CardTitle>
         <CardDescription>{description}</CardDescription>
       </CardHeader>
       {/* The chart is a picture of the table below the charts; its summary is what a screen reader hears. */}
-      <CardContent role="img" aria-label={summary}>
+      <CardContent role="img" aria-label={summary} className="px-2 sm:px-6">
         {children}
       </CardContent>
     </Card>
   );
 }
 
-function axes(label: (start: number) => string, tickFormatter?: (value: number) => string) {
+function axes(label: (start: number) => string, y: { tickFormatter?: (value: number) => string; domain?: [number, number]; width?: number } = {}) {
   return [
     <CartesianGrid key="grid" vertical={false} />,
     <XAxis key="x" dataKey="start" tickFormatter={label} minTickGap={32} tickLine={false} />,
-    <YAxis key="y" width={56} allowDecimals={false} tickFormatter={tickFormatter} tickLine={false} />,
+    <YAxis key="y" width={y.width ?? 48} allowDecimals={y.domain !== undefined} tickFormatter={y.tickFormatter} domain={y.domain} tickLine={false} />,
   ];
 }
 
@@ -79,7 +79,8 @@ export function OverviewCharts({ buckets, label, per, zoneNote }: ChartProps) {
       >
         <ChartContainer config={failureConfig}>
           <LineChart data={buckets} margin={MARGIN}>
-            {axes(label, (v) => `${Math.round(v * 100)} %`)}
+            {/* A rate: 0 to 100 % whatever the data, so one failure among few attempts does not fill the chart. */}
+            {axes(label, { tickFormatter: (v) => `${Math.round(v * 100)} %`, domain: [0, 1] })}
             <ChartTooltip content={<ChartTooltipContent labelFormatter={tooltipLabel} valueFormatter={(v) => formatPercent(v)} />} />
             <Line dataKey="failureRate" type="linear" stroke="var(--color-failureRate)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
           </LineChart>
@@ -105,7 +106,7 @@ export function OverviewCharts({ buckets, label, per, zoneNote }: ChartProps) {
       >
         <ChartContainer config={latencyConfig}>
           <LineChart data={buckets} margin={MARGIN}>
-            {axes(label, (v) => formatWait(v))}
+            {axes(label, { tickFormatter: (v) => formatWait(v), width: 76 })}
             <ChartTooltip content={<ChartTooltipContent labelFormatter={tooltipLabel} valueFormatter={(v) => formatWait(v)} />} />
             <Line dataKey="p95FirstAttemptMs" type="linear" stroke="var(--color-p95FirstAttemptMs)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
           </LineChart>

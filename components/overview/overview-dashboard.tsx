@@ -108,13 +108,11 @@ export function OverviewDashboard({ initial, livePath, acrossOrganizations = fal
       <OverviewTable buckets={data.buckets} label={(start) => formatClock(start, { timeZone, weekday: data.range !== "hour" })} per={spec.per} zoneNote={zoneNote} />
 
       <Card className="gap-3">
-        <CardHeader>
-          <CardTitle className="text-base" id="failing-heading">
-            Endpoints failing most
-          </CardTitle>
+        <CardHeader className="px-4 sm:px-6">
+          <CardTitle className="text-base">Endpoints failing most</CardTitle>
           <p className="text-sm text-muted-foreground">{acrossOrganizations ? "Across every organization, by" : "By"} failed attempts in this range.</p>
         </CardHeader>
-        <CardContent>
+        <CardContent className="px-2 sm:px-6">
           <FailingEndpoints endpoints={data.topFailing} acrossOrganizations={acrossOrganizations} />
         </CardContent>
       </Card>

@@ -90,9 +90,12 @@ export function ChartTooltipContent({
 export function ChartLegendContent({ payload }: { payload?: readonly LegendPayload[] }) {
   const config = useChartConfig();
   if (!payload?.length) return null;
+  // In the config's order, which is the order the series were meant to be read in.
+  const order = Object.keys(config);
+  const items = [...payload].sort((a, b) => order.indexOf(String(a.dataKey ?? a.value)) - order.indexOf(String(b.dataKey ?? b.value)));
   return (
     <ul className="flex flex-wrap items-center justify-center gap-4 pt-2">
-      {payload.map((item) => {
+      {items.map((item) => {
         const key = String(item.dataKey ?? item.value);
         return (
           <li key={key} className="flex items-center gap-1.5">
