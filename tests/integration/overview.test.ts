@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { cachedOverview, FRESH_MS } from "@/lib/overview/cache";
 import { readOverview } from "@/lib/overview/query";
 import type { Overview } from "@/lib/overview/wire";
 import { createOrg } from "@/tests/helpers/factories";
@@ -123,5 +124,22 @@ describe("platform overview", () => {
     expect(week.buckets).toHaveLength(168);
     expect(bucket(week, "11:00")).toMatchObject({ succeeded: 5, failed: 3 });
     expect(bucket(week, "10:00")).toMatchObject({ succeeded: 0, failed: 1 });
+  });
+});
+
+describe("the pages' reads", () => {
+  it("read a scope's range at most once per FRESH_MS, then read it again", async () => {
+    const live = await createOrg();
+    const endpoint = await insertEndpoint(query, live.id);
+    const scope = { organizationId: live.id };
+    const attempt = () => insertHistory(query, live.id, [{ endpointId: endpoint, createdAt: new Date(), attempts: [{ at: new Date(), ok: true }] }]);
+    await attempt();
+    const start = Date.now();
+    const first = await cachedOverview(scope, "week", start);
+    expect(first.totals.succeeded).toBe(1);
+    await attempt();
+    expect(await cachedOverview(scope, "week", start + FRESH_MS.week - 1)).toBe(first);
+    const again = await cachedOverview(scope, "week", start + FRESH_MS.week);
+    expect(again.totals.succeeded).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { requireStaff } from "@/lib/auth/session";
-import { readOverview } from "@/lib/overview/query";
+import { cachedOverview } from "@/lib/overview/cache";
 import { overviewQuerySchema } from "@/lib/overview/range";
 import { overviewResponse } from "@/lib/overview/response";
 
@@ -10,6 +10,6 @@ export async function GET(request: Request) {
   return overviewResponse(async () => {
     await requireStaff();
     const { range } = overviewQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return readOverview("platform", range);
+    return cachedOverview("platform", range);
   }, "GET platform/overview/live");
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { OverviewDashboard } from "@/components/overview/overview-dashboard";
 import { requireMemberPage } from "@/lib/auth/session";
-import { readOverview } from "@/lib/overview/query";
+import { cachedOverview } from "@/lib/overview/cache";
 import { overviewQuerySchema } from "@/lib/overview/range";
 import { webhooksOverviewLivePath } from "@/lib/routes";
 
@@ -17,7 +17,7 @@ export default async function WebhooksOverviewPage({
   const { org } = await params;
   const { organization } = await requireMemberPage(org, "VIEWER", { portal: true });
   const { range } = overviewQuerySchema.parse(await searchParams);
-  const overview = await readOverview({ organizationId: organization.id }, range);
+  const overview = await cachedOverview({ organizationId: organization.id }, range);
   return (
     <section aria-labelledby="overview-heading" className="space-y-4">
       <h2 id="overview-heading" className="text-lg font-semibold">

@@ -1,5 +1,5 @@
 import { requireMember } from "@/lib/auth/session";
-import { readOverview } from "@/lib/overview/query";
+import { cachedOverview } from "@/lib/overview/cache";
 import { overviewQuerySchema } from "@/lib/overview/range";
 import { overviewResponse } from "@/lib/overview/response";
 
@@ -11,6 +11,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ org:
     const { org } = await params;
     const { organization } = await requireMember(org, "VIEWER", { portal: true });
     const { range } = overviewQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return readOverview({ organizationId: organization.id }, range);
+    return cachedOverview({ organizationId: organization.id }, range);
   }, "GET webhooks/overview/live");
 }
