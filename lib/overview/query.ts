@@ -51,7 +51,7 @@ interface AttemptRow {
 }
 
 interface FirstAttemptRow {
-  kind: "backlog" | "p95" | "p95-all";
+  kind: "in" | "out" | "p95" | "p95-all";
   bin: number | null;
   value: number | null;
 }
@@ -70,30 +70,29 @@ export async function readOverview(scope: OverviewScope, range: OverviewRange, n
        WHERE a."startedAt" >= ${from} AND a."startedAt" < ${to} ${attemptsOf(scope)}
        GROUP BY 1`,
     // One pass over the window's first attempts gives both the backlog's departures and the
-    // accept → first attempt latency; the deliveries still waiting are the rest of the backlog.
+    // accept → first attempt wait; the deliveries still waiting are the rest of the backlog. Each
+    // row's bins are computed once, and the moves are counted per bin, not listed.
     db.$queryRaw<FirstAttemptRow[]>`
       WITH first AS MATERIALIZED (
-        SELECT greatest(d."createdAt", coalesce(m."deliverAt", d."createdAt")) AS due, a."startedAt" AS left_at
-          FROM "Attempt" a
-          JOIN "Delivery" d ON d.id = a."deliveryId"
-          JOIN "Message" m ON m.id = a."messageId"
-         WHERE a."startedAt" >= ${from} AND a."startedAt" < ${to}
-           AND a.trigger = 'SCHEDULED' AND a."attemptNumber" = 1 ${attemptsOf(scope)}
-      ), still AS (${waiting(scope, end)}),
-      moves AS (
-        SELECT greatest(f.due, ${from}) AS at, 1 AS delta FROM first f
-        UNION ALL SELECT f.left_at, -1 FROM first f
-        UNION ALL SELECT greatest(s.due, ${from}), 1 FROM still s
+        SELECT date_bin(${interval}, greatest(f.due, ${from}), ${ORIGIN}) AS joined, date_bin(${interval}, f.left_at, ${ORIGIN}) AS left_bin,
+               ${epochMs(Prisma.sql`greatest(f.left_at - f.due, '0'::interval)`)} AS wait
+          FROM (
+            SELECT greatest(d."createdAt", coalesce(m."deliverAt", d."createdAt")) AS due, a."startedAt" AS left_at
+              FROM "Attempt" a
+              JOIN "Delivery" d ON d.id = a."deliveryId"
+              JOIN "Message" m ON m.id = a."messageId"
+             WHERE a."startedAt" >= ${from} AND a."startedAt" < ${to}
+               AND a.trigger = 'SCHEDULED' AND a."attemptNumber" = 1 ${attemptsOf(scope)}) f
       )
-      SELECT 'backlog' AS kind, ${epochMs(Prisma.sql`date_bin(${interval}, at, ${ORIGIN})`)} AS bin, sum(delta)::float8 AS value
-        FROM moves GROUP BY 2
+      SELECT 'in' AS kind, ${epochMs(Prisma.sql`joined`)} AS bin, count(*)::float8 AS value FROM first GROUP BY joined
       UNION ALL
-      SELECT 'p95', ${epochMs(Prisma.sql`date_bin(${interval}, left_at, ${ORIGIN})`)},
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY ${epochMs(Prisma.sql`greatest(left_at - due, '0'::interval)`)})
-        FROM first GROUP BY 2
+      SELECT 'in', ${epochMs(Prisma.sql`date_bin(${interval}, greatest(s.due, ${from}), ${ORIGIN})`)}, count(*)::float8 FROM (${waiting(scope, end)}) s GROUP BY 2
       UNION ALL
-      SELECT 'p95-all', NULL, percentile_cont(0.95) WITHIN GROUP (ORDER BY ${epochMs(Prisma.sql`greatest(left_at - due, '0'::interval)`)})
-        FROM first`,
+      SELECT 'out', ${epochMs(Prisma.sql`left_bin`)}, count(*)::float8 FROM first GROUP BY left_bin
+      UNION ALL
+      SELECT 'p95', ${epochMs(Prisma.sql`left_bin`)}, percentile_cont(0.95) WITHIN GROUP (ORDER BY wait) FROM first GROUP BY left_bin
+      UNION ALL
+      SELECT 'p95-all', NULL, percentile_cont(0.95) WITHIN GROUP (ORDER BY wait) FROM first`,
     db.$queryRaw<{ count: number; oldest: number | null }[]>`
       SELECT count(*)::int AS count, ${epochMs(Prisma.sql`min(w.due)`)} AS oldest FROM (${waiting(scope, end)}) w`,
     db.$queryRaw<{ endpointId: string; attempts: number; failed: number }[]>`
@@ -129,8 +128,8 @@ export async function readOverview(scope: OverviewScope, range: OverviewRange, n
     else if (row.bin !== null) {
       const index = Math.round((row.bin - start.getTime()) / bucketMs);
       if (index < 0 || index >= count) continue;
-      if (row.kind === "backlog") moves[index] = row.value ?? 0;
-      else buckets[index]!.p95FirstAttemptMs = row.value;
+      if (row.kind === "p95") buckets[index]!.p95FirstAttemptMs = row.value;
+      else moves[index]! += (row.kind === "in" ? 1 : -1) * (row.value ?? 0);
     }
   }
   let backlog = 0;
