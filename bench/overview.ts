@@ -1,11 +1,13 @@
 /**
  * Server time of the overview's figures (lib/overview/query.ts) at about 1,000,000 attempts: the
  * platform overview and one organization's, over the last hour, day and week, REPS times each
- * after a warm-up, p50 / p95; then EXPLAIN (ANALYZE, BUFFERS) of every statement.
+ * after a warm-up, p50 / p95, and the buffers each read touches.
  *
  *   npx tsx bench/overview.ts                 800,000 deliveries (about 1,040,000 attempts) over 7 days
  *   npx tsx bench/overview.ts -- 100000       another number of deliveries
  *   npx tsx bench/overview.ts -- --reload     load the history again even if the size matches
+ *   npx tsx bench/overview.ts -- --reps=5     fewer runs per row (the week's platform read takes seconds)
+ *   npx tsx bench/overview.ts -- --explain    also print EXPLAIN (ANALYZE, BUFFERS) of every statement
  *
  * The history is generated with `INSERT … SELECT generate_series` into its own database,
  * `hookrelay_bench_overview` (on the embedded cluster of DATA_DIR / EMBEDDED_PG_PORT, or on
@@ -23,8 +25,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/scripts/lib/server/embedded-postgres";
 import { withDatabase } from "@/scripts/lib/test-database";
 
-const REPS = 20;
-const WARMUP = 2;
+const REPS = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice("--reps=".length) ?? 20);
+const WARMUP = 1;
 const BATCH = 100_000;
 const ORGANIZATIONS = 50;
 const ENDPOINTS = 500;

@@ -19,6 +19,8 @@ const cells = (r: Awaited<ReturnType<typeof row>>) => r.getByRole("cell");
 
 test.describe("delivery overview", () => {
   test("an organization's Overview tab shows the figures of its seeded history, live", async ({ page, data }) => {
+    // Several pages, a live refresh and a reload on a shared, busy machine.
+    test.setTimeout(180_000);
     const query: Query = (sql, params) => data.query(sql, params);
     const org = await data.createOrg({ webhooksEnabled: true });
     const billing = await insertEndpoint(query, org.id, { description: "Billing" });
@@ -91,6 +93,7 @@ test.describe("delivery overview", () => {
   });
 
   test("the platform overview adds up every organization and names each failing endpoint's organization; staff only", async ({ page, data }) => {
+    test.setTimeout(180_000);
     const query: Query = (sql, params) => data.query(sql, params);
     const first = await data.createOrg({ name: "Overview First" });
     const second = await data.createOrg({ name: "Overview Second" });

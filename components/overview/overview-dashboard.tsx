@@ -76,7 +76,7 @@ export function OverviewDashboard({ initial, livePath, acrossOrganizations = fal
         <p className="text-xs text-muted-foreground" aria-live="polite" data-testid="overview-updated">
           {live.isError ? "Live updates paused: the figures could not be read. Retrying…" : (
             <>
-              Live, every {OVERVIEW_LIVE_MS / 1000} s · read <Time value={data.at} mode="absolute" />
+              Live · figures of <Time value={data.at} mode="absolute" />
             </>
           )}
         </p>
