@@ -3,36 +3,39 @@
  * platform overview and one organization's, over the last hour, day and week, REPS times each
  * after a warm-up, p50 / p95, and the buffers each read touches.
  *
- *   npx tsx bench/overview.ts                 800,000 deliveries (about 1,040,000 attempts) over 7 days
- *   npx tsx bench/overview.ts -- 100000       another number of deliveries
+ *   npx tsx bench/overview.ts                 350,000 messages (about 1,000,000 attempts) over 7 days
+ *   npx tsx bench/overview.ts -- 100000       another number of messages
  *   npx tsx bench/overview.ts -- --reload     load the history again even if the size matches
  *   npx tsx bench/overview.ts -- --reps=5     fewer runs per row (the week's platform read takes seconds)
  *   npx tsx bench/overview.ts -- --explain    also print EXPLAIN (ANALYZE, BUFFERS) of every statement
  *
- * The history is generated with `INSERT … SELECT generate_series` into its own database,
+ * The history is generated in bulk (`INSERT … SELECT generate_series`) by the delivery store's
+ * synthetic-history statement, the one `npm run seed:load` uses, into its own database,
  * `hookrelay_bench_overview` (on the embedded cluster of DATA_DIR / EMBEDDED_PG_PORT, or on
- * DATABASE_URL's server; reloaded only when its size differs): one message and delivery every
- * 7 days / N ending now, to 500 endpoints of 50 organizations. 80 % succeed at the first attempt,
- * 15 % at the second (5 s later), 5 % fail four times (5 s, 5 min, 30 min) and end failed; the
- * first attempt starts 0 to 3 s after the message; the newest 2,000 deliveries wait, never
- * attempted (the backlog).
+ * DATABASE_URL's server; reloaded only when its size differs): 50 organizations of 10 endpoints
+ * each, N / 50 messages each spread over the 7 days ending now, each to the endpoints subscribed
+ * to its type, with seed:load's mix (~93 % delivered at once, retries on the default schedule, one
+ * endpoint per organization failing every attempt, pending and in-flight deliveries in the last
+ * two hours).
  */
 import path from "node:path";
 import pg from "pg";
 import { migrate } from "@/lib/db/migrate";
 import { parseEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
+import { DEFAULT_RETRY_SCHEDULE } from "@/lib/delivery/schedule";
+import { insertSyntheticHistory } from "@/lib/delivery/store/synthetic-history";
+import { ids } from "@/lib/ids";
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "@/scripts/lib/server/embedded-postgres";
 import { withDatabase } from "@/scripts/lib/test-database";
 
 const REPS = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice("--reps=".length) ?? 20);
 const WARMUP = 1;
-const BATCH = 100_000;
 const ORGANIZATIONS = 50;
-const ENDPOINTS = 500;
-const WAITING = 2_000;
+const ENDPOINTS_PER_ORGANIZATION = 10;
 const DATABASE = "hookrelay_bench_overview";
-const size = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 800_000);
+const size = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 350_000);
 const reload = process.argv.includes("--reload");
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -52,51 +55,28 @@ async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95:
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-/** $1 lo, $2 hi, $3 total, $4 now (ISO, UTC), $5 ms between messages. `roll` 0..99 picks a delivery's fate. */
-const BATCH_SQL = `
-WITH m AS (
-  INSERT INTO "Message" (id, "organizationId", "eventType", body, "createdAt")
-  SELECT 'msg_bench_' || i, 'bench_ov_' || ((i % ${ENDPOINTS}) % ${ORGANIZATIONS}), 'contract.created', '{}',
-         ($4::timestamptz AT TIME ZONE 'UTC') - make_interval(secs => ($3::bigint - i) * $5::float8 / 1000.0)
-    FROM generate_series($1::int, $2::int) i
-  RETURNING id, "organizationId", "createdAt"
-), d AS (
-  INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "lastAttemptAt", "createdAt", "updatedAt")
-  SELECT 'dlv_' || substr(m.id, 5), m."organizationId", m.id, 'ep_bench_' || (substr(m.id, 11)::int % ${ENDPOINTS}),
-         f.status::"DeliveryStatus", f.attempts, CASE WHEN f.attempts = 0 THEN m."createdAt" END, NULL, m."createdAt", m."createdAt"
-    FROM m
-    CROSS JOIN LATERAL (SELECT substr(m.id, 11)::int AS i, abs(hashint4(substr(m.id, 11)::int)) % 100 AS roll) r
-    CROSS JOIN LATERAL (SELECT CASE WHEN r.i > $3::int - ${WAITING} THEN 0 WHEN r.roll < 80 THEN 1 WHEN r.roll < 95 THEN 2 ELSE 4 END AS attempts) a
-    CROSS JOIN LATERAL (SELECT a.attempts, CASE a.attempts WHEN 0 THEN 'PENDING' WHEN 4 THEN 'FAILED' ELSE 'SUCCEEDED' END AS status) f
-  RETURNING id, "messageId", "endpointId", "attemptCount", status, "createdAt"
-)
-INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs", succeeded, "statusCode")
-SELECT 'atmpt_' || substr(d.id, 5) || '_' || k, d.id, d."messageId", d."endpointId", k, 'SCHEDULED', 'https://bench.example.test/hooks',
-       d."createdAt" + make_interval(secs => (abs(hashtext(d.id)) % 3000) / 1000.0 + (ARRAY[0, 5, 300, 1800])[k]),
-       20 + abs(hashtext(d.id)) % 200, ok, CASE WHEN ok THEN 200 ELSE 500 END
-  FROM d
-  CROSS JOIN LATERAL generate_series(1, d."attemptCount") k
-  CROSS JOIN LATERAL (SELECT d.status = 'SUCCEEDED' AND k = d."attemptCount" AS ok) o
-`;
+const OFFSETS_MS = DEFAULT_RETRY_SCHEDULE.reduce<number[]>((acc, wait, i) => [...acc, (acc[i - 1] ?? 0) + wait], []);
+
+/** As `npm run seed:load`: endpoint k subscribes to three of the 15 types; the last one always fails. */
+const subscriptions = (k: number, types: string[]) => [types[k]!, types[(k + 1) % 13]!, types[(k + 4) % 13]!];
 
 async function load(client: pg.Client, now: Date) {
   const started = performance.now();
-  await client.query(
-    `INSERT INTO "Organization" (id, name, slug, "createdAt", "updatedAt")
-     SELECT 'bench_ov_' || k, 'Bench Overview ' || k, 'bench-ov-' || k, now(), now() FROM generate_series(0, $1::int - 1) k`,
-    [ORGANIZATIONS],
-  );
-  await client.query(
-    `INSERT INTO "Endpoint" (id, "organizationId", url, "eventTypes", disabled, "updatedAt")
-     SELECT 'ep_bench_' || k, 'bench_ov_' || (k % $2::int), 'https://bench-' || k || '.example.test/hooks', '{contract.created}', true, now()
-       FROM generate_series(0, $1::int - 1) k`,
-    [ENDPOINTS, ORGANIZATIONS],
-  );
-  const intervalMs = (7 * 86_400_000) / size;
-  for (let lo = 1; lo <= size; lo += BATCH) {
-    const hi = Math.min(size, lo + BATCH - 1);
-    await client.query(BATCH_SQL, [lo, hi, size, now.toISOString(), intervalMs]);
-    log(`  ${hi.toLocaleString("en")} / ${size.toLocaleString("en")} deliveries (${Math.round((performance.now() - started) / 1000)} s)`);
+  const types = SEED_CATALOG.map((t) => t.name);
+  const perOrganization = Math.ceil(size / ORGANIZATIONS);
+  const intervalMs = Math.floor((7 * 86_400_000) / perOrganization);
+  for (let o = 0; o < ORGANIZATIONS; o++) {
+    const organizationId = `bench_ov_${o}`;
+    await client.query(`INSERT INTO "Organization" (id, name, slug, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())`, [organizationId, `Bench Overview ${o}`, `bench-ov-${o}`]);
+    for (let k = 0; k < ENDPOINTS_PER_ORGANIZATION; k++) {
+      await client.query(
+        `INSERT INTO "Endpoint" (id, "organizationId", url, description, "eventTypes", disabled, "updatedAt") VALUES ($1, $2, $3, $4, $5, true, now())`,
+        [ids.endpoint.generate(), organizationId, `http://127.0.0.1:9/bench/${o}/${k}`, k === ENDPOINTS_PER_ORGANIZATION - 1 ? "billing-failing" : `bench endpoint ${k}`, subscriptions(k, types)],
+      );
+    }
+    // The store's own generator of synthetic history (lib/delivery/store/synthetic-history.ts).
+    await insertSyntheticHistory(client, { organizationId, lo: 0, hi: perOrganization - 1, total: perOrganization, now, intervalMs, types, offsetsMs: OFFSETS_MS });
+    if (o % 10 === 9) log(`  ${o + 1} / ${ORGANIZATIONS} organizations (${Math.round((performance.now() - started) / 1000)} s)`);
   }
   log("  vacuum analyze (visibility map, fresh statistics)");
   await client.query(`VACUUM ANALYZE "Message", "Delivery", "Attempt", "Endpoint"`);
@@ -109,10 +89,10 @@ async function prepare(adminUrl: string): Promise<{ url: string; loadedAt: Date 
   await migrate(url);
   const check = new pg.Client({ connectionString: url });
   await check.connect();
-  const { rows } = await check.query<{ n: number; newest: Date | null }>(`SELECT count(*)::int AS n, max("createdAt") AS newest FROM "Delivery" WHERE id LIKE 'dlv_bench\\_%'`);
+  const { rows } = await check.query<{ n: number; newest: Date | null }>(`SELECT count(*)::int AS n, max("createdAt") AS newest FROM "Message"`);
   await check.end();
-  if (rows[0]!.n === size && !reload) return { url, loadedAt: rows[0]!.newest! };
-  log(`loading ${size.toLocaleString("en")} deliveries into ${DATABASE} ...`);
+  if (rows[0]!.n === Math.ceil(size / ORGANIZATIONS) * ORGANIZATIONS && !reload) return { url, loadedAt: rows[0]!.newest! };
+  log(`loading ${size.toLocaleString("en")} messages into ${DATABASE} ...`);
   await dropDatabase(adminUrl, DATABASE);
   await createDatabaseIfMissing(adminUrl, DATABASE);
   await migrate(url);
