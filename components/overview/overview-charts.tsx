@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
-import { formatPercent, formatWait } from "@/components/overview/format";
+import { formatPercent, formatWait, formatWaitTick } from "@/components/overview/format";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChartContainer, ChartLegend, ChartLegendContent, ChartTooltip, ChartTooltipContent, type ChartConfig } from "@/components/ui/chart";
 import type { OverviewBucket } from "@/lib/overview/wire";
@@ -80,7 +80,7 @@ export function OverviewCharts({ buckets, label, per, zoneNote }: ChartProps) {
         <ChartContainer config={failureConfig}>
           <LineChart data={buckets} margin={MARGIN}>
             {/* A rate: 0 to 100 % whatever the data, so one failure among few attempts does not fill the chart. */}
-            {axes(label, { tickFormatter: (v) => `${Math.round(v * 100)} %`, domain: [0, 1] })}
+            {axes(label, { tickFormatter: (v) => `${Math.round(v * 100)} %`, domain: [0, 1], width: 56 })}
             <ChartTooltip content={<ChartTooltipContent labelFormatter={tooltipLabel} valueFormatter={(v) => formatPercent(v)} />} />
             <Line dataKey="failureRate" type="linear" stroke="var(--color-failureRate)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
           </LineChart>
@@ -106,7 +106,7 @@ export function OverviewCharts({ buckets, label, per, zoneNote }: ChartProps) {
       >
         <ChartContainer config={latencyConfig}>
           <LineChart data={buckets} margin={MARGIN}>
-            {axes(label, { tickFormatter: (v) => formatWait(v), width: 76 })}
+            {axes(label, { tickFormatter: formatWaitTick, width: 64 })}
             <ChartTooltip content={<ChartTooltipContent labelFormatter={tooltipLabel} valueFormatter={(v) => formatWait(v)} />} />
             <Line dataKey="p95FirstAttemptMs" type="linear" stroke="var(--color-p95FirstAttemptMs)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
           </LineChart>
