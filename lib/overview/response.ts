@@ -1,6 +1,7 @@
 import { problem } from "@/lib/api/problem";
 import { AuthorizationError } from "@/lib/auth/session";
 import type { Overview } from "@/lib/overview/wire";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * The live routes' answer: the figures, never cached, or a JSON problem. A caller who may not see
@@ -13,7 +14,7 @@ export async function overviewResponse(read: () => Promise<Overview>, route: str
     if (error instanceof AuthorizationError) {
       return error.code === "unauthenticated" ? problem("unauthorized", error.message) : problem("not_found", "Not found.");
     }
-    console.error(`${route} failed`, error);
+    loggerFor("[overview]").error(errorFields(error), `${route} failed`);
     return problem("internal", "The overview could not be read because of a server error.");
   }
 }
