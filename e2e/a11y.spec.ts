@@ -115,6 +115,7 @@ function organizationPages(s: Seeded) {
     `/${s.org.slug}/settings/members`,
     `/${s.org.slug}/settings/portal`,
     "/account",
+    `${w}/overview`,
   ];
 }
 
@@ -153,6 +154,7 @@ function organizationDialogs(s: Seeded, phone: boolean): DialogCase[] {
 
 function platformPages(operator: { id: string; messageId: string }) {
   return [
+    "/platform",
     "/platform/audit",
     "/platform/catalog",
     "/platform/catalog/new",

@@ -20,6 +20,8 @@ const deliveryRef = z.object({
   messageId: z.string().min(1),
   /** How its attempts are recorded: a test send from the endpoint's Testing tab is TEST. Absent means SCHEDULED. */
   trigger: z.enum(["SCHEDULED", "TEST"]).optional(),
+  /** The W3C trace context of the call that created the message, when tracing is on (lib/observability/tracing.ts): its attempts continue that trace. */
+  traceparent: z.string().max(64).optional(),
 });
 
 /** One message is due for one endpoint: its first attempt is made (in a batch with other deliveries). */

@@ -37,9 +37,14 @@ export const messagePath = (org: string, messageId: string) => `${messagesPath(o
 export const messagesExportPath = (org: string) => `${messagesPath(org)}/export`;
 /** Fresh delivery counts of rows on screen and the count of newer messages (the logs' live updates). */
 export const messagesLivePath = (org: string) => `${messagesPath(org)}/live`;
+/** The organization's delivery overview (charts), and its figures as JSON for the live refresh. */
+export const webhooksOverviewPath = (org: string) => `${webhooksPath(org)}/overview`;
+export const webhooksOverviewLivePath = (org: string) => `${webhooksOverviewPath(org)}/live`;
 
 /** Platform pages, for HookRelay's staff: they belong to no organization. */
 export const platformPath = "/platform";
+/** The platform overview (charts) lives at platformPath itself; its figures as JSON for the live refresh. */
+export const platformOverviewLivePath = () => `${platformPath}/overview/live`;
 export const jobsPath = () => `${platformPath}/jobs`;
 export const sendEventPath = (org?: string) => `${platformPath}/send-event${org ? `?org=${encodeURIComponent(org)}` : ""}`;
 export const platformCatalogPath = () => `${platformPath}/catalog`;

@@ -51,6 +51,29 @@ export function formatAbsolute(value: TimeInput, options: { timeZone?: string; s
   return absoluteFormat(options.timeZone ?? "UTC", options.seconds ?? true).format(toDate(value));
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A chart axis's time: "14:05", or "Mon 14:05" with `weekday` (ranges longer than a day); 24-hour,
+ * in `timeZone`. The zone itself is named once beside the chart (`formatZoneName`), not on every tick.
+ */
+export function formatClock(value: TimeInput, options: { timeZone?: string; weekday?: boolean } = {}): string {
+  const timeZone = options.timeZone ?? "UTC";
+  const key = `${timeZone}|${options.weekday === true}`;
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { weekday: options.weekday ? "short" : undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+    clockFormats.set(key, format);
+  }
+  return format.format(toDate(value));
+}
+
+/** The short name of `timeZone` at that instant: "UTC", "CET", "GMT+5:30". */
+export function formatZoneName(value: TimeInput, timeZone = "UTC"): string {
+  const parts = absoluteFormat(timeZone, false).formatToParts(toDate(value));
+  return parts.find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+}
+
 const RELATIVE_STEPS: { limit: number; unit: number; label: string }[] = [
   { limit: HOUR, unit: MINUTE, label: "min" },
   { limit: DAY, unit: HOUR, label: "h" },

@@ -1,12 +1,14 @@
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
 import { EnvError, parseEnv } from "../lib/env";
 import { prepareDatabase } from "./lib/server/bootstrap";
+import { loggerFor } from "../lib/observability/log";
 
-const log = (line: string) => console.log(`[migrate] ${line}`);
+const logger = loggerFor("[migrate]");
+const log = (line: string) => logger.info(line);
 const env = parseEnv();
 prepareDatabase(env, log)
   .then((db) => db.cluster?.stop())
   .catch((error: unknown) => {
-    console.error(error instanceof EnvError ? error.message : error instanceof Error ? error.message : error);
+    logger.error(error instanceof EnvError || error instanceof Error ? error.message : String(error));
     process.exit(1);
   });

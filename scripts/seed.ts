@@ -3,8 +3,10 @@ import { createPrismaClient } from "../lib/db";
 import { parseEnv } from "../lib/env";
 import { seed } from "../lib/seed";
 import { persistentSecret, prepareDatabase } from "./lib/server/bootstrap";
+import { loggerFor } from "../lib/observability/log";
 
-const log = (line: string) => console.log(`[seed] ${line}`);
+const logger = loggerFor("[seed]");
+const log = (line: string) => logger.info(line);
 
 async function main() {
   const env = parseEnv();
@@ -21,6 +23,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  logger.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

@@ -12,6 +12,12 @@
  *
  * On Inngest (INNGEST_* set), it also runs the outbox relay that hands the events the domain
  * published to Inngest (lib/outbox/relay.ts); with the embedded executor there is nothing to relay.
+ * In either mode it runs the stalled-work watchdog (inngest/executor/watchdog.ts; one server at a
+ * time does a pass).
+ *
+ * `GET /metrics` (METRICS_TOKEN) is answered here too, before Next: this process's metrics, those
+ * of `npm start`'s executor processes (asked over IPC through the parent) and the database's
+ * gauges (docs/operations.md).
  *
  *   tsx scripts/serve.ts [--dev]     listens on PORT
  */
@@ -21,9 +27,19 @@ import { pathToFileURL } from "node:url";
 import next from "next";
 import { z } from "zod";
 import { ExecutorConfigError, parseExecutorConfig } from "../inngest/executor/config";
+import { startWatchdogFromEnv, WatchdogConfigError, type Watchdog } from "../inngest/executor/watchdog";
+import { sqlPool } from "../lib/db/pool";
+import { parseRetentionConfig } from "../lib/retention/config";
+import { startTracing, TracingConfigError } from "../lib/observability/tracing-sdk";
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
+import { errorFields, loggerFor, requestIdFrom, withRequestId } from "../lib/observability/log";
+import { processMetrics, startProcessMetrics } from "../lib/observability/metrics";
+import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
+import { closeDatabaseGauges, databaseGauges } from "../lib/observability/metrics-db";
+import { metricsEndpoint } from "../lib/observability/metrics-endpoint";
+import { peerMetrics } from "../lib/observability/metrics-ipc";
 import { exitWithParent } from "./lib/exit-with-parent";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -31,6 +47,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const STOP_GRACE_MS = 10_000;
 /** The calls the plain path answers: the ones clients make most, whose pipeline is most of their cost. */
 const PLAIN_OPERATIONS = ["v1.message.create"];
+const log = loggerFor("[hookrelay]");
 
 /** What next.config says of every answer: its `headers()` rules, and whether Next compresses (`compress`, on unless false). */
 async function nextConfigAnswers(): Promise<{ headers: unknown; compress: boolean }> {
@@ -65,44 +82,73 @@ async function plainPath(dev: boolean, port: number) {
   };
 }
 
+/** `GET /metrics`: 404 unless METRICS_TOKEN is set. */
+function metricsHandler() {
+  const { token } = parseMetricsConfig();
+  if (token) startProcessMetrics("server");
+  return metricsEndpoint({
+    token,
+    gather: async () => {
+      const [own, peers, database] = await Promise.all([
+        processMetrics(),
+        peerMetrics(),
+        databaseGauges(new Date(), (error) => log.warn(errorFields(error), "metrics: the database gauges could not be read")),
+      ]);
+      return [own, ...peers, database];
+    },
+    onError: (error) => log.error(errorFields(error), "metrics: the scrape failed"),
+  });
+}
+
 async function main() {
   const env = parseEnv();
   const executor = parseExecutorConfig();
+  const metrics = metricsHandler();
   const dev = process.argv.includes("--dev");
+  // Before Next loads the routes: the API's spans need the SDK registered (lib/observability/tracing.ts).
+  const stopTracing = await startTracing("hookrelay");
   const app = next({ dev, dir: root, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const plain = await plainPath(dev, env.PORT);
-  const server = http.createServer((req, res) => {
-    recordPeer(req, env.TRUST_PROXY);
-    if (plain?.handle(req, res)) return;
-    void handle(req, res);
-  });
+  // Every line logged while a request is handled (a page, a server action, an API call) carries its id.
+  const server = http.createServer((req, res) =>
+    withRequestId(requestIdFrom(req.headers["x-request-id"]?.toString()), () => {
+      recordPeer(req, env.TRUST_PROXY);
+      if (metrics(req, res)) return;
+      if (plain?.handle(req, res)) return;
+      void handle(req, res);
+    }),
+  );
   let relay: OutboxRelay | undefined;
   if (executor.mode === "inngest") {
     if (!env.DATABASE_URL) throw new EnvError("DATABASE_URL is not set: start the app with `npm start`, which provides it");
     relay = await startInngestRelay(env.DATABASE_URL);
   }
+  const watchdog: Watchdog | undefined = env.DATABASE_URL
+    ? startWatchdogFromEnv(sqlPool(), executor, parseRetentionConfig().executorMs, (line) => loggerFor("[watchdog]").info(line))
+    : undefined;
   // Stop taking connections, let requests in flight finish (a few seconds at most), then exit.
   const stop = () => {
-    if (plain) console.log(`[hookrelay] the plain API path answered ${plain.answered()} calls`);
+    if (plain) log.info(`the plain API path answered ${plain.answered()} calls`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
     void Promise.race([closed, grace])
       .then(() => {
         server.closeAllConnections();
-        return Promise.all([app.close(), relay?.stop()]);
+        return Promise.all([app.close(), relay?.stop(), watchdog?.stop(), closeDatabaseGauges()]).then(() => stopTracing());
       })
       .finally(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   exitWithParent(stop);
-  server.listen(env.PORT, () => console.log(`[hookrelay] listening on port ${env.PORT}${dev ? " (dev)" : ""}`));
+  server.listen(env.PORT, () => log.info(`listening on port ${env.PORT}${dev ? " (dev)" : ""}`));
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError || error instanceof ExecutorConfigError ? error.message : error);
+  if (error instanceof EnvError || error instanceof ExecutorConfigError || error instanceof MetricsConfigError || error instanceof WatchdogConfigError || error instanceof TracingConfigError) log.error(error.message);
+  else log.error(errorFields(error), "the server could not start");
   process.exit(1);
 });

@@ -22,10 +22,16 @@ import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { nodeFlags } from "./lib/server/node-flags";
 import { buildIfNeeded } from "./lib/build";
 import { startWorkerProcesses, type WorkerProcesses } from "./lib/server/workers";
+import { errorFields, loggerFor } from "../lib/observability/log";
+import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
+import { relayMetricsRequests } from "../lib/observability/metrics-ipc";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
-const log = (line: string) => console.log(`[hookrelay] ${line}`);
+// This process's own lines follow the format its children use (pretty with --dev unless NODE_ENV says otherwise).
+if (dev && !process.env.NODE_ENV) Object.assign(process.env, { NODE_ENV: "development" });
+const logger = loggerFor("[hookrelay]");
+const log = (line: string) => logger.info(line);
 
 async function main() {
   dropNpmVariables();
@@ -34,6 +40,7 @@ async function main() {
   // The executors read them; a typo should stop the start, not an executor (or the purge's first tick).
   parseDeliveryConfig();
   parseRetentionConfig();
+  parseMetricsConfig();
   const database = await prepareDatabase(env, log);
   const running: { child?: ChildProcess; workers?: WorkerProcesses } = {};
   let stopping = false;
@@ -105,10 +112,12 @@ async function main() {
   };
   const child = spawn(process.execPath, [...nodeFlags(childEnv), scripts.serve, ...(dev ? ["--dev"] : [])], {
     cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
+    // The channel carries the server's /metrics requests to the executor processes.
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: childEnv,
   });
   running.child = child;
+  relayMetricsRequests(child, () => running.workers?.running() ?? []);
   child.once("exit", (code) => {
     if (!stopping) {
       log(`next exited with code ${code}`);
@@ -135,7 +144,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError, EmbeddedPostgresError].some((kind) => error instanceof kind);
-  console.error(explained && error instanceof Error ? error.message : error);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError, EmbeddedPostgresError, MetricsConfigError].some((kind) => error instanceof kind);
+  if (explained && error instanceof Error) logger.error(error.message);
+  else logger.error(errorFields(error), "the start failed");
   process.exit(1);
 });

@@ -3,7 +3,12 @@
  * and `npm run worker` starts one more next to `npm start` (same database, same app URL). Any
  * number may run; runs are leased, never driven twice at once. Ctrl-C lets the deliveries in
  * flight finish, then hands what is left back to the other workers.
+ *
+ * Metrics (METRICS_TOKEN): started by `npm start`, it answers the server's requests over IPC, so
+ * the app's `/metrics` includes it; started on its own, it serves `/metrics` on METRICS_PORT when
+ * that is set (docs/operations.md).
  */
+import http from "node:http";
 import { EnvError, parseEnv } from "../lib/env";
 import { DeliveryConfigError, parseDeliveryConfig } from "../lib/delivery/config";
 import { parseRetentionConfig, RetentionConfigError } from "../lib/retention/config";
@@ -15,9 +20,38 @@ import { dropNpmVariables, EMBEDDED_DATABASE, persistentSecret } from "./lib/ser
 import { urlFor } from "./lib/server/embedded-postgres";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { WORKER_STARTED } from "./lib/server/workers";
+import { startTracing, TracingConfigError } from "../lib/observability/tracing-sdk";
+import { errorFields, loggerFor } from "../lib/observability/log";
+import { processMetrics, startProcessMetrics } from "../lib/observability/metrics";
+import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
+import { metricsEndpoint } from "../lib/observability/metrics-endpoint";
+import { answerMetricsRequests } from "../lib/observability/metrics-ipc";
 
 const prefix = process.env.WORKER_LOG_PREFIX ?? `[${process.env.WORKER_NAME ?? "worker"}]`;
-const log = (line: string) => console.log(`${prefix} ${line}`);
+const logger = loggerFor(prefix);
+const log = (line: string) => logger.info(line);
+
+/** Over IPC when `npm start` started this process; on METRICS_PORT (loopback and beyond, with the token) otherwise. */
+function startMetrics(): http.Server | null {
+  const { token, port } = parseMetricsConfig();
+  if (!token) return null;
+  startProcessMetrics(process.env.HOOKRELAY_PROCESS ?? "worker");
+  if (process.send) {
+    answerMetricsRequests();
+    return null;
+  }
+  if (!port) return null;
+  const handle = metricsEndpoint({
+    token,
+    gather: async () => [await processMetrics()],
+    onError: (error) => logger.error(errorFields(error), "metrics: the scrape failed"),
+  });
+  const server = http.createServer((req, res) => {
+    if (!handle(req, res)) res.writeHead(404).end();
+  });
+  server.listen(port, () => log(`metrics on port ${port}`));
+  return server;
+}
 
 async function main() {
   dropNpmVariables();
@@ -28,6 +62,9 @@ async function main() {
   if (config.mode !== "embedded") {
     throw new ExecutorConfigError("INNGEST_* variables are set, so Inngest drives the functions: there is nothing for an embedded worker to do.");
   }
+  // Before the functions run: their deliveries continue the traces of the calls that created them.
+  const stopTracing = await startTracing("hookrelay-executor");
+  const metricsServer = startMetrics();
   const databaseUrl = env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE);
   // Functions served by this process (deliveries) read the same database and signing secrets as the app.
   process.env.DATABASE_URL = databaseUrl;
@@ -49,6 +86,8 @@ async function main() {
     log("stopping ...");
     // Deliveries in flight get one attempt timeout (and time to record it) before being handed back.
     await executor.stop(attemptTimeoutMs + 5_000);
+    await stopTracing().catch(() => {});
+    metricsServer?.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
@@ -64,7 +103,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError].some((kind) => error instanceof kind);
-  console.error(explained && error instanceof Error ? error.message : error);
+  const explained = [EnvError, ExecutorConfigError, DeliveryConfigError, RetentionConfigError, TracingConfigError, MetricsConfigError].some((kind) => error instanceof kind);
+  if (explained && error instanceof Error) logger.error(error.message);
+  else logger.error(errorFields(error), "the executor could not start");
   process.exit(1);
 });

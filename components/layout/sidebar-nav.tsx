@@ -12,6 +12,7 @@ import {
   organizationsPath,
   platformAuditPath,
   platformCatalogPath,
+  platformPath,
   portalSettingsPath,
   sendEventPath,
   webhooksPath,
@@ -19,7 +20,8 @@ import {
 
 interface NavGroup {
   label: string;
-  items: { label: string; href: string }[];
+  /** `exact`: active on that path only, not below it (the platform overview sits above the other platform pages). */
+  items: { label: string; href: string; exact?: boolean }[];
 }
 
 /** `org` is null on platform pages, which belong to no organization. */
@@ -48,6 +50,7 @@ export function navGroups(org: string | null, isStaff: boolean): NavGroup[] {
     groups.push({
       label: "Platform",
       items: [
+        { label: "Overview", href: platformPath, exact: true },
         { label: "Organizations", href: organizationsPath() },
         { label: "Send event", href: sendEventPath() },
         { label: "Event catalog", href: platformCatalogPath() },
@@ -69,7 +72,7 @@ export function SidebarNav({ org, isStaff, onNavigate }: { org: string | null; i
           <p className="mb-2 px-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{group.label}</p>
           <ul className="space-y-1">
             {group.items.map((item) => {
-              const active = pathname === item.href || pathname.startsWith(item.href + "/");
+              const active = pathname === item.href || (!item.exact && pathname.startsWith(item.href + "/"));
               return (
                 <li key={item.href}>
                   <Link

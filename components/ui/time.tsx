@@ -42,6 +42,11 @@ function subscribe(listener: () => void) {
 
 const serverClock = () => null;
 
+/** The viewer's clock and zone, shared with every <Time>; null on the server and while hydrating (write UTC then). */
+export function useViewerClock(): Clock | null {
+  return useSyncExternalStore(subscribe, readClock, serverClock);
+}
+
 export function Time({
   value,
   mode = "relative",
@@ -54,7 +59,7 @@ export function Time({
   fallback?: string;
   className?: string;
 }) {
-  const viewer = useSyncExternalStore(subscribe, readClock, serverClock);
+  const viewer = useViewerClock();
   if (value === null || value === undefined) return <span className={className}>{fallback}</span>;
   const date = toDate(value);
   const exact = formatAbsolute(date, { timeZone: viewer?.timeZone });

@@ -1,5 +1,5 @@
 import { SubNav } from "@/components/webhooks/sub-nav";
-import { catalogPath, endpointsPath, messagesPath, testReceiverPath, webhooksPath } from "@/lib/routes";
+import { catalogPath, endpointsPath, messagesPath, testReceiverPath, webhooksOverviewPath, webhooksPath } from "@/lib/routes";
 
 /** Tabs of Settings → Integrations → Webhooks. */
 export function WebhooksNav({ org }: { org: string }) {
@@ -8,6 +8,7 @@ export function WebhooksNav({ org }: { org: string }) {
       label="Webhooks sections"
       items={[
         { label: "Endpoints", href: endpointsPath(org), exact: true, alsoActiveUnder: [`${webhooksPath(org)}/endpoints`] },
+        { label: "Overview", href: webhooksOverviewPath(org) },
         { label: "Message logs", href: messagesPath(org) },
         { label: "Event catalog", href: catalogPath(org) },
         { label: "Test receiver", href: testReceiverPath(org) },

@@ -8,6 +8,8 @@ import { ServeDriver, type ExecuteOutcome, type ExecuteRequest } from "@/inngest
 import { retryAfterTime, wakeTime } from "@/inngest/executor/duration";
 import { compileFunctions, type FunctionSpec } from "@/inngest/executor/functions";
 import { WAKE_CHANNEL, wokenFor } from "@/inngest/executor/ingest";
+import { beat, HEARTBEAT_MS, retire } from "@/inngest/executor/watchdog-heartbeat";
+import { loggerFor } from "@/lib/observability/log";
 import {
   abandonLeases,
   claimDue,
@@ -155,6 +157,10 @@ export class Executor {
   private lastDispatchAt = 0;
   private lastDirectClaimAt = 0;
   private wakeWaiter?: () => void;
+  /** The heartbeat the watchdog reads (watchdog-heartbeat.ts): when this process started, and when its loop last wrote one. */
+  private readonly startedAt = new Date();
+  private lastBeatAt = 0;
+  private beating?: Promise<void>;
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -163,7 +169,7 @@ export class Executor {
     this.pollMs = options.pollMs ?? 1_000;
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 600_000;
-    this.log = options.log ?? ((line) => console.log(`[executor] ${line}`));
+    this.log = options.log ?? ((line) => loggerFor("[executor]").info(line));
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(50, this.concurrency + 4) });
     this.pool.on("error", (error) => this.log(`database connection error: ${error.message}`));
     this.pool.on("connect", () => this.openConnections++);
@@ -180,6 +186,8 @@ export class Executor {
   /** Syncs the served functions (rejecting unsupported features), then starts working. */
   async start(): Promise<void> {
     await this.register();
+    await beat(this.pool, this.workerId, this.startedAt, this.clock.now());
+    this.lastBeatAt = Date.now();
     await this.listen();
     this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
     this.loopDone = this.loop();
@@ -233,6 +241,9 @@ export class Executor {
     this.stopping = true;
     this.signal();
     await this.loopDone;
+    // Stopping, it claims nothing more: not a stall, however long the requests in flight take.
+    await this.beating;
+    await retire(this.pool, this.workerId).catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const inFlight = [...this.inFlight.values()].map((f) => f.done);
     await Promise.race([Promise.allSettled(inFlight), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -297,6 +308,7 @@ export class Executor {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      this.heartbeat();
       let idleFor = this.pollMs;
       try {
         idleFor = await this.pump();
@@ -305,6 +317,19 @@ export class Executor {
       }
       await this.waitForSignal(idleFor);
     }
+  }
+
+  /**
+   * Written from the claim loop, not a timer of its own: an executor whose loop no longer turns
+   * (hung on a statement, its process frozen) stops beating even if its timers still run. Never
+   * awaited: a slow write must not hold up claiming.
+   */
+  private heartbeat(): void {
+    if (this.beating || Date.now() - this.lastBeatAt < HEARTBEAT_MS) return;
+    this.lastBeatAt = Date.now();
+    this.beating = beat(this.pool, this.workerId, this.startedAt, this.clock.now())
+      .catch((error: Error) => this.log(`writing the heartbeat failed: ${error.message}`))
+      .finally(() => (this.beating = undefined));
   }
 
   /** Dispatches events and claims due runs; returns how long to wait if nothing wakes us. */

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { eventForSdk } from "@/inngest/executor/dispatch";
 import type { MemoizedStep } from "@/inngest/executor/driver";
 import { insertEvents, WAKE_CHANNEL } from "@/inngest/executor/ingest";
+import { countLeaseExpiries } from "@/lib/observability/metrics";
 
 /**
  * Run state in PostgreSQL. A worker claims due runs with FOR UPDATE SKIP LOCKED and holds a lease
@@ -179,10 +180,10 @@ export async function claimDue(
   },
 ): Promise<Claim> {
   const { direct, checks } = opts;
-  const { rows } = await pool.query<{ runs: ClaimRow[] | null; next_wake: Date | null; undispatched: boolean | null; limited_due: boolean | null }>({
+  const { rows } = await pool.query<{ runs: ClaimRow[] | null; next_wake: Date | null; undispatched: boolean | null; limited_due: boolean | null; lease_expiries: number }>({
     name: "executor-claim-due",
     text: `WITH due AS (
-       SELECT id FROM executor_runs
+       SELECT id, status FROM executor_runs
        WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NULL AND id <> ALL($13::text[])
        ORDER BY wake_at LIMIT $3 FOR UPDATE SKIP LOCKED
      ),
@@ -235,7 +236,8 @@ export async function claimDue(
      CASE WHEN $11::text[] IS NOT NULL THEN EXISTS (SELECT 1 FROM executor_events WHERE dispatched_at IS NULL AND name <> ALL($11::text[])) END AS undispatched,
      CASE WHEN $12 THEN EXISTS (
        SELECT 1 FROM executor_runs WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NOT NULL
-     ) END AS limited_due`,
+     ) END AS limited_due,
+     (SELECT count(*)::int FROM due WHERE status = 'RUNNING') AS lease_expiries`,
     values: [
       opts.now,
       opts.functionIds,
@@ -253,6 +255,8 @@ export async function claimDue(
     ],
   });
   const row = rows[0];
+  // A RUNNING run is due only once its lease expired: its executor stopped renewing it.
+  countLeaseExpiries(row?.lease_expiries ?? 0);
   return {
     runs: await withSteps(pool, row?.runs ?? []),
     nextWake: row?.next_wake ? new Date(row.next_wake) : null,
@@ -273,8 +277,8 @@ export async function claimLimitedRuns(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const { rows: candidates } = await client.query<{ id: string; function_id: string; concurrency_key: string; concurrency_limit: number }>(
-      `SELECT id, function_id, concurrency_key, concurrency_limit FROM executor_runs
+    const { rows: candidates } = await client.query<{ id: string; status: string; function_id: string; concurrency_key: string; concurrency_limit: number }>(
+      `SELECT id, status, function_id, concurrency_key, concurrency_limit FROM executor_runs
        WHERE wake_at <= $1 AND function_id = ANY($2::text[]) AND concurrency_limit IS NOT NULL
        ORDER BY wake_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [opts.now, opts.functionIds, opts.limit],
@@ -309,6 +313,8 @@ export async function claimLimitedRuns(
       [claim, new Date(opts.now.getTime() + opts.leaseMs), opts.workerId, opts.now],
     );
     await client.query("COMMIT");
+    const taken = new Set(rows.map((r) => r.id));
+    countLeaseExpiries(candidates.filter((c) => c.status === "RUNNING" && taken.has(c.id)).length);
     return withSteps(pool, rows);
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});

@@ -4,6 +4,7 @@ import { performFirstAttempts } from "@/lib/delivery/first-attempts";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { performScheduledAttempt } from "@/lib/delivery/perform";
 import { ids } from "@/lib/ids";
+import { tracingEnabled } from "@/lib/observability/tracing";
 
 /** Deliveries per first-attempt run. */
 export const FIRST_ATTEMPT_BATCH = 100;
@@ -27,7 +28,7 @@ export const deliverFirstAttempts = inngest.createFunction(
   },
   async ({ events, step }) => {
     const summary = await step.run("first-attempts", () =>
-      performFirstAttempts(events.map((e) => ({ deliveryId: ids.delivery.of(e.data.deliveryId), trigger: e.data.trigger }))),
+      performFirstAttempts(events.map((e) => ({ deliveryId: ids.delivery.of(e.data.deliveryId), trigger: e.data.trigger, traceparent: e.data.traceparent }))),
     );
     if (summary.retries.length > 0) {
       const byId = new Map(events.map((e) => [e.data.deliveryId, e.data]));
@@ -68,7 +69,9 @@ export const deliverRetries = inngest.createFunction(
       let waitedFor: "rate-limit" | "organization-disabled" | null = null;
       for (let wait = 0; ; wait++) {
         const id: string = waitedFor ? `attempt-${n}-after-${waitedFor}-${wait}` : `attempt-${n}`;
-        const result = await step.run(id, () => performScheduledAttempt(deliveryId, n, { trigger }));
+        const result = await step.run(id, () =>
+          performScheduledAttempt(deliveryId, n, { trigger, trace: tracingEnabled ? { functionId: "deliver-message", traceparent: event.data.traceparent } : undefined }),
+        );
         if (result.kind === "rate_limited" || result.kind === "paused") {
           waitedFor = result.kind === "paused" ? "organization-disabled" : "rate-limit";
           // An organization may stay disabled for days: past so many rechecks the wait goes on in a

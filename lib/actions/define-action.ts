@@ -16,6 +16,7 @@ import {
 } from "@/lib/auth/session";
 import { hasPortalCookie } from "@/lib/portal/session";
 import { fieldErrorsByPath, type FieldErrors } from "@/lib/validations/field-errors";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /** What every server action returns: errors are values, never thrown stack traces. */
 export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; code: string; error: string; fieldErrors?: FieldErrors };
@@ -113,7 +114,7 @@ export function defineAction<S extends z.ZodType, A extends Access, T>(spec: Act
     } catch (error) {
       unstable_rethrow(error);
       if (error instanceof AuthorizationError) return failure(error.code, error.message);
-      console.error("server action failed", error);
+      loggerFor("[action]").error(errorFields(error), "server action failed");
       return failure("internal", HIDDEN_ERROR);
     }
   };

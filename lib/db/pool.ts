@@ -1,4 +1,5 @@
 import pg from "pg";
+import { loggerFor } from "@/lib/observability/log";
 
 /**
  * The process's raw `pg` pool, beside Prisma's, for hot statements where the ORM's per-query work
@@ -13,7 +14,7 @@ export function sqlPool(): pg.Pool {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server (e.g. the database stopping first on Ctrl-C) must
     // not crash the app; the next query opens a new one.
-    pool.on("error", (error) => console.error(`[db] idle connection lost: ${error.message}`));
+    pool.on("error", (error) => loggerFor("[db]").warn(`idle connection lost: ${error.message}`));
     globalForPool.sqlPool = pool;
   }
   return globalForPool.sqlPool;

@@ -55,6 +55,8 @@ export interface AttemptInput {
   headers?: Readonly<Record<string, string>>;
   /** Signature time; now by default. */
   timestamp?: Date;
+  /** W3C trace context of this attempt's span, sent as `traceparent` (tracing on only: lib/observability/tracing.ts). */
+  traceparent?: string;
 }
 
 export interface AttemptOptions {
@@ -165,13 +167,14 @@ export function attempt(input: AttemptInput, options: AttemptOptions = {}): Prom
   const timeoutMs = options.timeoutMs ?? deliveryConfig().attemptTimeoutMs;
   const agents = options.agents ?? defaultAgents();
   const secure = target.protocol === "https:";
-  const headers = {
+  const headers: Record<string, string> = {
     ...allowedCustomHeaders(input.headers),
     "content-type": "application/json",
     "content-length": String(body.length),
     "user-agent": USER_AGENT,
     ...signed,
   };
+  if (input.traceparent) headers.traceparent = input.traceparent;
 
   return new Promise<AttemptOutcome>((resolve) => {
     let settled = false;

@@ -3,6 +3,7 @@ import { deliveryConfig } from "@/lib/delivery/config";
 import { decide, performScheduledAttempt, recordAttempts, send, settledBefore, stopDelivery, type Recorded, type ScheduledAttemptResult } from "@/lib/delivery/perform";
 import { claimFirstAttempts, type AttemptContext, type ScheduledTrigger } from "@/lib/delivery/store";
 import type { DeliveryId, EndpointId } from "@/lib/ids";
+import { tracingEnabled } from "@/lib/observability/tracing";
 
 /**
  * First attempts of many deliveries at once (one Inngest run for a batch of `delivery/requested`
@@ -18,7 +19,12 @@ import type { DeliveryId, EndpointId } from "@/lib/ids";
 export interface FirstAttempt {
   deliveryId: DeliveryId;
   trigger?: ScheduledTrigger;
+  /** The message's trace, stored with its event (tracing on only). */
+  traceparent?: string;
 }
+
+/** The function that makes first attempts, as their spans name it. */
+const FUNCTION_ID = "deliver-first-attempts";
 
 /** What the batch hands to the retry function: the delivery and when its next attempt is due. */
 export interface RetryHandOff {
@@ -57,7 +63,8 @@ export async function forEachBounded<T>(items: T[], parallel: number, work: (ite
   if (errors.length > 0) throw errors[0];
 }
 
-async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrigger): Promise<Map<DeliveryId, ScheduledAttemptResult>> {
+/** `traces`: each delivery's stored trace context, given only when tracing is on. */
+async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrigger, traces?: Map<DeliveryId, string | undefined>): Promise<Map<DeliveryId, ScheduledAttemptResult>> {
   const config = deliveryConfig();
   const results = new Map<DeliveryId, ScheduledAttemptResult>();
   const contexts = await claimFirstAttempts(deliveryIds, trigger, new Date());
@@ -85,13 +92,15 @@ async function firstAttemptsOf(deliveryIds: DeliveryId[], trigger: ScheduledTrig
     { size: FLUSH_SIZE, afterMs: FLUSH_MS },
   );
   const sending = forEachBounded(plain, PARALLEL, async (context) => {
-    const recorded = decide(context, await send(context, config.attemptTimeoutMs), 1, config.retrySchedule);
+    const trace = traces && { functionId: FUNCTION_ID, attempt: 1, traceparent: traces.get(context.deliveryId) };
+    const recorded = decide(context, await send(context, config.attemptTimeoutMs, trace), 1, config.retrySchedule);
     commit.add(recorded);
     results.set(context.deliveryId, recorded.result);
   });
   // Rate limits are reserved per delivery (the endpoint's advisory lock), beside the plain sends.
   const pacing = forEachBounded(limited, PARALLEL, async (context) => {
-    results.set(context.deliveryId, await performScheduledAttempt(context.deliveryId, 1, { trigger }));
+    const trace = traces && { functionId: FUNCTION_ID, traceparent: traces.get(context.deliveryId) };
+    results.set(context.deliveryId, await performScheduledAttempt(context.deliveryId, 1, { trigger, trace }));
   });
   const settled = await Promise.allSettled([sending, pacing]);
   await commit.close();
@@ -110,7 +119,8 @@ export async function performFirstAttempts(deliveries: FirstAttempt[], now: () =
   const byTrigger = new Map<ScheduledTrigger, DeliveryId[]>();
   for (const { deliveryId, trigger = "SCHEDULED" } of deliveries) byTrigger.set(trigger, [...(byTrigger.get(trigger) ?? []), deliveryId]);
   const results = new Map<DeliveryId, ScheduledAttemptResult>();
-  for (const [trigger, ids] of byTrigger) for (const [id, result] of await firstAttemptsOf([...new Set(ids)], trigger)) results.set(id, result);
+  const traces = tracingEnabled ? new Map(deliveries.map((d) => [d.deliveryId, d.traceparent])) : undefined;
+  for (const [trigger, ids] of byTrigger) for (const [id, result] of await firstAttemptsOf([...new Set(ids)], trigger, traces)) results.set(id, result);
 
   const summary: FirstAttemptsSummary = { succeeded: 0, failed: 0, stopped: 0, retries: [] };
   for (const [deliveryId, result] of results) {

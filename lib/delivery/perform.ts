@@ -17,7 +17,10 @@ import {
 import { disableFailingEndpoint } from "@/lib/endpoints/auto-disable";
 import { openSecret } from "@/lib/endpoints/secrets";
 import type { DeliveryId, EndpointId } from "@/lib/ids";
+import { errorFields, loggerFor } from "@/lib/observability/log";
+import { observeAttempts } from "@/lib/observability/metrics";
 import { storedHeadersSchema } from "@/lib/validations/endpoint";
+import { deliverySpans, tracingEnabled } from "@/lib/observability/tracing";
 
 /**
  * What one scheduled step did; small and JSON-safe, since Inngest memoizes it. `nextAttemptAt`
@@ -58,7 +61,7 @@ export async function stopDelivery(context: AttemptContext): Promise<ScheduledAt
   return { kind: "stopped", reason };
 }
 
-export function send(context: AttemptContext, timeoutMs: number): Promise<AttemptOutcome> {
+function sendOnce(context: AttemptContext, timeoutMs: number, traceparent: string | undefined): Promise<AttemptOutcome> {
   return attempt(
     {
       url: context.url,
@@ -66,9 +69,24 @@ export function send(context: AttemptContext, timeoutMs: number): Promise<Attemp
       body: context.body,
       secrets: context.secrets.map((ciphertext) => openSecret(context.endpointId, ciphertext)),
       headers: Object.fromEntries(storedHeadersSchema.parse(context.headers).map((h) => [h.name, h.value])),
+      traceparent,
     },
     { timeoutMs },
   );
+}
+
+/** What an attempt adds to its message's trace when tracing is on (lib/observability/tracing.ts). */
+export interface AttemptTrace {
+  functionId: string;
+  attempt: number;
+  traceparent?: string | null;
+}
+
+/** One POST of the delivery; with tracing on, in its `deliver` and `POST` spans, the receiver getting the `traceparent`. */
+export function send(context: AttemptContext, timeoutMs: number, trace?: AttemptTrace): Promise<AttemptOutcome> {
+  if (!tracingEnabled || !trace) return sendOnce(context, timeoutMs, undefined);
+  const work = { ...trace, deliveryId: context.deliveryId, messageId: context.messageId, endpointId: context.endpointId };
+  return deliverySpans(work, (traceparent) => sendOnce(context, timeoutMs, traceparent));
 }
 
 export interface Recorded extends ScheduledRecord {
@@ -97,11 +115,12 @@ export async function recordAttempts(records: Recorded[], attemptNumber: number,
   const disabled = new Set<EndpointId>();
   const cutoff = failureDisableCutoff(now, deliveryConfig());
   const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
+  observeAttempts(records, attemptNumber);
   if (!cutoff) return disabled;
   for (const endpointId of failing) {
     const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);
     const done = await disableFailingEndpoint(endpointId, { cutoff, lastError: last?.result.error ?? "unknown" }).catch((error: unknown) => {
-      console.error("endpoint auto-disable failed", { endpointId, error: error instanceof Error ? error.message : String(error) });
+      loggerFor("[delivery]").error({ endpointId, ...errorFields(error) }, "endpoint auto-disable failed");
       return null;
     });
     if (done) disabled.add(endpointId);
@@ -117,7 +136,11 @@ export async function recordAttempts(records: Recorded[], attemptNumber: number,
 export async function performScheduledAttempt(
   deliveryId: DeliveryId,
   attemptNumber: number,
-  { schedule = deliveryConfig().retrySchedule, trigger = "SCHEDULED" }: { schedule?: RetrySchedule; trigger?: ScheduledTrigger } = {},
+  {
+    schedule = deliveryConfig().retrySchedule,
+    trigger = "SCHEDULED",
+    trace,
+  }: { schedule?: RetrySchedule; trigger?: ScheduledTrigger; trace?: Omit<AttemptTrace, "attempt"> } = {},
 ): Promise<ScheduledAttemptResult> {
   const [context] = await loadContexts([deliveryId], attemptNumber, trigger, new Date());
   if (!context) return { kind: "stopped", reason: "delivery no longer exists" };
@@ -135,7 +158,7 @@ export async function performScheduledAttempt(
   }
 
   await markSending([deliveryId], attemptNumber, new Date());
-  const recorded = decide(context, await send(context, config.attemptTimeoutMs), attemptNumber, schedule);
+  const recorded = decide(context, await send(context, config.attemptTimeoutMs, trace && { ...trace, attempt: attemptNumber }), attemptNumber, schedule);
   await recordAttempts([recorded], attemptNumber, trigger);
   return recorded.result;
 }

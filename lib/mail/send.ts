@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import { env } from "@/lib/env";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * Sends one plain-text e-mail when a mail server is configured (`SMTP_URL`), from `SMTP_FROM`.
@@ -20,7 +21,7 @@ export async function sendMail(mail: { to: string; subject: string; text: string
     await transport.sendMail({ from: SMTP_FROM, to: mail.to, subject: mail.subject, text: mail.text });
     return "sent";
   } catch (error) {
-    console.error(`${label} failed`, { to: mail.to, error: error instanceof Error ? error.message : String(error) });
+    loggerFor("[mail]").error({ to: mail.to, ...errorFields(error) }, `${label} failed`);
     return "failed";
   } finally {
     transport.close();

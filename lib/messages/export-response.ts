@@ -2,6 +2,7 @@ import { z } from "zod";
 import { problem } from "@/lib/api/problem";
 import { AuthorizationError } from "@/lib/auth/session";
 import type { ExportOptions } from "@/lib/validations/message-logs";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * The HTTP side of an export: the generator becomes a byte stream pulled as the client reads
@@ -16,7 +17,7 @@ export function exportResponse(chunks: AsyncGenerator<string>, format: ExportOpt
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
-        console.error(`export ${baseName} failed`, error);
+        loggerFor("[export]").error(errorFields(error), `export ${baseName} failed`);
         controller.error(error);
       }
     },
@@ -43,6 +44,6 @@ export function exportFailure(error: unknown, route: string): Response {
   if (error instanceof z.ZodError) {
     return problem("invalid_body", error.issues[0]?.message ?? "Invalid filters", z.flattenError(error).fieldErrors);
   }
-  console.error(`${route} failed`, error);
+  loggerFor("[export]").error(errorFields(error), `${route} failed`);
   return problem("internal", "The export could not be started because of a server error.");
 }

@@ -2,6 +2,7 @@ import { formatPayloadErrors, validatePayload, type PayloadError } from "@/lib/c
 import { cachedEventType } from "@/lib/messages/event-type-cache";
 import { db } from "@/lib/db";
 import { recordMessage, type NewMessage } from "@/lib/delivery/store";
+import { countMessageAccepted } from "@/lib/observability/metrics";
 import { ids, type MessageId, type OrganizationId } from "@/lib/ids";
 import { validatorFor } from "@/lib/messages/payload-validator";
 import { IDEMPOTENCY_WINDOW_MS, type SendEventInput } from "@/lib/validations/message";
@@ -83,6 +84,7 @@ export async function sendEvent(
   const outcome = input.eventId
     ? await recordIdempotent(organizationId, checked.eventType, input, now)
     : await insertMessage(organizationId, newMessage(checked.eventType, input, now));
+  if (outcome.created) countMessageAccepted();
   return { ok: true, message: toView(outcome.message), created: outcome.created, deliveries: outcome.deliveries };
 }
 

@@ -85,15 +85,27 @@ export async function publish(tx: PublishClient, published: DomainEvent[], now: 
 }
 
 /**
+ * Event data with the `traceparent` of the call that published it (text, or NULL for none): given
+ * only by statements composed while tracing is on, so the untraced statement stays as it was.
+ */
+function withTraceparent(data: Prisma.Sql, traceparent: Prisma.Sql | undefined): Prisma.Sql {
+  return traceparent ? Prisma.sql`jsonb_strip_nulls(${data} || jsonb_build_object('traceparent', ${traceparent}))` : data;
+}
+
+/**
  * For a statement that inserts rows and must publish one `delivery/requested` per row in the same
  * round trip (a message's fan-out, a replay): a CTE to add to the statement, over the CTE `source`
  * with the columns `id` (the delivery), `endpointId` and `messageId`, and a select-list expression
  * `wake` that notifies the engine's side once. The event data is `events.deliveryRequested`'s.
  * The references are SQL expressions (values or a prepared statement's parameters): the
- * organization's id as text, the publication time in ms (bigint) and as a timestamptz.
+ * organization's id as text, the publication time in ms (bigint) and as a timestamptz, and, when
+ * tracing is on, the publishing call's `traceparent` (text or NULL).
  */
-export function deliveriesRequestedFromRows(source: string, refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
-  const data = Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId")`;
+export function deliveriesRequestedFromRows(
+  source: string,
+  refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql; traceparent?: Prisma.Sql },
+): { cte: Prisma.Sql; wake: Prisma.Sql } {
+  const data = withTraceparent(Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId")`, refs.traceparent);
   const { ts, at } = refs;
   if (embedded()) return eventsFromRowsSql({ source, name: deliveryRequested.name, data, ts, receivedAt: at });
   return {
@@ -109,8 +121,14 @@ export function deliveriesRequestedFromRows(source: string, refs: { organization
  * function sleeps until then, durably (across restarts, cancelled with the endpoint), and makes the
  * first attempt; the batch of first attempts never sees these deliveries.
  */
-export function deliveriesDueFromRows(source: string, refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql; dueAt: Prisma.Sql }): { cte: Prisma.Sql; wake: Prisma.Sql } {
-  const data = Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId", 'attempt', 1, 'at', ${refs.dueAt})`;
+export function deliveriesDueFromRows(
+  source: string,
+  refs: { organizationId: Prisma.Sql; ts: Prisma.Sql; at: Prisma.Sql; dueAt: Prisma.Sql; traceparent?: Prisma.Sql },
+): { cte: Prisma.Sql; wake: Prisma.Sql } {
+  const data = withTraceparent(
+    Prisma.sql`jsonb_build_object('deliveryId', s.id, 'organizationId', ${refs.organizationId}, 'endpointId', s."endpointId", 'messageId', s."messageId", 'attempt', 1, 'at', ${refs.dueAt})`,
+    refs.traceparent,
+  );
   const { ts, at } = refs;
   if (embedded()) return eventsFromRowsSql({ source, name: deliveryRetryDue.name, data, ts, receivedAt: at });
   return {

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { OUTBOX_CHANNEL } from "@/lib/outbox";
+import { loggerFor } from "@/lib/observability/log";
 
 /**
  * The outbox relay (Inngest mode): hands the events the domain published to Inngest, oldest
@@ -56,7 +57,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
   const { send, pollMs = 1_000, batchSize = 500, baseMs = 1_000, maxMs = 300_000, sendTimeoutMs = 30_000 } = options;
-  const log = options.log ?? ((line: string) => console.log(`[outbox] ${line}`));
+  const log = options.log ?? ((line: string) => loggerFor("[outbox]").info(line));
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   pool.on("error", (error) => log(`database connection error: ${error.message}`));
   let stopping = false;

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/app/[app_id]/msg/route";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
@@ -7,6 +7,7 @@ import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { contractCreated } from "@/tests/helpers/delivery-harness";
 import { createOrg, createUser } from "@/tests/helpers/factories";
 import { createArchivedEventType, ensureCatalog, eventMark, publishedSince, refuseEventsOf, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 
 setTestEncryptionKey();
 
@@ -79,13 +80,13 @@ describe("POST /api/v1/app/{app}/msg", () => {
       if (!created.ok) throw new Error(created.message);
     }
     const undo = await refuseEventsOf(org.id);
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       const refused = await problemOf(await call(org.slug, { ...contractCreated(), eventId: "evt-refused" }, key));
       expect(refused).toMatchObject({ status: 500, body: { code: "internal" } });
-      expect(errors).toHaveBeenCalledWith(expect.stringContaining("failed"), expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }));
+      expect(logs.errors()).toContainEqual(expect.objectContaining({ msg: expect.stringContaining("failed"), error: expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }) }));
     } finally {
-      errors.mockRestore();
+      logs.restore();
       await undo();
     }
     expect(await db.message.count({ where: { organizationId: org.id } })).toBe(0);

@@ -9,6 +9,7 @@ import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { createOrg, createUser } from "@/tests/helpers/factories";
 import { type Receiver, startReceiver } from "@/tests/helpers/receiver";
 import { ensureCatalog, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 
 /**
  * docs/webhooks.md: "Secrets are never logged, never put in audit entries and never sent to the
@@ -28,7 +29,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** Everything the process writes while `run` runs: console calls and raw writes to stdout and stderr. */
+/** Everything the process writes while `run` runs: the product's logger (lib/observability/log.ts), console calls and raw writes to stdout and stderr. */
 async function output(run: () => Promise<void>): Promise<string> {
   const written: string[] = [];
   const keep = (...args: unknown[]) => {
@@ -39,12 +40,14 @@ async function output(run: () => Promise<void>): Promise<string> {
     vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (keep(String(chunk)), true)),
     vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (keep(String(chunk)), true)),
   ];
+  const logs = captureLogs();
   try {
     await run();
   } finally {
+    logs.restore();
     for (const spy of spies) spy.mockRestore();
   }
-  return written.join("\n");
+  return [...written, ...logs.lines.map((line) => JSON.stringify(line))].join("\n");
 }
 
 describe("docs/webhooks.md: signing secrets are never logged, never in audit entries, never sent to the page unless revealed", () => {

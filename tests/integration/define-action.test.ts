@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { orgSlugSchema } from "@/lib/validations/organization";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg, createUser } from "@/tests/helpers/factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 
@@ -151,12 +152,12 @@ describe("defineAction: results", () => {
 
   it("hides an unexpected error from the caller and logs it on the server", async () => {
     signInAs((await createUser()).id);
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     const secret = new Error('connect ECONNREFUSED postgres://app:s3cret@db:5432 relation "Organization" does not exist');
-    const result = await throwing(secret)({});
+    const result = await throwing(secret)({}).finally(logs.restore);
     expect(result).toEqual({ ok: false, code: "internal", error: expect.stringMatching(/Something went wrong on our side/) });
     expect(JSON.stringify(result)).not.toMatch(/s3cret|ECONNREFUSED|Organization/);
-    expect(logged).toHaveBeenCalledWith("server action failed", secret);
+    expect(logs.errors()).toContainEqual(expect.objectContaining({ msg: "[action] server action failed", error: expect.objectContaining({ type: "Error", message: secret.message }) }));
   });
 
   it("lets Next's own control flow (notFound, redirect) through", async () => {

@@ -14,6 +14,7 @@ import { rotateEndpointSecret } from "@/lib/endpoints/endpoints";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
 import { createArchivedEventType, endpointInput, ensureCatalog, eventMark, publishedSince, refuseEventsOf, setTestEncryptionKey } from "@/tests/helpers/webhooks-factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 
 vi.mock("@/auth", () => import("@/tests/helpers/auth-mock"));
 vi.mock("next/cache", () => import("@/tests/helpers/next-mocks"));
@@ -268,15 +269,15 @@ describe("disable, enable and delete", () => {
     const { org } = await adminOfNewOrg();
     const id = await createdEndpoint(org.slug);
     const undo = await refuseEventsOf(org.id);
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       const result = await setEndpointDisabledAction({ org: org.slug, endpointId: id, disabled: true });
       expect(result).toMatchObject({ ok: false, code: "internal" });
       const deleted = await deleteEndpointAction({ org: org.slug, endpointId: id });
       expect(deleted).toMatchObject({ ok: false, code: "internal" });
-      expect(errors).toHaveBeenCalledWith("server action failed", expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }));
+      expect(logs.errors()).toContainEqual(expect.objectContaining({ msg: "[action] server action failed", error: expect.objectContaining({ message: expect.stringMatching(/the engine refused the event/) }) }));
     } finally {
-      errors.mockRestore();
+      logs.restore();
       await undo();
     }
     expect(await getEndpoint(org.id, id)).toMatchObject({ disabled: false });

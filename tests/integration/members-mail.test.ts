@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { findInvite } from "@/lib/members/invites";
 import { signInAs } from "@/tests/helpers/auth-mock";
 import { createMember, createOrg } from "@/tests/helpers/factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 
 /**
  * Invites by e-mail when SMTP_URL is set: a real SMTP conversation with a server on 127.0.0.1.
@@ -58,7 +59,7 @@ describe("invites by e-mail", () => {
     const settings = env();
     const original = settings.SMTP_URL;
     settings.SMTP_URL = `smtp://127.0.0.1:${closed}`;
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       const result = await createInviteAction({ org: org.slug, email: "nomail@example.test", role: "VIEWER" });
       expect(result).toMatchObject({ ok: true, data: { mail: "failed" } });
@@ -66,11 +67,11 @@ describe("invites by e-mail", () => {
       const token = decodeURIComponent(result.data.url.split("/invite/")[1]!);
       await expect(findInvite(token)).resolves.toMatchObject({ ok: true, invite: { email: "nomail@example.test" } });
       // The log names the failure, never the link (a credential).
-      expect(errors).toHaveBeenCalledWith("invite mail failed", expect.objectContaining({ to: "nomail@example.test" }));
-      expect(JSON.stringify(errors.mock.calls)).not.toContain(token);
+      expect(logs.errors()).toContainEqual(expect.objectContaining({ msg: "[mail] invite mail failed", to: "nomail@example.test" }));
+      expect(JSON.stringify(logs.lines)).not.toContain(token);
     } finally {
       settings.SMTP_URL = original;
-      errors.mockRestore();
+      logs.restore();
     }
     expect(await db.invite.count({ where: { organizationId: org.id } })).toBe(1);
   });

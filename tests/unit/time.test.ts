@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAbsolute, formatDuration, formatRelative, toIso } from "@/lib/time";
+import { formatAbsolute, formatClock, formatDuration, formatRelative, formatZoneName, toIso } from "@/lib/time";
 
 const NOW = new Date("2026-11-30T23:53:38Z");
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
@@ -66,5 +66,20 @@ describe("durations", () => {
   it("refuses negative and non-finite durations", () => {
     expect(() => formatDuration(-1)).toThrow(RangeError);
     expect(() => formatDuration(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("chart axis times", () => {
+  it("writes the 24-hour clock in the zone given, with the weekday on request", () => {
+    expect(formatClock(NOW)).toBe("23:53");
+    expect(formatClock(NOW, { timeZone: "Europe/Berlin" })).toBe("00:53");
+    expect(formatClock(NOW, { timeZone: "Europe/Berlin", weekday: true })).toBe("Tue 00:53");
+    expect(formatClock(NOW, { timeZone: "Asia/Kolkata" })).toBe("05:23");
+  });
+
+  it("names the zone once, beside the chart", () => {
+    expect(formatZoneName(NOW)).toBe("UTC");
+    expect(formatZoneName(NOW, "Europe/Berlin")).toBe("CET");
+    expect(formatZoneName(new Date("2026-07-01T12:00:00Z"), "Europe/Berlin")).toBe("CEST");
   });
 });

@@ -9,15 +9,22 @@ import { declaresMoreThan, readCappedBody, type CappedBody } from "@/lib/http/re
 import { beginIdempotent, finishIdempotent, type IdempotencyClaim } from "@/lib/api/v1/idempotency";
 import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization } from "@/lib/api/v1/operation";
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
+import { apiSpan, tracingEnabled } from "@/lib/observability/tracing";
 import { describePath, findUnstorableJson } from "@/lib/validations/storable-json";
+import { currentRequestId, errorFields, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
+import { countApiRequest } from "@/lib/observability/metrics";
 
 /**
  * The request pipeline of every `/api/v1` operation: API key, per-key rate limit, path
  * parameters, the organization of `{app_id}` and the key's right to it, query, body (capped,
  * JSON), idempotency of POSTs, the handler, and the answer in Svix's shapes. Errors thrown as
  * `ApiError` become their status and code; anything else is logged and answered 500 without
- * detail.
+ * detail. Every line logged while a request is handled carries its request id (the client's
+ * `X-Request-Id` when it sends a well-formed one), and each answer is counted by operation and
+ * status class (lib/observability/metrics.ts).
  */
+
+const log = () => loggerFor("[api]");
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -234,7 +241,7 @@ async function run(op: AnyOperation, request: PipelineRequest, url: URL, rawPara
   if (checkResponses() && op.response.schema) {
     const checked = (op.response.schema as z.ZodType).safeParse(value);
     if (!checked.success) {
-      console.error(`[api] ${op.operationId} answered a body that does not match its schema:`, JSON.stringify(checked.error.issues.slice(0, 5)));
+      log().error({ issues: checked.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })) }, `${op.operationId} answered a body that does not match its schema`);
       return problem("internal", `${op.operationId} answered a body that does not match its documented schema.`);
     }
   }
@@ -246,8 +253,16 @@ export function handleOperation(op: AnyOperation, request: Request, rawParams: R
   return runOperation(op, webRequestInput(request), rawParams, url);
 }
 
-/** `handleOperation` for a request that is not a web `Request` (the plain Node server's). */
-export async function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
+/** `handleOperation` for a request that is not a web `Request` (the plain Node server's). Traced when tracing is on (lib/observability/tracing.ts). */
+export function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
+  // The server script gave the request its id already; Next's route handlers called otherwise (tests) get one here.
+  return withRequestId(currentRequestId() ?? requestIdFrom(request.headers.get("x-request-id")), () => {
+    if (tracingEnabled) return apiSpan(op, request.headers, () => runPipeline(op, request, rawParams, url));
+    return runPipeline(op, request, rawParams, url);
+  });
+}
+
+async function runPipeline(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
   const state: RequestState = { claim: null };
   let response: Response;
   try {
@@ -255,11 +270,12 @@ export async function runOperation(op: AnyOperation, request: PipelineRequest, r
   } catch (error) {
     if (error instanceof ApiError) response = problem(error.code, error.message, error.details);
     else {
-      console.error(`[api] ${op.method} ${op.path} failed`, error);
+      log().error({ operation: op.operationId, ...errorFields(error) }, `${op.method} ${op.path} failed`);
       response = problem("internal", "The request failed because of a server error. It is safe to retry with the same idempotency-key.");
     }
   }
   if (state.claim) response = await finishIdempotent(state.claim, response);
+  countApiRequest(op.operationId, response.status);
   return response;
 }
 
@@ -291,7 +307,7 @@ type RouteHandler = (request: Request, context?: unknown) => Promise<Response> |
 export function routeHandlers(path: string, operations: readonly AnyOperation[]): Record<HttpMethod | "OPTIONS", RouteHandler> {
   const ops = operations.filter((op) => op.path === path);
   // tests/integration/api-routes.test.ts fails for a route file whose path has no operation.
-  if (ops.length === 0) console.error(`[api] no operation is declared for ${path}: add it to lib/api/v1/operations`);
+  if (ops.length === 0) log().error(`no operation is declared for ${path}: add it to lib/api/v1/operations`);
   const { regex, names } = pathMatcher(path);
   const allowed = METHODS.filter((m) => ops.some((op) => op.method === m));
   const handlers = {} as Record<HttpMethod | "OPTIONS", RouteHandler>;

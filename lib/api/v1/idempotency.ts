@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { problem } from "@/lib/api/problem";
 import { sqlPool } from "@/lib/db/pool";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * `idempotency-key` on POSTs, as Svix has it (its SDKs send one on every POST and retry a 5xx
@@ -75,7 +76,7 @@ export async function finishIdempotent(claim: IdempotencyClaim, response: Respon
     await pool.query(`UPDATE "IdempotencyRecord" SET "status" = $3, "responseBody" = $4 WHERE "apiKeyId" = $1 AND "key" = $2`, [claim.apiKeyId, claim.key, response.status, text]);
   } catch (error) {
     // The request itself is done: answer it. The key stays "in progress" and frees itself after a minute.
-    console.error("[api] could not record the answer of an idempotency-key", error instanceof Error ? error.message : error);
+    loggerFor("[api]").error(errorFields(error), "could not record the answer of an idempotency-key");
   }
   return response;
 }

@@ -4,6 +4,7 @@ import { paramsOf, runOperation, type PipelineRequest } from "@/lib/api/v1/handl
 import type { AnyOperation } from "@/lib/api/v1/operation";
 import type { ConfigHeaders } from "@/lib/http/config-headers";
 import type { CappedBody } from "@/lib/http/read-body";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * The busiest `/api/v1` calls answered by a plain Node handler in front of Next's (scripts/serve.ts),
@@ -190,7 +191,7 @@ function serve(route: PlainRoute, match: RegExpExecArray, target: string, req: I
     .then((response) => send(res, response, configured))
     .catch((error: unknown) => {
       // runOperation answers every failure itself; this is the socket failing under the answer.
-      console.error(`[api] ${route.op.method} ${route.op.path}: the answer could not be sent`, error);
+      loggerFor("[api]").error(errorFields(error), `${route.op.method} ${route.op.path}: the answer could not be sent`);
       res.destroy();
     });
 }

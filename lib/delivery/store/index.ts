@@ -7,6 +7,7 @@ import { Prisma, type Attempt, type AttemptTrigger, type Delivery, type Delivery
 import { NEW_ID_SQL, type AttemptId, type DeliveryId, type EndpointId, type MessageId, type OrganizationId, type TaskId } from "@/lib/ids";
 import { attemptEventCtes } from "@/lib/delivery/store/operational";
 import { attemptEventOf } from "@/lib/operational/events";
+import { annotateSpan, currentTraceparent, tracingEnabled } from "@/lib/observability/tracing";
 import { deliveriesDueFromRows, deliveriesRequestedFromRows, events, publish } from "@/lib/outbox";
 
 /**
@@ -56,13 +57,14 @@ export interface Fanned {
  * without time zone holding UTC (as Prisma writes them): an ISO time in UTC is stored as is,
  * whatever the session's time zone.
  */
-let recordMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms"> | undefined;
+let recordMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms" | "traceparent"> | undefined;
 const recordMessageSql = () =>
   (recordMessageStatement ??= preparedStatement("record-message", (p) => {
     const published = deliveriesRequestedFromRows("deliveries", {
       organizationId: Prisma.sql`${p.organizationId}::text`,
       ts: Prisma.sql`${p.ms}::bigint`,
       at: Prisma.sql`(${p.at}::timestamp AT TIME ZONE 'UTC')`,
+      traceparent: tracingEnabled ? Prisma.sql`${p.traceparent}::text` : undefined,
     });
     return Prisma.sql`
       WITH message AS (
@@ -85,7 +87,7 @@ const recordMessageSql = () =>
  * `deliverAt`) so the retry function sleeps until then. A statement of its own, so the common one
  * stays as it is.
  */
-let recordScheduledMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms" | "deliverAt"> | undefined;
+let recordScheduledMessageStatement: PreparedStatement<"id" | "organizationId" | "eventType" | "eventId" | "body" | "at" | "ms" | "deliverAt" | "traceparent"> | undefined;
 const recordScheduledMessageSql = () =>
   (recordScheduledMessageStatement ??= preparedStatement("record-scheduled-message", (p) => {
     const published = deliveriesDueFromRows("deliveries", {
@@ -93,6 +95,7 @@ const recordScheduledMessageSql = () =>
       ts: Prisma.sql`${p.ms}::bigint`,
       at: Prisma.sql`(${p.at}::timestamp AT TIME ZONE 'UTC')`,
       dueAt: Prisma.sql`${p.deliverAt}::text`,
+      traceparent: tracingEnabled ? Prisma.sql`${p.traceparent}::text` : undefined,
     });
     return Prisma.sql`
       WITH message AS (
@@ -118,7 +121,9 @@ export async function recordMessage(organizationId: OrganizationId, message: New
   const run = async <K extends string>(statement: PreparedStatement<K>, values: Record<K, unknown>) =>
     tx ? tx.$queryRawUnsafe<Fanned[]>(statement.text, ...statement.values(values)) : (await sqlPool().query<Fanned>(statement.bind(values))).rows;
   const { deliverAt, ...rest } = message;
-  const values = { ...rest, organizationId, at: message.createdAt.toISOString(), ms: message.createdAt.getTime() };
+  annotateSpan("hookrelay.message.id", message.id);
+  // With tracing on, the deliveries' events carry this call's trace to the executor (lib/observability/tracing.ts).
+  const values = { ...rest, organizationId, at: message.createdAt.toISOString(), ms: message.createdAt.getTime(), traceparent: currentTraceparent() };
   const rows = deliverAt ? await run(recordScheduledMessageSql(), { ...values, deliverAt: deliverAt.toISOString() }) : await run(recordMessageSql(), values);
   return rows.map(({ id, endpointId }) => ({ id, endpointId }));
 }

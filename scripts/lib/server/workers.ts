@@ -7,6 +7,8 @@ const RESTART_DELAY_MS = 1_000;
 export interface WorkerProcesses {
   /** SIGTERM to every worker; resolves when all have exited (each finishes its deliveries first). */
   stop(): Promise<void>;
+  /** The worker processes running now (the server's /metrics asks each: lib/observability/metrics-ipc.ts). */
+  running(): ChildProcess[];
 }
 
 /** What `scripts/worker.ts` sends its parent over the IPC channel once its executor runs. */
@@ -32,7 +34,8 @@ export function startWorkerProcesses(
       cwd: options.root,
       // The channel also tells the worker when this process is gone, however it ended.
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...options.env, WORKER_LOG_PREFIX: n === 0 ? "[hookrelay] executor:" : `[worker ${n}]` },
+      // HOOKRELAY_PROCESS: the `process` label of its metrics, one value per configured process.
+      env: { ...options.env, WORKER_LOG_PREFIX: n === 0 ? "[hookrelay] executor:" : `[worker ${n}]`, HOOKRELAY_PROCESS: `executor-${n}` },
     });
     children.add(child);
     let started = restart;
@@ -56,6 +59,7 @@ export function startWorkerProcesses(
   };
   for (let n = 0; n < count; n++) launch(n, false);
   return {
+    running: () => [...children],
     async stop() {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);

@@ -3,6 +3,7 @@ import { operationDetails } from "@/lib/api/v1/reference";
 import { servedOperation } from "@/lib/api/v1/served-reference";
 import { AuthorizationError, requireMember } from "@/lib/auth/session";
 import { operationAnchorSchema } from "@/lib/validations/api-reference";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /**
  * One operation's tables (parameters, request body, responses), fetched when the reference page
@@ -20,7 +21,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ org
     if (error instanceof AuthorizationError) {
       return problem(error.code === "unauthenticated" ? "unauthorized" : error.code === "forbidden" ? "forbidden" : "not_found", error.message);
     }
-    console.error("GET api-reference/operations failed", error);
+    loggerFor("[api-reference]").error(errorFields(error), "GET api-reference/operations failed");
     return problem("internal", "The operation could not be read because of a server error.");
   }
 }

@@ -11,6 +11,7 @@ import { describeSchedule } from "@/lib/delivery/schedule";
 import { listEndpoints } from "@/lib/endpoints/endpoints";
 import { listHealth } from "@/lib/endpoints/list-health";
 import { newEndpointPath } from "@/lib/routes";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 export const metadata: Metadata = { title: "Endpoints · Webhooks" };
 
@@ -22,7 +23,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
   // Not awaited: the table renders at once and every row's health streams in from this one query.
   const health = listHealth(organization.id, endpoints.map((e) => e.id)).catch((error: unknown) => {
     // The list stays usable without health: the cells then read "No attempts yet".
-    console.error("endpoint health failed", error);
+    loggerFor("[page]").error(errorFields(error), "endpoint health failed");
     return {};
   });
   return (

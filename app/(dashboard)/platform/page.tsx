@@ -1,6 +1,0 @@
-import { redirect } from "next/navigation";
-import { sendEventPath } from "@/lib/routes";
-
-export default function PlatformHome() {
-  redirect(sendEventPath());
-}

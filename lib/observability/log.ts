@@ -1,0 +1,106 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { z } from "zod";
+
+/**
+ * The product's logs (pino): one JSON object per line in production, for a log shipper to index;
+ * readable lines in development (pino-pretty, a development dependency, loaded only then). Every
+ * line written while an API request is handled carries its `requestId` (`withRequestId`).
+ *
+ * Secrets and payloads are never logged: messages say what happened and name ids; objects that
+ * could hold a secret (headers, credentials, bodies) are not passed, and the `redact` list below
+ * censors the usual names if one ever is. tests/integration/metrics-and-logs.test.ts greps the
+ * output of a whole instance for known secrets.
+ */
+
+const logEnvSchema = z.object({
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Overrides the choice NODE_ENV makes (json in production, pretty otherwise). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+export type LogFormat = "json" | "pretty";
+
+/** Field names whose values are censored wherever they appear in a logged object (two levels deep). */
+const SECRET_KEYS = ["authorization", "cookie", "password", "secret", "secrets", "token", "apiKey", "key", "signature", "payload", "body", "headers"];
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+
+const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+/** A client's own request id is kept when it looks like one (bounded, printable); otherwise a new one is made. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function requestIdFrom(header: string | null | undefined): string {
+  return header && CLIENT_REQUEST_ID.test(header) ? header : `req_${randomUUID().replaceAll("-", "")}`;
+}
+
+/** Runs `work` with `requestId` on every line logged until it settles, however deep the call. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return requestContext.run({ requestId }, work);
+}
+
+/** The request id of the request being handled, if any. */
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore()?.requestId;
+}
+
+export interface LoggerSettings {
+  format: LogFormat;
+  level: string;
+}
+
+export function logSettings(source: Record<string, string | undefined> = process.env): LoggerSettings {
+  const parsed = logEnvSchema.parse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")));
+  return { level: parsed.LOG_LEVEL, format: parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "production" ? "json" : "pretty") };
+}
+
+/** pino-pretty as a synchronous stream, resolved from the app's folder (it is not bundled); null where it is not installed. */
+function prettyStream(): DestinationStream | null {
+  try {
+    const load = createRequire(path.join(process.cwd(), "package.json"));
+    const pretty = load("pino-pretty") as (options: Record<string, unknown>) => DestinationStream;
+    return pretty({ sync: true, colorize: process.stdout.isTTY === true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" });
+  } catch {
+    return null;
+  }
+}
+
+/** A logger with the product's settings; `destination` for tests (stdout otherwise). */
+export function createLogger(settings: LoggerSettings = logSettings(), destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: settings.level,
+    base: { pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    mixin: () => {
+      const store = requestContext.getStore();
+      return store ? { requestId: store.requestId } : {};
+    },
+  };
+  if (destination) return pino(options, destination);
+  const pretty = settings.format === "pretty" ? prettyStream() : null;
+  return pino(options, pretty ?? pino.destination({ dest: 1, sync: true }));
+}
+
+const KEY = Symbol.for("hookrelay.logger");
+const holder = globalThis as typeof globalThis & { [KEY]?: Logger };
+
+/** The process's logger, made at its first use (so that a script can set NODE_ENV first). */
+export function logger(): Logger {
+  return (holder[KEY] ??= createLogger());
+}
+
+/** A logger whose messages start with `prefix` (`[hookrelay]`, `[worker 1]`, ...), as the process's lines always have. */
+export function loggerFor(prefix: string): Logger {
+  return logger().child({}, { msgPrefix: `${prefix} ` });
+}
+
+/** An error as a log field: its class, message and code, without the properties some errors carry (a query's parameters, a request's headers). */
+export function errorFields(error: unknown): { error: { type: string; message: string; code?: string; stack?: string } } {
+  if (!(error instanceof Error)) return { error: { type: typeof error, message: String(error) } };
+  const code = (error as { code?: unknown }).code;
+  return { error: { type: error.name, message: error.message, ...(typeof code === "string" ? { code } : {}), ...(error.stack ? { stack: error.stack } : {}) } };
+}
