@@ -2,7 +2,7 @@ import { Time } from "@/components/ui/time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { auditLabel } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/queries";
-
+import { maskHeaderValue } from "@/lib/headers-mask";
 
 const FIELD_LABEL: Record<string, string> = {
   url: "URL",
@@ -16,7 +16,7 @@ const FIELD_LABEL: Record<string, string> = {
 function show(value: unknown): string {
   if (value === null || value === undefined || value === "") return "(none)";
   if (Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && "name" in v && "value" in v)) {
-    return value.length ? value.map((h: { name: string; value: string }) => `${h.name}: ${h.value}`).join(", ") : "(none)";
+    return value.length ? value.map((h: { name: string; value: string }) => `${h.name}: ${maskHeaderValue(h.name, h.value)}`).join(", ") : "(none)";
   }
   if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
   return typeof value === "string" ? value : JSON.stringify(value);
