@@ -51,6 +51,34 @@ export function formatAbsolute(value: TimeInput, options: { timeZone?: string; s
   return absoluteFormat(options.timeZone ?? "UTC", options.seconds ?? true).format(toDate(value));
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "20:57" (or "Mon 20:57" with `weekday`): the short clock time of chart axes, 24-hour like every
+ * other time of the dashboard. The zone is not written: the caller says it once (`zoneName`).
+ */
+export function formatClock(value: TimeInput, options: { timeZone?: string; weekday?: boolean } = {}): string {
+  const timeZone = options.timeZone ?? "UTC";
+  const key = `${timeZone}|${options.weekday ?? false}`;
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { weekday: options.weekday ? "short" : undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+    clockFormats.set(key, format);
+  }
+  return format.format(toDate(value));
+}
+
+/** "CET", "UTC", "GMT+5:30": the zone's short name at that instant, as `formatAbsolute` writes it. */
+export function zoneName(timeZone: string, at: TimeInput = new Date()): string {
+  const part = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" }).formatToParts(toDate(at)).find((p) => p.type === "timeZoneName");
+  return part?.value ?? timeZone;
+}
+
+/** An ISO 8601 instant as this module writes it (`toIso`) and the audit log stores it. */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 const RELATIVE_STEPS: { limit: number; unit: number; label: string }[] = [
   { limit: HOUR, unit: MINUTE, label: "min" },
   { limit: DAY, unit: HOUR, label: "h" },

@@ -3,6 +3,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { auditLabel } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/queries";
 import { maskHeaderValue } from "@/lib/headers-mask";
+import { isIsoInstant } from "@/lib/time";
 
 const FIELD_LABEL: Record<string, string> = {
   url: "URL",
@@ -13,8 +14,10 @@ const FIELD_LABEL: Record<string, string> = {
   previousSecretValidUntil: "Previous secret valid until",
 };
 
-function show(value: unknown): string {
+function show(value: unknown): React.ReactNode {
   if (value === null || value === undefined || value === "") return "(none)";
+  // Stored as ISO instants; shown like every other time of the page (viewer's zone, 24-hour).
+  if (isIsoInstant(value)) return <Time value={value} mode="absolute" />;
   if (Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && "name" in v && "value" in v)) {
     return value.length ? value.map((h: { name: string; value: string }) => `${h.name}: ${maskHeaderValue(h.name, h.value)}`).join(", ") : "(none)";
   }
