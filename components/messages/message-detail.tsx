@@ -1,6 +1,7 @@
 import { ArrowLeft, CalendarClock, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { ExpungeMessageButton } from "@/components/messages/expunge-message";
+import { CollapsibleHeaders } from "@/components/messages/collapsible-headers";
 import { LiveRefresh } from "@/components/messages/live-refresh";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { ResendMessageButton } from "@/components/recovery/resend-message";
@@ -320,14 +321,9 @@ function AttemptRow({ attempt, position, open }: { attempt: AttemptDetail; posit
             </div>
           ) : attempt.statusCode !== null ? (
             <>
-              {/* Collapsed: a receiver's cookies and security headers rarely explain a delivery, and push the body down. */}
-              <details className="group/headers space-y-1" data-testid="response-headers">
-                <summary className="flex cursor-pointer list-none items-center gap-1 rounded-sm text-xs font-medium tracking-wide text-muted-foreground uppercase outline-none focus-visible:ring-2 focus-visible:ring-ring [&::-webkit-details-marker]:hidden">
-                  <ChevronRight aria-hidden className="size-3.5 shrink-0 transition-transform group-open/headers:rotate-90" />
-                  <h4>Response headers ({headers.length})</h4>
-                </summary>
+              <CollapsibleHeaders count={headers.length}>
                 <HeaderList headers={headers} />
-              </details>
+              </CollapsibleHeaders>
               <div className="space-y-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Response body</h4>
