@@ -64,6 +64,8 @@ function columns(org: string, health: HealthPromise, webhooksEnabled: boolean): 
       id: "lastAttempt",
       header: "Last attempt",
       enableSorting: false,
+      // On a phone the status column already says Failing; the outcome is one tap away.
+      meta: { hideBelow: "sm" },
       cell: ({ row }) => <LastAttemptCell promise={health} id={row.original.id} />,
     },
     {

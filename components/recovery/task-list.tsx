@@ -83,7 +83,7 @@ function Scope({ org, task, onEndpointPage, endpointLabels }: { org: string; tas
     onEndpointPage ? (
       "this endpoint"
     ) : (
-      <Link href={endpointPath(org, task.endpointId)} className="font-mono underline-offset-4 hover:underline">
+      <Link href={endpointPath(org, task.endpointId)} className="font-mono break-all underline-offset-4 hover:underline">
         {endpointLabels?.[task.endpointId] ?? `endpoint ${task.endpointId}`}
       </Link>
     )
