@@ -46,5 +46,5 @@ export const config = {
   // Paths that authenticate on their own (API keys, Inngest, the test receiver, health) skip the
   // session guard entirely: no cookie work on the hot paths, and nothing of Auth.js leaks into them.
   // They serve no HTML, so they need no script policy; next.config's headers cover them.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/v1/|api/inngest|api/health|play/).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/v1/|api/inngest|api/health|play/|test-receiver/).*)"],
 };

@@ -75,6 +75,7 @@ const config: Config = {
           '"Noto Color Emoji"',
         ],
         mono: [
+          "var(--font-geist-mono)",
           "ui-monospace",
           "SFMono-Regular",
           "Menlo",

@@ -6,6 +6,7 @@ import { MANAGE_ROLE } from "@/lib/auth/roles";
 import {
   createEndpoint,
   deleteEndpoint,
+  getEndpoint,
   revealEndpointSecret,
   rotateEndpointSecret,
   setEndpointDisabled,
@@ -88,5 +89,19 @@ export const revealEndpointSecretAction = defineAction({
     if (!result.ok) return failed(result);
     refresh(org);
     return { secret: result.secret };
+  },
+});
+
+/**
+ * The custom headers' values in clear, for owners and admins (who may edit them anyway); pages show
+ * sensitive ones masked (lib/headers-mask.ts) so a viewer or a shared screen never sees them.
+ */
+export const revealEndpointHeadersAction = defineAction({
+  input: endpointRefSchema,
+  access: member(MANAGE_ROLE, { portal: true }),
+  run: async ({ endpointId }, { organization }) => {
+    const endpoint = await getEndpoint(organization.id, endpointId);
+    if (!endpoint) return fail("not_found", "This endpoint does not exist or was deleted.");
+    return { headers: endpoint.headers };
   },
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { GeistMono } from "geist/font/mono";
 import { headers } from "next/headers";
 import { Providers } from "@/components/providers";
 import "./globals.css";
@@ -13,7 +14,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // per-request nonce requires.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en" suppressHydrationWarning>
+    // Ids, keys and links are read character by character: a shipped mono font renders `_` and `l1I0O`
+    // the same on every machine, where a system fallback may clip the underscore.
+    <html lang="en" className={GeistMono.variable} suppressHydrationWarning>
       <body className="min-h-screen bg-background font-sans text-foreground antialiased">
         <Providers nonce={nonce}>{children}</Providers>
       </body>

@@ -74,6 +74,11 @@ export function formatZoneName(value: TimeInput, timeZone = "UTC"): string {
   return parts.find((p) => p.type === "timeZoneName")?.value ?? timeZone;
 }
 
+/** An ISO 8601 instant as this module writes it (`toIso`) and the audit log stores it. */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 const RELATIVE_STEPS: { limit: number; unit: number; label: string }[] = [
   { limit: HOUR, unit: MINUTE, label: "min" },
   { limit: DAY, unit: HOUR, label: "h" },

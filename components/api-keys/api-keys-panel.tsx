@@ -42,7 +42,23 @@ const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
 function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[] {
   const columns: ColumnDef<ApiKeySummary>[] = [
-    { accessorKey: "name", header: "Name", meta: { className: "max-w-[10rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
+    {
+      accessorKey: "name",
+      header: "Name",
+      meta: { className: "max-w-[12rem] sm:max-w-xs", cellClassName: "font-medium" },
+      // On a phone the key and status columns are hidden: the name cell carries the prefix and a revoked badge.
+      cell: ({ row }) => (
+        <div className="min-w-0">
+          <p className="truncate" title={row.original.name}>
+            {row.original.name}
+          </p>
+          <p className="flex flex-wrap items-center gap-1 sm:hidden">
+            <span className="font-mono text-xs font-normal text-muted-foreground">{row.original.prefix}…</span>
+            {row.original.revokedAt ? <Badge variant="secondary">Revoked</Badge> : null}
+          </p>
+        </div>
+      ),
+    },
     {
       accessorKey: "prefix",
       header: "Key",
@@ -74,6 +90,7 @@ function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[]
       id: "status",
       accessorFn: (key) => (key.revokedAt ? "revoked" : "active"),
       header: "Status",
+      meta: { hideBelow: "sm" },
       cell: ({ row }) => (row.original.revokedAt ? <Badge variant="secondary">Revoked</Badge> : <Badge variant="success">Active</Badge>),
     },
   ];

@@ -6,25 +6,33 @@ import { DataTable } from "@/components/data-table/data-table";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Time } from "@/components/ui/time";
+import { Time, useViewerTimeZone } from "@/components/ui/time";
 import { auditLabel } from "@/lib/audit/actions";
 import type { PlatformAuditEntry } from "@/lib/audit/platform-log";
 import type { Page } from "@/lib/db/keyset";
 import { PLATFORM_SCOPE } from "@/lib/audit/filters";
+import { formatAbsolute, isIsoInstant } from "@/lib/time";
 
 const isChange = (v: unknown): v is { before: unknown; after: unknown } => typeof v === "object" && v !== null && "before" in v && "after" in v;
 
-function text(value: unknown): string {
+function text(value: unknown, timeZone: string): string {
   if (value === null || value === undefined || value === "") return "(none)";
+  if (isIsoInstant(value)) return formatAbsolute(value, { timeZone });
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** An entry's details on one line: `field: before → after` for a change, `field: value` otherwise. */
-function summary(changes: Record<string, unknown> | null): string {
+function summary(changes: Record<string, unknown> | null, timeZone: string): string {
   if (!changes) return "";
   return Object.entries(changes)
-    .map(([field, value]) => (isChange(value) ? `${field}: ${text(value.before)} → ${text(value.after)}` : `${field}: ${text(value)}`))
+    .map(([field, value]) => (isChange(value) ? `${field}: ${text(value.before, timeZone)} → ${text(value.after, timeZone)}` : `${field}: ${text(value, timeZone)}`))
     .join(" · ");
+}
+
+/** Times inside the details are written like the When column's: the viewer's zone, 24-hour. */
+function Details({ changes }: { changes: Record<string, unknown> | null }) {
+  const details = summary(changes, useViewerTimeZone());
+  return <span title={details}>{details}</span>;
 }
 
 /** Where an entry belongs: its organization (a link that filters the log by it), or the platform. */
@@ -80,10 +88,7 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
       id: "details",
       header: "Details",
       meta: { hideBelow: "lg", className: "max-w-[22rem]", cellClassName: "truncate align-top text-xs text-muted-foreground" },
-      cell: ({ row }) => {
-        const details = summary(row.original.changes);
-        return <span title={details}>{details}</span>;
-      },
+      cell: ({ row }) => <Details changes={row.original.changes} />,
     },
   ];
 }

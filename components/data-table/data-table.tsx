@@ -147,6 +147,19 @@ export function DataTable<TData>({
 
   return (
     <div className={cn("space-y-3", url.pending && "opacity-60 transition-opacity")} aria-busy={url.pending || undefined}>
+      {toolbar && rows.length > 0 ? (
+        // Filters can be a dozen Tab stops: a keyboard user jumps straight to the rows (shown on focus only).
+        <a
+          href="#"
+          className="sr-only rounded-md bg-background px-2 py-1 text-sm font-medium underline outline-none focus:not-sr-only focus:inline-block focus-visible:ring-2 focus-visible:ring-ring"
+          onClick={(event) => {
+            event.preventDefault();
+            focusRow(rows.findIndex((r) => r.id === tabStop));
+          }}
+        >
+          Skip to results
+        </a>
+      ) : null}
       {toolbar ? <div className="flex flex-wrap items-center gap-2">{toolbar}</div> : null}
       {rows.length === 0 ? (
         empty

@@ -2,7 +2,8 @@ import { Time } from "@/components/ui/time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { auditLabel } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/queries";
-
+import { maskHeaderValue } from "@/lib/headers-mask";
+import { isIsoInstant } from "@/lib/time";
 
 const FIELD_LABEL: Record<string, string> = {
   url: "URL",
@@ -13,10 +14,12 @@ const FIELD_LABEL: Record<string, string> = {
   previousSecretValidUntil: "Previous secret valid until",
 };
 
-function show(value: unknown): string {
+function show(value: unknown): React.ReactNode {
   if (value === null || value === undefined || value === "") return "(none)";
+  // Stored as ISO instants; shown like every other time of the page (viewer's zone, 24-hour).
+  if (isIsoInstant(value)) return <Time value={value} mode="absolute" />;
   if (Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && "name" in v && "value" in v)) {
-    return value.length ? value.map((h: { name: string; value: string }) => `${h.name}: ${h.value}`).join(", ") : "(none)";
+    return value.length ? value.map((h: { name: string; value: string }) => `${h.name}: ${maskHeaderValue(h.name, h.value)}`).join(", ") : "(none)";
   }
   if (Array.isArray(value)) return value.length ? value.join(", ") : "(none)";
   return typeof value === "string" ? value : JSON.stringify(value);

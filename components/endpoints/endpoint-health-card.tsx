@@ -7,10 +7,10 @@ import { formatRate } from "@/components/endpoints/endpoint-health-cells";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Time } from "@/components/ui/time";
+import { Time, useViewerTimeZone, ZoneName } from "@/components/ui/time";
 import type { EndpointHealth } from "@/lib/endpoints/health";
 import { messagePath } from "@/lib/routes";
-import { toDate } from "@/lib/time";
+import { formatClock, toDate } from "@/lib/time";
 
 type Range = "24h" | "7d";
 
@@ -23,14 +23,12 @@ function Stat({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
-const hourLabel = (start: Date, range: Range) =>
-  range === "24h"
-    ? start.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    : start.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+const hourLabel = (start: Date, range: Range, timeZone: string) => formatClock(start, { timeZone, weekday: range === "7d" });
 
 /** An endpoint's health on its Overview: the numbers an admin asks first, then attempts per hour. */
 export function EndpointHealthCard({ org, health }: { org: string; health: EndpointHealth | null }) {
   const [range, setRange] = useState<Range>("24h");
+  const timeZone = useViewerTimeZone();
   if (!health) return null;
   const buckets = range === "24h" ? health.hourly24h : health.hourly7d;
   const data = buckets.map((b) => ({ at: toDate(b.start).getTime(), succeeded: b.attempts - b.failures, failed: b.failures }));
@@ -89,7 +87,9 @@ export function EndpointHealthCard({ org, health }: { org: string; health: Endpo
         </dl>
         {health.lastAttempt && !health.lastAttempt.succeeded ? <p className="text-sm text-destructive">Last attempt: {health.lastAttempt.diagnosis.sentence}</p> : null}
         <figure className="grid gap-1">
-          <figcaption className="text-sm text-muted-foreground">Attempts per hour, failed in red</figcaption>
+          <figcaption className="text-sm text-muted-foreground">
+            Attempts per hour, failed in red · times in <ZoneName />
+          </figcaption>
           {total === 0 ? (
             <p className="rounded-md border border-dashed p-6 text-center text-sm text-muted-foreground">No attempts in this period.</p>
           ) : (
@@ -99,7 +99,7 @@ export function EndpointHealthCard({ org, health }: { org: string; health: Endpo
                   <CartesianGrid vertical={false} stroke="var(--border)" />
                   <XAxis
                     dataKey="at"
-                    tickFormatter={(v: number) => hourLabel(new Date(v), range)}
+                    tickFormatter={(v: number) => hourLabel(new Date(v), range, timeZone)}
                     tick={{ fontSize: 11, fill: "var(--muted-foreground)" }}
                     stroke="var(--border)"
                     minTickGap={24}
@@ -108,7 +108,7 @@ export function EndpointHealthCard({ org, health }: { org: string; health: Endpo
                   <Tooltip
                     cursor={{ fill: "var(--muted)" }}
                     contentStyle={{ background: "var(--popover)", border: "1px solid var(--border)", color: "var(--popover-foreground)", fontSize: 12 }}
-                    labelFormatter={(v) => `Hour from ${hourLabel(new Date(Number(v)), "7d")}`}
+                    labelFormatter={(v) => `Hour from ${hourLabel(new Date(Number(v)), "7d", timeZone)}`}
                   />
                   <Bar dataKey="succeeded" name="Succeeded" stackId="a" fill="var(--success)" isAnimationActive={false} />
                   <Bar dataKey="failed" name="Failed" stackId="a" fill="var(--destructive)" isAnimationActive={false} />

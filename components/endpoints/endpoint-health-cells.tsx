@@ -2,6 +2,7 @@
 
 import { Suspense, use } from "react";
 import { Badge } from "@/components/ui/badge";
+import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Time } from "@/components/ui/time";
 import type { ListHealth } from "@/lib/endpoints/list-health";
@@ -59,7 +60,7 @@ function Cell({ promise, id, children }: { promise: HealthPromise; id: string; c
   );
 }
 
-/** Last attempt's outcome, with the Failing badge when the recent attempts all failed. */
+/** Last attempt's outcome; whether the endpoint is failing is its status (EndpointListStatus). */
 export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: string }) {
   return (
     <Cell promise={promise} id={id}>
@@ -70,13 +71,7 @@ export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: s
           <span className="text-sm text-muted-foreground">No attempts yet</span>
         ) : (
           <div className="flex flex-wrap items-center gap-1.5" data-testid="endpoint-health">
-            {h.failing ? (
-              <Badge variant="destructive" title={`The last ${h.failureStreak} attempts failed`} data-testid="failing-badge">
-                Failing
-              </Badge>
-            ) : null}
-            {/* On a phone a failing row shows the badge alone; the outcome is one tap away. */}
-            <Badge variant={h.lastAttempt.succeeded ? "success" : h.failing ? "outline" : "destructive"} title={h.lastAttempt.sentence} className={h.failing ? "hidden sm:inline-flex" : undefined}>
+            <Badge variant={h.lastAttempt.succeeded ? "success" : "destructive"} title={h.lastAttempt.sentence}>
               {h.lastAttempt.label}
             </Badge>
             <span className="hidden text-xs text-muted-foreground sm:inline">
@@ -102,5 +97,39 @@ export function SuccessRateCell({ promise, id }: { promise: HealthPromise; id: s
         ) : null
       }
     </Cell>
+  );
+}
+
+/**
+ * One status per endpoint, from what decides whether it receives: disabled; paused because the
+ * organization's webhooks are off; failing (its recent attempts all failed); or enabled. Never a
+ * green "Enabled" beside a red "Failing", nor while nothing is sent.
+ */
+export function EndpointListStatus({ promise, id, disabled, webhooksEnabled }: { promise: HealthPromise; id: string; disabled: boolean; webhooksEnabled: boolean }) {
+  if (disabled) return <EndpointStatusBadge disabled />;
+  if (!webhooksEnabled) {
+    return (
+      <div className="space-y-0.5">
+        <EndpointStatusBadge disabled={false} paused />
+        <p className="text-xs text-muted-foreground" data-testid="endpoint-paused">
+          Webhooks off: nothing is sent
+        </p>
+      </div>
+    );
+  }
+  return (
+    <Suspense fallback={<EndpointStatusBadge disabled={false} />}>
+      <HealthOf promise={promise} id={id}>
+        {(h) =>
+          h?.failing ? (
+            <Badge variant="destructive" title={`Enabled, and the last ${h.failureStreak} attempts failed`} data-testid="failing-badge">
+              Failing
+            </Badge>
+          ) : (
+            <EndpointStatusBadge disabled={false} />
+          )
+        }
+      </HealthOf>
+    </Suspense>
   );
 }

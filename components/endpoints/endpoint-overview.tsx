@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { CustomHeadersList } from "@/components/endpoints/custom-headers-list";
+import { maskHeaders } from "@/lib/headers-mask";
 import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { eventTypePath } from "@/lib/routes";
 
@@ -13,7 +15,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function EndpointOverview({ org, endpoint }: { org: string; endpoint: EndpointView }) {
+export function EndpointOverview({ org, endpoint, canManage }: { org: string; endpoint: EndpointView; canManage: boolean }) {
   return (
     <Card>
       <CardHeader>
@@ -41,13 +43,7 @@ export function EndpointOverview({ org, endpoint }: { org: string; endpoint: End
           </Row>
           <Row label="Custom headers">
             {endpoint.headers.length ? (
-              <ul className="space-y-1 font-mono" data-testid="endpoint-headers">
-                {endpoint.headers.map((h) => (
-                  <li key={h.name} className="break-all">
-                    {h.name}: {h.value}
-                  </li>
-                ))}
-              </ul>
+              <CustomHeadersList org={org} endpointId={endpoint.id} headers={maskHeaders(endpoint.headers)} canReveal={canManage} />
             ) : (
               <span className="text-muted-foreground">None</span>
             )}

@@ -1,8 +1,9 @@
 import { Badge } from "@/components/ui/badge";
 
-export function EndpointStatusBadge({ disabled }: { disabled: boolean }) {
+/** `paused`: enabled, but the organization's webhooks are off, so it is not shown as healthy green. */
+export function EndpointStatusBadge({ disabled, paused = false }: { disabled: boolean; paused?: boolean }) {
   return (
-    <Badge variant={disabled ? "secondary" : "success"} data-testid="endpoint-status">
+    <Badge variant={disabled ? "secondary" : paused ? "outline" : "success"} data-testid="endpoint-status">
       {disabled ? "Disabled" : "Enabled"}
     </Badge>
   );

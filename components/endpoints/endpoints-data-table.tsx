@@ -5,46 +5,49 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
 import { AutomaticDisableSummary } from "@/components/endpoints/automatic-disable-notice";
-import { LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
-import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
+import { EndpointListStatus, LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
+import { EndpointUrl } from "@/components/endpoints/endpoint-url";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { endpointPath } from "@/lib/routes";
+import { cn } from "@/lib/utils";
 
 export type EndpointRow = Pick<EndpointView, "id" | "url" | "description" | "disabled" | "automaticDisable" | "eventTypes" | "createdAt">;
 
 const SHOWN_TYPES = 3;
-/** Longer URLs lose their middle, not their end: endpoints often differ only in the last path segment. */
-const URL_SHOWN = 56;
-
-function shortUrl(url: string): string {
-  if (url.length <= URL_SHOWN) return url;
-  const tail = Math.floor(URL_SHOWN * 0.55);
-  return `${url.slice(0, URL_SHOWN - tail - 1)}…${url.slice(-tail)}`;
-}
 const DEFAULT_SORT: SortingState = [{ id: "createdAt", desc: true }];
 
-function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
+function columns(org: string, health: HealthPromise, webhooksEnabled: boolean): ColumnDef<EndpointRow>[] {
   return [
     {
       accessorKey: "url",
       header: "URL",
-      meta: { className: "max-w-[9rem] sm:max-w-xs" },
-      cell: ({ row }) => (
-        <div className="min-w-0">
-          {/* The row itself is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}
-          <Link href={endpointPath(org, row.original.id)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline" title={row.original.url} aria-label={row.original.url}>
-            {shortUrl(row.original.url)}
-          </Link>
-          {row.original.description ? (
-            <p className="truncate text-xs text-muted-foreground" title={row.original.description}>
-              {row.original.description}
-            </p>
-          ) : null}
-          {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="full" /> : null}
-        </div>
-      ),
+      meta: { className: "max-w-[11rem] sm:max-w-xs lg:max-w-sm" },
+      cell: ({ row }) => {
+        const { url, description } = row.original;
+        return (
+          <div className="min-w-0">
+            {/* A description names the endpoint the way its team does: it leads when set, the URL below it. */}
+            {description ? (
+              <p className="truncate text-sm font-medium" title={description}>
+                {description}
+              </p>
+            ) : null}
+            {/* The row itself is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}
+            <Link
+              href={endpointPath(org, row.original.id)}
+              tabIndex={-1}
+              className={cn("block hover:underline", description ? "text-xs text-muted-foreground" : "text-sm font-medium")}
+              title={url}
+              aria-label={url}
+            >
+              <EndpointUrl url={url} />
+            </Link>
+            {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="full" /> : null}
+          </div>
+        );
+      },
     },
     {
       id: "status",
@@ -52,7 +55,7 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
       header: "Status",
       cell: ({ row }) => (
         <>
-          <EndpointStatusBadge disabled={row.original.disabled} />
+          <EndpointListStatus promise={health} id={row.original.id} disabled={row.original.disabled} webhooksEnabled={webhooksEnabled} />
           {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="short" /> : null}
         </>
       ),
@@ -61,6 +64,8 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
       id: "lastAttempt",
       header: "Last attempt",
       enableSorting: false,
+      // On a phone the status column already says Failing; the outcome is one tap away.
+      meta: { hideBelow: "sm" },
       cell: ({ row }) => <LastAttemptCell promise={health} id={row.original.id} />,
     },
     {
@@ -99,9 +104,21 @@ function columns(org: string, health: HealthPromise): ColumnDef<EndpointRow>[] {
   ];
 }
 
-export function EndpointsDataTable({ org, rows, health, empty }: { org: string; rows: EndpointRow[]; health: HealthPromise; empty: React.ReactNode }) {
+export function EndpointsDataTable({
+  org,
+  rows,
+  health,
+  webhooksEnabled,
+  empty,
+}: {
+  org: string;
+  rows: EndpointRow[];
+  health: HealthPromise;
+  webhooksEnabled: boolean;
+  empty: React.ReactNode;
+}) {
   // Memoised: TanStack recomputes everything when the column array changes identity.
-  const columnDefs = useMemo(() => columns(org, health), [org, health]);
+  const columnDefs = useMemo(() => columns(org, health, webhooksEnabled), [org, health, webhooksEnabled]);
   return (
     <DataTable
       label="Endpoints"

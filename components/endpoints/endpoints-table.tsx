@@ -8,7 +8,19 @@ import type { EndpointView } from "@/lib/endpoints/endpoints";
 import { newEndpointPath } from "@/lib/routes";
 
 /** `health` is still pending when the table renders: the health cells fill in as it streams. */
-export function EndpointsTable({ org, endpoints, health, canManage }: { org: string; endpoints: EndpointView[]; health: HealthPromise; canManage: boolean }) {
+export function EndpointsTable({
+  org,
+  endpoints,
+  health,
+  canManage,
+  webhooksEnabled,
+}: {
+  org: string;
+  endpoints: EndpointView[];
+  health: HealthPromise;
+  canManage: boolean;
+  webhooksEnabled: boolean;
+}) {
   // Only what the list shows goes to the browser: custom header values can hold credentials.
   const rows: EndpointRow[] = endpoints.map(({ id, url, description, disabled, automaticDisable, eventTypes, createdAt }) => ({
     id,
@@ -24,6 +36,7 @@ export function EndpointsTable({ org, endpoints, health, canManage }: { org: str
       org={org}
       rows={rows}
       health={health}
+      webhooksEnabled={webhooksEnabled}
       empty={
         <EmptyState
           title="No endpoints yet"

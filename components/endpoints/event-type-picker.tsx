@@ -58,7 +58,8 @@ export function EventTypePicker({
           <Label htmlFor="select-all-types">Select all</Label>
         </div>
         <p className="text-sm" data-testid="filter-summary" aria-live="polite">
-          {selected.length === 0 ? <Badge variant="warning">Receiving all events</Badge> : `${selected.length} of ${types.length} types selected`}
+          {/* An empty choice never means "all" (the form refuses it): say what is missing, in the form's own words. */}
+          {selected.length === 0 ? <span className="text-muted-foreground">No event type chosen yet</span> : `${selected.length} of ${types.length} types selected`}
         </p>
       </div>
       {groups.map(({ group, items }) => {

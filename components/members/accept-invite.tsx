@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { acceptInviteAction, acceptInviteNewAccountAction, signOutForInviteAction } from "@/actions/invites";
 import { Button } from "@/components/ui/button";
@@ -17,8 +18,14 @@ export const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and har
 
 /** A new person: name and password create the account; the action signs them in and opens the organization. */
 export function NewAccountForm({ token, email }: { token: string; email: string }) {
+  // The account exists once sign-in alone failed: submitting again could only fail (the invite is used).
+  const [created, setCreated] = useState(false);
   // Success redirects (signed in, to the organization's webhooks); only a failure comes back.
-  const form = useActionForm(acceptInviteNewAccountAction, {
+  const form = useActionForm(async (input: NewAccountInput) => {
+    const result = await acceptInviteNewAccountAction(input);
+    if (!result.ok && result.code === "sign_in_failed") setCreated(true);
+    return result;
+  }, {
     schema: acceptInviteNewAccountSchema,
     // The strength check loads its word lists only now, on the first submit.
     check: async (input: NewAccountInput) => {
@@ -33,6 +40,19 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
     const text = (key: string) => String(data.get(key) ?? "");
     return { token, name: text("name"), password: text("password"), confirmPassword: text("confirmPassword") };
   };
+
+  if (created) {
+    return (
+      <div className="grid gap-4" data-testid="account-created">
+        <p className="text-sm" role="status">
+          {errors._form?.[0]}
+        </p>
+        <Button asChild>
+          <Link href="/sign-in">Sign in</Link>
+        </Button>
+      </div>
+    );
+  }
 
   return (
     <form onSubmit={form.handleSubmit(read)} className="grid gap-4" noValidate>

@@ -1,6 +1,7 @@
 import { ArrowLeft, CalendarClock, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { ExpungeMessageButton } from "@/components/messages/expunge-message";
+import { CollapsibleHeaders } from "@/components/messages/collapsible-headers";
 import { LiveRefresh } from "@/components/messages/live-refresh";
 import { DeliveryStatusBadge } from "@/components/endpoints/delivery-status-badge";
 import { ResendMessageButton } from "@/components/recovery/resend-message";
@@ -11,6 +12,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { RESPONSE_BODY_LIMIT_BYTES } from "@/lib/delivery/attempt";
 import type { AttemptDetail, DeliveryDetail, MessageDetail, SentHeader } from "@/lib/messages/detail";
 import { endpointPath, messagesPath } from "@/lib/routes";
+import { maskHeaderValue } from "@/lib/headers-mask";
 import { formatDuration } from "@/lib/time";
 
 const TRIGGER: Record<AttemptDetail["trigger"], string> = { SCHEDULED: "scheduled", MANUAL: "manual", TEST: "test" };
@@ -32,7 +34,7 @@ function HeaderList({ headers }: { headers: SentHeader[] | [string, string][] })
         <div key={h.name} className="contents">
           <dt className="font-medium text-muted-foreground">{h.name}</dt>
           <dd className="mb-1 break-all sm:mb-0">
-            {h.value ?? <span className="font-sans text-muted-foreground italic">{h.note ?? "hidden"}</span>}
+            {h.value !== null ? maskHeaderValue(h.name, h.value) : <span className="font-sans text-muted-foreground italic">{h.note ?? "hidden"}</span>}
           </dd>
         </div>
       ))}
@@ -132,7 +134,8 @@ export function MessageDetailView({ org, message, canManage = false, canExpunge 
             No endpoint subscribed: no enabled endpoint listened for {message.eventType} when this message was recorded, so it {scheduled ? "will be sent" : "was sent"} nowhere.
           </p>
         ) : (
-          message.deliveries.map((d) => (
+          // What went wrong is what a reader opens this page for: failed deliveries first, otherwise in creation order.
+          [...message.deliveries.filter((d) => d.status === "FAILED"), ...message.deliveries.filter((d) => d.status !== "FAILED")].map((d) => (
             <DeliveryCard
               key={d.id}
               org={org}
@@ -212,7 +215,7 @@ function DeliveryCard({
         </CardTitle>
         <CardDescription>
           {endpoint.description ? `${endpoint.description} · ` : ""}
-          {delivery.attemptCount === 1 ? "1 attempt" : `${delivery.attemptCount} attempts`}
+          {delivery.attempts.length === 1 ? "1 attempt" : `${delivery.attempts.length} attempts`}
           {delivery.lastAttemptAt ? (
             <>
               {" "}
@@ -270,8 +273,9 @@ function DeliveryCard({
         ) : (
           <ol className="space-y-2" aria-label="Attempts">
             {delivery.attempts.map((a, i) => (
+              // Numbered in time order across scheduled and manual attempts (a resend's own count restarts at 1).
               // The newest attempt opens by default: it is the one that explains the current state.
-              <AttemptRow key={a.id} attempt={a} open={i === delivery.attempts.length - 1} />
+              <AttemptRow key={a.id} attempt={a} position={i + 1} open={i === delivery.attempts.length - 1} />
             ))}
           </ol>
         )}
@@ -280,7 +284,7 @@ function DeliveryCard({
   );
 }
 
-function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }) {
+function AttemptRow({ attempt, position, open }: { attempt: AttemptDetail; position: number; open: boolean }) {
   const headers = Object.entries(attempt.responseHeaders);
   const expungedAt = attempt.responseExpungedAt;
   return (
@@ -288,7 +292,7 @@ function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }
       <details open={open} className="group rounded-md border">
         <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 rounded-md px-3 py-2 outline-none hover:bg-muted/50 focus-visible:ring-2 focus-visible:ring-ring [&::-webkit-details-marker]:hidden">
           <ChevronRight aria-hidden className="size-4 shrink-0 transition-transform group-open:rotate-90" />
-          <span className="tabular-nums font-medium">#{attempt.attemptNumber}</span>
+          <span className="tabular-nums font-medium">#{position}</span>
           <Badge variant={attempt.diagnosis.tone === "success" ? "success" : "destructive"}>{attempt.diagnosis.label}</Badge>
           <Time value={attempt.startedAt} mode="absolute" className="text-muted-foreground" />
           <span className="text-muted-foreground">{formatDuration(attempt.durationMs)}</span>
@@ -317,10 +321,9 @@ function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }
             </div>
           ) : attempt.statusCode !== null ? (
             <>
-              <div className="space-y-1">
-                <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Response headers</h4>
+              <CollapsibleHeaders count={headers.length}>
                 <HeaderList headers={headers} />
-              </div>
+              </CollapsibleHeaders>
               <div className="space-y-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <h4 className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Response body</h4>
@@ -328,7 +331,7 @@ function AttemptRow({ attempt, open }: { attempt: AttemptDetail; open: boolean }
                   {attempt.responseBodyTruncated ? <Badge variant="warning">truncated at {RESPONSE_BODY_LIMIT_BYTES / 1024} KB</Badge> : null}
                 </div>
                 {attempt.responseBodyDisplay ? (
-                  <Code label={`Response body of attempt ${attempt.attemptNumber}`}>{attempt.responseBodyDisplay}</Code>
+                  <Code label={`Response body of attempt ${position}`}>{attempt.responseBodyDisplay}</Code>
                 ) : (
                   <p className="text-muted-foreground">Empty.</p>
                 )}

@@ -10,7 +10,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Time } from "@/components/ui/time";
+import { Time, ZoneName } from "@/components/ui/time";
 import type { RecoveryKind } from "@/lib/validations/recovery";
 
 const HOUR = 3_600_000;
@@ -54,6 +54,9 @@ export function ConfirmFooter({ verb, count, pending, onCancel, onConfirm }: { v
     </DialogFooter>
   );
 }
+
+/** The window's refusal in the dialog's own words: its fields are "From" and "To", not the API's `since` and `until`. */
+const windowError = (error: string) => error.replaceAll("`since`", "“From”").replaceAll("`until`", "“To”");
 
 /**
  * Confirms a windowed recovery: the window (a preset, a custom range, or fixed at a message), the
@@ -154,6 +157,9 @@ export function RecoveryDialog({
                   <Label htmlFor="recovery-to">To (empty: now)</Label>
                   <Input id="recovery-to" type="datetime-local" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} />
                 </div>
+                <p className="text-xs text-muted-foreground sm:col-span-2">
+                  Times in your time zone, <ZoneName />.
+                </p>
               </div>
             ) : null}
           </div>
@@ -173,7 +179,7 @@ export function RecoveryDialog({
               ) : null}
             </>
           ) : (
-            <span className="text-destructive">{result.error}</span>
+            <span className="text-destructive">{windowError(result.error)}</span>
           )}
         </div>
         <ConfirmFooter verb={text.verb} count={count} pending={pending} onCancel={() => onOpenChange(false)} onConfirm={start} />

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { ZoneName } from "@/components/ui/time";
 import { isoToLocal, localToIso } from "@/lib/time";
 
 /**
@@ -88,7 +89,9 @@ export function CustomRangeFields({ ids, range, errors }: { ids: string; range: 
         <Input id={`${ids}-to`} type="datetime-local" value={range.to} onChange={(e) => range.setTo(e.target.value)} aria-invalid={errors.to ? true : undefined} />
         <FieldError id={`${ids}-to-error`} messages={errors.to} />
       </div>
-      <p className="w-full text-xs text-muted-foreground">In your time zone. Press Search to apply.</p>
+      <p className="w-full text-xs text-muted-foreground">
+        Times in your time zone, <ZoneName />. Press Search to apply.
+      </p>
     </div>
   );
 }

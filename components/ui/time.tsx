@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { formatAbsolute, formatRelative, toDate, toIso, type TimeInput } from "@/lib/time";
+import { formatAbsolute, formatRelative, toDate, toIso, formatZoneName, type TimeInput } from "@/lib/time";
 
 /**
  * One clock for every <Time> on the page, ticking every 30 s while something listens. The server
@@ -68,5 +68,21 @@ export function Time({
     <time dateTime={toIso(date)} title={exact} className={className}>
       {text}
     </time>
+  );
+}
+
+/** The viewer's time zone once hydrated; "UTC" on the server and the hydrating render, as <Time> writes. */
+export function useViewerTimeZone(): string {
+  return useSyncExternalStore(subscribe, readClock, serverClock)?.timeZone ?? "UTC";
+}
+
+/** "CET (Europe/Berlin)": said beside inputs and charts whose times carry no zone themselves. */
+export function ZoneName({ className }: { className?: string }) {
+  const timeZone = useViewerTimeZone();
+  const short = formatZoneName(new Date(), timeZone);
+  return (
+    <span className={className} data-testid="zone-name">
+      {short === timeZone ? timeZone : `${short} (${timeZone})`}
+    </span>
   );
 }

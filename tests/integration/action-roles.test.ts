@@ -185,6 +185,7 @@ const TABLE: Record<string, Row> = {
   "endpoints.deleteEndpointAction": { ...MEMBER_ADMIN, theirOrg: "not_found", input: async (w) => ({ org: w.org.slug, endpointId: await endpoint(w) }) },
   "endpoints.rotateEndpointSecretAction": { ...MEMBER_ADMIN, theirOrg: "not_found", input: async (w) => ({ org: w.org.slug, endpointId: await endpoint(w) }) },
   "endpoints.revealEndpointSecretAction": { ...MEMBER_ADMIN, theirOrg: "not_found", input: async (w) => ({ org: w.org.slug, endpointId: await endpoint(w) }) },
+  "endpoints.revealEndpointHeadersAction": { ...MEMBER_ADMIN, theirOrg: "not_found", input: async (w) => ({ org: w.org.slug, endpointId: await endpoint(w) }) },
 
   "invites.acceptInviteAction": {
     ...SIGNED_IN,

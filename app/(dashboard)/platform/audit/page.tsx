@@ -10,6 +10,7 @@ import { platformAuditPath } from "@/lib/routes";
 import { AUDIT_PAGE_SIZE, auditLogFiltersSchema } from "@/lib/validations/audit-log";
 import { fieldErrorsByPath } from "@/lib/validations/field-errors";
 import { searchParamsRecord } from "@/lib/validations/message-logs";
+import { maskAuditChanges } from "@/lib/headers-mask";
 
 export const metadata: Metadata = { title: "Audit log · Platform" };
 
@@ -31,7 +32,8 @@ export default async function PlatformAuditPage({ searchParams }: { searchParams
         description={`Who changed what, in every organization and on the platform (accounts), newest first, ${AUDIT_PAGE_SIZE} a page.`}
       />
       {page ? (
-        <AuditLogTable page={page} toolbar={toolbar} filtered={filtered} />
+        // Entries written before values were masked at write time must not show them either.
+        <AuditLogTable page={{ ...page, items: page.items.map((r) => ({ ...r, changes: maskAuditChanges(r.changes) })) }} toolbar={toolbar} filtered={filtered} />
       ) : (
         <div className="space-y-3">
           {toolbar}

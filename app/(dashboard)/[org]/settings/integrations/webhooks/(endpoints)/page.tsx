@@ -40,7 +40,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
           </Button>
         ) : null}
       </div>
-      <EndpointsTable org={org} endpoints={endpoints} health={health} canManage={canManage} />
+      <EndpointsTable org={org} endpoints={endpoints} health={health} canManage={canManage} webhooksEnabled={organization.webhooksEnabled} />
       <RetryScheduleNote steps={describeSchedule(deliveryConfig().retrySchedule)} timeoutMs={deliveryConfig().attemptTimeoutMs} />
     </section>
   );

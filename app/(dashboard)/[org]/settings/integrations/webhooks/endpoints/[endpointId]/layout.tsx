@@ -18,11 +18,12 @@ export default async function EndpointLayout({ children, params }: { children: R
     <section className="space-y-4" aria-labelledby="endpoint-heading">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0 space-y-1">
-          <div className="flex items-center gap-2">
-            <h2 id="endpoint-heading" className="truncate font-mono text-lg font-semibold" title={endpoint.url}>
+          {/* Wrapped, never cut: on a phone the end of the URL is what tells two endpoints apart. */}
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <h2 id="endpoint-heading" className="min-w-0 font-mono text-lg font-semibold break-all" title={endpoint.url}>
               {endpoint.url}
             </h2>
-            <EndpointStatusBadge disabled={endpoint.disabled} />
+            <EndpointStatusBadge disabled={endpoint.disabled} paused={!organization.webhooksEnabled} />
           </div>
           {endpoint.description ? <p className="text-sm text-muted-foreground">{endpoint.description}</p> : null}
         </div>

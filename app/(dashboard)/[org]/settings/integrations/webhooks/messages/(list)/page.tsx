@@ -87,7 +87,7 @@ export default async function MessageLogsPage({ params, searchParams }: { params
           <BulkResendButton org={org} filters={selection} endpointLabel={endpoints.find((e) => e.id === parsed.data.endpoint)?.url ?? null} />
         ) : null}
       </div>
-      <TaskList org={org} endpointId={null} canManage={canManage} />
+      <TaskList org={org} endpointId={null} canManage={canManage} endpointLabels={Object.fromEntries(endpoints.map((e) => [e.id, e.url]))} />
       <MessageLogsTable
         org={org}
         rows={page?.items ?? []}

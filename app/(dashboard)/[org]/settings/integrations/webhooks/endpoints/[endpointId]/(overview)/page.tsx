@@ -24,7 +24,7 @@ export default async function EndpointOverviewPage({ params }: { params: Promise
       <Suspense fallback={<Skeleton className="h-72 w-full" aria-label="Loading health" />}>
         <HealthSection org={org} organizationId={organization.id} endpointId={endpoint.id} />
       </Suspense>
-      <EndpointOverview org={org} endpoint={endpoint} />
+      <EndpointOverview org={org} endpoint={endpoint} canManage={hasRole(role, MANAGE_ROLE)} />
       <SigningSecretCard owner={{ org, endpointId: endpoint.id }} canManage={hasRole(role, MANAGE_ROLE)} previousValidUntil={previousValidUntil?.toISOString() ?? null} />
     </div>
   );

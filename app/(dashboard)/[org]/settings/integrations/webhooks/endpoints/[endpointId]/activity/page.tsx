@@ -4,6 +4,7 @@ import { ActivityList } from "@/components/endpoints/activity-list";
 import { requireMemberPage } from "@/lib/auth/session";
 import { endpointActivity } from "@/lib/audit/queries";
 import { endpointForPage } from "@/lib/endpoints/lookup";
+import { maskAuditChanges } from "@/lib/headers-mask";
 
 export const metadata: Metadata = { title: "Endpoint activity · Webhooks" };
 
@@ -12,5 +13,7 @@ export default async function EndpointActivityPage({ params }: { params: Promise
   const { organization } = await requireMemberPage(org, "VIEWER", { portal: true });
   const endpoint = await endpointForPage(organization.id, endpointId);
   if (!endpoint) notFound();
-  return <ActivityList entries={await endpointActivity(organization.id, endpoint.id)} />;
+  const entries = await endpointActivity(organization.id, endpoint.id);
+  // Entries written before values were masked at write time must not show them either.
+  return <ActivityList entries={entries.map((e) => ({ ...e, changes: maskAuditChanges(e.changes) }))} />;
 }
