@@ -296,7 +296,6 @@ for (const viewport of VIEWPORTS) {
           const operator = await seedOperator(data, s, receiver.url);
           try {
             const { context, page } = await signedIn(browser, viewport, theme, s);
-            await open(page, "/platform", theme, "/platform/send-event");
             findings.push(...(await auditPages(page, theme, at, platformPages(operator))));
             findings.push(...(await auditDialogs(page, theme, at, PLATFORM_DIALOGS)));
             await context.close();
