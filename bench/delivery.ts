@@ -9,6 +9,8 @@
  *   npm run bench:delivery -- 2000 200 10 2000   smaller: messages×1, messages×10, steady seconds, recovered
  *   npm run bench:delivery -- --executors=1,2,4  the executor-processes row with these counts (default 1,2,3)
  *   npm run bench:delivery -- 200 --only-executors   only that row (messages×10 with the second number, 1,000 by default)
+ *   npm run bench:delivery -- --metrics[=5000]    with METRICS_TOKEN set and GET /metrics scraped every 5,000 ms
+ *                                                (Prometheus's default is 15 s) for the whole run
  *
  * Also printed: API ingest against a trivial route of the same app (`GET /api/v1/health`, 32
  * clients, same run), the CPU each product process spent per scenario, and the peak resident
@@ -44,6 +46,9 @@ const [singleCount, fanoutCount, steadySeconds, recoveredCount] = [10_000, 1_000
 const onlyExecutors = args.includes("--only-executors");
 const executorCounts = (args.find((a) => a.startsWith("--executors="))?.slice("--executors=".length) ?? "1,2,3").split(",").map(Number);
 if (!executorCounts.every((n) => Number.isInteger(n) && n >= 1 && n <= 8)) throw new Error("--executors= takes counts from 1 to 8, e.g. --executors=1,2,3");
+const metricsArg = args.find((a) => a === "--metrics" || a.startsWith("--metrics="));
+const scrapeEveryMs = metricsArg ? Number(metricsArg.split("=")[1] ?? 5000) : null;
+if (scrapeEveryMs !== null && !(Number.isInteger(scrapeEveryMs) && scrapeEveryMs >= 100 && scrapeEveryMs <= 60_000)) throw new Error("--metrics= takes a scrape interval from 100 to 60000 ms, e.g. --metrics=5000");
 const CLIENTS = 32;
 const DEADLINE_MS = 10 * 60_000;
 const root = path.resolve(import.meta.dirname, "..");
@@ -117,7 +122,17 @@ async function main() {
   // Two attempts a second apart: the recovery row needs deliveries that have failed for good, soon.
   // Every other row's deliveries succeed at their first attempt and never consult the schedule.
   // The per-key API limit's statement runs on every call (measured); the limit itself is never reached.
-  const appEnv = { ...process.env, DATA_DIR: dataDir, SEED_DEMO: "0", AUTH_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", WEBHOOK_RETRY_SCHEDULE: "1s", API_RATE_LIMIT_PER_SECOND: "1000000" } as const;
+  const metricsToken = randomBytes(24).toString("hex");
+  const appEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    SEED_DEMO: "0",
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    NODE_ENV: "production",
+    WEBHOOK_RETRY_SCHEDULE: "1s",
+    API_RATE_LIMIT_PER_SECOND: "1000000",
+    ...(scrapeEveryMs !== null ? { METRICS_TOKEN: metricsToken } : {}),
+  } as const;
   const launch = async (env: NodeJS.ProcessEnv, executors: number) => {
     const app = await startApp({ root, port: await freePort(), env, executors, log });
     started.apps.add(app);
@@ -137,6 +152,35 @@ async function main() {
     // The scenarios run against this app; the executor-processes row swaps in one per count.
     let app = await launch(appEnv, parseExecutorConfig().processes);
     const server = { get pid() { return app.pid; } };
+
+    /** `--metrics`: a Prometheus stand-in scraping the app for the whole run (bounded: it ends with the run, at most 10,000 scrapes). */
+    const scrapes = { durationsMs: [] as number[], bytes: 0, failed: 0, running: scrapeEveryMs !== null };
+    const scraping = (async () => {
+      while (scrapes.running && scrapes.durationsMs.length + scrapes.failed < 10_000) {
+        await new Promise((r) => setTimeout(r, scrapeEveryMs ?? 0));
+        if (!scrapes.running) break;
+        const at = performance.now();
+        try {
+          const res = await request(`${app.url}/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${metricsToken}` } });
+          const text = await res.body.text();
+          if (res.statusCode !== 200 || !text.includes("hookrelay_")) throw new Error(`GET /metrics answered ${res.statusCode}`);
+          scrapes.durationsMs.push(performance.now() - at);
+          scrapes.bytes = text.length;
+        } catch {
+          // The executor-processes row restarts the app: a scrape then finds nobody listening.
+          scrapes.failed++;
+        }
+      }
+    })();
+    const stopScraping = async () => {
+      scrapes.running = false;
+      await scraping;
+      if (scrapeEveryMs === null) return null;
+      const sorted = [...scrapes.durationsMs].sort((a, b) => a - b);
+      const summary = `${sorted.length} scrapes every ${scrapeEveryMs} ms (${scrapes.failed} not answered, during app restarts), p50 ${percentile(sorted, 50).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms, ${(scrapes.bytes / 1024).toFixed(0)} KB each`;
+      log(`metrics: ${summary}`);
+      return summary;
+    };
 
     async function scenario(endpoints: number, mode?: ReceiverMode) {
       const org = await db.organization.create({ data: { name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, webhooksEnabled: true } });
@@ -315,8 +359,10 @@ async function main() {
     };
     if (onlyExecutors) {
       const rows = await executorRows();
+      const scraped = await stopScraping();
       console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
       executorTable(rows);
+      if (scraped) console.log(`| GET /metrics during the run | ${scraped} | | |`);
       return;
     }
 
@@ -327,6 +373,7 @@ async function main() {
     const steady500 = await steady(500, steadySeconds);
     const recovered = recoveredCount > 0 ? await recovery(recoveredCount) : null;
     const executors = await executorRows();
+    const scraped = await stopScraping();
 
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     console.log("\n| scenario | result | baseline | ratio |\n| --- | --- | --- | --- |");
@@ -339,6 +386,7 @@ async function main() {
     if (recovered) console.log(`| recovery: ${recoveredCount.toLocaleString("en-US")} failed deliveries resent by one recover call | ${recovered.rate.toFixed(0)} deliveries/s (${recovered.seconds.toFixed(1)} s) | ${fanout.rate.toFixed(0)} deliveries/s (fan-out row) | ${(recovered.rate / fanout.rate).toFixed(2)} |`);
     console.log(`| peak RSS of the product processes, ${singleCount.toLocaleString("en-US")}-message burst | ${single.peakRssMb.toFixed(0)} MB | | |`);
     executorTable(executors);
+    if (scraped) console.log(`| GET /metrics during the run | ${scraped} | | |`);
   }
 }
 
