@@ -6,7 +6,7 @@ import { MANAGE_ROLE } from "@/lib/auth/roles";
 import {
   createEndpoint,
   deleteEndpoint,
-  getEndpoint,
+  revealEndpointHeaders,
   revealEndpointSecret,
   rotateEndpointSecret,
   setEndpointDisabled,
@@ -99,9 +99,9 @@ export const revealEndpointSecretAction = defineAction({
 export const revealEndpointHeadersAction = defineAction({
   input: endpointRefSchema,
   access: member(MANAGE_ROLE, { portal: true }),
-  run: async ({ endpointId }, { organization }) => {
-    const endpoint = await getEndpoint(organization.id, endpointId);
-    if (!endpoint) return fail("not_found", "This endpoint does not exist or was deleted.");
-    return { headers: endpoint.headers };
+  run: async ({ endpointId }, { organization, actor }) => {
+    const result = await revealEndpointHeaders(organization.id, endpointId, actor);
+    if (!result.ok) return failed(result);
+    return { headers: result.headers };
   },
 });

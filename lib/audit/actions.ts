@@ -4,6 +4,7 @@ export const AUDIT_ACTIONS = {
   "endpoint.updated": "Configuration changed",
   "endpoint.secret_rotated": "Signing secret rotated",
   "endpoint.secret_revealed": "Signing secret revealed",
+  "endpoint.headers_revealed": "Custom header values revealed",
   "endpoint.disabled": "Endpoint disabled",
   "endpoint.disabled_automatically": "Endpoint disabled automatically",
   "endpoint.enabled": "Endpoint enabled",

@@ -307,6 +307,17 @@ export async function rotateEndpointSecret(
   });
 }
 
+/**
+ * The custom headers in clear. Audited like the secret (a header is often a receiver's credential):
+ * the entry names the headers, never their values.
+ */
+export async function revealEndpointHeaders(organizationId: string, endpointId: string, actor: Actor): Promise<{ ok: true; headers: CustomHeader[] } | EndpointFailure> {
+  const endpoint = await getEndpoint(organizationId, endpointId);
+  if (!endpoint) return NOT_FOUND;
+  await recordAudit(db, { actor, action: "endpoint.headers_revealed", organizationId, endpointId, changes: { headers: endpoint.headers.map((h) => h.name) } });
+  return { ok: true, headers: endpoint.headers };
+}
+
 /** Reveal is audited: whoever can read the secret can forge webhooks to this endpoint. */
 export async function revealEndpointSecret(
   organizationId: string,

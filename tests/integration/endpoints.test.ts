@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createEndpointAction,
   deleteEndpointAction,
+  revealEndpointHeadersAction,
   revealEndpointSecretAction,
   rotateEndpointSecretAction,
   setEndpointDisabledAction,
@@ -177,6 +178,27 @@ describe("edit an endpoint", () => {
     const id = await createdEndpoint(org.slug);
     await expect(updateEndpointAction({ ...endpointInput(org.slug), endpointId: id })).resolves.toEqual({ ok: true, data: { changed: [] } });
     expect(await db.auditLog.count({ where: { endpointId: id } })).toBe(1);
+  });
+});
+
+describe("custom header values", () => {
+  it("are revealed to an admin, audited by header name, never by value", async () => {
+    const { org } = await adminOfNewOrg();
+    const id = await createdEndpoint(org.slug, { headers: [{ name: "X-Api-Key", value: "sk_reveal_4242" }, { name: "X-Team", value: "billing" }] });
+    const revealed = await revealEndpointHeadersAction({ org: org.slug, endpointId: id });
+    expect(revealed).toMatchObject({ ok: true, data: { headers: [{ name: "X-Api-Key", value: "sk_reveal_4242" }, { name: "X-Team", value: "billing" }] } });
+    const entries = await db.auditLog.findMany({ where: { endpointId: id, action: "endpoint.headers_revealed" } });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.changes).toEqual({ headers: ["X-Api-Key", "X-Team"] });
+    expect(JSON.stringify(await db.auditLog.findMany({ where: { endpointId: id } }))).not.toContain("sk_reveal_4242");
+  });
+
+  it("are not revealed, nor audited, for an endpoint of another organization", async () => {
+    const other = await adminOfNewOrg();
+    const id = await createdEndpoint(other.org.slug, { headers: [{ name: "X-Api-Key", value: "sk_other_4242" }] });
+    const { org } = await adminOfNewOrg();
+    expect(await revealEndpointHeadersAction({ org: org.slug, endpointId: id })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await db.auditLog.count({ where: { endpointId: id, action: "endpoint.headers_revealed" } })).toBe(0);
   });
 });
 
