@@ -137,6 +137,9 @@ test.describe("endpoint health and testing", () => {
       await failingRow.getByRole("link").first().click();
       const health = page.getByTestId("endpoint-health-card");
       await expect(health.getByText("Failing")).toBeVisible();
+      // Its status beside the URL is the list's: Failing, not a green Enabled.
+      await expect(page.getByTestId("failing-badge")).toBeVisible();
+      await expect(page.getByTestId("endpoint-status")).toHaveCount(0);
       await expect(health.getByTestId("health-success-rate")).toContainText(/\b0 %/);
       await expect(health.getByTestId("health-chart").locator("svg.recharts-surface")).toBeVisible();
       expect(violations).toEqual([]);

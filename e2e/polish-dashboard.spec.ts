@@ -65,6 +65,12 @@ test.describe("1. endpoints can be told apart", () => {
     const row = page.getByTestId("endpoint-row").first();
     await expect(row.getByTestId("endpoint-paused")).toHaveText("Webhooks off: nothing is sent");
     await expect(row.getByTestId("endpoint-status")).not.toHaveClass(/bg-success/);
+    // The endpoint's own page says the same beside its URL.
+    await row.getByRole("link").first().click();
+    const header = page.locator("section[aria-labelledby='endpoint-heading']").getByTestId("endpoint-status").first();
+    await expect(page.getByRole("heading", { level: 2, name: /^http/ })).toBeVisible();
+    await expect(header).not.toHaveClass(/bg-success/);
+    await expect(page.getByTestId("endpoint-paused")).toHaveText("Webhooks off: nothing is sent");
   });
 });
 

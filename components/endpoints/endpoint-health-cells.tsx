@@ -60,7 +60,7 @@ function Cell({ promise, id, children }: { promise: HealthPromise; id: string; c
   );
 }
 
-/** Last attempt's outcome; whether the endpoint is failing is its status (EndpointListStatus). */
+/** Last attempt's outcome; whether the endpoint is failing is its status (EndpointStatus). */
 export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: string }) {
   return (
     <Cell promise={promise} id={id}>
@@ -105,7 +105,7 @@ export function SuccessRateCell({ promise, id }: { promise: HealthPromise; id: s
  * organization's webhooks are off; failing (its recent attempts all failed); or enabled. Never a
  * green "Enabled" beside a red "Failing", nor while nothing is sent.
  */
-export function EndpointListStatus({ promise, id, disabled, webhooksEnabled }: { promise: HealthPromise; id: string; disabled: boolean; webhooksEnabled: boolean }) {
+export function EndpointStatus({ promise, id, disabled, webhooksEnabled }: { promise: HealthPromise; id: string; disabled: boolean; webhooksEnabled: boolean }) {
   if (disabled) return <EndpointStatusBadge disabled />;
   if (!webhooksEnabled) {
     return (

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
 import { AutomaticDisableSummary } from "@/components/endpoints/automatic-disable-notice";
-import { EndpointListStatus, LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
+import { EndpointStatus, LastAttemptCell, SuccessRateCell, type HealthPromise } from "@/components/endpoints/endpoint-health-cells";
 import { EndpointUrl } from "@/components/endpoints/endpoint-url";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
@@ -55,7 +55,7 @@ function columns(org: string, health: HealthPromise, webhooksEnabled: boolean): 
       header: "Status",
       cell: ({ row }) => (
         <>
-          <EndpointListStatus promise={health} id={row.original.id} disabled={row.original.disabled} webhooksEnabled={webhooksEnabled} />
+          <EndpointStatus promise={health} id={row.original.id} disabled={row.original.disabled} webhooksEnabled={webhooksEnabled} />
           {row.original.automaticDisable ? <AutomaticDisableSummary disable={row.original.automaticDisable} variant="short" /> : null}
         </>
       ),

@@ -2,11 +2,12 @@ import { notFound } from "next/navigation";
 import { AutomaticDisableNotice } from "@/components/endpoints/automatic-disable-notice";
 import { EndpointControls } from "@/components/endpoints/endpoint-controls";
 import { EndpointNav } from "@/components/endpoints/endpoint-nav";
-import { EndpointStatusBadge } from "@/components/endpoints/endpoint-status-badge";
+import { EndpointStatus } from "@/components/endpoints/endpoint-health-cells";
 import { RecoveryMenu } from "@/components/recovery/recovery-menu";
 import { TaskList } from "@/components/recovery/task-list";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
+import { listHealth } from "@/lib/endpoints/list-health";
 import { endpointForPage } from "@/lib/endpoints/lookup";
 
 export default async function EndpointLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string; endpointId: string }> }) {
@@ -23,7 +24,8 @@ export default async function EndpointLayout({ children, params }: { children: R
             <h2 id="endpoint-heading" className="min-w-0 font-mono text-lg font-semibold break-all" title={endpoint.url}>
               {endpoint.url}
             </h2>
-            <EndpointStatusBadge disabled={endpoint.disabled} paused={!organization.webhooksEnabled} />
+            {/* The same one status as the endpoints list (disabled, paused, failing or enabled); the health streams in. */}
+            <EndpointStatus promise={listHealth(organization.id, [endpoint.id])} id={endpoint.id} disabled={endpoint.disabled} webhooksEnabled={organization.webhooksEnabled} />
           </div>
           {endpoint.description ? <p className="text-sm text-muted-foreground">{endpoint.description}</p> : null}
         </div>
