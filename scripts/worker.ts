@@ -72,7 +72,7 @@ async function main() {
   const executorKey = persistentSecret(env, "executor", config.executorKey);
   // This process's functions send events too (step.sendEvent): the client reads the key from here.
   process.env.EXECUTOR_KEY = executorKey;
-  const executor = await startEmbeddedExecutor({
+  const starting = startEmbeddedExecutor({
     databaseUrl,
     config,
     executorKey,
@@ -84,14 +84,18 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log("stopping ...");
+    // A signal during start waits for the executor to be up, then stops it like any other.
+    const executor = await starting.catch(() => null);
     // Deliveries in flight get one attempt timeout (and time to record it) before being handed back.
-    await executor.stop(attemptTimeoutMs + 5_000);
+    await executor?.stop(attemptTimeoutMs + 5_000);
     await stopTracing().catch(() => {});
     metricsServer?.close();
     process.exit(0);
   };
+  // Before the executor logs "started": a supervisor that stops it right after that line finds the handlers in place.
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+  await starting;
   if (process.send) {
     process.send(WORKER_STARTED);
     // Started by `npm start`: its executor does not outlive it, however it ended (even SIGKILL).
