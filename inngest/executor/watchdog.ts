@@ -98,6 +98,7 @@ type Client = Pick<pg.PoolClient, "query">;
 
 const RETURNING = `RETURNING kind, subject, since, detail`;
 
+/** The detail names no time: the stall's `since` is its last heartbeat, shown through the dashboard's time module. */
 async function executorStalls(client: Client, now: Date, config: WatchdogConfig): Promise<Stall[]> {
   const { rows } = await client.query<Stall>(
     `WITH stalled AS (
@@ -107,7 +108,7 @@ async function executorStalls(client: Client, now: Date, config: WatchdogConfig)
      )
      INSERT INTO watchdog_stalls (kind, subject, since, detected_at, detail)
      SELECT 'executor', s.id, s.heartbeat_at, $1,
-            'no heartbeat since ' || to_char(s.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') || '; '
+            'heartbeats stopped; '
               || CASE held.n WHEN 0 THEN 'it held no run' ELSE held.n || ' run(s) it held go to the other executors as their leases expire' END
        FROM stalled s,
             LATERAL (SELECT count(*) AS n FROM executor_runs r
