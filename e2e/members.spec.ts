@@ -111,4 +111,25 @@ test.describe("members and invites", () => {
     // An admin manages webhooks.
     await expect(page.getByRole("link", { name: /Add .*endpoint/ })).toBeVisible();
   });
+
+  test("an account created whose sign-in then fails: the form gives way to the message and a Sign in link, nothing to submit twice", async ({ page, data }) => {
+    const org = await data.createOrg({ webhooksEnabled: true });
+    const email = `throttled-${randomUUID().slice(0, 8)}@e2e.test`;
+    const link = await data.createInvite(org.slug, email, "VIEWER");
+    // Ten failed sign-ins for the address within the window: the account gets created, its sign-in is throttled.
+    await data.query(`INSERT INTO "FailedSignIn" (email, ip) SELECT $1, 'e2e' FROM generate_series(1, 10)`, [email]);
+    await page.goto(link);
+    await expect(page.getByTestId("invite-new-account")).toBeVisible();
+    const password = `Correct-horse-${randomUUID()}`;
+    await page.getByLabel("Your name").fill("Throttled Person");
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByLabel("Confirm password").fill(password);
+    await page.getByRole("button", { name: "Create account and join" }).click();
+    const created = page.getByTestId("account-created");
+    await expect(created.getByRole("status")).toContainText(`Your account was created and you joined ${org.name}, but signing in failed`);
+    await expect(page.getByRole("button", { name: "Create account and join" })).toHaveCount(0);
+    await expect(created.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/sign-in");
+    const { rows } = await data.query<{ n: number }>(`SELECT count(*)::int AS n FROM "User" WHERE email = $1`, [email]);
+    expect(rows[0]!.n).toBe(1);
+  });
 });
