@@ -21,7 +21,6 @@ beforeAll(async () => {
   process.env.DATABASE_URL = database.url;
   const q = (text: string, values: unknown[] = []) => database.pool.query(text, values);
   await q(`INSERT INTO "Organization" (id, name, slug, "updatedAt") VALUES ('org_gauges', 'Gauges', 'gauges', now())`);
-  await q(`INSERT INTO "Message" (id, "organizationId", "eventType", body) VALUES ('msg_gauges', 'org_gauges', 'contract.created', '{}')`);
   await q(`INSERT INTO "Endpoint" (id, "organizationId", url, "updatedAt") VALUES ('ep_gauges', 'org_gauges', 'http://127.0.0.1:9/hook', now())`);
 });
 
@@ -35,11 +34,12 @@ function value(gauges: MetricJson[], name: string): number | undefined {
   return gauges.find((g) => g.name === name)?.values[0]?.value;
 }
 
-/** A delivery due at `DUE`; `timestamp without time zone` columns hold UTC. */
+/** A message's delivery, next due at `nextAttemptAt`; `timestamp without time zone` columns hold UTC. */
 async function delivery(id: string, attemptCount: number, nextAttemptAt: Date, status = "PENDING") {
+  await database.pool.query(`INSERT INTO "Message" (id, "organizationId", "eventType", body) VALUES ('msg_' || $1, 'org_gauges', 'contract.created', '{}')`, [id]);
   await database.pool.query(
     `INSERT INTO "Delivery" (id, "organizationId", "messageId", "endpointId", status, "attemptCount", "nextAttemptAt", "updatedAt")
-     VALUES ($1, 'org_gauges', 'msg_gauges', 'ep_gauges', $2::"DeliveryStatus", $3, ($4::timestamptz AT TIME ZONE 'UTC'), now())`,
+     VALUES ($1, 'org_gauges', 'msg_' || $1, 'ep_gauges', $2::"DeliveryStatus", $3, ($4::timestamptz AT TIME ZONE 'UTC'), now())`,
     [id, status, attemptCount, nextAttemptAt.toISOString()],
   );
 }
