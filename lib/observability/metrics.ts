@@ -65,7 +65,7 @@ function createMetrics() {
   return {
     messagesAccepted: new Counter({
       name: `${METRIC_PREFIX}messages_accepted_total`,
-      help: "Messages recorded (API and dashboard), one per message whatever its number of deliveries. A repeated eventId that answers with the original message is not counted.",
+      help: "Messages recorded (API and dashboard), one per message whatever its number of deliveries. A repeated eventId is refused (409) and not counted.",
     }),
     attempts: new Counter({
       name: `${METRIC_PREFIX}delivery_attempts_total`,

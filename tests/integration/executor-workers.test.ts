@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { InngestFunction } from "inngest";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { freePort } from "@/scripts/lib/test-database";
 import {
   createExecutorDatabase,
   createTestClient,
@@ -67,13 +68,14 @@ const functions: InngestFunction.Any[] = [
   }),
 ];
 
-function worker() {
+function worker(extra: Record<string, string> = {}) {
   const spawned = spawnWorker({
     DATABASE_URL: database.url,
     EXECUTOR_APP_URL: `http://127.0.0.1:${port}`,
     EXECUTOR_KEY: TEST_EXECUTOR_KEY,
     EXECUTOR_LEASE_MS: String(LEASE_MS),
     EXECUTOR_POLL_MS: String(POLL_MS),
+    ...extra,
   });
   children.push(spawned.child);
   return spawned;
@@ -135,6 +137,30 @@ describe("executor processes", () => {
     // The step in flight when A died runs again (at-least-once); the completed one does not.
     expect(await effects("slow-start")).toBe(2);
     expect(await effects("slow-first")).toBe(1);
+  }, 3 * COLD_MS);
+
+  it("a standalone worker with METRICS_TOKEN and METRICS_PORT serves its own /metrics (process=\"worker\") and counts the lease it took over", async () => {
+    const startsBefore = await effects("slow-start");
+    const a = worker();
+    await a.ready;
+    await client.send({ name: "test/slow", data: {} });
+    await waitFor("slow step started", async () => (await effects("slow-start")) === startsBefore + 1, COLD_MS);
+    await kill(a.child, "SIGKILL");
+    const token = "worker-metrics-token-0123456789";
+    const metricsPort = await freePort();
+    const b = worker({ METRICS_TOKEN: token, METRICS_PORT: String(metricsPort) });
+    await b.ready;
+    const scrape = async (authorization?: string) => fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: authorization ? { authorization } : {} });
+    const expiries = async () => {
+      const text = await (await scrape(`Bearer ${token}`)).text();
+      return Number(/^hookrelay_executor_lease_expiries_total\{process="worker"\} (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    await waitFor("the metrics port to answer", () => scrape().catch(() => undefined), COLD_MS);
+    expect((await scrape()).status).toBe(401);
+    await waitFor("run completed by B", async () => (await runsOf(database.pool, `${APP}-slow`)).every((r) => r.status === "COMPLETED"), 2 * TAKEOVER_BOUND_MS);
+    expect(await expiries()).toBe(1);
+    const text = await (await scrape(`Bearer ${token}`)).text();
+    expect(text).toMatch(/^hookrelay_process_resident_memory_bytes\{process="worker"\} \d/m);
   }, 3 * COLD_MS);
 
   it(`two workers complete ${RUNS} runs of a 3-step function, each step body exactly once`, async () => {

@@ -6,12 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleOperation } from "@/lib/api/v1/handle";
+import { defineOperation } from "@/lib/api/v1/operation";
 import { operations } from "@/lib/api/v1/registry";
 import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { currentSigningSecret } from "@/lib/endpoints/secrets";
-import { createLogger, requestIdFrom, withRequestId } from "@/lib/observability/log";
+import { createLogger, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
 import { ERROR_KINDS, OUTCOMES, STATUS_CLASSES } from "@/lib/observability/metrics";
 import { RUN_STATES } from "@/lib/observability/metrics-db";
 import { metricsEndpoint } from "@/lib/observability/metrics-endpoint";
@@ -103,6 +105,28 @@ describe("GET /metrics access", () => {
     expect(await ok.text()).toContain("hookrelay_probe_total 3");
     expect((await fetch(`${url}/metrics`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
   });
+
+  it("answers only GET and HEAD with the token: HEAD gets 200 without a body, other methods 405", async () => {
+    const url = await serve(TOKEN);
+    const authorization = `Bearer ${TOKEN}`;
+    const head = await new Promise<{ status: number; contentType: string | undefined; body: string }>((resolve, reject) => {
+      const req = http.request(`${url}/metrics`, { method: "HEAD", headers: { authorization } }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(head).toMatchObject({ status: 200, body: "" });
+    expect(head.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect((await fetch(`${url}/metrics`, { method: "HEAD" })).status).toBe(401);
+    for (const method of ["PUT", "DELETE", "PATCH", "OPTIONS"]) {
+      const res = await fetch(`${url}/metrics`, { method, headers: { authorization } });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, HEAD");
+    }
+  });
 });
 
 describe("logs", () => {
@@ -143,6 +167,42 @@ describe("logs", () => {
       expect(requestIdFrom(sent)).toMatch(/^req_[0-9a-f]{32}$/);
     }
     expect(requestIdFrom(null)).not.toBe(requestIdFrom(null));
+  });
+
+  it("carries the client's X-Request-Id on every line an API call logs, however deep, and does not echo it in the answer", async () => {
+    const { logger, lines } = capture("json");
+    const KEY = Symbol.for("hookrelay.logger");
+    const holder = globalThis as typeof globalThis & { [KEY]?: unknown };
+    const previous = holder[KEY];
+    holder[KEY] = logger;
+    try {
+      // A handler that logs after an await and then fails: the pipeline logs the failure too.
+      const op = defineOperation({
+        method: "GET",
+        path: "/api/v1/log-probe",
+        operationId: "v1.test.logProbe",
+        tag: "Health",
+        summary: "probe",
+        access: "public",
+        response: { status: 204, description: "never" },
+        handler: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          loggerFor("[outbox]").info("deep in the handler");
+          throw new Error("probe failure");
+        },
+      });
+      const res = await handleOperation(op, new Request("http://127.0.0.1/api/v1/log-probe", { headers: { "x-request-id": "client-req-0042" } }), {});
+      expect(res.status).toBe(500);
+      expect(res.headers.get("x-request-id")).toBeNull();
+      expect(await res.text()).not.toContain("client-req-0042");
+      const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(parsed.map((l) => [l.msg, l.requestId])).toEqual([
+        ["[outbox] deep in the handler", "client-req-0042"],
+        ["[api] GET /api/v1/log-probe failed", "client-req-0042"],
+      ]);
+    } finally {
+      holder[KEY] = previous;
+    }
   });
 
   it("censors secret-looking fields if one is ever logged", () => {
@@ -343,4 +403,16 @@ describe("an npm start instance's /metrics and logs after real deliveries", () =
     },
     240_000,
   );
+
+  // After the test above, so that the labelled counters have series (a counter with labels has none before its first increment).
+  it("has a series for every hookrelay_ metric the README's alert rules and production notes name", async () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Metrics and what to alert on"), readme.indexOf("### Traces"));
+    const rules = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(rules).toContain("alert: HookRelayBacklogStuck");
+    const named = new Set(section.match(/hookrelay_[a-z_]+[a-z]/g) ?? []);
+    expect(named.size).toBeGreaterThanOrEqual(8);
+    const scraped = new Set((await read()).map((s) => s.name));
+    for (const name of named) expect(scraped.has(name), `${name} is in a scrape`).toBe(true);
+  }, 30_000);
 });
