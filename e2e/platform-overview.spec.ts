@@ -55,6 +55,11 @@ test.describe("delivery overview", () => {
     await expect(overview.getByTestId("overview-backlog")).toContainText("1");
     // Waits of 2 s, 4 s and 3 min: p95 = 4 s + 0.9 × 176 s = 162.4 s.
     await expect(overview.getByTestId("overview-p95")).toContainText("2 min 42 s");
+    // Each chart's accessible name is its one-line summary (the 3-minute wait is the longest of any minute).
+    await expect(overview.getByRole("img", { name: "Attempts per minute: 4 in all, 2 failed." })).toBeVisible();
+    await expect(overview.getByRole("img", { name: "Failure rate per minute: 50.0 % over the range." })).toBeVisible();
+    await expect(overview.getByRole("img", { name: /^Backlog: at most \d+ waiting in the range; 1 now\.$/ })).toBeVisible();
+    await expect(overview.getByRole("img", { name: "p95 wait for a first attempt: at most 3 min in any minute of the range." })).toBeVisible();
     // The oldest waiting delivery was due 3 minutes before the seeding went on (however slow the sign-in).
     await expect(overview.getByTestId("overview-oldest")).toContainText(/^Oldest waiting([3-9]|\d\d) min/);
 

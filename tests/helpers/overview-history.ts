@@ -12,8 +12,8 @@ export interface HistoryItem {
   createdAt: Date;
   /** Svix's `deliverAt`: the delivery is due then instead of at `createdAt`. */
   deliverAt?: Date;
-  /** Scheduled attempts 1, 2, ... in order; none leaves the delivery waiting (PENDING, never attempted). */
-  attempts: { at: Date; ok: boolean }[];
+  /** Attempts 1, 2, ... in order (scheduled unless `trigger` says otherwise); none leaves the delivery waiting (PENDING, never attempted). */
+  attempts: { at: Date; ok: boolean; trigger?: "SCHEDULED" | "MANUAL" | "TEST" }[];
 }
 
 export type Query = (sql: string, params: unknown[]) => Promise<unknown>;
@@ -51,8 +51,8 @@ export async function insertHistory(query: Query, organizationId: string, items:
     for (const [i, attempt] of item.attempts.entries()) {
       await query(
         `INSERT INTO "Attempt" (id, "deliveryId", "messageId", "endpointId", "attemptNumber", trigger, url, "startedAt", "durationMs", succeeded, "statusCode", "errorKind")
-         VALUES ($1, $2, $3, $4, $5, 'SCHEDULED', 'https://receiver.example.test/hooks', ${utc("$6")}, 12, $7, $8, $9)`,
-        [`atmpt_${hex()}`, deliveryId, messageId, item.endpointId, i + 1, iso(attempt.at), attempt.ok, attempt.ok ? 200 : 500, attempt.ok ? null : "http_status"],
+         VALUES ($1, $2, $3, $4, $5, $10::"AttemptTrigger", 'https://receiver.example.test/hooks', ${utc("$6")}, 12, $7, $8, $9)`,
+        [`atmpt_${hex()}`, deliveryId, messageId, item.endpointId, i + 1, iso(attempt.at), attempt.ok, attempt.ok ? 200 : 500, attempt.ok ? null : "http_status", attempt.trigger ?? "SCHEDULED"],
       );
     }
   }

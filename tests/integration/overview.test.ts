@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { ensurePlatformOrganization, PLATFORM_ORGANIZATION_ID } from "@/lib/operational/platform";
 import { cachedOverview, FRESH_MS } from "@/lib/overview/cache";
 import { readOverview } from "@/lib/overview/query";
 import type { Overview } from "@/lib/overview/wire";
@@ -141,5 +142,73 @@ describe("the pages' reads", () => {
     expect(await cachedOverview(scope, "week", start + FRESH_MS.week - 1)).toBe(first);
     const again = await cachedOverview(scope, "week", start + FRESH_MS.week);
     expect(again.totals.succeeded).toBe(2);
+  });
+});
+
+/**
+ * Claims of docs/overview.md, each on its own hour of 1 June 2007 (an era nothing else writes), so
+ * the platform-wide figures of one hour hold only what its test wrote.
+ */
+const june = (hhmmss: string) => new Date(`2007-06-01T${hhmmss}Z`);
+
+describe("what the figures take in", () => {
+  it("counts manual and test attempts in their bucket, and leaves them out of the p95 wait for a first attempt", async () => {
+    const mixed = await createOrg();
+    const endpoint = await insertEndpoint(query, mixed.id);
+    await insertHistory(query, mixed.id, [
+      // Attempted 1 s after it was accepted, then sent again by hand 20 minutes later (and failed).
+      { endpointId: endpoint, createdAt: june("10:00:00"), attempts: [{ at: june("10:00:01"), ok: true }, { at: june("10:20:00"), ok: false, trigger: "MANUAL" }] },
+      // A test send, first attempted 10 minutes after its message: no scheduled wait.
+      { endpointId: endpoint, createdAt: june("10:30:00"), attempts: [{ at: june("10:40:00"), ok: true, trigger: "TEST" }] },
+    ]);
+    const overview = await readOverview({ organizationId: mixed.id }, "hour", june("10:59:00"));
+    expect(overview.totals).toMatchObject({ succeeded: 2, failed: 1, p95FirstAttemptMs: 1_000 });
+    const at = (hhmm: string) => overview.buckets.find((b) => b.start === june(`${hhmm}:00`).getTime())!;
+    expect(at("10:20")).toMatchObject({ succeeded: 0, failed: 1, p95FirstAttemptMs: null });
+    expect(at("10:40")).toMatchObject({ succeeded: 1, failed: 0, p95FirstAttemptMs: null });
+    expect(at("10:00")).toMatchObject({ succeeded: 1, failed: 0, p95FirstAttemptMs: 1_000 });
+  });
+
+  it("counts the platform organization's operator endpoints on the platform overview, linked to their operational webhook page", async () => {
+    await ensurePlatformOrganization(db);
+    const operator = await insertEndpoint(query, PLATFORM_ORGANIZATION_ID, { description: "Pager" });
+    await insertHistory(query, PLATFORM_ORGANIZATION_ID, [{ endpointId: operator, createdAt: june("14:10:00"), attempts: [{ at: june("14:10:01"), ok: false }] }]);
+    const overview = await readOverview("platform", "hour", june("14:59:00"));
+    expect(overview.totals).toMatchObject({ succeeded: 0, failed: 1 });
+    expect(overview.topFailing).toMatchObject([{ endpointId: operator, name: "Pager", failed: 1, href: `/platform/operational-webhooks/${operator}` }]);
+  });
+
+  it("lists the 5 endpoints with the most failed attempts, most first, when six failed", async () => {
+    const many = await createOrg();
+    const endpoints: string[] = [];
+    for (let i = 0; i < 6; i++) endpoints.push(await insertEndpoint(query, many.id));
+    // Endpoint i fails 6 - i times.
+    await insertHistory(
+      query,
+      many.id,
+      endpoints.map((endpointId, i) => ({
+        endpointId,
+        createdAt: june("18:00:00"),
+        attempts: Array.from({ length: 6 - i }, (_, n) => ({ at: june(`18:0${n}:30`), ok: false })),
+      })),
+    );
+    const overview = await readOverview("platform", "hour", june("18:59:00"));
+    expect(overview.topFailing.map((e) => [e.endpointId, e.failed])).toEqual(endpoints.slice(0, 5).map((id, i) => [id, 6 - i]));
+  });
+});
+
+describe("the pages' reads, as docs/overview.md states them", () => {
+  it("hold an hour's figures 5 s, a day's 30 s and a week's 2 min", async () => {
+    const held = await createOrg();
+    const endpoint = await insertEndpoint(query, held.id);
+    const scope = { organizationId: held.id };
+    const start = Date.now();
+    for (const [range, ms] of [["hour", 5_000], ["day", 30_000], ["week", 120_000]] as const) {
+      const first = await cachedOverview(scope, range, start);
+      await insertHistory(query, held.id, [{ endpointId: endpoint, createdAt: new Date(), attempts: [{ at: new Date(), ok: true }] }]);
+      expect(await cachedOverview(scope, range, start + ms - 1)).toBe(first);
+      const again = await cachedOverview(scope, range, start + ms);
+      expect(again.totals.succeeded).toBe(first.totals.succeeded + 1);
+    }
   });
 });

@@ -23,7 +23,11 @@ interface CollectedSpan {
   parentSpanId: string;
   name: string;
   kind: number;
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  status: number;
   attributes: Record<string, unknown>;
+  /** The path the collector received the span's export on. */
+  path: string;
 }
 
 const otlpAttribute = (value: Record<string, unknown>): unknown => value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue;
@@ -45,7 +49,8 @@ const collector = http.createServer((req, res) => {
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
           const attributes = Object.fromEntries(((s.attributes ?? []) as { key: string; value: Record<string, unknown> }[]).map((a) => [a.key, otlpAttribute(a.value)]));
-          spans.push({ service, traceId: hexId(s.traceId), spanId: hexId(s.spanId), parentSpanId: hexId(s.parentSpanId), name: String(s.name), kind: Number(s.kind), attributes });
+          const status = Number((s.status as { code?: unknown } | undefined)?.code ?? 0);
+          spans.push({ service, traceId: hexId(s.traceId), spanId: hexId(s.spanId), parentSpanId: hexId(s.parentSpanId), name: String(s.name), kind: Number(s.kind), status, attributes, path: String(req.url) });
         }
       }
     }
@@ -186,4 +191,102 @@ describe("a trace per message, from the API call through the executor to the out
     expect(values.filter((v) => v.includes(key) || v.includes("occurred_at") || v.startsWith("v1,"))).toEqual([]);
     expect(exports.every((e) => e.startsWith("POST /v1/traces application/json"))).toBe(true);
   }, 3 * COLD_MS);
+});
+
+describe("a message's trace across a failed attempt and its retry", () => {
+  it("continues a client's traceparent on the plain Node path; the retry's deliver span joins the trace, the failed POST has error status, the endpoint's own traceparent header is replaced; an executor given only OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_SERVICE_NAME exports there, under that name", async () => {
+    // The first test's worker exports to OTEL_EXPORTER_OTLP_ENDPOINT: only this one may deliver here.
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise<void>((resolve) => worker!.once("exit", () => resolve()));
+      worker.kill("SIGKILL");
+      await exited;
+    }
+    const failingOnce = await startReceiver({ mode: { kind: "sequence", modes: [{ kind: "status", status: 500 }, { kind: "status", status: 200 }] } });
+    const ownTraceparent = `00-${"a".repeat(32)}-${"b".repeat(16)}-01`;
+    try {
+      const { org, endpointId, actor } = await orgWithEndpoint(`${failingOnce.url}/hook`, { headers: [{ name: "traceparent", value: ownTraceparent }] });
+      const { key } = await createApiKey({ name: "tracing-retry", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
+      const spawned = spawnWorker({
+        DATABASE_URL: database.url,
+        APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY!,
+        EXECUTOR_APP_URL: `http://127.0.0.1:${app.port}`,
+        EXECUTOR_KEY: TEST_EXECUTOR_KEY,
+        EXECUTOR_SERVE: "local",
+        EXECUTOR_POLL_MS: "200",
+        WEBHOOK_RETRY_SCHEDULE: "200ms",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collectorUrl}/full/url/traces`,
+        OTEL_SERVICE_NAME: "hookrelay-executor-b",
+        // Not followed: the exporter is OTLP/HTTP with JSON bodies whatever the protocol asked for.
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+        OTEL_BSP_SCHEDULE_DELAY: "50",
+      });
+      worker = spawned.child;
+      await spawned.ready;
+
+      const clientTrace = "0af7651916cd43dd8448eb211c80319c";
+      const clientSpan = "b7ad6b7169203331";
+      const sent = await fetch(`${plainUrl}/api/v1/app/${org.slug}/msg`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}`, traceparent: `00-${clientTrace}-${clientSpan}-01` },
+        body: JSON.stringify(contractCreated(3)),
+      });
+      expect(sent.status).toBe(202);
+      const messageId = ((await sent.json()) as { id: string }).id;
+
+      // Attempt 1 answered 500, attempt 2 (the retry, 200 ms later) 200: each carries its own POST span's context, in the client's trace.
+      const received = await failingOnce.waitForRequests(2, COLD_MS);
+      const contexts = received.map((r) => TRACEPARENT.exec(String(r.headers.traceparent)));
+      expect(contexts.map((m) => m?.[1])).toEqual([clientTrace, clientTrace]);
+      expect(received.map((r) => r.headers.traceparent)).not.toContain(ownTraceparent);
+
+      const inTrace = await waitFor("both attempts' spans", async () => {
+        const found = spans.filter((s) => s.traceId === clientTrace);
+        return found.filter((s) => s.name === "POST").length === 2 && found.filter((s) => s.name === "deliver").length === 2 && found.some((s) => s.service === "hookrelay-test-api") && found;
+      }, 30_000, 50);
+      const api = inTrace.find((s) => s.service === "hookrelay-test-api")!;
+      expect(api).toMatchObject({
+        name: "POST /api/v1/app/{app_id}/msg",
+        kind: 2,
+        parentSpanId: clientSpan,
+        attributes: { "http.route": "/api/v1/app/{app_id}/msg", "http.request.method": "POST", "hookrelay.operation": "v1.message.create", "http.response.status_code": 202, "hookrelay.message.id": messageId },
+      });
+      const deliverOf = (attempt: number) => inTrace.find((s) => s.name === "deliver" && s.attributes["hookrelay.attempt"] === attempt);
+      expect(deliverOf(1)).toMatchObject({ parentSpanId: api.spanId, attributes: { "hookrelay.function": "deliver-first-attempts", "hookrelay.endpoint.id": endpointId } });
+      expect(deliverOf(2)).toMatchObject({ parentSpanId: api.spanId, attributes: { "hookrelay.function": "deliver-message", "hookrelay.endpoint.id": endpointId } });
+      const postOf = (attempt: number) => inTrace.find((s) => s.name === "POST" && s.parentSpanId === deliverOf(attempt)!.spanId);
+      expect(postOf(1)).toMatchObject({ spanId: contexts[0]![2], status: 2, attributes: { "http.response.status_code": 500 } });
+      expect(postOf(2)).toMatchObject({ spanId: contexts[1]![2], attributes: { "http.response.status_code": 200 } });
+      expect(postOf(2)!.status).not.toBe(2);
+
+      // The executor's spans went to the traces URL as given, under the service name given.
+      const executorSpans = inTrace.filter((s) => s.name !== api.name);
+      expect(executorSpans.map((s) => `${s.service} ${s.path}`)).toEqual(executorSpans.map(() => "hookrelay-executor-b /full/url/traces"));
+      expect(exports.filter((e) => e.startsWith("POST /full/url/traces ")).every((e) => e === "POST /full/url/traces application/json")).toBe(true);
+    } finally {
+      await failingOnce.close();
+    }
+  }, 3 * COLD_MS);
+});
+
+describe("the span of any other /api/v1 call", () => {
+  it("gives a message list call a SERVER span with its route, method, operation and status", async () => {
+    const { org, actor } = await orgWithEndpoint("http://127.0.0.1:9/unused");
+    const { key } = await createApiKey({ name: "tracing-list", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
+    const clientTrace = "5c7d2a1f0e9b8c7d6e5f4a3b2c1d0e9f";
+    const listed = await route("/api/v1/app/{app_id}/msg").GET(
+      new Request(`http://127.0.0.1:${app.port}/api/v1/app/${org.slug}/msg`, { headers: { authorization: `Bearer ${key}`, traceparent: `00-${clientTrace}-1111111111111111-01` } }),
+    );
+    expect(listed.status).toBe(200);
+    const [span] = await waitFor("the list call's span", async () => {
+      const found = spans.filter((s) => s.traceId === clientTrace);
+      return found.length > 0 && found;
+    }, 10_000, 50);
+    expect(span).toMatchObject({
+      service: "hookrelay-test-api",
+      name: "GET /api/v1/app/{app_id}/msg",
+      kind: 2,
+      parentSpanId: "1111111111111111",
+      attributes: { "http.route": "/api/v1/app/{app_id}/msg", "http.request.method": "GET", "hookrelay.operation": "v1.message.list", "http.response.status_code": 200 },
+    });
+  });
 });

@@ -1,11 +1,14 @@
 import type { ChildProcess } from "node:child_process";
+import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { inngest } from "@/inngest/client";
+import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
 import { startWatchdog, type Watchdog, type WatchdogConfig } from "@/inngest/executor/watchdog";
 import { recentStalls } from "@/inngest/executor/watchdog-jobs";
 import { db } from "@/lib/db";
 import { sendEvent } from "@/lib/messages/send-event";
 import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
+import { parseRetentionConfig } from "@/lib/retention/config";
 import { watchdogStalls } from "@/lib/observability/watchdog-metrics";
 import { contractCreated, orgWithEndpoint } from "@/tests/helpers/delivery-harness";
 import { createExecutorDatabase, spawnWorker, startTestApp, TEST_EXECUTOR_KEY, waitFor, type ExecutorDatabase, type TestApp } from "@/tests/helpers/executor-harness";
@@ -229,6 +232,86 @@ describe("the watchdog and overdue deliveries", () => {
       expect(await watchdog().pass()).not.toBeNull();
     } finally {
       client.release();
+    }
+  });
+});
+
+describe("the watchdog's housekeeping", () => {
+  it("deletes a stall recorded longer ago than EXECUTOR_RETENTION_DAYS at its next pass, and keeps a younger one", async () => {
+    const retentionMs = parseRetentionConfig({ EXECUTOR_RETENTION_DAYS: "2" }).executorMs;
+    const now = Date.now();
+    const insert = (subject: string, detectedAt: number) =>
+      database.pool.query(`INSERT INTO watchdog_stalls (kind, subject, since, detected_at, detail) VALUES ('delivery', $1, $2, $2, 'old')`, [subject, new Date(detectedAt)]);
+    const stamp = Date.now();
+    await insert(`expired-${stamp}`, now - 2 * 86_400_000 - 60_000);
+    await insert(`kept-${stamp}`, now - 2 * 86_400_000 + 60_000);
+    await watchdog({ retentionMs }).pass();
+    const { rows } = await database.pool.query<{ subject: string }>(`SELECT subject FROM watchdog_stalls WHERE subject LIKE $1`, [`%-${stamp}`]);
+    expect(rows.map((r) => r.subject)).toEqual([`kept-${stamp}`]);
+  });
+
+  it("wakes the executors (NOTIFY on their channel) after an executor stall, not after a delivery stall", async () => {
+    const listener = await database.pool.connect();
+    const heard: string[] = [];
+    // Published events wake the executors too, with `event:<name>`: only the other wake-ups are the watchdog's.
+    listener.on("notification", (n) => {
+      if (n.channel === WAKE_CHANNEL && !n.payload?.startsWith("event:")) heard.push(n.payload ?? "");
+    });
+    await listener.query(`LISTEN ${WAKE_CHANNEL}`);
+    // Notifications reach the listener's connection after the pass commits: a query on it is a round trip after them.
+    const settle = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await listener.query("SELECT 1");
+    };
+    try {
+      const { org } = await orgWithEndpoint("http://127.0.0.1:9/nobody-delivers");
+      const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(4));
+      if (!sent.ok) throw new Error(sent.message);
+      const deliveryId = (await db.delivery.findFirstOrThrow({ where: { messageId: sent.message.id } })).id;
+      // Only deliveries can stall here: no executor or run is ever late enough.
+      const deliveriesOnly = watchdog({ deliveryStallMs: 0, executorStallMs: 36_000_000, runStallMs: 36_000_000, intervalMs: 60_000 });
+      const found = await waitFor("the delivery stall", async () => (await deliveriesOnly.pass())?.some((s) => s.subject === deliveryId) || undefined, 10_000, 50);
+      expect(found).toBe(true);
+      await settle();
+      expect(heard).toEqual([]);
+
+      const id = `silent-${Date.now()}`;
+      const silentSince = new Date(Date.now() - 60_000);
+      await database.pool.query(`INSERT INTO executor_workers (id, started_at, heartbeat_at) VALUES ($1, $2, $2)`, [id, silentSince]);
+      const recorded = await watchdog({ intervalMs: 60_000 }).pass();
+      expect(recorded?.some((s) => s.kind === "executor" && s.subject === id)).toBe(true);
+      await settle();
+      expect(heard).toEqual(["watchdog"]);
+    } finally {
+      await listener.query(`UNLISTEN ${WAKE_CHANNEL}`);
+      listener.release();
+    }
+  });
+
+  it("loses the lock when PostgreSQL ends the idle transaction of a server frozen mid-pass", async () => {
+    // A pass whose server freezes right after it took the lock: its next statement never goes out.
+    const held = await database.pool.connect();
+    held.on("error", () => {});
+    let frozen = false;
+    const frozenPool = {
+      connect: async () => ({
+        query: (text: string, params?: unknown[]) => {
+          if (frozen) return new Promise(() => {});
+          if (text.includes("pg_try_advisory_xact_lock")) frozen = true;
+          return held.query(text, params);
+        },
+        release: () => {},
+      }),
+    } as unknown as pg.Pool;
+    // Its interval (1 s) is also how long PostgreSQL lets its transaction sit idle.
+    void startWatchdog(frozenPool, { ...CONFIG, intervalMs: 1_000 }, () => {}).pass();
+    await waitFor("the frozen pass to take the lock", async () => frozen || undefined, 10_000, 20);
+    try {
+      const other = watchdog({ intervalMs: 60_000 });
+      expect(await other.pass()).toBeNull();
+      await waitFor("the lock to be free again", async () => (await other.pass()) !== null, 10_000, 100);
+    } finally {
+      held.release(true);
     }
   });
 });
