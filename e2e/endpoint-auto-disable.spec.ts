@@ -34,7 +34,10 @@ test.describe("an endpoint disabled automatically", () => {
 
       await row.getByRole("link", { name: receiver.url }).click();
       await page.getByRole("button", { name: "Enable endpoint" }).click();
-      await expect(page.getByTestId("endpoint-status")).toHaveText("Enabled");
+      // Enabled again; its one recent attempt failed, so its status says so (the list's one status).
+      await expect(page.getByTestId("failing-badge")).toHaveText("Failing");
+      await expect(page.getByTestId("failing-badge")).toHaveAttribute("title", "Enabled, and its last attempt failed");
+      await expect(page.getByTestId("endpoint-status")).toHaveCount(0);
       await expect(notice).toHaveCount(0);
     } finally {
       await receiver.close();

@@ -122,7 +122,7 @@ export function EndpointStatus({ promise, id, disabled, webhooksEnabled }: { pro
       <HealthOf promise={promise} id={id}>
         {(h) =>
           h?.failing ? (
-            <Badge variant="destructive" title={`Enabled, and the last ${h.failureStreak} attempts failed`} data-testid="failing-badge">
+            <Badge variant="destructive" title={h.failureStreak === 1 ? "Enabled, and its last attempt failed" : `Enabled, and its last ${h.failureStreak} attempts failed`} data-testid="failing-badge">
               Failing
             </Badge>
           ) : (
