@@ -33,6 +33,8 @@ export interface WatchdogConfig {
   runStallMs: number;
   /** Recorded stalls are kept this long. */
   retentionMs: number;
+  /** Stalls of each kind recorded a pass at most (PASS_LIMIT; smaller in tests). */
+  passLimit?: number;
 }
 
 export interface Stall {
@@ -43,7 +45,10 @@ export interface Stall {
 }
 
 const WATCHDOG_LOCK = 0x68727764; // "hrwd"
-/** Each kind records at most this many stalls a pass; the rest are found by the next ones. */
+/**
+ * Each kind records at most this many stalls a pass; the rest are found by the next ones, which
+ * skip what is recorded already (an outage of more than this many keeps being counted).
+ */
 const PASS_LIMIT = 500;
 /** Stall lines logged a pass; the others are summed up in one more line. */
 const LOGGED = 20;
@@ -104,6 +109,8 @@ async function executorStalls(client: Client, now: Date, config: WatchdogConfig)
     `WITH stalled AS (
        UPDATE executor_workers SET stalled_at = $1
         WHERE id IN (SELECT id FROM executor_workers WHERE heartbeat_at < $2 AND stalled_at IS NULL ORDER BY heartbeat_at LIMIT $3)
+          -- Checked again on the row as updated: a heartbeat written meanwhile is not a stall.
+          AND heartbeat_at < $2 AND stalled_at IS NULL
        RETURNING id, heartbeat_at
      )
      INSERT INTO watchdog_stalls (kind, subject, since, detected_at, detail)
@@ -117,7 +124,7 @@ async function executorStalls(client: Client, now: Date, config: WatchdogConfig)
                         AND r.wake_at BETWEEN s.heartbeat_at - interval '1 hour' AND $1::timestamptz + interval '1 hour') held
      ON CONFLICT (kind, subject, since) DO NOTHING
      ${RETURNING}`,
-    [now, new Date(now.getTime() - config.executorStallMs), PASS_LIMIT],
+    [now, new Date(now.getTime() - config.executorStallMs), config.passLimit ?? PASS_LIMIT],
   );
   return rows;
 }
@@ -129,11 +136,12 @@ async function runStalls(client: Client, now: Date, config: WatchdogConfig): Pro
             r.function_id || ', leased by ' || coalesce(r.leased_by, 'nobody') || ': lease expired and no executor took the run over'
        FROM executor_runs r
       WHERE r.status = 'RUNNING' AND r.wake_at < $2
+        AND NOT EXISTS (SELECT 1 FROM watchdog_stalls w WHERE w.kind = 'run' AND w.subject = r.id AND w.since = r.wake_at)
       ORDER BY r.wake_at
       LIMIT $3
      ON CONFLICT (kind, subject, since) DO NOTHING
      ${RETURNING}`,
-    [now, new Date(now.getTime() - config.runStallMs), PASS_LIMIT],
+    [now, new Date(now.getTime() - config.runStallMs), config.passLimit ?? PASS_LIMIT],
   );
   return rows;
 }
@@ -146,11 +154,12 @@ async function deliveryStalls(client: Client, now: Date, config: WatchdogConfig)
             'attempt ' || (d."attemptCount" + 1) || ' of message ' || d."messageId" || ' to endpoint ' || d."endpointId" || ' is due and not made'
        FROM "Delivery" d JOIN "Organization" o ON o.id = d."organizationId"
       WHERE d.status = 'PENDING' AND d."nextAttemptAt" < ($2::timestamptz AT TIME ZONE 'UTC') AND o."disabledAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM watchdog_stalls w WHERE w.kind = 'delivery' AND w.subject = d.id AND w.since = d."nextAttemptAt" AT TIME ZONE 'UTC')
       ORDER BY d."nextAttemptAt"
       LIMIT $3
      ON CONFLICT (kind, subject, since) DO NOTHING
      ${RETURNING}`,
-    [now, new Date(now.getTime() - config.deliveryStallMs), PASS_LIMIT],
+    [now, new Date(now.getTime() - config.deliveryStallMs), config.passLimit ?? PASS_LIMIT],
   );
   return rows;
 }

@@ -222,6 +222,25 @@ describe("the watchdog and overdue deliveries", () => {
     expect((await stallsOf("delivery", deliveryId))[0]!.detail).toContain(`message ${sent.message.id}`);
   });
 
+  it("an outage larger than a pass's limit keeps being recorded: each pass takes the next overdue deliveries, not the same ones again", async () => {
+    const { org } = await orgWithEndpoint("http://127.0.0.1:9/nobody-delivers-either");
+    const ids: string[] = [];
+    for (const n of [4, 5, 6]) {
+      const sent = await sendEvent({ id: org.id, webhooksEnabled: true }, contractCreated(n));
+      if (!sent.ok) throw new Error("sending failed");
+      ids.push((await db.delivery.findFirstOrThrow({ where: { messageId: sent.message.id } })).id);
+    }
+    // Only this test's deliveries are overdue enough: the other tests' are recorded already or younger.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const w = watchdog({ deliveryStallMs: 1_000, intervalMs: 60_000, passLimit: 1 });
+    const found: string[] = [];
+    for (let pass = 0; pass < 50 && ids.some((id) => !found.includes(id)); pass++) {
+      for (const s of (await w.pass()) ?? []) if (s.kind === "delivery") found.push(s.subject);
+    }
+    for (const id of ids) expect(found).toContain(id);
+    for (const id of ids) expect(await stallsOf("delivery", id)).toHaveLength(1);
+  });
+
   it("one pass at a time: a second watchdog skips while the first holds the lock", async () => {
     const client = await database.pool.connect();
     try {
