@@ -31,7 +31,9 @@ const BACKLOG_SQL = `
             count(*) FILTER (WHERE d."attemptCount" > 0 AND d."nextAttemptAt" > $1::timestamp) AS retries
        FROM "Delivery" d
       WHERE d."organizationId" = o.id AND d.status = 'PENDING'
-   ) b`;
+   ) b
+   -- An organization staff disabled holds its deliveries on purpose: not a backlog to alert on (the watchdog leaves them alone too).
+   WHERE o."disabledAt" IS NULL`;
 
 /** Unfinished runs only (`wake_at` is null once a run ends), on `executor_runs (wake_at)`. */
 const RUNS_SQL = `SELECT lower(status::text) AS state, count(*)::bigint AS runs FROM executor_runs WHERE wake_at IS NOT NULL GROUP BY status`;

@@ -70,6 +70,24 @@ describe("the database gauges", () => {
     await database.pool.query(`DELETE FROM "Delivery"`);
   });
 
+  it("leave out the deliveries of an organization staff disabled: they wait on purpose (README's HookRelayBacklogStuck stays quiet)", async () => {
+    await delivery("dlv_held", 0, DUE);
+    await delivery("dlv_held_retry", 1, new Date(DUE.getTime() + 3_600_000));
+    const counted = await databaseGauges(new Date(DUE.getTime() + 60_000));
+    expect(value(counted, "hookrelay_delivery_backlog")).toBe(1);
+    expect(value(counted, "hookrelay_delivery_retries_pending")).toBe(1);
+    await database.pool.query(`UPDATE "Organization" SET "disabledAt" = now() WHERE id = 'org_gauges'`);
+    try {
+      const held = await databaseGauges(new Date(DUE.getTime() + 60_000));
+      expect(value(held, "hookrelay_delivery_backlog")).toBe(0);
+      expect(value(held, "hookrelay_delivery_backlog_oldest_age_seconds")).toBe(0);
+      expect(value(held, "hookrelay_delivery_retries_pending")).toBe(0);
+    } finally {
+      await database.pool.query(`UPDATE "Organization" SET "disabledAt" = NULL WHERE id = 'org_gauges'`);
+      await database.pool.query(`DELETE FROM "Delivery"`);
+    }
+  });
+
   it("read through one connection of their own, however many scrapes run at once", async () => {
     await Promise.all(Array.from({ length: 4 }, () => databaseGauges()));
     const { rows } = await database.pool.query<{ n: number }>(
