@@ -1,5 +1,6 @@
+import type { tracing } from "@opentelemetry/sdk-node";
 import { z } from "zod";
-import { tracingEnabled } from "@/lib/observability/tracing";
+import { TRACER, tracingEnabled } from "@/lib/observability/tracing";
 
 /**
  * Starts OpenTelemetry's SDK in this process when tracing is on (tracing.ts): manual spans only
@@ -27,11 +28,51 @@ export async function startTracing(serviceName: string): Promise<() => Promise<v
   const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([import("@opentelemetry/sdk-node"), import("@opentelemetry/exporter-trace-otlp-http")]);
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME || serviceName,
-    traceExporter: new OTLPTraceExporter(),
+    traceExporter: scrubbingExporter(new OTLPTraceExporter()),
     instrumentations: [],
     metricReaders: [],
     logRecordProcessors: [],
   });
   sdk.start();
   return () => sdk.shutdown();
+}
+
+/** Paths whose segment after the prefix is a secret: an invite's token, a test receiver's. */
+const TOKEN_PATH = /\/(invite|test-receiver|play)\/[^/?#\s]+/g;
+/** Attributes other libraries (Next's request spans) fill with the request's URL. */
+const URL_ATTRIBUTES = new Set(["http.target", "http.url", "url.full", "url.path", "url.query", "next.route"]);
+
+/** A URL or path as it may be exported: no query string, no token in the path. */
+export function redactUrl(text: string): string {
+  return text.replace(/\?\S*/, "").replace(TOKEN_PATH, "/$1/[token]");
+}
+
+/**
+ * A span of another tracer as it may leave the process. Next's own request spans (exported
+ * because this SDK registers the global provider, and kept: the API's span nests in them) carry the
+ * request's URL in their name and `http.target`, which can hold an invite's or a test receiver's
+ * token and any query string. Our spans (tracer `hookrelay`) never carry them and pass as they are.
+ */
+export function scrubSpan(span: tracing.ReadableSpan): tracing.ReadableSpan {
+  if (span.instrumentationScope.name === TRACER) return span;
+  const name = redactUrl(span.name);
+  let changed = name !== span.name;
+  const attributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(span.attributes)) {
+    const scrubbed = URL_ATTRIBUTES.has(key) && typeof value === "string" ? key === "url.query" ? "" : redactUrl(value) : value;
+    if (scrubbed !== value) changed = true;
+    attributes[key] = scrubbed;
+  }
+  if (!changed) return span;
+  // The span's own methods (spanContext()) and other fields are read through the prototype.
+  return Object.create(span, { name: { value: name, enumerable: true }, attributes: { value: attributes, enumerable: true } }) as tracing.ReadableSpan;
+}
+
+/** `inner` exporting every span through `scrubSpan`. */
+export function scrubbingExporter(inner: tracing.SpanExporter): tracing.SpanExporter {
+  return {
+    export: (spans, done) => inner.export(spans.map(scrubSpan), done),
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
 }

@@ -10,11 +10,13 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
  * One trace per message: the API call's span (`runOperation`), then, in the executor process, one
  * `deliver` span per delivery continuing it from the `traceparent` stored with the delivery's event
  * (inngest/events.ts), and its `POST` span, whose context the receiver gets as `traceparent`.
- * Spans carry ids (message, endpoint, delivery), never payloads, URLs' queries or secrets.
+ * Spans carry ids (message, endpoint, delivery), never payloads, URLs' queries or secrets; Next's own
+ * request spans are scrubbed of their URL's query and tokens before export (tracing-sdk.ts).
  */
 export const tracingEnabled = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 
-const TRACER = "hookrelay";
+/** The tracer of the product's own spans (tracing-sdk.ts passes them unchanged). */
+export const TRACER = "hookrelay";
 
 type Attributes = Record<string, string | number | boolean>;
 
