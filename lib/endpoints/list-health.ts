@@ -1,4 +1,5 @@
 import { endpointHealth, type EndpointHealth } from "@/lib/endpoints/health";
+import { errorFields, loggerFor } from "@/lib/observability/log";
 
 /** What the endpoints list shows per row: small, since every row's health travels to the browser. */
 export interface ListHealth {
@@ -27,4 +28,16 @@ function toListHealth(h: EndpointHealth): ListHealth {
 export async function listHealth(organizationId: string, endpointIds: readonly string[]): Promise<Record<string, ListHealth>> {
   const health = await endpointHealth(organizationId, endpointIds);
   return Object.fromEntries([...health].map(([id, h]) => [id, toListHealth(h)]));
+}
+
+/**
+ * `listHealth` for a page that streams it (not awaited): a failed query is logged and read as no
+ * health, so the page stays usable (cells read "No attempts yet", the status falls back to the
+ * endpoint's own) instead of failing where the promise is read.
+ */
+export function streamedListHealth(organizationId: string, endpointIds: readonly string[]): Promise<Record<string, ListHealth>> {
+  return listHealth(organizationId, endpointIds).catch((error: unknown) => {
+    loggerFor("[page]").error(errorFields(error), "endpoint health failed");
+    return {};
+  });
 }

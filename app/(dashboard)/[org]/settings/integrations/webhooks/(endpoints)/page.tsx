@@ -9,9 +9,8 @@ import { requireMemberPage } from "@/lib/auth/session";
 import { deliveryConfig } from "@/lib/delivery/config";
 import { describeSchedule } from "@/lib/delivery/schedule";
 import { listEndpoints } from "@/lib/endpoints/endpoints";
-import { listHealth } from "@/lib/endpoints/list-health";
+import { streamedListHealth } from "@/lib/endpoints/list-health";
 import { newEndpointPath } from "@/lib/routes";
-import { errorFields, loggerFor } from "@/lib/observability/log";
 
 export const metadata: Metadata = { title: "Endpoints · Webhooks" };
 
@@ -21,11 +20,7 @@ export default async function EndpointsPage({ params }: { params: Promise<{ org:
   const canManage = hasRole(role, MANAGE_ROLE);
   const endpoints = await listEndpoints(organization.id);
   // Not awaited: the table renders at once and every row's health streams in from this one query.
-  const health = listHealth(organization.id, endpoints.map((e) => e.id)).catch((error: unknown) => {
-    // The list stays usable without health: the cells then read "No attempts yet".
-    loggerFor("[page]").error(errorFields(error), "endpoint health failed");
-    return {};
-  });
+  const health = streamedListHealth(organization.id, endpoints.map((e) => e.id));
   return (
     <section aria-labelledby="endpoints-heading" className="space-y-4">
       <div className="flex items-center justify-between gap-4">

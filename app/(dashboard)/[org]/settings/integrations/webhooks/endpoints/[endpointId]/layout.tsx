@@ -7,7 +7,7 @@ import { RecoveryMenu } from "@/components/recovery/recovery-menu";
 import { TaskList } from "@/components/recovery/task-list";
 import { hasRole, MANAGE_ROLE } from "@/lib/auth/roles";
 import { requireMemberPage } from "@/lib/auth/session";
-import { listHealth } from "@/lib/endpoints/list-health";
+import { streamedListHealth } from "@/lib/endpoints/list-health";
 import { endpointForPage } from "@/lib/endpoints/lookup";
 
 export default async function EndpointLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string; endpointId: string }> }) {
@@ -25,7 +25,7 @@ export default async function EndpointLayout({ children, params }: { children: R
               {endpoint.url}
             </h2>
             {/* The same one status as the endpoints list (disabled, paused, failing or enabled); the health streams in. */}
-            <EndpointStatus promise={listHealth(organization.id, [endpoint.id])} id={endpoint.id} disabled={endpoint.disabled} webhooksEnabled={organization.webhooksEnabled} />
+            <EndpointStatus promise={streamedListHealth(organization.id, [endpoint.id])} id={endpoint.id} disabled={endpoint.disabled} webhooksEnabled={organization.webhooksEnabled} />
           </div>
           {endpoint.description ? <p className="text-sm text-muted-foreground">{endpoint.description}</p> : null}
         </div>
