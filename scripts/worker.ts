@@ -31,12 +31,18 @@ const prefix = process.env.WORKER_LOG_PREFIX ?? `[${process.env.WORKER_NAME ?? "
 const logger = loggerFor(prefix);
 const log = (line: string) => logger.info(line);
 
-/** Over IPC when `npm start` started this process; on METRICS_PORT (loopback and beyond, with the token) otherwise. */
-function startMetrics(): http.Server | null {
+/**
+ * Over IPC when `npm start` started this process (it sets HOOKRELAY_PROCESS and holds the IPC
+ * channel); on METRICS_PORT (loopback and beyond, with the token) otherwise: a worker that another
+ * parent (pm2, a cluster) forked with an IPC channel still serves its port. Resolves once
+ * listening; a port that cannot be bound stops the start with the reason.
+ */
+async function startMetrics(): Promise<http.Server | null> {
   const { token, port } = parseMetricsConfig();
   if (!token) return null;
-  startProcessMetrics(process.env.HOOKRELAY_PROCESS ?? "worker");
-  if (process.send) {
+  const spawnedByStart = process.env.HOOKRELAY_PROCESS;
+  startProcessMetrics(spawnedByStart ?? "worker");
+  if (spawnedByStart && process.send) {
     answerMetricsRequests();
     return null;
   }
@@ -49,7 +55,16 @@ function startMetrics(): http.Server | null {
   const server = http.createServer((req, res) => {
     if (!handle(req, res)) res.writeHead(404).end();
   });
-  server.listen(port, () => log(`metrics on port ${port}`));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "EADDRINUSE" ? "is in use by another process" : error.code === "EACCES" ? "may not be bound by this user" : `cannot be bound (${error.message})`;
+      reject(new MetricsConfigError(`METRICS_PORT ${port} ${why}: choose another port, or unset METRICS_PORT to serve no /metrics from this worker.`));
+    });
+    server.listen(port, () => resolve());
+  });
+  // After the start, a server error (rare: the socket failing) is logged; deliveries go on.
+  server.on("error", (error) => logger.error(errorFields(error), "metrics: the server failed"));
+  log(`metrics on port ${port}`);
   return server;
 }
 
@@ -64,7 +79,7 @@ async function main() {
   }
   // Before the functions run: their deliveries continue the traces of the calls that created them.
   const stopTracing = await startTracing("hookrelay-executor");
-  const metricsServer = startMetrics();
+  const metricsServer = await startMetrics();
   const databaseUrl = env.DATABASE_URL ?? urlFor(env.EMBEDDED_PG_PORT, EMBEDDED_DATABASE);
   // Functions served by this process (deliveries) read the same database and signing secrets as the app.
   process.env.DATABASE_URL = databaseUrl;

@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { ChildProcess } from "node:child_process";
 import type { InngestFunction } from "inngest";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -162,6 +163,22 @@ describe("executor processes", () => {
     const text = await (await scrape(`Bearer ${token}`)).text();
     expect(text).toMatch(/^hookrelay_process_resident_memory_bytes\{process="worker"\} \d/m);
   }, 3 * COLD_MS);
+
+  it("a standalone worker whose METRICS_PORT is taken stops at start with the reason (exit 1), before it claims anything", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
+    const takenPort = (taken.address() as net.AddressInfo).port;
+    try {
+      const w = worker({ METRICS_TOKEN: "worker-metrics-token-0123456789", METRICS_PORT: String(takenPort) });
+      const code = await new Promise<number | null>((resolve) => w.child.once("exit", (c) => resolve(c)));
+      await w.ready.catch(() => {});
+      expect(code).toBe(1);
+      expect(w.output()).toContain(`METRICS_PORT ${takenPort} is in use by another process`);
+      expect(w.output()).not.toContain("started:");
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  }, COLD_MS);
 
   it(`two workers complete ${RUNS} runs of a 3-step function, each step body exactly once`, async () => {
     const workers = [worker(), worker()];
