@@ -125,8 +125,18 @@ function readDismissed(): string {
   }
 }
 
+/** The dismissed ids in a stored value; anything else (edited by hand, another version's) reads as none. */
+function parseDismissed(raw: string): string[] {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 function dismiss(taskId: string) {
-  const ids = new Set<string>(JSON.parse(readDismissed()) as string[]);
+  const ids = new Set<string>(parseDismissed(readDismissed()));
   ids.add(taskId);
   try {
     // The newest hundred are enough: older operations drop out of the list anyway.
@@ -146,7 +156,7 @@ function useDismissed(): Set<string> {
     readDismissed,
     () => "[]",
   );
-  return new Set(JSON.parse(raw) as string[]);
+  return new Set(parseDismissed(raw));
 }
 
 function TaskRow({

@@ -17,8 +17,9 @@ export function cachedOverview(scope: OverviewScope, range: OverviewRange, now: 
   const key = `${scope === "platform" ? "platform" : scope.organizationId}|${range}`;
   const hit = entries.get(key);
   if (hit && now - hit.at < FRESH_MS[range]) return hit.overview;
-  const overview = readOverview(scope, range).catch((error: unknown) => {
-    entries.delete(key);
+  const overview: Promise<Overview> = readOverview(scope, range).catch((error: unknown) => {
+    // Only this read's entry: a newer read of the same key may have replaced it meanwhile.
+    if (entries.get(key)?.overview === overview) entries.delete(key);
     throw error;
   });
   entries.delete(key);

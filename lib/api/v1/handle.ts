@@ -255,11 +255,9 @@ export function handleOperation(op: AnyOperation, request: Request, rawParams: R
 
 /** `handleOperation` for a request that is not a web `Request` (the plain Node server's). Traced when tracing is on (lib/observability/tracing.ts). */
 export function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
-  // The server script gave the request its id already; Next's route handlers called otherwise (tests) get one here.
-  return withRequestId(currentRequestId() ?? requestIdFrom(request.headers.get("x-request-id")), () => {
-    if (tracingEnabled) return apiSpan(op, request.headers, () => runPipeline(op, request, rawParams, url));
-    return runPipeline(op, request, rawParams, url);
-  });
+  const pipeline = () => (tracingEnabled ? apiSpan(op, request.headers, () => runPipeline(op, request, rawParams, url)) : runPipeline(op, request, rawParams, url));
+  // The server script gave the request its id already (no second context then); Next's route handlers called otherwise (tests) get one here.
+  return currentRequestId() ? pipeline() : withRequestId(requestIdFrom(request.headers.get("x-request-id")), pipeline);
 }
 
 async function runPipeline(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
