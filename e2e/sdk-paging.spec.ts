@@ -86,6 +86,8 @@ test.describe("paging through the svix SDK", () => {
       };
       for (let n = 0; n < 5; n++) await send(n);
       const attempts = (options: { limit?: number; iterator?: string | null }) => client.messageAttempt.listByEndpoint(org.slug, endpoints[0]!, options);
+      // An attempt is recorded once its answer is in: the receiver sees the request a moment before.
+      await expect.poll(async () => (await attempts({ limit: 250 })).data.length, { timeout: DELIVERY_MS }).toBe(5);
       const all = await attempts({ limit: 250 });
       expect(all.data).toHaveLength(5);
       await walkBothWays(attempts, idsOf(all));
@@ -94,6 +96,7 @@ test.describe("paging through the svix SDK", () => {
       const kept = all.prevIterator!;
       expect(await attempts({ iterator: kept })).toMatchObject({ data: [], done: true });
       const later = [await send(5), await send(6)];
+      await expect.poll(async () => (await attempts({ iterator: kept })).data.length, { timeout: DELIVERY_MS }).toBe(2);
       const polled = await attempts({ iterator: kept });
       expect(polled.data.map((a) => a.msgId)).toEqual([...later].reverse());
       expect(polled.done).toBe(true);
