@@ -105,7 +105,7 @@ export function OperationDetails({ org, anchor, label }: { org: string; anchor: 
       {open ? (
         <div className="space-y-5 border-t p-3 sm:p-4" aria-busy={details.isFetching}>
           {details.isPending ? (
-            <div className="space-y-2" aria-label="Loading the tables">
+            <div role="status" className="space-y-2" aria-busy="true" aria-label="Loading the tables">
               <Skeleton className="h-4 w-40" />
               <Skeleton className="h-24 w-full" />
             </div>

@@ -281,7 +281,7 @@ function CursorPagination({ page }: { page: CursorPage }) {
 /** The loading state of a list, for the route's loading.tsx: the shape of the table, no data. */
 export function DataTableSkeleton({ columns = 4, rows = 5, label = "Loading" }: { columns?: number; rows?: number; label?: string }) {
   return (
-    <div className="space-y-2" aria-busy="true" aria-label={label} data-testid="data-table-skeleton">
+    <div role="status" className="space-y-2" aria-busy="true" aria-label={label} data-testid="data-table-skeleton">
       <Skeleton className="h-9 w-full max-w-sm" />
       <div className="divide-y rounded-md border">
         {Array.from({ length: rows }, (_, r) => (
