@@ -115,7 +115,8 @@ export async function recordAttempts(records: Recorded[], attemptNumber: number,
   const disabled = new Set<EndpointId>();
   const cutoff = failureDisableCutoff(now, deliveryConfig());
   const failing = await recordScheduledAttempts(records, attemptNumber, trigger, cutoff);
-  observeAttempts(records, attemptNumber);
+  // A test send (the endpoint's Testing tab) is not traffic: left out of the metrics, as the overview leaves it out.
+  if (trigger === "SCHEDULED") observeAttempts(records, attemptNumber);
   if (!cutoff) return disabled;
   for (const endpointId of failing) {
     const last = records.findLast((r) => r.context.endpointId === endpointId && !r.outcome.ok);

@@ -17,6 +17,7 @@ import { createLogger, loggerFor, requestIdFrom, withRequestId } from "@/lib/obs
 import { ERROR_KINDS, OUTCOMES, STATUS_CLASSES } from "@/lib/observability/metrics";
 import { RUN_STATES } from "@/lib/observability/metrics-db";
 import { metricsEndpoint } from "@/lib/observability/metrics-endpoint";
+import { sendTestMessage } from "@/lib/messages/send-test";
 import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { EMBEDDED_DATABASE } from "@/scripts/lib/server/bootstrap";
 import { urlFor } from "@/scripts/lib/server/embedded-postgres";
@@ -316,6 +317,12 @@ describe("an npm start instance's /metrics and logs after real deliveries", () =
       const endpoints = 3;
 
       const before = await read();
+      // A test send from the endpoint's Testing tab goes through the same executor but is not
+      // traffic: no attempt, finished delivery or first-attempt delay of it is counted. Sent and
+      // delivered before the API's messages, so that a count of it would be in the final read.
+      const testSend = await sendTestMessage(org, okEndpoint, { eventType: "contract.created", payload: { ...contractCreated(0).payload, contract: { ...(contractCreated(0).payload.contract as Record<string, unknown>), id: PAYLOAD_MARKER } } });
+      if (!testSend.ok) throw new Error(`test send refused: ${testSend.message}`);
+      await waitFor("the test send delivered", async () => (await db.delivery.findUnique({ where: { id: testSend.deliveryId } }))?.status === "SUCCEEDED", 60_000, 100);
       const send = (n: number, authorization = `Bearer ${key}`) => {
         const message = contractCreated(n);
         const payload = { ...message.payload, contract: { ...(message.payload.contract as Record<string, unknown>), id: PAYLOAD_MARKER } };
@@ -332,11 +339,11 @@ describe("an npm start instance's /metrics and logs after real deliveries", () =
       expect((await send(99, `Bearer ${WRONG_KEY}`)).status).toBe(401);
 
       // Every delivery ends: the 500s and refusals after their two attempts (WEBHOOK_RETRY_SCHEDULE=1s).
-      await ok.waitForRequests(MESSAGES, 60_000);
+      await ok.waitForRequests(MESSAGES + 1, 60_000);
       await failing.waitForRequests(MESSAGES * 2, 60_000);
       await waitFor(
         "every delivery to end",
-        async () => (await db.delivery.count({ where: { organizationId: org.id, status: { in: ["SUCCEEDED", "FAILED"] } } })) === MESSAGES * endpoints,
+        async () => (await db.delivery.count({ where: { organizationId: org.id, status: { in: ["SUCCEEDED", "FAILED"] } } })) === MESSAGES * endpoints + 1, // and the test send's
         60_000,
         100,
       );
