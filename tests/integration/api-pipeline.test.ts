@@ -135,9 +135,11 @@ describe("per-key rate limit", () => {
   });
 
   it("answers 429 in the API's shape with retry-after, counted per key", async () => {
-    const { org, key, keyId } = await orgKey();
     const limit = apiConfig().API_RATE_LIMIT_PER_SECOND;
     for (let attempt = 0; attempt < 5; attempt++) {
+      // A fresh key each try: a try whose second ended in between was let through on a chunk this
+      // process reserved in the new second, and the next tries of that second would spend it.
+      const { org, key, keyId } = await orgKey();
       // Fill this key's current window, then ask once more in the same second.
       await db.$executeRaw`INSERT INTO "ApiRateWindow" ("apiKeyId", "windowStart", "count") VALUES (${keyId}, date_trunc('second', clock_timestamp()), ${limit})
         ON CONFLICT ("apiKeyId") DO UPDATE SET "windowStart" = EXCLUDED."windowStart", "count" = EXCLUDED."count"`;
