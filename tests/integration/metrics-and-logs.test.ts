@@ -316,20 +316,23 @@ describe("an npm start instance's /metrics and logs after real deliveries", () =
       const { key } = await createApiKey({ name: "metrics test", scope: "ORGANIZATION", organizationId: org.id, createdById: actor.id });
       const endpoints = 3;
 
+      // Every payload carries the marker the logs must never show.
+      const marked = (n: number) => {
+        const message = contractCreated(n);
+        return { ...message, payload: { ...message.payload, contract: { ...(message.payload.contract as Record<string, unknown>), id: PAYLOAD_MARKER } } };
+      };
       const before = await read();
       // A test send from the endpoint's Testing tab goes through the same executor but is not
       // traffic: no attempt, finished delivery or first-attempt delay of it is counted. Sent and
       // delivered before the API's messages, so that a count of it would be in the final read.
-      const testSend = await sendTestMessage(org, okEndpoint, { eventType: "contract.created", payload: { ...contractCreated(0).payload, contract: { ...(contractCreated(0).payload.contract as Record<string, unknown>), id: PAYLOAD_MARKER } } });
+      const testSend = await sendTestMessage(org, okEndpoint, marked(0));
       if (!testSend.ok) throw new Error(`test send refused: ${testSend.message}`);
       await waitFor("the test send delivered", async () => (await db.delivery.findUnique({ where: { id: testSend.deliveryId } }))?.status === "SUCCEEDED", 60_000, 100);
       const send = (n: number, authorization = `Bearer ${key}`) => {
-        const message = contractCreated(n);
-        const payload = { ...message.payload, contract: { ...(message.payload.contract as Record<string, unknown>), id: PAYLOAD_MARKER } };
         return fetch(`http://127.0.0.1:${port}/api/v1/app/${org.slug}/msg`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization },
-          body: JSON.stringify({ ...message, payload }),
+          body: JSON.stringify(marked(n)),
         });
       };
       // `next dev` compiles the route at its first call.
