@@ -67,6 +67,23 @@ export function cpuByKind(root: number): Map<string, number> {
   return out;
 }
 
+/**
+ * CPU ms of `root`'s tree including its children that exited and were reaped (cutime + cstime):
+ * monotonic for a server like PostgreSQL whose backends come and go, where `cpuByKind` would lose
+ * an exited backend's time.
+ */
+export function treeCpuWithReaped(root: number): number {
+  let reaped = 0;
+  try {
+    const stat = readFileSync(`/proc/${root}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    reaped = ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    // Gone: only the tree's live processes (none) remain.
+  }
+  return tree(root).reduce((sum, s) => sum + s.cpuMs, reaped);
+}
+
 export function rssKb(root: number): number {
   return tree(root).reduce((sum, s) => sum + s.rssKb, 0);
 }

@@ -1,0 +1,272 @@
+/**
+ * Two checkouts side by side: is this one slower than another? On a shared machine whose speed
+ * drifts by ±10–20 % over minutes, two `npm run bench:delivery` runs taken one after the other can
+ * differ by more than the change being measured. Here both apps run at once, each with its own
+ * embedded PostgreSQL and its own receiver on 127.0.0.1, and the same bursts alternate between them,
+ * round after round (A B, then B A, ...): drift reaches both sides alike, and each round gives one
+ * ratio.
+ *
+ *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics]
+ *
+ * The other checkout is the base (e.g. `git clone . /tmp/base && cd /tmp/base && git checkout <commit>
+ * && npm ci`); this checkout is compared against it. Each is built first if needed (NEXT_DIST_DIR
+ * .next-test) and started with its own `scripts/start.ts`, which migrates its own database.
+ * `--metrics`: this side runs with METRICS_TOKEN set and `/metrics` scraped every 5 s, as a
+ * Prometheus would. Each round, on each side:
+ *
+ * - trivial: 5,000 × `GET /api/v1/health` (32 in flight): the HTTP stack and the server's wrapper;
+ * - single: 3,000 messages to 1 endpoint, timed from the first API call to the last delivery received;
+ * - fan-out: 300 messages to 10 endpoints (3,000 deliveries), timed the same way.
+ *
+ * Printed: per scenario, this/base per round, their mean, and the CPU per request or delivery of
+ * each side's app processes and of its PostgreSQL. The organization, endpoints and key of each side
+ * are created with this checkout's code (bench/lib/compare-setup.ts), so the two must share the
+ * schema of users, organizations, endpoints and API keys; a base too old for that fails at setup
+ * with the database's error. Bounded: a fixed number of rounds, each burst with a 2-minute deadline;
+ * everything started is stopped on every exit path.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Agent, request } from "undici";
+import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
+import { buildIfNeeded } from "@/scripts/lib/build";
+import { createDatabaseIfMissing, startEmbeddedPostgres, type EmbeddedCluster } from "@/scripts/lib/server/embedded-postgres";
+import { freePort, withDatabase } from "@/scripts/lib/test-database";
+import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
+import { startApp, type BenchApp } from "./lib/app";
+import { treeCpuWithReaped } from "./lib/processes";
+
+const args = process.argv.slice(2);
+const baseRoot = args.find((a) => !a.startsWith("--"));
+const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 6);
+const metricsOn = args.includes("--metrics");
+const thisRoot = path.resolve(import.meta.dirname, "..");
+const CLIENTS = 32;
+const BURST_DEADLINE_MS = 120_000;
+const SCRAPE_EVERY_MS = 5_000;
+const SCENARIOS = [
+  { name: "trivial", unit: "requests", messages: 5_000, endpoints: 0 },
+  { name: "single", unit: "deliveries", messages: 3_000, endpoints: 1 },
+  { name: "fan-out", unit: "deliveries", messages: 300, endpoints: 10 },
+] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
+const log = (line: string) => console.log(`[compare] ${line}`);
+
+interface Side {
+  label: "base" | "this";
+  root: string;
+  cluster: EmbeddedCluster;
+  postmaster: number;
+  app: BenchApp;
+  receivers: Receiver[];
+  /** Per scenario with endpoints: its organization's slug and API key. */
+  orgs: Map<Scenario["name"], { slug: string; key: string; receiver: Receiver }>;
+  metricsToken?: string;
+  sent: number;
+}
+
+interface Result {
+  rate: number;
+  /** CPU ms per request or delivery: the app's processes, its PostgreSQL. */
+  appCpu: number;
+  pgCpu: number;
+}
+
+const started: { sides: Partial<Side>[]; dirs: string[]; agent?: Agent; scrape?: NodeJS.Timeout } = { sides: [], dirs: [] };
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    clearInterval(started.scrape);
+    for (const side of started.sides) {
+      const left = (await side.app?.stop()) ?? [];
+      if (left.length > 0) log(`still running after the ${side.label} app stopped, killed: ${left.join(", ")}`);
+      await Promise.all((side.receivers ?? []).map((r) => r.close()));
+      await side.cluster?.stop();
+    }
+    await started.agent?.close();
+    for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.on(signal, () => {
+    if (cleaning) process.exit(code);
+    log(`${signal}: stopping both apps and databases ...`);
+    void cleanup().finally(() => process.exit(code));
+  });
+}
+process.on("exit", () => {
+  for (const side of started.sides) side.app?.killNow();
+});
+
+/** The postmaster listening on `port` (its backends are its children: their CPU is summed with it). */
+function postmasterPid(port: number): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (argv[0]?.endsWith("/postgres") && argv[argv.indexOf("-p") + 1] === String(port)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error(`no PostgreSQL found listening on port ${port}`);
+}
+
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  started.dirs.push(dir);
+  return dir;
+}
+
+async function startSide(label: Side["label"], root: string): Promise<Side> {
+  const side: Partial<Side> = { label, root, receivers: [], orgs: new Map(), sent: 0 };
+  started.sides.push(side);
+  const pgDir = tempDir(`compare-${label}-pg-`);
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter this folder.
+  chmodSync(pgDir, 0o755);
+  const pgPort = await freePort();
+  side.cluster = await startEmbeddedPostgres({
+    dataDir: path.join(pgDir, "data"),
+    port: pgPort,
+    settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
+  });
+  side.postmaster = postmasterPid(pgPort);
+  await createDatabaseIfMissing(side.cluster.adminUrl, "compare");
+  side.metricsToken = label === "this" && metricsOn ? randomBytes(24).toString("hex") : undefined;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: withDatabase(side.cluster.adminUrl, "compare"),
+    DATA_DIR: tempDir(`compare-${label}-data-`),
+    SEED_DEMO: "0",
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: ".next-test",
+    API_RATE_LIMIT_PER_SECOND: "1000000",
+  };
+  delete env.METRICS_TOKEN;
+  if (side.metricsToken) env.METRICS_TOKEN = side.metricsToken;
+  side.app = await startApp({ root, port: await freePort(), env, executors: 1, log });
+  for (const scenario of SCENARIOS) {
+    if (scenario.endpoints === 0) continue;
+    const receiver = await startReceiver({ maxRecorded: 100 });
+    side.receivers!.push(receiver);
+    const urls = Array.from({ length: scenario.endpoints }, (_, e) => `${receiver.url}/e${e}`);
+    const out = execFileSync(path.join(thisRoot, "node_modules/.bin/tsx"), ["bench/lib/compare-setup.ts", ...urls], { cwd: thisRoot, env, encoding: "utf8" });
+    const line = out.split("\n").find((l) => l.startsWith("SETUP "));
+    if (!line) throw new Error(`the ${label} side's setup printed no SETUP line:\n${out}`);
+    side.orgs!.set(scenario.name, { ...(JSON.parse(line.slice("SETUP ".length)) as { slug: string; key: string }), receiver });
+  }
+  log(`${label}: ${root} answering on ${side.app.url}${side.metricsToken ? ", metrics on" : ""}`);
+  return side as Side;
+}
+
+async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
+  const org = side.orgs.get(scenario.name);
+  const target = org ? org.receiver.total + scenario.messages * scenario.endpoints : 0;
+  const units = org ? scenario.messages * scenario.endpoints : scenario.messages;
+  const app0 = treeCpuWithReaped(side.app.pid);
+  const pg0 = treeCpuWithReaped(side.postmaster);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < scenario.messages) {
+        next++;
+        if (!org) {
+          const res = await request(`${side.app.url}/api/v1/health`, { dispatcher: agent });
+          await res.body.text();
+          if (res.statusCode !== 204) throw new Error(`${side.label}: GET /api/v1/health answered ${res.statusCode}`);
+          continue;
+        }
+        const res = await request(`${side.app.url}/api/v1/app/${org.slug}/msg`, {
+          method: "POST",
+          dispatcher: agent,
+          headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
+          body: JSON.stringify({ eventType: "contract.created", payload: { ...payload, sequence: side.sent++ } }),
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 202) throw new Error(`${side.label}: the API answered ${res.statusCode}: ${text}`);
+      }
+    }),
+  );
+  const deadline = Date.now() + BURST_DEADLINE_MS;
+  while (org && org.receiver.total < target) {
+    if (Date.now() > deadline) throw new Error(`${side.label}: ${target - org.receiver.total} deliveries of ${scenario.name} not received within ${BURST_DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { rate: units / seconds, appCpu: (treeCpuWithReaped(side.app.pid) - app0) / units, pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / units };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main() {
+  if (!baseRoot || !existsSync(path.join(baseRoot, "scripts/start.ts"))) throw new Error("give the base checkout's folder, e.g. npm run bench:compare -- /tmp/base");
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 40)) throw new Error("--rounds= takes 1 to 40");
+  if (path.resolve(baseRoot) === thisRoot) log("the base is this checkout: an A/A run (what the harness's own noise is)");
+  process.env.NEXT_DIST_DIR = ".next-test";
+  for (const root of [baseRoot, thisRoot]) buildIfNeeded(root, log);
+  const base = await startSide("base", path.resolve(baseRoot));
+  const self = await startSide("this", thisRoot);
+  const agent = new Agent({ connections: CLIENTS * 2, keepAliveTimeout: 30_000 });
+  started.agent = agent;
+  if (self.metricsToken) {
+    started.scrape = setInterval(() => {
+      void request(`${self.app.url}/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${self.metricsToken}` } })
+        .then((res) => res.body.text())
+        .catch(() => {});
+    }, SCRAPE_EVERY_MS);
+  }
+  // Warm-up: cold code, pools and caches on both sides, not counted.
+  for (const scenario of SCENARIOS) for (const side of [base, self]) await burst(side, scenario, agent);
+
+  const results = new Map(SCENARIOS.map((s) => [s.name, { base: [] as Result[], self: [] as Result[] }]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? [base, self] : [self, base];
+    for (const scenario of SCENARIOS) {
+      for (const side of order) {
+        const result = await burst(side, scenario, agent);
+        results.get(scenario.name)![side === base ? "base" : "self"].push(result);
+      }
+    }
+    log(
+      `round ${round + 1}/${rounds}: ` +
+        SCENARIOS.map((s) => {
+          const r = results.get(s.name)!;
+          return `${s.name} ${(r.self.at(-1)!.rate / r.base.at(-1)!.rate).toFixed(3)}`;
+        }).join(", "),
+    );
+  }
+
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds\n`);
+  console.log("| scenario | base /s | this /s | this ÷ base per round | mean | CPU per unit, app: base → this | PostgreSQL: base → this |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const scenario of SCENARIOS) {
+    const r = results.get(scenario.name)!;
+    const ratios = r.self.map((x, i) => x.rate / r.base[i]!.rate);
+    console.log(
+      `| ${scenario.name} (${scenario.unit}) | ${mean(r.base.map((x) => x.rate)).toFixed(0)} | ${mean(r.self.map((x) => x.rate)).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(" ")} | ` +
+        `**${mean(ratios).toFixed(3)}** | ${us(mean(r.base.map((x) => x.appCpu)))} → ${us(mean(r.self.map((x) => x.appCpu)))} | ${us(mean(r.base.map((x) => x.pgCpu)))} → ${us(mean(r.self.map((x) => x.pgCpu)))} |`,
+    );
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    if (!cleaning) console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+    process.exit();
+  });
