@@ -38,6 +38,7 @@ import { freePort, withDatabase } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 import { startApp, type BenchApp } from "./lib/app";
 import { treeCpuWithReaped } from "./lib/processes";
+import { runBench } from "./lib/run";
 
 const args = process.argv.slice(2);
 const baseRoot = args.find((a) => !a.startsWith("--"));
@@ -77,33 +78,19 @@ interface Result {
 }
 
 const started: { sides: Partial<Side>[]; dirs: string[]; agent?: Agent; scrape?: NodeJS.Timeout } = { sides: [], dirs: [] };
-let cleaning: Promise<void> | undefined;
 
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    clearInterval(started.scrape);
-    for (const side of started.sides) {
-      const left = (await side.app?.stop()) ?? [];
-      if (left.length > 0) log(`still running after the ${side.label} app stopped, killed: ${left.join(", ")}`);
-      await Promise.all((side.receivers ?? []).map((r) => r.close()));
-      await side.cluster?.stop();
-    }
-    await started.agent?.close();
-    for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
-  })();
-  return cleaning;
+/** Stops what the bench started (bench/lib/run.ts calls it once, on every exit path). */
+async function cleanup(): Promise<void> {
+  clearInterval(started.scrape);
+  for (const side of started.sides) {
+    const left = (await side.app?.stop()) ?? [];
+    if (left.length > 0) log(`still running after the ${side.label} app stopped, killed: ${left.join(", ")}`);
+    await Promise.all((side.receivers ?? []).map((r) => r.close()));
+    await side.cluster?.stop();
+  }
+  await started.agent?.close();
+  for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
 }
-
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    if (cleaning) process.exit(code);
-    log(`${signal}: stopping both apps and databases ...`);
-    void cleanup().finally(() => process.exit(code));
-  });
-}
-process.on("exit", () => {
-  for (const side of started.sides) side.app?.killNow();
-});
 
 /** The postmaster listening on `port` (its backends are its children: their CPU is summed with it). */
 function postmasterPid(port: number): number {
@@ -261,12 +248,10 @@ async function main() {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    if (!cleaning) console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    process.exit();
-  });
+runBench(main, {
+  cleanup,
+  killNow: () => {
+    for (const side of started.sides) side.app?.killNow();
+  },
+  log,
+});

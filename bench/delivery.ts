@@ -20,7 +20,7 @@
  * (`EXECUTOR_PROCESSES`: the start script's own executor plus workers).
  *
  * Every loop is bounded in count and time, and everything stops by itself. No process is left
- * behind on any exit path (bench/lib/app.ts): a normal end, an error, Ctrl-C or SIGTERM.
+ *  behind on any exit path (bench/lib/app.ts, bench/lib/run.ts): a normal end, an error, Ctrl-C or SIGTERM.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -38,6 +38,7 @@ import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
 import { parseExecutorConfig } from "@/inngest/executor/config";
 import { startApp, type BenchApp } from "./lib/app";
+import { runBench } from "./lib/run";
 import { cpuByKind, cpuDelta, watchPeakRss } from "./lib/processes";
 
 const args = process.argv.slice(2);
@@ -75,39 +76,23 @@ async function waitUntilAsync(what: string, check: () => Promise<boolean>, timeo
   }
 }
 
-/** What the bench started, stopped once on every exit path. */
+/** What the bench started. */
 const started: { apps: Set<BenchApp>; receivers: Receiver[]; agent?: Agent; database?: Awaited<ReturnType<typeof createTestDatabase>>; dataDir?: string } = { apps: new Set(), receivers: [] };
-let cleaning: Promise<void> | undefined;
 
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const app of started.apps) {
-      const left = await app.stop();
-      if (left.length > 0) log(`still running after the app stopped, killed: ${left.join(", ")}`);
-    }
-    started.apps.clear();
-    await started.agent?.close();
-    await Promise.all(started.receivers.map((r) => r.close()));
-    await db.$disconnect();
-    // Its PostgreSQL runs in a process group of its own: Ctrl-C does not reach it.
-    await started.database?.cleanup();
-    if (started.dataDir) rmSync(started.dataDir, { recursive: true, force: true });
-  })();
-  return cleaning;
+/** Stops what the bench started (bench/lib/run.ts calls it once, on every exit path). */
+async function cleanup(): Promise<void> {
+  for (const app of started.apps) {
+    const left = await app.stop();
+    if (left.length > 0) log(`still running after the app stopped, killed: ${left.join(", ")}`);
+  }
+  started.apps.clear();
+  await started.agent?.close();
+  await Promise.all(started.receivers.map((r) => r.close()));
+  await db.$disconnect();
+  // Its PostgreSQL runs in a process group of its own: Ctrl-C does not reach it.
+  await started.database?.cleanup();
+  if (started.dataDir) rmSync(started.dataDir, { recursive: true, force: true });
 }
-
-// Ctrl-C reaches the bench alone (the app and PostgreSQL have process groups of their own): stop
-// them as at the end of a run. A second Ctrl-C exits at once; the exit handler still kills the apps.
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-  process.on(signal, () => {
-    if (cleaning) process.exit(code);
-    log(`${signal}: stopping the app and the database ...`);
-    void cleanup().finally(() => process.exit(code));
-  });
-}
-process.on("exit", () => {
-  for (const app of started.apps) app.killNow();
-});
 
 async function main() {
   process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -390,13 +375,10 @@ async function main() {
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    // After Ctrl-C, requests in flight fail as the app stops: that is not the bench's error.
-    if (!cleaning) console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    process.exit();
-  });
+runBench(main, {
+  cleanup,
+  killNow: () => {
+    for (const app of started.apps) app.killNow();
+  },
+  log,
+});
