@@ -252,6 +252,8 @@ runBench(main, {
   cleanup,
   killNow: () => {
     for (const side of started.sides) side.app?.killNow();
+    // A second Ctrl-C (or npm and tsx relaying the first) exits before the cleanup's end: its folders go anyway.
+    for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
   },
   log,
 });
