@@ -199,6 +199,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 async function main() {
   if (!baseRoot || !existsSync(path.join(baseRoot, "scripts/start.ts"))) throw new Error("give the base checkout's folder, e.g. npm run bench:compare -- /tmp/base");
   if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 40)) throw new Error("--rounds= takes 1 to 40");
+  const unknown = args.filter((a) => a.startsWith("--") && a !== "--metrics" && !a.startsWith("--rounds="));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}: the options are --rounds=N and --metrics`);
   if (path.resolve(baseRoot) === thisRoot) log("the base is this checkout: an A/A run (what the harness's own noise is)");
   process.env.NEXT_DIST_DIR = ".next-test";
   for (const root of [baseRoot, thisRoot]) buildIfNeeded(root, log);
