@@ -19,7 +19,7 @@
  * - fan-out: 300 messages to 10 endpoints (3,000 deliveries), timed the same way.
  *
  * Printed: per scenario, this/base per round, their mean, and the CPU per request or delivery of
- * each side's app processes and of its PostgreSQL. The organization, endpoints and key of each side
+ * each side's app processes and of its PostgreSQL (the server and its backends, exited ones included). The organization, endpoints and key of each side
  * are created with this checkout's code (bench/lib/compare-setup.ts), so the two must share the
  * schema of users, organizations, endpoints and API keys; a base too old for that fails at setup
  * with the database's error. Bounded: a fixed number of rounds, each burst with a 2-minute deadline;
@@ -27,14 +27,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Agent, request } from "undici";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { buildIfNeeded } from "@/scripts/lib/build";
-import { createDatabaseIfMissing, startEmbeddedPostgres, type EmbeddedCluster } from "@/scripts/lib/server/embedded-postgres";
-import { freePort, withDatabase } from "@/scripts/lib/test-database";
+import { createTestDatabase, freePort, type TestDatabase } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 import { startApp, type BenchApp } from "./lib/app";
 import { treeCpuWithReaped } from "./lib/processes";
@@ -60,7 +59,7 @@ const log = (line: string) => console.log(`[compare] ${line}`);
 interface Side {
   label: "base" | "this";
   root: string;
-  cluster: EmbeddedCluster;
+  database: TestDatabase;
   postmaster: number;
   app: BenchApp;
   receivers: Receiver[];
@@ -86,26 +85,11 @@ async function cleanup(): Promise<void> {
     const left = (await side.app?.stop()) ?? [];
     if (left.length > 0) log(`still running after the ${side.label} app stopped, killed: ${left.join(", ")}`);
     await Promise.all((side.receivers ?? []).map((r) => r.close()));
-    await side.cluster?.stop();
+    await side.database?.cleanup();
   }
   await started.agent?.close();
   for (const dir of started.dirs) rmSync(dir, { recursive: true, force: true });
 }
-
-/** The postmaster listening on `port` (its backends are its children: their CPU is summed with it). */
-function postmasterPid(port: number): number {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (argv[0]?.endsWith("/postgres") && argv[argv.indexOf("-p") + 1] === String(port)) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  throw new Error(`no PostgreSQL found listening on port ${port}`);
-}
-
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -116,21 +100,16 @@ function tempDir(prefix: string): string {
 async function startSide(label: Side["label"], root: string): Promise<Side> {
   const side: Partial<Side> = { label, root, receivers: [], orgs: new Map(), sent: 0 };
   started.sides.push(side);
-  const pgDir = tempDir(`compare-${label}-pg-`);
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter this folder.
-  chmodSync(pgDir, 0o755);
-  const pgPort = await freePort();
-  side.cluster = await startEmbeddedPostgres({
-    dataDir: path.join(pgDir, "data"),
-    port: pgPort,
-    settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
-  });
-  side.postmaster = postmasterPid(pgPort);
-  await createDatabaseIfMissing(side.cluster.adminUrl, "compare");
+  // Not migrated: each side's own start script migrates it with that checkout's migrations.
+  const database = await createTestDatabase(`compare_${label}`, () => {}, { migrate: false });
+  side.database = database;
+  if (!database.cluster?.pid) throw new Error("bench:compare gives each side a PostgreSQL of its own, to read its CPU: unset TEST_DATABASE_URL");
+  started.dirs.push(database.cluster.folder);
+  side.postmaster = database.cluster.pid;
   side.metricsToken = label === "this" && metricsOn ? randomBytes(24).toString("hex") : undefined;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: withDatabase(side.cluster.adminUrl, "compare"),
+    DATABASE_URL: database.url,
     DATA_DIR: tempDir(`compare-${label}-data-`),
     SEED_DEMO: "0",
     AUTH_SECRET: randomBytes(32).toString("hex"),

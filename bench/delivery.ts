@@ -27,17 +27,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Agent, request } from "undici";
-import { createApiKey } from "@/lib/api-keys/manage";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { seedCatalog } from "@/lib/catalog/event-types";
 import { db } from "@/lib/db";
-import { createEndpoint } from "@/lib/endpoints/endpoints";
-import { endpointConfigSchema } from "@/lib/validations/endpoint";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { createTestDatabase, freePort } from "@/scripts/lib/test-database";
 import { startReceiver, type Receiver, type ReceiverMode } from "@/tests/helpers/receiver";
 import { parseExecutorConfig } from "@/inngest/executor/config";
 import { startApp, type BenchApp } from "./lib/app";
+import { benchOrganization } from "./lib/organization";
 import { runBench } from "./lib/run";
 import { cpuByKind, cpuDelta, watchPeakRss } from "./lib/processes";
 
@@ -168,17 +166,10 @@ async function main() {
     };
 
     async function scenario(endpoints: number, mode?: ReceiverMode) {
-      const org = await db.organization.create({ data: { name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, webhooksEnabled: true } });
       const receiver = await startReceiver({ maxRecorded: 60_000, mode });
       receivers.push(receiver);
-      const endpointIds: string[] = [];
-      for (let e = 0; e < endpoints; e++) {
-        const config = endpointConfigSchema.parse({ url: `${receiver.url}/e${e}`, eventTypes: ["contract.created"], rateLimit: "" });
-        const created = await createEndpoint(org.id, config, actor);
-        if (!created.ok) throw new Error(created.message);
-        endpointIds.push(created.id);
-      }
-      const { key } = await createApiKey({ name: "bench", scope: "ORGANIZATION", organizationId: org.id, createdById: user.id });
+      const urls = Array.from({ length: endpoints }, (_, e) => `${receiver.url}/e${e}`);
+      const { org, key, endpointIds } = await benchOrganization({ name: `Bench ${endpoints}`, slug: `bench-${endpoints}-${Date.now()}`, urls, actor });
       return { org, receiver, key, endpointIds };
     }
 

@@ -27,17 +27,21 @@ export interface TestDatabase {
   url: string;
   /** URL of the server's maintenance database, for tests that create databases of their own. */
   adminUrl: string;
+  /** The throwaway cluster's server process and folder (undefined on TEST_DATABASE_URL's server). */
+  cluster?: { pid?: number; folder: string };
   cleanup(): Promise<void>;
 }
 
 /**
  * A fresh, migrated database for one test run: on TEST_DATABASE_URL's server when given, otherwise
- * on a throwaway embedded cluster (fsync off: its data dies with the run).
+ * on a throwaway embedded cluster (fsync off: its data dies with the run). `migrate: false` leaves
+ * it empty, for an app that migrates it itself (bench/compare.ts starts another checkout's).
  */
-export async function createTestDatabase(prefix: string, log: (l: string) => void = () => {}): Promise<TestDatabase> {
+export async function createTestDatabase(prefix: string, log: (l: string) => void = () => {}, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
   let adminUrl: string;
   let stopCluster = async () => {};
+  let cluster: TestDatabase["cluster"];
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     adminUrl = withDatabase(external, "postgres");
@@ -45,24 +49,26 @@ export async function createTestDatabase(prefix: string, log: (l: string) => voi
     const dir = mkdtempSync(path.join(os.tmpdir(), "hookrelay-pg-"));
     // As root, PostgreSQL runs as the `postgres` user, which must be able to enter this folder.
     chmodSync(dir, 0o755);
-    const cluster = await startEmbeddedPostgres({
+    const server = await startEmbeddedPostgres({
       dataDir: path.join(dir, "data"),
       port: await freePort(),
       settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
       log,
     });
-    adminUrl = cluster.adminUrl;
+    adminUrl = server.adminUrl;
+    cluster = { pid: server.pid, folder: dir };
     stopCluster = async () => {
-      await cluster.stop();
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     };
   }
   await createDatabaseIfMissing(adminUrl, name);
   const url = withDatabase(adminUrl, name);
-  await migrate(url);
+  if (options.migrate !== false) await migrate(url);
   return {
     url,
     adminUrl,
+    cluster,
     async cleanup() {
       await dropDatabase(adminUrl, name).catch(() => {});
       await stopCluster();

@@ -14,6 +14,8 @@ export interface EmbeddedCluster {
   /** Connection URL of the maintenance database `postgres`. */
   adminUrl: string;
   port: number;
+  /** The server's process id when this process started it (its backends are its children); undefined for a shared one. */
+  pid?: number;
   /** Stops the server if this process started it (a shared one is left running). */
   stop(): Promise<void>;
   /** Creates the database when missing and returns its URL. */
@@ -168,6 +170,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     adminUrl,
     port: options.port,
+    pid: server?.pid,
     async stop() {
       if (!server || server.exitCode !== null || server.signalCode !== null) return;
       const exited = new Promise((resolve) => server?.once("exit", resolve));
