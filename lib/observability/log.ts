@@ -8,7 +8,7 @@ import { z } from "zod";
 /**
  * The product's logs (pino): one JSON object per line in production, for a log shipper to index;
  * readable lines in development (pino-pretty, a development dependency, loaded only then). Every
- * line written while an API request is handled carries its `requestId` (`withRequestId`).
+ * line written while a request is handled carries its `requestId` (`withRequest`).
  *
  * Secrets and payloads are never logged: messages say what happened and name ids; objects that
  * could hold a secret (headers, credentials, bodies) are not passed, and the `redact` list below
@@ -29,7 +29,22 @@ export type LogFormat = "json" | "pretty";
 const SECRET_KEYS = ["authorization", "cookie", "password", "secret", "secrets", "token", "apiKey", "key", "signature", "payload", "body", "headers"];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
-const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+/** A request being handled: the client's `X-Request-Id` header, and the id, made when a line first needs it. */
+interface RequestContext {
+  readonly header: string | null | undefined;
+  id?: string;
+}
+
+/**
+ * One context for the whole process. The server script (scripts/serve.ts) and the copy of this module
+ * that Next bundles into its routes are two module instances; each with its own AsyncLocalStorage,
+ * every API request ran in two contexts, and on Node 20 every enabled AsyncLocalStorage writes its
+ * store onto every async resource the process creates, in a request or not (docs/benchmarks.md,
+ * "Issue 25, third pass").
+ */
+const CONTEXT_KEY = Symbol.for("hookrelay.requestContext");
+const contextHolder = globalThis as typeof globalThis & { [CONTEXT_KEY]?: AsyncLocalStorage<RequestContext> };
+const requestContext = (contextHolder[CONTEXT_KEY] ??= new AsyncLocalStorage<RequestContext>());
 
 /** A client's own request id is kept when it looks like one (bounded, printable); otherwise a new one is made. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -38,14 +53,24 @@ export function requestIdFrom(header: string | null | undefined): string {
   return header && CLIENT_REQUEST_ID.test(header) ? header : `req_${randomUUID().replaceAll("-", "")}`;
 }
 
-/** Runs `work` with `requestId` on every line logged until it settles, however deep the call. */
-export function withRequestId<T>(requestId: string, work: () => T): T {
-  return requestContext.run({ requestId }, work);
+/**
+ * Runs `work` as the handling of a request whose `X-Request-Id` header is `header`: every line logged
+ * until it settles, however deep the call, carries the request's id (`requestIdFrom(header)`, made at
+ * the first line, so a request that logs nothing makes none).
+ */
+export function withRequest<T>(header: string | null | undefined, work: () => T): T {
+  return requestContext.run({ header }, work);
+}
+
+/** Whether a request is being handled (its context is set). */
+export function inRequest(): boolean {
+  return requestContext.getStore() !== undefined;
 }
 
 /** The request id of the request being handled, if any. */
 export function currentRequestId(): string | undefined {
-  return requestContext.getStore()?.requestId;
+  const store = requestContext.getStore();
+  return store && (store.id ??= requestIdFrom(store.header));
 }
 
 export interface LoggerSettings {
@@ -76,8 +101,8 @@ export function createLogger(settings: LoggerSettings = logSettings(), destinati
     base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     mixin: () => {
-      const store = requestContext.getStore();
-      return store ? { requestId: store.requestId } : {};
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
     },
   };
   if (destination) return pino(options, destination);

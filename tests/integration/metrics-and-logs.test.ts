@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { handleOperation } from "@/lib/api/v1/handle";
 import { defineOperation } from "@/lib/api/v1/operation";
 import { operations } from "@/lib/api/v1/registry";
@@ -13,7 +13,7 @@ import { createApiKey } from "@/lib/api-keys/manage";
 import { db } from "@/lib/db";
 import { createEndpoint } from "@/lib/endpoints/endpoints";
 import { currentSigningSecret } from "@/lib/endpoints/secrets";
-import { createLogger, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
+import { createLogger, currentRequestId, inRequest, loggerFor, requestIdFrom, withRequest } from "@/lib/observability/log";
 import { ERROR_KINDS, OUTCOMES, STATUS_CLASSES } from "@/lib/observability/metrics";
 import { RUN_STATES } from "@/lib/observability/metrics-db";
 import { metricsEndpoint } from "@/lib/observability/metrics-endpoint";
@@ -146,7 +146,7 @@ describe("logs", () => {
     const { logger, lines } = capture("json");
     const child = logger.child({}, { msgPrefix: "[api] " });
     logger.info("before");
-    await withRequestId("req_test_0001", async () => {
+    await withRequest("req_test_0001", async () => {
       child.info("first");
       await new Promise((resolve) => setTimeout(resolve, 5));
       logger.warn({ operation: "v1.message.create" }, "second, after an await");
@@ -168,6 +168,38 @@ describe("logs", () => {
       expect(requestIdFrom(sent)).toMatch(/^req_[0-9a-f]{32}$/);
     }
     expect(requestIdFrom(null)).not.toBe(requestIdFrom(null));
+  });
+
+  it("gives a request without a usable X-Request-Id one id, made when first needed and kept to the end", async () => {
+    expect(inRequest()).toBe(false);
+    expect(currentRequestId()).toBeUndefined();
+    const seen = await Promise.all(
+      [null, "bad id"].map((header) =>
+        withRequest(header, async () => {
+          expect(inRequest()).toBe(true);
+          const first = currentRequestId();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          expect(currentRequestId()).toBe(first);
+          return first;
+        }),
+      ),
+    );
+    for (const id of seen) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(seen[0]).not.toBe(seen[1]);
+  });
+
+  it("shares one request context between copies of the module (the server script's and the one Next bundles), so a request runs in one", async () => {
+    vi.resetModules();
+    const copy = await import("@/lib/observability/log");
+    vi.resetModules();
+    const other = await import("@/lib/observability/log");
+    expect(copy.withRequest).not.toBe(other.withRequest);
+    await copy.withRequest("client-req-0077", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(other.inRequest()).toBe(true);
+      expect(other.currentRequestId()).toBe("client-req-0077");
+      expect(currentRequestId()).toBe("client-req-0077");
+    });
   });
 
   it("carries the client's X-Request-Id on every line an API call logs, however deep, and does not echo it in the answer", async () => {

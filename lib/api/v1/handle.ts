@@ -11,7 +11,7 @@ import { Answer, ApiError, type AnyOperation, type HttpMethod, type Organization
 import { takeRateToken } from "@/lib/api/v1/rate-limit";
 import { apiSpan, tracingEnabled } from "@/lib/observability/tracing";
 import { describePath, findUnstorableJson } from "@/lib/validations/storable-json";
-import { currentRequestId, errorFields, loggerFor, requestIdFrom, withRequestId } from "@/lib/observability/log";
+import { errorFields, inRequest, loggerFor, withRequest } from "@/lib/observability/log";
 import { countApiRequest } from "@/lib/observability/metrics";
 
 /**
@@ -256,8 +256,8 @@ export function handleOperation(op: AnyOperation, request: Request, rawParams: R
 /** `handleOperation` for a request that is not a web `Request` (the plain Node server's). Traced when tracing is on (lib/observability/tracing.ts). */
 export function runOperation(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
   const pipeline = () => (tracingEnabled ? apiSpan(op, request.headers, () => runPipeline(op, request, rawParams, url)) : runPipeline(op, request, rawParams, url));
-  // The server script gave the request its id already (no second context then); Next's route handlers called otherwise (tests) get one here.
-  return currentRequestId() ? pipeline() : withRequestId(requestIdFrom(request.headers.get("x-request-id")), pipeline);
+  // The server script gave the request its context already (no second one then); Next's route handlers called otherwise (tests) get one here.
+  return inRequest() ? pipeline() : withRequest(request.headers.get("x-request-id"), pipeline);
 }
 
 async function runPipeline(op: AnyOperation, request: PipelineRequest, rawParams: Record<string, string>, url: URL): Promise<Response> {
