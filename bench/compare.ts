@@ -6,20 +6,28 @@
  * round after round (A B, then B A, ...): drift reaches both sides alike, and each round gives one
  * ratio.
  *
- *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics]
+ *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics] [--executors=1]
  *
  * The other checkout is the base (e.g. `git clone . /tmp/base && cd /tmp/base && git checkout <commit>
  * && npm ci`); this checkout is compared against it. Each is built first if needed (NEXT_DIST_DIR
  * .next-test) and started with its own `scripts/start.ts`, which migrates its own database.
  * `--metrics`: this side runs with METRICS_TOKEN set and `/metrics` scraped every 5 s, as a
- * Prometheus would. Each round, on each side:
+ * Prometheus would. `--executors=N`: both apps run N executor processes (`EXECUTOR_PROCESSES`; 1 by
+ * default, as `npm start` on 2 cores), for the executor-processes rows of `bench:delivery`. Each
+ * round, on each side, the rows of `bench:delivery` that measure a rate:
  *
  * - trivial: 5,000 × `GET /api/v1/health` (32 in flight): the HTTP stack and the server's wrapper;
- * - single: 3,000 messages to 1 endpoint, timed from the first API call to the last delivery received;
- * - fan-out: 300 messages to 10 endpoints (3,000 deliveries), timed the same way.
+ * - single: 3,000 messages to 1 endpoint, timed from the first API call to the last delivery
+ *   received; and from the first API call to the last answer (the ingest row);
+ * - fan-out: 300 messages to 10 endpoints (3,000 deliveries), timed the same way;
+ * - recovery: 2,000 messages to an endpoint whose receiver answers 500 fail for good (both apps run
+ *   with `WEBHOOK_RETRY_SCHEDULE=1s`, two attempts); the receiver then answers 200 and one
+ *   `POST .../recover` resends them, timed from that call to the last one received (not timed: the
+ *   failing part).
  *
- * Printed: per scenario, this/base per round, their mean, and the CPU per request or delivery of
- * each side's app processes and of its PostgreSQL (the server and its backends, exited ones included). The organization, endpoints and key of each side
+ * Not here: the steady-rate latency rows. Printed: per scenario, this/base per round, their mean, and
+ * the CPU per request or delivery of each side's app processes and of its PostgreSQL (the server and
+ * its backends, exited ones included). The organization, endpoints and key of each side
  * are created with this checkout's code (bench/lib/compare-setup.ts), so the two must share the
  * schema of users, organizations, endpoints and API keys; a base too old for that fails at setup
  * with the database's error. Bounded: a fixed number of rounds, each burst with a 2-minute deadline;
@@ -30,6 +38,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { Agent, request } from "undici";
 import { SEED_CATALOG } from "@/lib/catalog/seed-catalog";
 import { buildIfNeeded } from "@/scripts/lib/build";
@@ -43,6 +52,7 @@ const args = process.argv.slice(2);
 const baseRoot = args.find((a) => !a.startsWith("--"));
 const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 6);
 const metricsOn = args.includes("--metrics");
+const executors = Number(args.find((a) => a.startsWith("--executors="))?.slice("--executors=".length) ?? 1);
 const thisRoot = path.resolve(import.meta.dirname, "..");
 const CLIENTS = 32;
 const BURST_DEADLINE_MS = 120_000;
@@ -51,7 +61,10 @@ const SCENARIOS = [
   { name: "trivial", unit: "requests", messages: 5_000, endpoints: 0 },
   { name: "single", unit: "deliveries", messages: 3_000, endpoints: 1 },
   { name: "fan-out", unit: "deliveries", messages: 300, endpoints: 10 },
+  { name: "recovery", unit: "deliveries", messages: 2_000, endpoints: 1 },
 ] as const;
+const OK = { kind: "status", status: 200 } as const;
+const FAILING = { kind: "status", status: 500 } as const;
 type Scenario = (typeof SCENARIOS)[number];
 const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
 const log = (line: string) => console.log(`[compare] ${line}`);
@@ -63,14 +76,18 @@ interface Side {
   postmaster: number;
   app: BenchApp;
   receivers: Receiver[];
-  /** Per scenario with endpoints: its organization's slug and API key. */
-  orgs: Map<Scenario["name"], { slug: string; key: string; receiver: Receiver }>;
+  /** Per scenario with endpoints: its organization's slug, API key and endpoints. */
+  orgs: Map<Scenario["name"], { slug: string; key: string; endpointIds: string[]; receiver: Receiver }>;
+  /** For the recovery scenario: its failed deliveries are counted in the side's database. */
+  sql: pg.Client;
   metricsToken?: string;
   sent: number;
 }
 
 interface Result {
   rate: number;
+  /** Messages accepted per second, from the first API call to the last answer (the single scenario). */
+  ingest?: number;
   /** CPU ms per request or delivery: the app's processes, its PostgreSQL. */
   appCpu: number;
   pgCpu: number;
@@ -82,6 +99,7 @@ const started: { sides: Partial<Side>[]; dirs: string[]; agent?: Agent; scrape?:
 async function cleanup(): Promise<void> {
   clearInterval(started.scrape);
   for (const side of started.sides) {
+    await side.sql?.end().catch(() => {});
     const left = (await side.app?.stop()) ?? [];
     if (left.length > 0) log(`still running after the ${side.label} app stopped, killed: ${left.join(", ")}`);
     await Promise.all((side.receivers ?? []).map((r) => r.close()));
@@ -117,10 +135,16 @@ async function startSide(label: Side["label"], root: string): Promise<Side> {
     NODE_ENV: "production",
     NEXT_DIST_DIR: ".next-test",
     API_RATE_LIMIT_PER_SECOND: "1000000",
+    // Two attempts a second apart: the recovery scenario's deliveries fail for good within seconds;
+    // the other scenarios' succeed at their first attempt and never consult the schedule.
+    WEBHOOK_RETRY_SCHEDULE: "1s",
+    EXECUTOR_PROCESSES: String(executors),
   };
   delete env.METRICS_TOKEN;
   if (side.metricsToken) env.METRICS_TOKEN = side.metricsToken;
-  side.app = await startApp({ root, port: await freePort(), env, executors: 1, log });
+  side.app = await startApp({ root, port: await freePort(), env, executors, log });
+  side.sql = new pg.Client({ connectionString: database.url });
+  await side.sql.connect();
   for (const scenario of SCENARIOS) {
     if (scenario.endpoints === 0) continue;
     const receiver = await startReceiver({ maxRecorded: 100 });
@@ -129,19 +153,24 @@ async function startSide(label: Side["label"], root: string): Promise<Side> {
     const out = execFileSync(path.join(thisRoot, "node_modules/.bin/tsx"), ["bench/lib/compare-setup.ts", ...urls], { cwd: thisRoot, env, encoding: "utf8" });
     const line = out.split("\n").find((l) => l.startsWith("SETUP "));
     if (!line) throw new Error(`the ${label} side's setup printed no SETUP line:\n${out}`);
-    side.orgs!.set(scenario.name, { ...(JSON.parse(line.slice("SETUP ".length)) as { slug: string; key: string }), receiver });
+    side.orgs!.set(scenario.name, { ...(JSON.parse(line.slice("SETUP ".length)) as { slug: string; key: string; endpointIds: string[] }), receiver });
   }
   log(`${label}: ${root} answering on ${side.app.url}${side.metricsToken ? ", metrics on" : ""}`);
   return side as Side;
 }
 
-async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
+/** Waits until `done()` (polled every 10 ms), or fails after the burst's deadline. */
+async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + BURST_DEADLINE_MS;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what} not within ${BURST_DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** `messages` to the scenario's organization (32 in flight), or that many trivial requests. */
+async function send(side: Side, scenario: Scenario, agent: Agent): Promise<void> {
   const org = side.orgs.get(scenario.name);
-  const target = org ? org.receiver.total + scenario.messages * scenario.endpoints : 0;
-  const units = org ? scenario.messages * scenario.endpoints : scenario.messages;
-  const app0 = treeCpuWithReaped(side.app.pid);
-  const pg0 = treeCpuWithReaped(side.postmaster);
-  const t0 = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -164,13 +193,58 @@ async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Resu
       }
     }),
   );
-  const deadline = Date.now() + BURST_DEADLINE_MS;
-  while (org && org.receiver.total < target) {
-    if (Date.now() > deadline) throw new Error(`${side.label}: ${target - org.receiver.total} deliveries of ${scenario.name} not received within ${BURST_DEADLINE_MS / 1000} s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+}
+
+async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
+  const org = side.orgs.get(scenario.name);
+  const units = org ? scenario.messages * scenario.endpoints : scenario.messages;
+  if (scenario.name === "recovery") return recovery(side, scenario, agent);
+  const target = org ? org.receiver.total + units : 0;
+  const app0 = treeCpuWithReaped(side.app.pid);
+  const pg0 = treeCpuWithReaped(side.postmaster);
+  const t0 = performance.now();
+  await send(side, scenario, agent);
+  const accepted = performance.now();
+  if (org) await until(`${side.label}: ${scenario.name}'s deliveries`, () => org.receiver.total >= target);
   const seconds = (performance.now() - t0) / 1000;
-  return { rate: units / seconds, appCpu: (treeCpuWithReaped(side.app.pid) - app0) / units, pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / units };
+  return {
+    rate: units / seconds,
+    ...(org ? { ingest: scenario.messages / ((accepted - t0) / 1000) } : {}),
+    appCpu: (treeCpuWithReaped(side.app.pid) - app0) / units,
+    pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / units,
+  };
+}
+
+/** The recovery scenario: its messages fail for good (not timed), then one recover call resends them (timed to the last received). */
+async function recovery(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
+  const org = side.orgs.get(scenario.name)!;
+  const endpointId = org.endpointIds[0]!;
+  const failed = async () => {
+    const { rows } = await side.sql.query<{ n: string }>(`SELECT count(*) AS n FROM "Delivery" WHERE "endpointId" = $1 AND status = 'FAILED'`, [endpointId]);
+    return Number(rows[0]!.n);
+  };
+  // Earlier rounds' deliveries were recovered (succeeded): only this round's are failed.
+  const since = new Date(Date.now() - 1_000).toISOString();
+  org.receiver.setMode(FAILING);
+  await send(side, scenario, agent);
+  await until(`${side.label}: ${scenario.messages} failed deliveries`, async () => (await failed()) >= scenario.messages);
+  org.receiver.setMode(OK);
+  const target = org.receiver.total + scenario.messages;
+  const app0 = treeCpuWithReaped(side.app.pid);
+  const pg0 = treeCpuWithReaped(side.postmaster);
+  const t0 = performance.now();
+  const res = await request(`${side.app.url}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
+    method: "POST",
+    dispatcher: agent,
+    headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
+    body: JSON.stringify({ since }),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 202) throw new Error(`${side.label}: recover answered ${res.statusCode}: ${text}`);
+  await until(`${side.label}: the recovered deliveries`, () => org.receiver.total >= target);
+  const seconds = (performance.now() - t0) / 1000;
+  if ((await failed()) !== 0) throw new Error(`${side.label}: deliveries still failed after the recovery`);
+  return { rate: scenario.messages / seconds, appCpu: (treeCpuWithReaped(side.app.pid) - app0) / scenario.messages, pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / scenario.messages };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -178,8 +252,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 async function main() {
   if (!baseRoot || !existsSync(path.join(baseRoot, "scripts/start.ts"))) throw new Error("give the base checkout's folder, e.g. npm run bench:compare -- /tmp/base");
   if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 40)) throw new Error("--rounds= takes 1 to 40");
-  const unknown = args.filter((a) => a.startsWith("--") && a !== "--metrics" && !a.startsWith("--rounds="));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}: the options are --rounds=N and --metrics`);
+  if (!(Number.isInteger(executors) && executors >= 1 && executors <= 8)) throw new Error("--executors= takes 1 to 8");
+  const unknown = args.filter((a) => a.startsWith("--") && a !== "--metrics" && !a.startsWith("--rounds=") && !a.startsWith("--executors="));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}: the options are --rounds=N, --metrics and --executors=N`);
   if (path.resolve(baseRoot) === thisRoot) log("the base is this checkout: an A/A run (what the harness's own noise is)");
   process.env.NEXT_DIST_DIR = ".next-test";
   for (const root of [baseRoot, thisRoot]) buildIfNeeded(root, log);
@@ -216,7 +291,7 @@ async function main() {
   }
 
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-  console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds\n`);
+  console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds, EXECUTOR_PROCESSES=${executors}\n`);
   console.log("| scenario | base /s | this /s | this ÷ base per round | mean | CPU per unit, app: base → this | PostgreSQL: base → this |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const scenario of SCENARIOS) {
@@ -226,6 +301,10 @@ async function main() {
       `| ${scenario.name} (${scenario.unit}) | ${mean(r.base.map((x) => x.rate)).toFixed(0)} | ${mean(r.self.map((x) => x.rate)).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(" ")} | ` +
         `**${mean(ratios).toFixed(3)}** | ${us(mean(r.base.map((x) => x.appCpu)))} → ${us(mean(r.self.map((x) => x.appCpu)))} | ${us(mean(r.base.map((x) => x.pgCpu)))} → ${us(mean(r.self.map((x) => x.pgCpu)))} |`,
     );
+    if (scenario.name !== "single") continue;
+    const ingest = (xs: Result[]) => xs.map((x) => x.ingest!);
+    const ingestRatios = ingest(r.self).map((x, i) => x / ingest(r.base)[i]!);
+    console.log(`| ingest, ${scenario.name} (messages) | ${mean(ingest(r.base)).toFixed(0)} | ${mean(ingest(r.self)).toFixed(0)} | ${ingestRatios.map((x) => x.toFixed(3)).join(" ")} | **${mean(ingestRatios).toFixed(3)}** | | |`);
   }
 }
 
