@@ -6,7 +6,7 @@
  * round after round (A B, then B A, ...): drift reaches both sides alike, and each round gives one
  * ratio.
  *
- *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics] [--executors=1]
+ *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics] [--executors=1] [--scenarios=fan-out,recovery]
  *
  * The other checkout is the base (e.g. `git clone . /tmp/base && cd /tmp/base && git checkout <commit>
  * && npm ci`); this checkout is compared against it. Each is built first if needed (NEXT_DIST_DIR
@@ -66,6 +66,9 @@ const SCENARIOS = [
 const OK = { kind: "status", status: 200 } as const;
 const FAILING = { kind: "status", status: 500 } as const;
 type Scenario = (typeof SCENARIOS)[number];
+const scenarioNames = args.find((a) => a.startsWith("--scenarios="))?.slice("--scenarios=".length).split(",");
+/** The scenarios run: all by default, or those `--scenarios=` names (in the order above). */
+const chosen = SCENARIOS.filter((s) => !scenarioNames || scenarioNames.includes(s.name));
 const payload = SEED_CATALOG.find((t) => t.name === "contract.created")!.examples[0]!.payload;
 const log = (line: string) => console.log(`[compare] ${line}`);
 
@@ -145,7 +148,7 @@ async function startSide(label: Side["label"], root: string): Promise<Side> {
   side.app = await startApp({ root, port: await freePort(), env, executors, log });
   side.sql = new pg.Client({ connectionString: database.url });
   await side.sql.connect();
-  for (const scenario of SCENARIOS) {
+  for (const scenario of chosen) {
     if (scenario.endpoints === 0) continue;
     const receiver = await startReceiver({ maxRecorded: 100 });
     side.receivers!.push(receiver);
@@ -253,8 +256,10 @@ async function main() {
   if (!baseRoot || !existsSync(path.join(baseRoot, "scripts/start.ts"))) throw new Error("give the base checkout's folder, e.g. npm run bench:compare -- /tmp/base");
   if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 40)) throw new Error("--rounds= takes 1 to 40");
   if (!(Number.isInteger(executors) && executors >= 1 && executors <= 8)) throw new Error("--executors= takes 1 to 8");
-  const unknown = args.filter((a) => a.startsWith("--") && a !== "--metrics" && !a.startsWith("--rounds=") && !a.startsWith("--executors="));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}: the options are --rounds=N, --metrics and --executors=N`);
+  const unknownScenarios = (scenarioNames ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknownScenarios.length > 0 || scenarioNames?.length === 0) throw new Error(`--scenarios= takes names from ${SCENARIOS.map((s) => s.name).join(", ")}, comma-separated`);
+  const unknown = args.filter((a) => a.startsWith("--") && a !== "--metrics" && !["--rounds=", "--executors=", "--scenarios="].some((o) => a.startsWith(o)));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}: the options are --rounds=N, --metrics, --executors=N and --scenarios=a,b`);
   if (path.resolve(baseRoot) === thisRoot) log("the base is this checkout: an A/A run (what the harness's own noise is)");
   process.env.NEXT_DIST_DIR = ".next-test";
   for (const root of [baseRoot, thisRoot]) buildIfNeeded(root, log);
@@ -270,12 +275,12 @@ async function main() {
     }, SCRAPE_EVERY_MS);
   }
   // Warm-up: cold code, pools and caches on both sides, not counted.
-  for (const scenario of SCENARIOS) for (const side of [base, self]) await burst(side, scenario, agent);
+  for (const scenario of chosen) for (const side of [base, self]) await burst(side, scenario, agent);
 
-  const results = new Map(SCENARIOS.map((s) => [s.name, { base: [] as Result[], self: [] as Result[] }]));
+  const results = new Map(chosen.map((s) => [s.name, { base: [] as Result[], self: [] as Result[] }]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [base, self] : [self, base];
-    for (const scenario of SCENARIOS) {
+    for (const scenario of chosen) {
       for (const side of order) {
         const result = await burst(side, scenario, agent);
         results.get(scenario.name)![side === base ? "base" : "self"].push(result);
@@ -283,7 +288,7 @@ async function main() {
     }
     log(
       `round ${round + 1}/${rounds}: ` +
-        SCENARIOS.map((s) => {
+        chosen.map((s) => {
           const r = results.get(s.name)!;
           return `${s.name} ${(r.self.at(-1)!.rate / r.base.at(-1)!.rate).toFixed(3)}`;
         }).join(", "),
@@ -294,7 +299,7 @@ async function main() {
   console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds, EXECUTOR_PROCESSES=${executors}\n`);
   console.log("| scenario | base /s | this /s | this ÷ base per round | mean | CPU per unit, app: base → this | PostgreSQL: base → this |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const scenario of SCENARIOS) {
+  for (const scenario of chosen) {
     const r = results.get(scenario.name)!;
     const ratios = r.self.map((x, i) => x.rate / r.base[i]!.rate);
     console.log(
