@@ -222,6 +222,22 @@ describe("the watchdog and overdue deliveries", () => {
     expect((await stallsOf("delivery", deliveryId))[0]!.detail).toContain(`message ${sent.message.id}`);
   });
 
+  it("finds overdue deliveries through its own index, which a statement on PENDING alone (marking a batch SENDING) cannot read through", async () => {
+    const client = await database.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // No sequential scan: any index the planner may use for a statement, it uses.
+      await client.query("SET LOCAL enable_seqscan = off");
+      const plan = async (sql: string) => (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(await plan(`SELECT id FROM "Delivery" WHERE status = 'PENDING'`)).not.toContain("Delivery_pending_due_idx");
+      expect(await plan(`UPDATE "Delivery" SET status = 'SENDING' WHERE id = ANY ('{dlv_a,dlv_b}'::text[]) AND status = 'PENDING'`)).not.toContain("Delivery_pending_due_idx");
+      expect(await plan(`SELECT id FROM "Delivery" WHERE status = 'PENDING' AND "nextAttemptAt" < now()::timestamp ORDER BY "nextAttemptAt" LIMIT 100`)).toContain("Delivery_pending_due_idx");
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
+
   it("an outage larger than a pass's limit keeps being recorded: each pass takes the next overdue deliveries, not the same ones again", async () => {
     const { org } = await orgWithEndpoint("http://127.0.0.1:9/nobody-delivers-either");
     const ids: string[] = [];
