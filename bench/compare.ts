@@ -198,24 +198,33 @@ async function send(side: Side, scenario: Scenario, agent: Agent): Promise<void>
   );
 }
 
-async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
-  const org = side.orgs.get(scenario.name);
-  const units = org ? scenario.messages * scenario.endpoints : scenario.messages;
-  if (scenario.name === "recovery") return recovery(side, scenario, agent);
-  const target = org ? org.receiver.total + units : 0;
+/** Times `work` and reads the CPU both sides' processes spent on it, per unit; `work` may return the ingest rate. */
+async function measured(side: Side, units: number, work: (t0: number) => Promise<number | undefined>): Promise<Result> {
   const app0 = treeCpuWithReaped(side.app.pid);
   const pg0 = treeCpuWithReaped(side.postmaster);
   const t0 = performance.now();
-  await send(side, scenario, agent);
-  const accepted = performance.now();
-  if (org) await until(`${side.label}: ${scenario.name}'s deliveries`, () => org.receiver.total >= target);
+  const ingest = await work(t0);
   const seconds = (performance.now() - t0) / 1000;
   return {
     rate: units / seconds,
-    ...(org ? { ingest: scenario.messages / ((accepted - t0) / 1000) } : {}),
+    ...(ingest === undefined ? {} : { ingest }),
     appCpu: (treeCpuWithReaped(side.app.pid) - app0) / units,
     pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / units,
   };
+}
+
+async function burst(side: Side, scenario: Scenario, agent: Agent): Promise<Result> {
+  if (scenario.name === "recovery") return recovery(side, scenario, agent);
+  const org = side.orgs.get(scenario.name);
+  const units = org ? scenario.messages * scenario.endpoints : scenario.messages;
+  const target = org ? org.receiver.total + units : 0;
+  return measured(side, units, async (t0) => {
+    await send(side, scenario, agent);
+    if (!org) return undefined;
+    const ingest = scenario.messages / ((performance.now() - t0) / 1000);
+    await until(`${side.label}: ${scenario.name}'s deliveries`, () => org.receiver.total >= target);
+    return ingest;
+  });
 }
 
 /** The recovery scenario: its messages fail for good (not timed), then one recover call resends them (timed to the last received). */
@@ -233,21 +242,20 @@ async function recovery(side: Side, scenario: Scenario, agent: Agent): Promise<R
   await until(`${side.label}: ${scenario.messages} failed deliveries`, async () => (await failed()) >= scenario.messages);
   org.receiver.setMode(OK);
   const target = org.receiver.total + scenario.messages;
-  const app0 = treeCpuWithReaped(side.app.pid);
-  const pg0 = treeCpuWithReaped(side.postmaster);
-  const t0 = performance.now();
-  const res = await request(`${side.app.url}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
-    method: "POST",
-    dispatcher: agent,
-    headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
-    body: JSON.stringify({ since }),
+  const result = await measured(side, scenario.messages, async () => {
+    const res = await request(`${side.app.url}/api/v1/app/${org.slug}/endpoint/${endpointId}/recover`, {
+      method: "POST",
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ since }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 202) throw new Error(`${side.label}: recover answered ${res.statusCode}: ${text}`);
+    await until(`${side.label}: the recovered deliveries`, () => org.receiver.total >= target);
+    return undefined;
   });
-  const text = await res.body.text();
-  if (res.statusCode !== 202) throw new Error(`${side.label}: recover answered ${res.statusCode}: ${text}`);
-  await until(`${side.label}: the recovered deliveries`, () => org.receiver.total >= target);
-  const seconds = (performance.now() - t0) / 1000;
   if ((await failed()) !== 0) throw new Error(`${side.label}: deliveries still failed after the recovery`);
-  return { rate: scenario.messages / seconds, appCpu: (treeCpuWithReaped(side.app.pid) - app0) / scenario.messages, pgCpu: (treeCpuWithReaped(side.postmaster) - pg0) / scenario.messages };
+  return result;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
