@@ -13,6 +13,12 @@ import { signatureHeaders, unixSeconds } from "./sign";
 
 export const RESPONSE_BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * Requests written to kept-alive connections that turn out closed (each one's idle sockets are
+ * tried newest first, so a few may be stale at once) before the attempt reports the reset.
+ */
+export const STALE_CONNECTION_RETRIES = 3;
+
 export type AttemptErrorKind =
   | "timeout"
   | "connection_refused"
@@ -105,6 +111,12 @@ function errorMessageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = errorCode(error);
   return message || code || "unknown error";
+}
+
+/** The peer ended the connection (FIN) before answering: Node's "socket hang up", or a write after it closed. */
+function closedByPeer(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "EPIPE" || (code === "ECONNRESET" && error instanceof Error && error.message === "socket hang up");
 }
 
 function displayUrl(url: URL): string {
@@ -214,45 +226,62 @@ export function attempt(input: AttemptInput, options: AttemptOptions = {}): Prom
       resolve(outcome);
     };
 
-    const request = (secure ? https : http).request(
-      {
-        method: "POST",
-        protocol: target.protocol,
-        host: target.hostname.replace(/^\[|\]$/g, ""),
-        port: target.port || (secure ? 443 : 80),
-        path: `${target.pathname}${target.search}`,
-        headers,
-        auth: target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
-        agent: secure ? agents.https : agents.http,
-      },
-      (response) => {
-        statusCode = response.statusCode;
-        responseHeaders = flattenHeaders(response.headers);
-        response.on("data", (chunk: Buffer) => {
-          if (truncated) return;
-          const room = RESPONSE_BODY_LIMIT_BYTES - received;
-          if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
-            received = RESPONSE_BODY_LIMIT_BYTES;
-            truncated = true;
-            // The rest is not needed: stop reading rather than wait for it within the timeout.
-            finish();
-            response.destroy();
-            return;
-          }
-          chunks.push(chunk);
-          received += chunk.length;
-        });
-        response.on("end", () => finish());
-        response.on("error", (error) => finish(error));
-        response.on("aborted", () => finish(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" })));
-      },
-    );
+    let request: http.ClientRequest;
+    let staleRetries = 0;
+    const send = () => {
+      const sent = (secure ? https : http).request(
+        {
+          method: "POST",
+          protocol: target.protocol,
+          host: target.hostname.replace(/^\[|\]$/g, ""),
+          port: target.port || (secure ? 443 : 80),
+          path: `${target.pathname}${target.search}`,
+          headers,
+          auth: target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined,
+          agent: secure ? agents.https : agents.http,
+        },
+        (response) => {
+          statusCode = response.statusCode;
+          responseHeaders = flattenHeaders(response.headers);
+          response.on("data", (chunk: Buffer) => {
+            if (truncated) return;
+            const room = RESPONSE_BODY_LIMIT_BYTES - received;
+            if (chunk.length > room) {
+              chunks.push(chunk.subarray(0, room));
+              received = RESPONSE_BODY_LIMIT_BYTES;
+              truncated = true;
+              // The rest is not needed: stop reading rather than wait for it within the timeout.
+              finish();
+              response.destroy();
+              return;
+            }
+            chunks.push(chunk);
+            received += chunk.length;
+          });
+          response.on("end", () => finish());
+          response.on("error", (error) => finish(error));
+          response.on("aborted", () => finish(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" })));
+        },
+      );
+      sent.on("error", (error) => {
+        // A kept-alive connection the receiver closed while it sat idle (its keep-alive timeout ran
+        // out as the request was written) ends with no answer: the request is sent again, within the
+        // same timeout, as Node's documentation advises. A fresh connection that fails, a reset (RST)
+        // or a failure after an answer began is the attempt's outcome.
+        if (!settled && sent.reusedSocket && statusCode === undefined && closedByPeer(error) && staleRetries < STALE_CONNECTION_RETRIES) {
+          staleRetries += 1;
+          send();
+          return;
+        }
+        finish(error);
+      });
+      sent.end(body);
+      request = sent;
+    };
     const timer = setTimeout(() => {
       finish(new AttemptTimeoutError(`no complete response within ${timeoutMs} ms`));
       request.destroy();
     }, timeoutMs);
-    request.on("error", (error) => finish(error));
-    request.end(body);
+    send();
   });
 }

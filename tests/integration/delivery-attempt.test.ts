@@ -1,6 +1,7 @@
+import net, { type AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { attempt, type AttemptInput, RESPONSE_BODY_LIMIT_BYTES } from "@/lib/delivery/attempt";
+import { attempt, type AttemptInput, RESPONSE_BODY_LIMIT_BYTES, STALE_CONNECTION_RETRIES } from "@/lib/delivery/attempt";
 import { createGuardedAgents, type GuardedAgents } from "@/lib/delivery/guarded-agent";
 import { USER_AGENT } from "@/lib/delivery/headers";
 import { generateSecret } from "@/lib/delivery/sign";
@@ -235,6 +236,98 @@ describe("failed attempts", () => {
     receiver.setMode({ kind: "fail-then-succeed", failures: 2 });
     const outcomes = [await send(), await send(), await send()];
     expect(outcomes.map((o) => [o.ok, o.statusCode])).toEqual([[false, 500], [false, 500], [true, 200]]);
+  });
+});
+
+/**
+ * A receiver on 127.0.0.1 speaking HTTP/1.1 by hand, to close kept-alive connections exactly as
+ * a request arrives: what a client sees when the receiver's keep-alive timeout runs out while its
+ * own event loop is too busy to notice the close. Each connection answers its first `answered`
+ * requests 200 (kept alive) and then ends (FIN) or resets (RST) on the next one, unanswered.
+ */
+async function startHangingUpReceiver(answered: number, close: "end" | "reset") {
+  const arrivals: number[] = [];
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    const connection = ++connections;
+    let served = 0;
+    let buffer = "";
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("latin1");
+      for (;;) {
+        const headerEnd = buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0) return;
+        const length = Number(/content-length: *(\d+)/i.exec(buffer.slice(0, headerEnd))?.[1] ?? 0);
+        if (buffer.length < headerEnd + 4 + length) return;
+        buffer = buffer.slice(headerEnd + 4 + length);
+        arrivals.push(connection);
+        if (served++ < answered) socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok");
+        else if (close === "end") socket.end();
+        else socket.resetAndDestroy();
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const agents = createGuardedAgents(loopbackPolicy);
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    agents,
+    /** The connection (1, 2, …) each request arrived on, in order. */
+    arrivals,
+    close: async () => {
+      agents.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("kept-alive connections the receiver closed", () => {
+  function sendTo(target: Awaited<ReturnType<typeof startHangingUpReceiver>>, messageId: string) {
+    return attempt({ url: target.url, messageId, body: payload, secrets: [secret] }, { timeoutMs: 2_000, agents: target.agents });
+  }
+
+  it("sends the request again on a fresh connection when a kept-alive one was closed as it was written", async () => {
+    const target = await startHangingUpReceiver(1, "end");
+    try {
+      expect(await sendTo(target, "msg_1")).toMatchObject({ ok: true, statusCode: 200 });
+      const second = await sendTo(target, "msg_2");
+      expect(second).toMatchObject({ ok: true, statusCode: 200, responseBody: "ok" });
+      expect(second.errorKind).toBeUndefined();
+      // msg_2 reached the closing connection unanswered, then a new one answered it.
+      expect(target.arrivals).toEqual([1, 1, 2]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("reports the hang-up when a fresh connection hangs up too, after a bounded number of tries", async () => {
+    const target = await startHangingUpReceiver(1, "end");
+    try {
+      // Several idle kept-alive connections, each closing on its next request.
+      const warm = await Promise.all([0, 1, 2, 3, 4].map((i) => sendTo(target, `warm_${i}`)));
+      expect(warm.every((o) => o.ok)).toBe(true);
+      const connections = new Set(target.arrivals).size;
+      expect(connections).toBeGreaterThan(STALE_CONNECTION_RETRIES);
+      const outcome = await sendTo(target, "msg_stale");
+      expect(outcome).toMatchObject({ ok: false, errorKind: "connection_reset" });
+      expect(outcome.statusCode).toBeUndefined();
+      // The first request and STALE_CONNECTION_RETRIES more, each on a kept-alive connection: no more.
+      expect(target.arrivals.length - warm.length).toBe(1 + STALE_CONNECTION_RETRIES);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("does not send again when the receiver reset (RST) a kept-alive connection: it may have taken the request", async () => {
+    const target = await startHangingUpReceiver(1, "reset");
+    try {
+      expect((await sendTo(target, "msg_1")).ok).toBe(true);
+      expect(await sendTo(target, "msg_2")).toMatchObject({ ok: false, errorKind: "connection_reset" });
+      expect(target.arrivals).toEqual([1, 1]);
+    } finally {
+      await target.close();
+    }
   });
 });
 
