@@ -16,10 +16,13 @@ import { z } from "zod";
  * output of a whole instance for known secrets.
  */
 
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const FORMATS = ["json", "pretty"] as const;
+
 const logEnvSchema = z.object({
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LEVELS, { error: (issue) => `LOG_LEVEL must be one of ${LEVELS.join(", ")}; got "${String(issue.input)}"` }).default("info"),
   /** Overrides the choice NODE_ENV makes (json in production, pretty otherwise). */
-  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  LOG_FORMAT: z.enum(FORMATS, { error: (issue) => `LOG_FORMAT must be json or pretty; got "${String(issue.input)}"` }).optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -78,8 +81,15 @@ export interface LoggerSettings {
   level: string;
 }
 
+export class LogConfigError extends Error {}
+
 export function logSettings(source: Record<string, string | undefined> = process.env): LoggerSettings {
-  const parsed = logEnvSchema.parse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")));
+  const result = logEnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new LogConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const parsed = result.data;
   return { level: parsed.LOG_LEVEL, format: parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "production" ? "json" : "pretty") };
 }
 
@@ -113,9 +123,21 @@ export function createLogger(settings: LoggerSettings = logSettings(), destinati
 const KEY = Symbol.for("hookrelay.logger");
 const holder = globalThis as typeof globalThis & { [KEY]?: Logger };
 
-/** The process's logger, made at its first use (so that a script can set NODE_ENV first). */
+/**
+ * The process's logger, made at its first use (so that a script can set NODE_ENV first). With
+ * invalid log settings nothing can be logged: the process says why on stderr and exits 1.
+ */
 export function logger(): Logger {
-  return (holder[KEY] ??= createLogger());
+  if (holder[KEY]) return holder[KEY];
+  let settings: LoggerSettings;
+  try {
+    settings = logSettings();
+  } catch (error) {
+    if (!(error instanceof LogConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  return (holder[KEY] = createLogger(settings));
 }
 
 /** A logger whose messages start with `prefix` (`[hookrelay]`, `[worker 1]`, ...), as the process's lines always have. */

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, errorFields, logSettings } from "@/lib/observability/log";
@@ -30,8 +32,22 @@ describe("log settings", () => {
     expect(logSettings({ NODE_ENV: "development" })).toEqual({ format: "pretty", level: "info" });
     expect(logSettings({ NODE_ENV: "production", LOG_FORMAT: "pretty", LOG_LEVEL: "warn" })).toEqual({ format: "pretty", level: "warn" });
     expect(logSettings({ NODE_ENV: "development", LOG_FORMAT: "json", LOG_LEVEL: "silent" })).toEqual({ format: "json", level: "silent" });
-    expect(() => logSettings({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
-    expect(() => logSettings({ LOG_FORMAT: "text" })).toThrow(/LOG_FORMAT/);
+    expect(() => logSettings({ LOG_LEVEL: "verbose" })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"');
+    expect(() => logSettings({ LOG_FORMAT: "text" })).toThrow('LOG_FORMAT must be json or pretty; got "text"');
+  });
+
+  it("a process started with an invalid LOG_LEVEL says which and why on stderr and exits 1, with no stack trace", () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const script = `const { logger } = await import(${JSON.stringify(path.join(root, "lib/observability/log.ts"))}); logger().info("never written");`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", script], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "verbose" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toBe('Invalid environment:\n  LOG_LEVEL: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"\n');
+    expect(child.stdout).toBe("");
   });
 
   it("gives every JSON line its time in epoch milliseconds and the process id", () => {
