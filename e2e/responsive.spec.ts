@@ -196,3 +196,30 @@ test.describe("theme", () => {
     expect(await html.getAttribute("class")).toMatch(/\bdark\b/);
   });
 });
+
+test.describe("tables beside the sidebar", () => {
+  test("from a tablet to a wide window, every table's columns fit its width: none is cut off", async ({ page, data }) => {
+    test.setTimeout(120_000);
+    const { org, owner } = await setUp(data);
+    await openWebhooks(page, owner, org.slug);
+    for (const path of [webhooks(org.slug), `/${org.slug}/settings/members`, `${webhooks(org.slug)}/catalog`, "/platform/audit", "/platform/organizations"]) {
+      await page.goto(path);
+      await expect(page.locator("main table").first(), `${path} shows a table`).toBeVisible();
+      for (const width of [768, 1024, 1280, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        // Columns hide by the table's own width (a container query), which follows the window's at once.
+        await expect
+          .poll(
+            () => page.locator("main table").evaluateAll((tables) => tables.flatMap((t) => {
+                  const box = t.parentElement!;
+                  if (box.scrollWidth <= box.clientWidth) return [];
+                  const columns = [...t.querySelectorAll("thead th")].map((th) => `${th.textContent?.trim()} ${Math.round(th.getBoundingClientRect().width)}`);
+                  return [`${t.getAttribute("aria-label")}: ${box.scrollWidth} > ${box.clientWidth} (${columns.join(", ")})`];
+                })),
+            { message: `${path} at ${width} px` },
+          )
+          .toEqual([]);
+      }
+    }
+  });
+});

@@ -45,14 +45,14 @@ function keyColumns(org: string, canManage: boolean): ColumnDef<ApiKeySummary>[]
     {
       accessorKey: "name",
       header: "Name",
-      meta: { className: "max-w-[12rem] sm:max-w-xs", cellClassName: "font-medium" },
+      meta: { className: "max-w-[12rem] @xl:max-w-xs", cellClassName: "font-medium" },
       // On a phone the key and status columns are hidden: the name cell carries the prefix and a revoked badge.
       cell: ({ row }) => (
         <div className="min-w-0">
           <p className="truncate" title={row.original.name}>
             {row.original.name}
           </p>
-          <p className="flex flex-wrap items-center gap-1 sm:hidden">
+          <p className="flex flex-wrap items-center gap-1 @xl:hidden">
             <span className="font-mono text-xs font-normal text-muted-foreground">{row.original.prefix}…</span>
             {row.original.revokedAt ? <Badge variant="secondary">Revoked</Badge> : null}
           </p>

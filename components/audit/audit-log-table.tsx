@@ -51,7 +51,7 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
       accessorKey: "createdAt",
       header: "When",
       // Two lines on a phone (date, then time), one from sm up.
-      meta: { className: "w-28 sm:w-auto", cellClassName: "text-xs align-top whitespace-normal sm:whitespace-nowrap" },
+      meta: { className: "w-28 @xl:w-auto", cellClassName: "text-xs align-top whitespace-normal @xl:whitespace-nowrap" },
       cell: ({ row }) => <Time value={row.original.createdAt} mode="absolute" />,
     },
     {
@@ -61,12 +61,12 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
       cell: ({ row }) => (
         <div className="min-w-0 space-y-0.5">
           <p className="font-medium">{auditLabel(row.original.action)}</p>
-          <p className="hidden font-mono text-xs text-muted-foreground sm:block">{row.original.action}</p>
+          <p className="hidden font-mono text-xs break-all text-muted-foreground @xl:block">{row.original.action}</p>
           {/* On a phone the actor and organization columns are hidden: the entry still says who and where. */}
-          <p className="max-w-[14rem] truncate text-xs text-muted-foreground sm:hidden" title={row.original.actorEmail}>
+          <p className="max-w-[14rem] truncate text-xs text-muted-foreground @xl:hidden" title={row.original.actorEmail}>
             {row.original.actorEmail}
           </p>
-          <p className="text-xs md:hidden">
+          <p className="text-xs @3xl:hidden">
             <Scope entry={row.original} filterBy={filterBy} />
           </p>
         </div>
@@ -75,7 +75,7 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
     {
       accessorKey: "actorEmail",
       header: "Actor",
-      meta: { hideBelow: "sm", className: "max-w-[16rem]", cellClassName: "truncate align-top" },
+      meta: { hideBelow: "sm", className: "max-w-[14rem]", cellClassName: "truncate align-top" },
       cell: ({ row }) => <span title={row.original.actorEmail}>{row.original.actorEmail}</span>,
     },
     {
@@ -87,7 +87,7 @@ function columns(filterBy: (organization: string) => string): ColumnDef<Platform
     {
       id: "details",
       header: "Details",
-      meta: { hideBelow: "lg", className: "max-w-[22rem]", cellClassName: "truncate align-top text-xs text-muted-foreground" },
+      meta: { hideBelow: "lg", className: "max-w-[20rem]", cellClassName: "truncate align-top text-xs text-muted-foreground" },
       cell: ({ row }) => <Details changes={row.original.changes} />,
     },
   ];

@@ -26,7 +26,7 @@ function columns(org: string): ColumnDef<EventTypeSummary>[] {
           {row.original.deprecated ? <Badge variant="warning">Deprecated</Badge> : null}
           {row.original.archived ? <Badge variant="secondary">Archived</Badge> : null}
           {/* The description column is hidden on phones; there it sits under the name instead. */}
-          <span className="w-full text-xs text-muted-foreground sm:hidden">
+          <span className="w-full text-xs text-muted-foreground @xl:hidden">
             <InlineCodeText text={row.original.description} />
           </span>
         </Link>

@@ -34,10 +34,16 @@ declare module "@tanstack/react-table" {
 type Breakpoint = "sm" | "md" | "lg";
 
 // Written out in full so Tailwind sees every class.
+/**
+ * Columns hide by the table's own width (a container query on its wrapper), not the window's: beside
+ * the sidebar a 1024 px window leaves the table 720 px, and columns chosen by the window's width
+ * were clipped. `sm` is 36rem (576 px), `md` 48rem (768 px), `lg` 64rem (1024 px) of table; cells
+ * that show a hidden column's content another way use the same container variants.
+ */
 const HIDE_BELOW: Record<Breakpoint, string> = {
-  sm: "hidden sm:table-cell",
-  md: "hidden md:table-cell",
-  lg: "hidden lg:table-cell",
+  sm: "hidden @xl:table-cell",
+  md: "hidden @3xl:table-cell",
+  lg: "hidden @5xl:table-cell",
 };
 
 const NO_SORT: SortingState = [];
@@ -164,7 +170,7 @@ export function DataTable<TData>({
       {rows.length === 0 ? (
         empty
       ) : (
-        <Table aria-label={label} containerProps={{ className: "overflow-x-clip" }}>
+        <Table aria-label={label} containerProps={{ className: "@container overflow-x-clip" }}>
           <TableHeader className={cn(hideHeader ? "sr-only" : cn("sticky top-14 z-10", headerSurface))}>
             {table.getHeaderGroups().map((group) => (
               <TableRow key={group.id} className="hover:bg-transparent">

@@ -46,7 +46,7 @@ function columns(org: string, manage: { endpointId: string; endpointDisabled: bo
     {
       accessorKey: "eventType",
       header: "Event type",
-      meta: { className: "max-w-[12rem] sm:max-w-xs" },
+      meta: { className: "max-w-[12rem] @xl:max-w-xs" },
       cell: ({ row }) => (
         <Link href={messagePath(org, row.original.messageId)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline" title={row.original.eventType}>
           {row.original.eventType}

@@ -74,7 +74,7 @@ export function LastAttemptCell({ promise, id }: { promise: HealthPromise; id: s
             <Badge variant={h.lastAttempt.succeeded ? "success" : "destructive"} title={h.lastAttempt.sentence}>
               {h.lastAttempt.label}
             </Badge>
-            <span className="hidden text-xs text-muted-foreground sm:inline">
+            <span className="hidden text-xs text-muted-foreground @xl:inline">
               <Time value={h.lastAttempt.at} />
             </span>
           </div>

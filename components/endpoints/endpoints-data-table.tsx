@@ -23,7 +23,7 @@ function columns(org: string, health: HealthPromise, webhooksEnabled: boolean): 
     {
       accessorKey: "url",
       header: "URL",
-      meta: { className: "max-w-[11rem] sm:max-w-xs lg:max-w-sm" },
+      meta: { className: "max-w-[11rem] @xl:max-w-[13rem] @5xl:max-w-[16rem]" },
       cell: ({ row }) => {
         const { url, description } = row.original;
         return (

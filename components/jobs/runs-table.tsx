@@ -18,7 +18,7 @@ function columns(runHref: (runId: string) => string): ColumnDef<RunSummary>[] {
       accessorKey: "functionId",
       header: "Function",
       enableSorting: false,
-      meta: { className: "max-w-[12rem] sm:max-w-none", cellClassName: "truncate" },
+      meta: { className: "max-w-[12rem] @xl:max-w-none", cellClassName: "truncate" },
       cell: ({ row }) => (
         <Link href={runHref(row.original.id)} tabIndex={-1} scroll={false} className="font-medium underline-offset-4 hover:underline">
           {row.original.functionId}

@@ -37,7 +37,7 @@ function memberColumns(org: string, canManage: boolean, selfId: string, sole: st
       id: "member",
       accessorFn: (m) => (m.name ?? m.email).toLowerCase(),
       header: "Member",
-      meta: { className: "max-w-[8.5rem] sm:max-w-xs" },
+      meta: { className: "max-w-[8.5rem] @xl:max-w-xs" },
       cell: ({ row }) => {
         const m = row.original;
         return (
@@ -135,7 +135,7 @@ function MemberRoleSelect({ org, member }: { org: string; member: MemberRow }) {
       value={member.role}
       label={`Role of ${who}`}
       disabled={pending}
-      className="h-8 w-[6.75rem] sm:w-28"
+      className="h-8 w-[6.75rem] @xl:w-28"
       onChange={(role) =>
         startTransition(async () => {
           const result = await changeRoleAction({ org, userId: member.userId, role });
@@ -155,8 +155,8 @@ function RemoveMemberButton({ org, member, self }: { org: string; member: Member
     <ConfirmAction
       trigger={
         <Button variant="outline" size="sm" aria-label={self ? "Leave this organization" : `Remove ${who}`}>
-          <UserMinus className="size-4 sm:hidden" aria-hidden />
-          <span className="hidden sm:inline">{self ? "Leave" : "Remove"}</span>
+          <UserMinus className="size-4 @xl:hidden" aria-hidden />
+          <span className="hidden @xl:inline">{self ? "Leave" : "Remove"}</span>
         </Button>
       }
       title={self ? "Leave this organization?" : `Remove ${who}?`}
@@ -176,7 +176,7 @@ function RemoveMemberButton({ org, member, self }: { org: string; member: Member
 
 function inviteColumns(org: string, canManage: boolean): ColumnDef<PendingInvite>[] {
   const columns: ColumnDef<PendingInvite>[] = [
-    { accessorKey: "email", header: "Email", meta: { className: "max-w-[8.5rem] sm:max-w-xs", cellClassName: "truncate font-medium" } },
+    { accessorKey: "email", header: "Email", meta: { className: "max-w-[8.5rem] @xl:max-w-xs", cellClassName: "truncate font-medium" } },
     { accessorKey: "role", header: "Role", cell: ({ row }) => <RoleBadge role={row.original.role} /> },
     {
       accessorKey: "createdAt",
@@ -248,8 +248,8 @@ function RevokeInviteButton({ org, invite }: { org: string; invite: PendingInvit
     <ConfirmAction
       trigger={
         <Button variant="outline" size="sm" aria-label={`Revoke the invite to ${invite.email}`}>
-          <XCircle className="size-4 sm:hidden" aria-hidden />
-          <span className="hidden sm:inline">Revoke</span>
+          <XCircle className="size-4 @xl:hidden" aria-hidden />
+          <span className="hidden @xl:inline">Revoke</span>
         </Button>
       }
       title={`Revoke the invite to ${invite.email}?`}

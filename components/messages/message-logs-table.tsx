@@ -19,7 +19,7 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
     {
       id: "message",
       header: "Message",
-      meta: { className: "max-w-0 w-full sm:w-auto sm:max-w-none" },
+      meta: { className: "max-w-0 w-full @xl:w-auto @xl:max-w-none" },
       cell: ({ row }) => {
         const m = row.original;
         return (
@@ -44,7 +44,7 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
               {m.id}
             </p>
             {/* Phones: the summary stacks under the identity instead of taking a column. */}
-            <DeliverySummaryLine counts={m.deliveries} deliverAt={m.deliverAt} className="sm:hidden" />
+            <DeliverySummaryLine counts={m.deliveries} deliverAt={m.deliverAt} className="@xl:hidden" />
           </div>
         );
       },
@@ -64,7 +64,7 @@ function columns(org: string): ColumnDef<MessageLogRow>[] {
     {
       id: "createdAt",
       header: "Time",
-      meta: { cellClassName: "whitespace-nowrap text-sm text-muted-foreground align-top sm:align-middle" },
+      meta: { cellClassName: "whitespace-nowrap text-sm text-muted-foreground align-top @xl:align-middle" },
       cell: ({ row }) => <Time value={row.original.createdAt} />,
     },
   ];

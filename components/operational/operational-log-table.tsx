@@ -16,7 +16,7 @@ function columns(endpointId: string): ColumnDef<AttemptedMessageRow>[] {
     {
       accessorKey: "eventType",
       header: "Event",
-      meta: { className: "max-w-[8rem] sm:max-w-xs" },
+      meta: { className: "max-w-[8rem] @xl:max-w-xs" },
       cell: ({ row }) => (
         <Link href={operationalMessagePath(endpointId, row.original.messageId)} tabIndex={-1} className="block truncate font-mono text-sm font-medium hover:underline" title={row.original.eventType}>
           {row.original.eventType}

@@ -18,7 +18,7 @@ const COLUMNS: ColumnDef<OperatorEndpointRow>[] = [
   {
     accessorKey: "url",
     header: "URL",
-    meta: { className: "max-w-[10rem] sm:max-w-sm" },
+    meta: { className: "max-w-[10rem] @xl:max-w-sm" },
     cell: ({ row }) => (
       <div className="min-w-0">
         {/* The row is the keyboard stop (Enter opens it); the link serves pointers and screen readers. */}

@@ -16,14 +16,14 @@ function columns(origin: string, recheckMs: number): ColumnDef<StaffOrganization
     {
       accessorKey: "name",
       header: "Name",
-      meta: { className: "max-w-[10rem] sm:max-w-xs", cellClassName: "truncate" },
+      meta: { className: "max-w-[10rem] @xl:max-w-xs", cellClassName: "truncate" },
       cell: ({ row }) => (
         <>
           <div className="truncate font-medium" title={row.original.name}>
             {row.original.name}
           </div>
           {/* The slug column is hidden on phones: the slug goes under the name there. */}
-          <div className="truncate font-mono text-xs text-muted-foreground sm:hidden">{row.original.slug}</div>
+          <div className="truncate font-mono text-xs text-muted-foreground @xl:hidden">{row.original.slug}</div>
         </>
       ),
     },
