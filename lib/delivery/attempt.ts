@@ -14,8 +14,9 @@ import { signatureHeaders, unixSeconds } from "./sign";
 export const RESPONSE_BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
- * Requests written to kept-alive connections that turn out closed (each one's idle sockets are
- * tried newest first, so a few may be stale at once) before the attempt reports the reset.
+ * How many more times a request is sent after a kept-alive connection turned out closed (idle
+ * sockets are reused newest first, so several may be stale at once) before the hang-up is the
+ * attempt's outcome.
  */
 export const STALE_CONNECTION_RETRIES = 3;
 
