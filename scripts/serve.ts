@@ -41,6 +41,7 @@ import { closeDatabaseGauges, databaseGauges } from "../lib/observability/metric
 import { metricsEndpoint } from "../lib/observability/metrics-endpoint";
 import { peerMetrics } from "../lib/observability/metrics-ipc";
 import { exitWithParent } from "./lib/exit-with-parent";
+import { SERVER_LISTENING } from "./lib/server/listening";
 
 const root = path.resolve(import.meta.dirname, "..");
 /** How long requests in flight may take to finish once a stop is asked for. */
@@ -144,7 +145,10 @@ async function main() {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   exitWithParent(stop);
-  server.listen(env.PORT, () => log.info(`listening on port ${env.PORT}${dev ? " (dev)" : ""}`));
+  server.listen(env.PORT, () => {
+    log.info(`listening on port ${env.PORT}${dev ? " (dev)" : ""}`);
+    if (process.send && process.connected) process.send(SERVER_LISTENING);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,7 @@ import { EmbeddedPostgresError } from "./lib/server/embedded-postgres";
 import { nodeFlags } from "./lib/server/node-flags";
 import { buildIfNeeded } from "./lib/build";
 import { startWorkerProcesses, type WorkerProcesses } from "./lib/server/workers";
+import { isServerListening } from "./lib/server/listening";
 import { errorFields, loggerFor } from "../lib/observability/log";
 import { MetricsConfigError, parseMetricsConfig } from "../lib/observability/metrics-config";
 import { relayMetricsRequests } from "../lib/observability/metrics-ipc";
@@ -124,7 +125,10 @@ async function main() {
       void shutdown(code ?? 1);
     }
   });
-  log(`dashboard: http://localhost:${env.PORT}  (sign in as ${env.ADMIN_EMAIL})`);
+  // Once the server answers: printed before, it came ahead of the lines of a server still starting.
+  child.on("message", (message) => {
+    if (isServerListening(message)) log(`dashboard: http://localhost:${env.PORT}  (sign in as ${env.ADMIN_EMAIL})`);
+  });
 
   if (!embedded) {
     log("Inngest mode (INNGEST_* set): functions are served at /api/inngest for Inngest to call; no embedded executor");

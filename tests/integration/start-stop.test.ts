@@ -105,6 +105,10 @@ describe("stopping npm start", () => {
           200,
         );
         expect(sent.status).toBe(202);
+        // The dashboard's address is printed once the server listens, after its own line.
+        await waitFor("the dashboard's address", async () => stdout.includes("dashboard: http://localhost:"), 10_000, 50);
+        expect(stdout.indexOf(`listening on port ${port}`)).toBeGreaterThan(-1);
+        expect(stdout.indexOf("dashboard: http://localhost:")).toBeGreaterThan(stdout.indexOf(`listening on port ${port}`));
         const { id: messageId } = (await sent.json()) as { id: string };
         await receiver.waitForRequests(1, 30_000);
         // The sessions of this test must not hold PostgreSQL up: close them before it stops.
