@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TRUST_NONE, trustProxySchema } from "@/lib/http/forwarded";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * Every environment variable the product reads, validated once. The README's table is written
@@ -39,8 +40,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+    throw new EnvError(settingsErrorText("Invalid environment", result.error));
   }
   return result.data;
 }

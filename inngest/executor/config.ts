@@ -1,5 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * How Inngest functions run, decided by configuration only (docs/executor.md):
@@ -87,8 +88,7 @@ export function parseExecutorConfig(source: Record<string, string | undefined> =
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ExecutorConfigError(`Invalid executor environment:\n${lines.join("\n")}`);
+    throw new ExecutorConfigError(settingsErrorText("Invalid executor environment", result.error));
   }
   const env = result.data;
   const mode: ExecutorMode = env.INNGEST_EVENT_KEY || env.INNGEST_SIGNING_KEY || env.INNGEST_DEV ? "inngest" : "embedded";

@@ -4,6 +4,7 @@ import { WAKE_CHANNEL } from "@/inngest/executor/ingest";
 import { HEARTBEAT_MS } from "@/inngest/executor/watchdog-heartbeat";
 import { STALL_KINDS, type StallKind } from "@/lib/observability/watchdog-kinds";
 import { countStalls } from "@/lib/observability/watchdog-metrics";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * The stalled-work watchdog. Every WATCHDOG_INTERVAL_MS one process (an advisory lock; the app
@@ -86,8 +87,7 @@ export function parseWatchdogConfig(
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new WatchdogConfigError(`Invalid watchdog environment:\n${lines.join("\n")}`);
+    throw new WatchdogConfigError(settingsErrorText("Invalid watchdog environment", result.error));
   }
   const env = result.data;
   return {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DurationError, parseDuration } from "./duration";
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule, scheduleFromWaits } from "./schedule";
 import { type AddressPolicy, CidrError, parseCidrList } from "./ssrf";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * The delivery settings read from the environment, validated once. docs/delivery.md lists every
@@ -133,8 +134,7 @@ export function parseDeliveryConfig(source: Record<string, string | undefined> =
   }
   const result = deliveryEnvSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new DeliveryConfigError(`Invalid delivery settings:\n${lines.join("\n")}`);
+    throw new DeliveryConfigError(settingsErrorText("Invalid delivery settings", result.error));
   }
   const env = result.data;
   return {

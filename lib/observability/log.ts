@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { z } from "zod";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * The product's logs (pino): one JSON object per line in production, for a log shipper to index;
@@ -86,8 +87,7 @@ export class LogConfigError extends Error {}
 export function logSettings(source: Record<string, string | undefined> = process.env): LoggerSettings {
   const result = logEnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")));
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new LogConfigError(`Invalid environment:\n${lines.join("\n")}`);
+    throw new LogConfigError(settingsErrorText("Invalid environment", result.error));
   }
   const parsed = result.data;
   return { level: parsed.LOG_LEVEL, format: parsed.LOG_FORMAT ?? (parsed.NODE_ENV === "production" ? "json" : "pretty") };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * The metrics settings (docs/operations.md). `GET /metrics` answers 404 unless METRICS_TOKEN is
@@ -26,8 +27,7 @@ export function parseMetricsConfig(source: Record<string, string | undefined> = 
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = metricsEnvSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new MetricsConfigError(`Invalid environment:\n${lines.join("\n")}`);
+    throw new MetricsConfigError(settingsErrorText("Invalid environment", result.error));
   }
   return { token: result.data.METRICS_TOKEN ?? null, port: result.data.METRICS_PORT ?? null };
 }

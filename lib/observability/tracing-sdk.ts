@@ -1,6 +1,7 @@
 import type { tracing } from "@opentelemetry/sdk-node";
 import { z } from "zod";
 import { TRACER, tracingEnabled } from "@/lib/observability/tracing";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * Starts OpenTelemetry's SDK in this process when tracing is on (tracing.ts): manual spans only
@@ -24,7 +25,7 @@ export async function startTracing(serviceName: string): Promise<() => Promise<v
   if (!tracingEnabled) return async () => {};
   const cleaned = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = endpointSchema.safeParse(cleaned);
-  if (!parsed.success) throw new TracingConfigError(`Invalid tracing environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  if (!parsed.success) throw new TracingConfigError(settingsErrorText("Invalid tracing environment", parsed.error));
   const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([import("@opentelemetry/sdk-node"), import("@opentelemetry/exporter-trace-otlp-http")]);
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME || serviceName,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * How recovery tasks pace themselves, read from the environment once (README's configuration
@@ -27,7 +28,7 @@ export function parseRecoveryConfig(source: Record<string, string | undefined> =
     if (value !== undefined && value.trim() !== "") input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (!result.success) throw new Error(`Invalid recovery settings:\n${result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  if (!result.success) throw new Error(settingsErrorText("Invalid recovery settings", result.error));
   return { batchSize: result.data.RECOVERY_BATCH_SIZE, parallel: result.data.RECOVERY_PARALLEL };
 }
 

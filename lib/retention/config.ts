@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { settingsErrorText } from "@/lib/settings-error";
 
 /**
  * How long history is kept, read from the environment once. docs/retention.md and the README's
@@ -65,8 +66,7 @@ export function parseRetentionConfig(source: Record<string, string | undefined> 
   }
   const result = retentionEnvSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new RetentionConfigError(`Invalid retention settings:\n${lines.join("\n")}`);
+    throw new RetentionConfigError(settingsErrorText("Invalid retention settings", result.error));
   }
   const env = result.data;
   return {
