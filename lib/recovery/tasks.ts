@@ -116,13 +116,16 @@ async function startTask(
   const id = ids.task.generate();
   const activeKey = `${selection.endpointId ?? organizationId}:${selection.kind}`;
   const count = await countSelection(organizationId, selection);
+  let recorded: TaskRow;
   try {
-    await db.$transaction(async (tx) => {
-      await tx.backgroundTask.create({
+    recorded = await db.$transaction(async (tx) => {
+      const row = await tx.backgroundTask.create({
         data: { id, organizationId, endpointId: selection.endpointId, kind: selection.kind, params: storeSelection(selection) as Prisma.InputJsonValue, activeKey, createdById: actor.id, createdBy: actor.email },
+        select: TASK_SELECT,
       });
       await recordAudit(tx, { actor, action: AUDIT[selection.kind], organizationId, endpointId: selection.endpointId, changes: { taskId: id, ...audit, count } });
       await publish(tx, [events.recoveryRequested({ taskId: id, organizationId: ids.organization.of(organizationId) })]);
+      return row;
     });
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
@@ -134,7 +137,9 @@ async function startTask(
       taskId: running?.id,
     };
   }
-  return { ok: true, task: (await getTask(organizationId, id))! };
+  // The task as recorded (queued, nothing done yet), not read again: a small task can finish
+  // before the answer is written, and starting one answers "running" (Svix's RecoverOut) every time.
+  return { ok: true, task: { ...recorded, params: recorded.params as Record<string, unknown>, ...EMPTY } };
 }
 
 export async function startRecovery(organization: Organization, actor: Actor, endpointId: string, kind: RecoveryKind, window: RecoveryWindow) {
