@@ -14,21 +14,29 @@ import { settingsErrorText } from "@/lib/settings-error";
  */
 
 const endpointSchema = z.object({
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url("OTEL_EXPORTER_OTLP_ENDPOINT must be a URL such as http://otel-collector:4318").optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL such as http://otel-collector:4318/v1/traces").optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL such as http://otel-collector:4318" }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL such as http://otel-collector:4318/v1/traces" }).optional(),
+  /** The traces' `service.name`; by default `hookrelay` (the server) or `hookrelay-executor`. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1, "OTEL_SERVICE_NAME must not be blank").max(255, "OTEL_SERVICE_NAME must be at most 255 characters").optional(),
 });
 
 export class TracingConfigError extends Error {}
 
+/** The tracing variables of `source` (empty ones count as unset), or a TracingConfigError naming each bad one. */
+export function parseTracingConfig(source: Record<string, string | undefined>): z.infer<typeof endpointSchema> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = endpointSchema.safeParse(cleaned);
+  if (!parsed.success) throw new TracingConfigError(settingsErrorText("Invalid tracing environment", parsed.error));
+  return parsed.data;
+}
+
 /** Returns the function that flushes and stops the SDK (a no-op when tracing is off). */
 export async function startTracing(serviceName: string): Promise<() => Promise<void>> {
   if (!tracingEnabled) return async () => {};
-  const cleaned = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = endpointSchema.safeParse(cleaned);
-  if (!parsed.success) throw new TracingConfigError(settingsErrorText("Invalid tracing environment", parsed.error));
+  const config = parseTracingConfig(process.env);
   const [{ NodeSDK }, { OTLPTraceExporter }] = await Promise.all([import("@opentelemetry/sdk-node"), import("@opentelemetry/exporter-trace-otlp-http")]);
   const sdk = new NodeSDK({
-    serviceName: process.env.OTEL_SERVICE_NAME || serviceName,
+    serviceName: config.OTEL_SERVICE_NAME ?? serviceName,
     traceExporter: scrubbingExporter(new OTLPTraceExporter()),
     instrumentations: [],
     metricReaders: [],

@@ -6,6 +6,7 @@ import { createLogger, errorFields, logSettings } from "@/lib/observability/log"
 import { observeAttempts, processMetrics } from "@/lib/observability/metrics";
 import { MetricsConfigError, parseMetricsConfig } from "@/lib/observability/metrics-config";
 import { EXECUTOR_ANSWER_MS } from "@/lib/observability/metrics-ipc";
+import { parseTracingConfig, TracingConfigError } from "@/lib/observability/tracing-sdk";
 
 /**
  * The settings docs/operations.md and the README state for metrics and logs: METRICS_TOKEN's rule,
@@ -21,6 +22,26 @@ describe("METRICS_TOKEN", () => {
     for (const token of ["0123456789abcde", "0123456789 abcdef", "0123456789abcdef\t", "0123456789abcdéf"]) {
       expect(() => parseMetricsConfig({ METRICS_TOKEN: token }), JSON.stringify(token)).toThrow(MetricsConfigError);
       expect(() => parseMetricsConfig({ METRICS_TOKEN: token }), JSON.stringify(token)).toThrow(/METRICS_TOKEN/);
+    }
+  });
+});
+
+describe("tracing settings", () => {
+  it("takes the OTLP endpoints as http(s) URLs and a service name; a bad value is refused naming the variable, an empty one is unset", () => {
+    expect(parseTracingConfig({})).toEqual({});
+    expect(parseTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SERVICE_NAME: "hooks-eu", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "" })).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+      OTEL_SERVICE_NAME: "hooks-eu",
+    });
+    const refused: [Record<string, string>, string][] = [
+      [{ OTEL_EXPORTER_OTLP_ENDPOINT: "otel-collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL such as http://otel-collector:4318"],
+      [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "grpc://collector:4317" }, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL"],
+      [{ OTEL_SERVICE_NAME: "   " }, "OTEL_SERVICE_NAME must not be blank"],
+      [{ OTEL_SERVICE_NAME: "x".repeat(256) }, "OTEL_SERVICE_NAME must be at most 255 characters"],
+    ];
+    for (const [source, message] of refused) {
+      expect(() => parseTracingConfig(source), JSON.stringify(source)).toThrow(TracingConfigError);
+      expect(() => parseTracingConfig(source), JSON.stringify(source)).toThrow(message);
     }
   });
 });
