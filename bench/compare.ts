@@ -6,7 +6,7 @@
  * round after round (A B, then B A, ...): drift reaches both sides alike, and each round gives one
  * ratio.
  *
- *   npm run bench:compare -- <other checkout> [--rounds=6] [--metrics] [--executors=1] [--scenarios=fan-out,recovery]
+ *   npm run bench:compare -- <other checkout> [--rounds=8] [--metrics] [--executors=1] [--scenarios=fan-out,recovery]
  *
  * The other checkout is the base (e.g. `git clone . /tmp/base && cd /tmp/base && git checkout <commit>
  * && npm ci`); this checkout is compared against it. Each is built first if needed (NEXT_DIST_DIR
@@ -26,8 +26,14 @@
  *   failing part).
  *
  * Both databases are vacuumed and analysed before each round (not timed), so autovacuum does not
- * land in one side's burst. Not here: the steady-rate latency rows. Printed: per scenario,
- * this/base per round, their geometric mean with its 95 % confidence interval, their median, and
+ * land in one side's burst, and after every burst the bench waits until the machine is quiet
+ * (under 15 % busy for half a second, at most 20 s): the app that just finished may still record
+ * its last attempts, collect garbage and write WAL. Without the wait, the side that went first in a
+ * round was faster by about 4-15 % in 7 of the 8 scenarios of issue 25's two 16-round runs (fourth
+ * pass, docs/benchmarks.md). The order alternates, so a pair of rounds (A B, then B A) cancels what
+ * order effect is left and any steady drift: the confidence interval is taken over pairs.
+ * Not here: the steady-rate latency rows. Printed: per scenario, this/base per round, their
+ * geometric mean with its 95 % confidence interval (Student's t over the pairs), their median, and
  * the CPU per request or delivery of each side's app processes and of its PostgreSQL (the server and
  * its backends, exited ones included). The organization, endpoints and key of each side
  * are created with this checkout's code (bench/lib/compare-setup.ts), so the two must share the
@@ -37,7 +43,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -52,13 +58,17 @@ import { runBench } from "./lib/run";
 
 const args = process.argv.slice(2);
 const baseRoot = args.find((a) => !a.startsWith("--"));
-const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 6);
+const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 8);
 const metricsOn = args.includes("--metrics");
 const executors = Number(args.find((a) => a.startsWith("--executors="))?.slice("--executors=".length) ?? 1);
 const thisRoot = path.resolve(import.meta.dirname, "..");
 const CLIENTS = 32;
 const BURST_DEADLINE_MS = 120_000;
 const SCRAPE_EVERY_MS = 5_000;
+/** Quiet: the whole machine under this share busy over one sample; waited for after each burst. */
+const SETTLE_BUSY = 0.15;
+const SETTLE_SAMPLE_MS = 500;
+const SETTLE_MAX_MS = 20_000;
 const SCENARIOS = [
   { name: "trivial", unit: "requests", messages: 5_000, endpoints: 0 },
   { name: "single", unit: "deliveries", messages: 3_000, endpoints: 1 },
@@ -261,7 +271,40 @@ async function recovery(side: Side, scenario: Scenario, agent: Agent): Promise<R
   return result;
 }
 
+/** The machine's CPU time (all cores, ticks): busy and in total, from the first line of /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const ticks = fields.slice(0, 8).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
+}
+
+const settled = { waits: [] as number[], notQuiet: 0 };
+
+/** Waits until the machine is quiet (see the header); records how long that took. */
+async function settle(): Promise<void> {
+  const start = performance.now();
+  let before = machineCpu();
+  while (performance.now() - start < SETTLE_MAX_MS) {
+    await new Promise((r) => setTimeout(r, SETTLE_SAMPLE_MS));
+    const now = machineCpu();
+    const busy = (now.busy - before.busy) / Math.max(1, now.total - before.total);
+    before = now;
+    if (busy < SETTLE_BUSY) {
+      settled.waits.push(performance.now() - start);
+      return;
+    }
+  }
+  settled.waits.push(SETTLE_MAX_MS);
+  settled.notQuiet++;
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const geomean = (xs: number[]) => Math.exp(mean(xs.map(Math.log)));
+
+/** The geometric means of the rounds where the base went first (1, 3, ...) and of those where this did: what order still does. */
+const byOrder = (ratios: number[]) => `${geomean(ratios.filter((_, i) => i % 2 === 0)).toFixed(3)} / ${geomean(ratios.filter((_, i) => i % 2 === 1)).toFixed(3)}`;
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -269,21 +312,33 @@ function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Student's t, two-sided 95 %, for 1 to 39 degrees of freedom (rounds are 1 to 40). */
+/** Student's t, two-sided 95 %, for 1 to 39 degrees of freedom. */
 const T_975 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
   2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042, 2.04, 2.037, 2.035, 2.032, 2.03, 2.028, 2.026, 2.024, 2.023,
 ];
 
-/** The geometric mean of the per-round ratios and its 95 % confidence interval (Student's t on their logarithms). */
+/** Beyond the table: the Cornish-Fisher expansion of t around the normal quantile (within 0.001 from 40 on). */
+function t975(df: number): number {
+  if (df <= T_975.length) return T_975[df - 1]!;
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+}
+
+/**
+ * The geometric mean of the per-round ratios and its 95 % confidence interval: Student's t on the
+ * logarithms of the pairs' geometric means (rounds 1+2, 3+4, ...: each pair ran in both orders).
+ */
 function ratioSummary(ratios: number[]): string {
   const logs = ratios.map(Math.log);
   const centre = mean(logs);
-  if (logs.length < 2) return `**${Math.exp(centre).toFixed(3)}**`;
-  const df = logs.length - 1;
-  const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - centre) ** 2, 0) / df);
-  const half = (T_975[df - 1]! * sd) / Math.sqrt(logs.length);
-  return `**${Math.exp(centre).toFixed(3)}** [${Math.exp(centre - half).toFixed(3)}, ${Math.exp(centre + half).toFixed(3)}]`;
+  const pairs = Array.from({ length: Math.floor(logs.length / 2) }, (_, i) => (logs[2 * i]! + logs[2 * i + 1]!) / 2);
+  if (pairs.length < 2) return `**${Math.exp(centre).toFixed(3)}**`;
+  const df = pairs.length - 1;
+  const pairCentre = mean(pairs);
+  const sd = Math.sqrt(pairs.reduce((sum, x) => sum + (x - pairCentre) ** 2, 0) / df);
+  const half = (t975(df) * sd) / Math.sqrt(pairs.length);
+  return `**${Math.exp(centre).toFixed(3)}** [${Math.exp(pairCentre - half).toFixed(3)}, ${Math.exp(pairCentre + half).toFixed(3)}]`;
 }
 
 /** Both databases vacuumed and analysed before each round, so autovacuum does not land in one side's burst. */
@@ -293,7 +348,7 @@ async function vacuum(sides: Side[]): Promise<void> {
 
 async function main() {
   if (!baseRoot || !existsSync(path.join(baseRoot, "scripts/start.ts"))) throw new Error("give the base checkout's folder, e.g. npm run bench:compare -- /tmp/base");
-  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 40)) throw new Error("--rounds= takes 1 to 40");
+  if (!(Number.isInteger(rounds) && rounds >= 2 && rounds <= 100 && rounds % 2 === 0)) throw new Error("--rounds= takes an even number from 2 to 100 (each pair of rounds runs in both orders)");
   if (!(Number.isInteger(executors) && executors >= 1 && executors <= 8)) throw new Error("--executors= takes 1 to 8");
   const unknownScenarios = (scenarioNames ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknownScenarios.length > 0 || scenarioNames?.length === 0) throw new Error(`--scenarios= takes names from ${SCENARIOS.map((s) => s.name).join(", ")}, comma-separated`);
@@ -322,6 +377,7 @@ async function main() {
     await vacuum(order);
     for (const scenario of chosen) {
       for (const side of order) {
+        await settle();
         const result = await burst(side, scenario, agent);
         results.get(scenario.name)![side === base ? "base" : "self"].push(result);
       }
@@ -336,20 +392,21 @@ async function main() {
   }
 
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-  console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds, EXECUTOR_PROCESSES=${executors}\n`);
-  console.log("| scenario | base /s | this /s | this ÷ base per round | geometric mean [95 % CI] | median | CPU per unit, app: base → this | PostgreSQL: base → this |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log(`\nbase ${path.resolve(baseRoot)}, this ${thisRoot}${metricsOn ? " (metrics on, scraped every 5 s)" : ""}, ${rounds} rounds, EXECUTOR_PROCESSES=${executors}`);
+  console.log(`quiet before each burst after a median ${(median(settled.waits) / 1000).toFixed(1)} s (longest ${(Math.max(...settled.waits) / 1000).toFixed(1)} s); not quiet within ${SETTLE_MAX_MS / 1000} s: ${settled.notQuiet} of ${settled.waits.length}\n`);
+  console.log("| scenario | base /s | this /s | this ÷ base per round | geometric mean [95 % CI, over pairs of rounds] | median | base first / this first | CPU per unit, app: base → this | PostgreSQL: base → this |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const scenario of chosen) {
     const r = results.get(scenario.name)!;
     const ratios = r.self.map((x, i) => x.rate / r.base[i]!.rate);
     console.log(
       `| ${scenario.name} (${scenario.unit}) | ${mean(r.base.map((x) => x.rate)).toFixed(0)} | ${mean(r.self.map((x) => x.rate)).toFixed(0)} | ${ratios.map((x) => x.toFixed(3)).join(" ")} | ` +
-        `${ratioSummary(ratios)} | ${median(ratios).toFixed(3)} | ${us(mean(r.base.map((x) => x.appCpu)))} → ${us(mean(r.self.map((x) => x.appCpu)))} | ${us(mean(r.base.map((x) => x.pgCpu)))} → ${us(mean(r.self.map((x) => x.pgCpu)))} |`,
+        `${ratioSummary(ratios)} | ${median(ratios).toFixed(3)} | ${byOrder(ratios)} | ${us(mean(r.base.map((x) => x.appCpu)))} → ${us(mean(r.self.map((x) => x.appCpu)))} | ${us(mean(r.base.map((x) => x.pgCpu)))} → ${us(mean(r.self.map((x) => x.pgCpu)))} |`,
     );
     if (scenario.name !== "single") continue;
     const ingest = (xs: Result[]) => xs.map((x) => x.ingest!);
     const ingestRatios = ingest(r.self).map((x, i) => x / ingest(r.base)[i]!);
-    console.log(`| ingest, ${scenario.name} (messages) | ${mean(ingest(r.base)).toFixed(0)} | ${mean(ingest(r.self)).toFixed(0)} | ${ingestRatios.map((x) => x.toFixed(3)).join(" ")} | ${ratioSummary(ingestRatios)} | ${median(ingestRatios).toFixed(3)} | | |`);
+    console.log(`| ingest, ${scenario.name} (messages) | ${mean(ingest(r.base)).toFixed(0)} | ${mean(ingest(r.self)).toFixed(0)} | ${ingestRatios.map((x) => x.toFixed(3)).join(" ")} | ${ratioSummary(ingestRatios)} | ${median(ingestRatios).toFixed(3)} | ${byOrder(ingestRatios)} | | |`);
   }
 }
 
