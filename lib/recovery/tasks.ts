@@ -139,7 +139,7 @@ async function startTask(
   }
   // The task as recorded (queued, nothing done yet), not read again: a small task can finish
   // before the answer is written, and starting one answers "running" (Svix's RecoverOut) every time.
-  return { ok: true, task: { ...recorded, params: recorded.params as Record<string, unknown>, ...EMPTY } };
+  return { ok: true, task: toView(recorded, EMPTY) };
 }
 
 export async function startRecovery(organization: Organization, actor: Actor, endpointId: string, kind: RecoveryKind, window: RecoveryWindow) {
@@ -231,9 +231,11 @@ async function progressOf(taskIds: string[]): Promise<Map<string, Omit<TaskProgr
 
 const EMPTY = { processed: 0, succeeded: 0, failed: 0, pending: 0, skipped: 0, cancelled: 0 };
 
+const toView = (row: TaskRow, progress: Omit<TaskProgress, "total">): TaskView => ({ ...row, params: row.params as Record<string, unknown>, ...progress });
+
 async function withProgress(rows: TaskRow[]): Promise<TaskView[]> {
   const progress = await progressOf(rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, params: r.params as Record<string, unknown>, ...(progress.get(r.id) ?? EMPTY) }));
+  return rows.map((r) => toView(r, progress.get(r.id) ?? EMPTY));
 }
 
 export async function getTask(organizationId: string | null, taskId: string): Promise<TaskView | null> {
